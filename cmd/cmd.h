@@ -1,0 +1,135 @@
+/* Shared by the commands in cmd/: the context, the tables, the helpers. */
+#ifndef INC_CMD_H
+#define INC_CMD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "incident.h"
+
+/* Exit statuses, documented in incident(1); never renumber them. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_NOTFOUND = 3,
+	EXIT_REFUSED = 4,
+	EXIT_BUSY = 5,
+};
+
+/* What main() prepares before a command runs. */
+enum cmd_flags {
+	CMD_NO_STORE = 0, /* needs no store */
+	CMD_READ = 1,     /* opens the store read-only if it exists */
+	CMD_WRITE = 2,    /* opens an existing store read-write */
+	CMD_CREATE = 3,   /* opens the store, creating it on first use */
+	CMD_STORE_MASK = 3,
+};
+
+struct opt {
+	const char *name; /* long name */
+	int val;          /* short option character, or an OPT_ code */
+	int has_arg;      /* no_argument, required_argument */
+	const char *argname;
+	const char *help;
+};
+
+/* Values for long-only options, above any character. */
+enum {
+	OPT_JSON = 256,
+	OPT_SERVICE,
+	OPT_TAG,
+	OPT_SUMMARY,
+	OPT_AT,
+	OPT_COMMANDER,
+	OPT_DRY_RUN,
+	OPT_STATUS,
+	OPT_ALL,
+	OPT_SINCE,
+	OPT_DIR,
+};
+
+struct inc_ctx;
+
+struct cmd {
+	const char *name; /* NULL: bare "incident" */
+	int (*run)(struct inc_ctx *ctx, int argc, char **argv);
+	unsigned flags;
+	const char *summary;
+	const struct opt *opts;
+	const char *usage;
+};
+
+struct inc_ctx {
+	const struct cmd *cmd;
+	inc_store *store;    /* NULL when none exists (CMD_READ, CMD_WRITE) */
+	char *dir;           /* where the store is or would be */
+	const char *dir_opt; /* the global --dir */
+	bool color;          /* stdout is a terminal and NO_COLOR is unset */
+	bool tty_in;
+	bool tty_out;
+	int64_t now;
+};
+
+extern const struct cmd commands[];
+/* Opens the store as flags say (main.c); an exit status. */
+int ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want);
+const struct cmd *cmd_find(const char *name);
+void main_help(FILE *f);
+
+/* opt.c */
+struct opt_state {
+	const struct cmd *cmd;
+	int argc;
+	char **argv;
+	struct option longopts[40];
+	char shortopts[64];
+	char *arg; /* the current option's argument */
+};
+int opt_begin(struct opt_state *o, const struct cmd *cmd, int argc,
+              char **argv);
+/* The next option's value; -1 at the end; '?' after printing an error. */
+int opt_next(struct opt_state *o);
+/* The first operand's index once opt_next() returned -1. */
+int opt_end(struct opt_state *o);
+void opt_usage(const struct cmd *cmd, FILE *f);
+void opt_help(const struct cmd *cmd, FILE *f);
+void opt_complete(const struct cmd *cmd, FILE *f);
+int usage_error(const struct cmd *cmd, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* output.c */
+int fail(const inc_error *err);
+int exit_code(int status);
+void print_safe(FILE *f, const char *text, bool keep_newlines);
+void print_actor(FILE *f, const char *actor);
+void print_indented(FILE *f, const char *text, const char *indent);
+/* Prints "  name" padded with spaces to width display columns. */
+void print_padded(FILE *f, const char *text, size_t width);
+int print_json(cJSON *root);
+cJSON *json_doc(void);
+const char *color(const struct inc_ctx *ctx, const char *sgr);
+const char *severity_color(const struct inc_ctx *ctx, int level);
+int need_store(struct inc_ctx *ctx, const char *id);
+int parse_severity(int *out, struct inc_ctx *ctx, const char *text);
+int parse_time(int64_t *out, struct inc_ctx *ctx, const char *text);
+char *local_time(char *buf, size_t len, int64_t t);
+int terminal_width(void);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The commands, one file each. */
+int cmd_status(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_open(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_list(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_show(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_log(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_note(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_init(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_help(struct inc_ctx *ctx, int argc, char **argv);
+
+extern const struct opt open_opts[], list_opts[], show_opts[], log_opts[],
+        note_opts[], init_opts[], help_opts[];
+
+#endif

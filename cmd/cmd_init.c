@@ -1,0 +1,50 @@
+#include "cmd.h"
+
+const struct opt init_opts[] = {
+        {"json", OPT_JSON, no_argument, NULL, "print the store as JSON"},
+        {"dir", OPT_DIR, required_argument, "dir",
+         "create the store in dir (default: where incident looks)"},
+        {NULL, 0, 0, NULL, NULL},
+};
+
+int
+cmd_init(struct inc_ctx *ctx, int argc, char **argv)
+{
+	const char *dir = ctx->dir_opt;
+	bool json = false;
+	struct opt_state st;
+	int c, ret;
+
+	opt_begin(&st, ctx->cmd, argc, argv);
+	while ((c = opt_next(&st)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_DIR:
+			dir = st.arg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (opt_end(&st) != argc)
+		return usage_error(ctx->cmd, "unexpected argument '%s'",
+		                   argv[opt_end(&st)]);
+	if ((ret = ctx_prepare(ctx, dir, CMD_CREATE)) != 0)
+		return ret;
+	if (json) {
+		cJSON *root = json_doc();
+		cJSON_AddStringToObject(root, "dir", inc_store_dir(ctx->store));
+		cJSON_AddBoolToObject(root, "created",
+		                      inc_store_created(ctx->store));
+		cJSON_AddStringToObject(root, "replica",
+		                        inc_store_replica(ctx->store));
+		return print_json(root);
+	}
+	printf(inc_store_created(ctx->store) ? "initialised an empty store in "
+	                                     : "a store exists in ");
+	print_safe(stdout, inc_store_dir(ctx->store), false);
+	printf(inc_store_created(ctx->store) ? "\n" : "; left as it is\n");
+	return EXIT_OK;
+}

@@ -1,0 +1,80 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+const struct opt log_opts[] = {
+        {"json", OPT_JSON, no_argument, NULL, "print the events as JSON"},
+        {NULL, 0, 0, NULL, NULL},
+};
+
+/* Back-dated events show when they were logged, so nothing hides. */
+#define BACKDATE_SHOWN 60
+
+static void
+print_event(struct inc_ctx *ctx, const inc_event *ev)
+{
+	char when[32], logged[32];
+	char *what = inc_event_describe(ctx->store, ev);
+	int64_t at = inc_event_at(ev), rec = inc_event_recorded_at(ev);
+
+	printf("%s%s%s  ", color(ctx, "\033[2m"),
+	       local_time(when, sizeof(when), at), color(ctx, "\033[m"));
+	print_actor(stdout, inc_event_actor(ev));
+	printf("  %s%s%s", color(ctx, "\033[1m"), inc_event_kind(ev),
+	       color(ctx, "\033[m"));
+	if (what != NULL && *what != '\0') {
+		fputs(": ", stdout);
+		print_indented(stdout, what, "    ");
+	}
+	if (rec - at > BACKDATE_SHOWN || at - rec > BACKDATE_SHOWN)
+		printf(" (logged %s)", local_time(logged, sizeof(logged), rec));
+	putchar('\n');
+	free(what);
+}
+
+int
+cmd_log(struct inc_ctx *ctx, int argc, char **argv)
+{
+	inc_event_list *events;
+	bool json = false;
+	struct opt_state st;
+	inc_error err;
+	int c, ret;
+
+	opt_begin(&st, ctx->cmd, argc, argv);
+	while ((c = opt_next(&st)) != -1) {
+		if (c != OPT_JSON)
+			return EXIT_USAGE;
+		json = true;
+	}
+	if (opt_end(&st) != argc - 1)
+		return usage_error(ctx->cmd, "one incident id is needed");
+	if ((ret = need_store(ctx, argv[argc - 1])) != 0)
+		return ret;
+	if (inc_event_list_load(&events, ctx->store, argv[argc - 1], &err) < 0)
+		return fail(&err);
+	if (json) {
+		cJSON *root = json_doc(), *arr;
+		const inc_event *first = inc_event_list_get(events, 0);
+		cJSON_AddStringToObject(root, "incident",
+		                        inc_event_incident(first));
+		arr = cJSON_AddArrayToObject(root, "events");
+		for (size_t i = 0; i < inc_event_list_count(events); i++) {
+			cJSON *o;
+			if (inc_event_to_json(&o, inc_event_list_get(events, i),
+			                      &err) < 0) {
+				cJSON_Delete(root);
+				inc_event_list_free(events);
+				return fail(&err);
+			}
+			cJSON_AddItemToArray(arr, o);
+		}
+		inc_event_list_free(events);
+		return print_json(root);
+	}
+	for (size_t i = 0; i < inc_event_list_count(events); i++)
+		print_event(ctx, inc_event_list_get(events, i));
+	inc_event_list_free(events);
+	return EXIT_OK;
+}

@@ -1,0 +1,245 @@
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+/* The command table: a command is data. Sorted by name for the help. */
+const struct cmd commands[] = {
+        {NULL, cmd_status, CMD_READ, "Show what is open now.", NULL,
+         "incident [--dir dir] [command] [args]"},
+        {"help", cmd_help, CMD_NO_STORE, "Show the manual of a command.",
+         help_opts, "incident help [command]"},
+        {"init", cmd_init, CMD_NO_STORE,
+         "Create the store (optional: the first open creates it).", init_opts,
+         "incident init [--json] [--dir dir]"},
+        {"list", cmd_list, CMD_READ, "List incidents, newest first.", list_opts,
+         "incident list [-q] [--all] [--json] [--status status]... "
+         "[-s sev] [--service name] [--tag tag] [--since time] [-n count]"},
+        {"log", cmd_log, CMD_READ, "Show an incident's timeline.", log_opts,
+         "incident log [--json] id"},
+        {"note", cmd_note, CMD_WRITE, "Add a responder's note to an incident.",
+         note_opts,
+         "incident note [-q] [--json] [--dry-run] [--at time] id [text | -]"},
+        {"open", cmd_open, CMD_CREATE, "Open an incident and print its id.",
+         open_opts,
+         "incident open [-q] [--json] [--dry-run] [-s sev] [--service name]... "
+         "[--tag tag]... [--summary text] [--at time] [--commander who] "
+         "title"},
+        {"show", cmd_show, CMD_READ, "Show everything known about an incident.",
+         show_opts, "incident show [--json] id"},
+        {NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+const struct cmd *
+cmd_find(const char *name)
+{
+	for (const struct cmd *c = commands + 1; c->run != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	if (lb >= ARRAY_SIZE(row))
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j],
+			       best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+static int
+unknown_command(const char *name)
+{
+	const struct cmd *best = NULL;
+	size_t best_d = 3;
+
+	for (const struct cmd *c = commands + 1; c->run != NULL; c++) {
+		size_t d = distance(name, c->name);
+		if (d < best_d || (strncmp(name, c->name, strlen(name)) == 0 &&
+		                   strlen(name) >= 2 && best == NULL)) {
+			best = c;
+			best_d = d;
+		}
+	}
+	fputs("incident: '", stderr);
+	print_safe(stderr, name, false);
+	fputs("' is not a command", stderr);
+	if (best != NULL)
+		fprintf(stderr, "; did you mean '%s'?", best->name);
+	fputs(" (see 'incident --help')\n", stderr);
+	return EXIT_USAGE;
+}
+
+void
+main_help(FILE *f)
+{
+	fprintf(f, "usage: %s\n       incident --version\n\n",
+	        commands[0].usage);
+	fputs("With no command, shows the open incidents.\n\ncommands:\n", f);
+	for (const struct cmd *c = commands + 1; c->run != NULL; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fputs("\nglobal options:\n"
+	      "  --dir dir   use the store in dir (default: $INCIDENT_DIR, a\n"
+	      "              .incident folder above, ~/.local/share/incident)\n"
+	      "  --version   print the version\n"
+	      "  -h, --help  show this help\n"
+	      "\nSee 'incident help <command>' and incident(1).\n",
+	      f);
+}
+
+/* -h/--help anywhere before "--" asks for help, store or no store. */
+static bool
+wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+int
+ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
+{
+	static const enum inc_open_mode modes[] = {
+	        INC_OPEN_READONLY, INC_OPEN_READONLY, INC_OPEN_READWRITE,
+	        INC_OPEN_CREATE};
+	const inc_config *cfg;
+	char actor[512];
+	inc_error err;
+	int ret;
+
+	if (want == CMD_NO_STORE)
+		return 0;
+	if (inc_store_discover(&ctx->dir, dir_opt, &err) < 0)
+		return fail(&err);
+	ret = inc_store_open(&ctx->store, ctx->dir, modes[want], &err);
+	if (ret == INC_ENOSTORE && want != CMD_CREATE)
+		return 0;
+	if (ret < 0)
+		return fail(&err);
+	if (want == CMD_READ)
+		return 0;
+	if (inc_store_config(&cfg, ctx->store, &err) < 0)
+		return fail(&err);
+	inc_identity(actor, sizeof(actor), cfg);
+	if (inc_store_set_actor(ctx->store, actor) < 0) {
+		fputs("incident: out of memory\n", stderr);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int
+finish(int status)
+{
+	/* a full disk or a closed pipe is a failure, not a short answer */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (status == EXIT_OK)
+			fprintf(stderr, "incident: cannot write output: %s\n",
+			        strerror(errno));
+		return status == EXIT_OK ? EXIT_FAIL : status;
+	}
+	return status;
+}
+
+enum { GOPT_VERSION = 1000, GOPT_LIST_CMDS, GOPT_COMPLETE, GOPT_DIR };
+
+int
+main(int argc, char **argv)
+{
+	static const struct option globals[] = {
+	        {"dir", required_argument, NULL, GOPT_DIR},
+	        {"version", no_argument, NULL, GOPT_VERSION},
+	        {"help", no_argument, NULL, 'h'},
+	        {"list-cmds", no_argument, NULL, GOPT_LIST_CMDS},
+	        {"complete-options", required_argument, NULL, GOPT_COMPLETE},
+	        {NULL, 0, NULL, 0},
+	};
+	struct inc_ctx ctx = {0};
+	const char *dir_opt = NULL, *nocolor = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+	const struct cmd *cmd;
+	int c, status;
+
+	signal(SIGPIPE, SIG_DFL);
+	opterr = 0;
+	/* "+": stop at the command name; its options are its own */
+	while ((c = getopt_long(argc, argv, "+h", globals, NULL)) != -1) {
+		switch (c) {
+		case GOPT_DIR:
+			dir_opt = optarg;
+			break;
+		case GOPT_VERSION:
+			printf("incident %s\n", INC_VERSION);
+			return finish(EXIT_OK);
+		case 'h':
+			main_help(stdout);
+			return finish(EXIT_OK);
+		case GOPT_LIST_CMDS:
+			for (cmd = commands + 1; cmd->run != NULL; cmd++)
+				printf("%s\n", cmd->name);
+			return finish(EXIT_OK);
+		case GOPT_COMPLETE:
+			if ((cmd = cmd_find(optarg)) == NULL)
+				return unknown_command(optarg);
+			opt_complete(cmd, stdout);
+			return finish(EXIT_OK);
+		default:
+			fprintf(stderr, "incident: unknown option '%s'\n",
+			        argv[optind - 1]);
+			main_help(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		cmd = &commands[0];
+	} else if ((cmd = cmd_find(argv[0])) == NULL) {
+		return unknown_command(argv[0]);
+	}
+	if (cmd->name != NULL && wants_help(argc, argv)) {
+		opt_help(cmd, stdout);
+		return finish(EXIT_OK);
+	}
+	ctx.cmd = cmd;
+	ctx.now = inc_time_now();
+	ctx.tty_in = isatty(STDIN_FILENO);
+	ctx.tty_out = isatty(STDOUT_FILENO);
+	ctx.color = ctx.tty_out && (nocolor == NULL || *nocolor == '\0') &&
+	            (term == NULL || strcmp(term, "dumb") != 0);
+	ctx.dir_opt = dir_opt;
+	status = ctx_prepare(&ctx, dir_opt, cmd->flags & CMD_STORE_MASK);
+	if (status == EXIT_OK)
+		status = cmd->run(&ctx, argc, argv);
+	status = finish(status);
+	inc_store_close(ctx.store);
+	free(ctx.dir);
+	return status;
+}

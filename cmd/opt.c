@@ -1,0 +1,154 @@
+/*
+ * One option table per command drives getopt_long, --help, the usage
+ * errors and --complete-options, so they cannot disagree.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct opt help_opt = {"help", 'h', no_argument, NULL,
+                                    "show this help"};
+
+static size_t
+count_opts(const struct opt *opts)
+{
+	size_t n = 0;
+
+	while (opts != NULL && opts[n].name != NULL)
+		n++;
+	return n;
+}
+
+int
+opt_begin(struct opt_state *o, const struct cmd *cmd, int argc, char **argv)
+{
+	size_t n = count_opts(cmd->opts), s = 0;
+	struct option *lo = o->longopts;
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = cmd;
+	o->argc = argc;
+	o->argv = argv;
+	if (n + 2 > ARRAY_SIZE(o->longopts))
+		return -1;
+	o->shortopts[s++] = ':'; /* report a missing argument as ':' */
+	for (size_t i = 0; i <= n; i++) {
+		const struct opt *op = i < n ? &cmd->opts[i] : &help_opt;
+		lo[i].name = op->name;
+		lo[i].has_arg = op->has_arg;
+		lo[i].val = op->val;
+		if (op->val < 256 && s + 3 < sizeof(o->shortopts)) {
+			o->shortopts[s++] = (char)op->val;
+			if (op->has_arg == required_argument)
+				o->shortopts[s++] = ':';
+		}
+	}
+	o->shortopts[s] = '\0';
+	optind = 0; /* a full reset in glibc: every command parses afresh */
+	opterr = 0;
+	return 0;
+}
+
+static const char *
+name_of(const struct cmd *cmd, int val)
+{
+	for (size_t i = 0; cmd->opts != NULL && cmd->opts[i].name; i++)
+		if (cmd->opts[i].val == val)
+			return cmd->opts[i].name;
+	return "?";
+}
+
+int
+opt_next(struct opt_state *o)
+{
+	int c = getopt_long(o->argc, o->argv, o->shortopts, o->longopts, NULL);
+
+	o->arg = optarg;
+	if (c == '?') {
+		if (optopt != 0 && optopt < 256)
+			usage_error(o->cmd, "unknown option '-%c'", optopt);
+		else
+			usage_error(o->cmd, "unknown option '%s'",
+			            o->argv[optind - 1]);
+	} else if (c == ':') {
+		usage_error(o->cmd, "option '--%s' needs a value",
+		            name_of(o->cmd, optopt));
+		c = '?';
+	}
+	return c;
+}
+
+int
+opt_end(struct opt_state *o)
+{
+	(void)o;
+	return optind;
+}
+
+void
+opt_usage(const struct cmd *cmd, FILE *f)
+{
+	fprintf(f, "usage: %s\n", cmd->usage);
+}
+
+void
+opt_help(const struct cmd *cmd, FILE *f)
+{
+	size_t n = count_opts(cmd->opts);
+
+	opt_usage(cmd, f);
+	fprintf(f, "\n%s\n\noptions:\n", cmd->summary);
+	for (size_t i = 0; i <= n; i++) {
+		const struct opt *op = i < n ? &cmd->opts[i] : &help_opt;
+		char left[64];
+		int len;
+
+		if (op->val < 256)
+			len = snprintf(left, sizeof(left), "-%c, --%s", op->val,
+			               op->name);
+		else
+			len = snprintf(left, sizeof(left), "    --%s",
+			               op->name);
+		if (op->argname != NULL && len > 0 &&
+		    (size_t)len < sizeof(left))
+			snprintf(left + len, sizeof(left) - (size_t)len, " %s",
+			         op->argname);
+		fprintf(f, "  %-26s %s\n", left, op->help);
+	}
+	if (cmd->name != NULL)
+		fprintf(f, "\nSee 'incident help %s' for the manual.\n",
+		        cmd->name);
+}
+
+void
+opt_complete(const struct cmd *cmd, FILE *f)
+{
+	size_t n = count_opts(cmd->opts);
+
+	for (size_t i = 0; i <= n; i++) {
+		const struct opt *op = i < n ? &cmd->opts[i] : &help_opt;
+		if (op->val < 256)
+			fprintf(f, "-%c\n", op->val);
+		fprintf(f, "--%s%s\n", op->name,
+		        op->has_arg == required_argument ? "=" : "");
+	}
+}
+
+int
+usage_error(const struct cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "incident%s%s: ", cmd->name != NULL ? " " : "",
+	        cmd->name != NULL ? cmd->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd->name != NULL)
+		fprintf(stderr, " (see 'incident %s --help')", cmd->name);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,330 @@
+/*
+ * libincident: the model, the store and the event log behind incident(1).
+ *
+ * Conventions (libgit2's): exported names are inc_<module>_<verb>;
+ * fallible calls return 0 or a negative INC_E* status and fill a
+ * caller-owned inc_error; out-parameters come first and are named out.
+ * The library never prints and never exits.
+ */
+#ifndef INCIDENT_H
+#define INCIDENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#if defined(__GNUC__)
+#define INC_EXTERN __attribute__((visibility("default")))
+#else
+#define INC_EXTERN
+#endif
+
+#define INC_VERSION "0.1.0"
+/* The version of every JSON document the library writes ("format"). */
+#define INC_JSON_FORMAT 1
+
+/* Status codes: 0 is success, everything else is negative. */
+enum {
+	INC_OK = 0,
+	INC_ERROR = -1,      /* generic failure */
+	INC_EINVALID = -2,   /* bad input (a usage error for the caller) */
+	INC_ENOTFOUND = -3,  /* no such incident */
+	INC_EAMBIGUOUS = -4, /* an id prefix matches several incidents */
+	INC_EREFUSED = -5,   /* the lifecycle does not allow it */
+	INC_EBUSY = -6,      /* the store is locked by another writer */
+	INC_EREADONLY = -7,  /* the store cannot be written */
+	INC_ECORRUPT = -8,   /* the store is damaged or not a store */
+	INC_ENOMEM = -9,
+	INC_ENOSTORE = -10, /* no store exists yet (read-only open) */
+	INC_ENEWER = -11,   /* the store was written by a newer version */
+};
+
+#define INC_ERROR_MAX 256
+
+typedef struct inc_error {
+	int code;
+	char message[INC_ERROR_MAX];
+} inc_error;
+
+/* Full incident ids are INC_ID_LEN characters of Crockford base32. */
+#define INC_ID_LEN 16
+/* Short ids are never shorter than this. */
+#define INC_SHORT_ID_MIN 5
+/* Longest title accepted, in bytes. */
+#define INC_TITLE_MAX 1000
+/* Longest free text (notes, summaries) accepted, in bytes. */
+#define INC_TEXT_MAX (64 * 1024)
+
+typedef struct inc_store inc_store;
+typedef struct inc_config inc_config;
+typedef struct inc_event inc_event;
+typedef struct inc_incident inc_incident;
+
+/* ---- errors ---- */
+
+/* Sets err (if not NULL) and returns code. */
+INC_EXTERN int inc_error_set(inc_error *err, int code, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+/* ---- time (time.c): seconds since the epoch, UTC ---- */
+
+/*
+ * Parses a point in time as a person or script writes it: RFC 3339,
+ * YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS], HH:MM (today), now,
+ * N{s,m,h,d,w} ago, yesterday HH:MM, today HH:MM. Local forms use the
+ * local time zone (TZ). now is the reference for relative forms.
+ */
+INC_EXTERN int inc_time_parse(int64_t *out, const char *text, int64_t now,
+                              inc_error *err);
+/* Writes t as RFC 3339 UTC ("2026-11-24T09:41:00Z"); buf needs 21 bytes. */
+INC_EXTERN char *inc_time_rfc3339(char *buf, size_t len, int64_t t);
+/* Parses exactly the RFC 3339 form above (and offsets); 0 on success. */
+INC_EXTERN int inc_time_from_rfc3339(int64_t *out, const char *text);
+/* Writes "just now", "5m ago", "3h ago", "2d ago", or a date. */
+INC_EXTERN char *inc_time_relative(char *buf, size_t len, int64_t t,
+                                   int64_t now);
+/* Writes a duration: "45s", "12m", "1h 05m", "3d 4h". */
+INC_EXTERN char *inc_duration_format(char *buf, size_t len, int64_t secs);
+INC_EXTERN int64_t inc_time_now(void);
+
+/* ---- text (text.c) ---- */
+
+/* Checks text is valid UTF-8 of at most max bytes; what names the field. */
+INC_EXTERN int inc_text_check(const char *text, size_t max, const char *what,
+                              inc_error *err);
+/*
+ * Returns a copy of text safe for a terminal: control characters, escape
+ * sequences and bidirectional overrides become visible escapes (^[, \u202e).
+ * keep_newlines keeps \n and \t. The caller frees the result; NULL on ENOMEM.
+ */
+INC_EXTERN char *inc_text_sanitize(const char *text, bool keep_newlines);
+/* Display width in terminal columns of UTF-8 text. */
+INC_EXTERN size_t inc_text_width(const char *text);
+
+/* ---- ids (id.c) ---- */
+
+/* Normalises a user-typed id or prefix (case, i/l->1, o->0) into out. */
+INC_EXTERN int inc_id_normalize(char *out, size_t len, const char *text,
+                                inc_error *err);
+
+/* ---- config (config.c) ---- */
+
+/*
+ * Reads ~/.config/incident/config (XDG_CONFIG_HOME), then the store's
+ * config file (store_dir may be NULL). *out is the caller's, freed with
+ * inc_config_free().
+ */
+INC_EXTERN int inc_config_load(inc_config **out, const char *store_dir,
+                               inc_error *err);
+INC_EXTERN void inc_config_free(inc_config *cfg);
+/* The last value of "section.key" or "section.sub.key"; borrowed. */
+INC_EXTERN const char *inc_config_get(const inc_config *cfg, const char *key);
+/*
+ * Every value of a repeatable key, in file order: stores up to max
+ * borrowed pointers in out and returns how many values there are.
+ */
+INC_EXTERN size_t inc_config_get_all(const inc_config *cfg, const char *key,
+                                     const char **out, size_t max);
+/*
+ * Who is acting: config user.name/user.email, then git's user.name and
+ * user.email (~/.gitconfig, XDG git/config), then $USER. Writes
+ * "Name <email>" or "name" into out.
+ */
+INC_EXTERN void inc_identity(char *out, size_t len, const inc_config *cfg);
+
+/* ---- the store (store.c) ---- */
+
+enum inc_open_mode {
+	INC_OPEN_READONLY = 0, /* never create; INC_ENOSTORE if absent */
+	INC_OPEN_READWRITE,    /* never create */
+	INC_OPEN_CREATE,       /* create the folder and database if needed */
+};
+
+/*
+ * Finds the store folder: explicit (--dir), then $INCIDENT_DIR, then a
+ * .incident folder upward from the working directory, then
+ * $XDG_DATA_HOME/incident (~/.local/share/incident). *out is malloc'd and
+ * the caller's.
+ */
+INC_EXTERN int inc_store_discover(char **out, const char *explicit_dir,
+                                  inc_error *err);
+/* Opens (and migrates) the store in dir. *out freed with inc_store_close. */
+INC_EXTERN int inc_store_open(inc_store **out, const char *dir,
+                              enum inc_open_mode mode, inc_error *err);
+INC_EXTERN void inc_store_close(inc_store *store);
+/* Borrowed, valid until inc_store_close(). */
+INC_EXTERN const char *inc_store_dir(const inc_store *store);
+INC_EXTERN const char *inc_store_replica(const inc_store *store);
+/* Whether inc_store_open(CREATE) made a new database. */
+INC_EXTERN bool inc_store_created(const inc_store *store);
+/* Sets who new events are recorded as (copied). */
+INC_EXTERN int inc_store_set_actor(inc_store *store, const char *actor);
+/* The store's configuration (loaded on first use); borrowed. */
+INC_EXTERN int inc_store_config(const inc_config **out, inc_store *store,
+                                inc_error *err);
+/* Severity level (1..n) to its name (e.g. "SEV1"); borrowed. */
+INC_EXTERN const char *inc_store_severity_name(inc_store *store, int level);
+/* Parses "2", "sev2", "SEV2" against the store's scale. */
+INC_EXTERN int inc_store_severity_parse(int *out, inc_store *store,
+                                        const char *text, inc_error *err);
+INC_EXTERN int inc_store_severity_default(inc_store *store);
+INC_EXTERN int inc_store_severity_count(inc_store *store);
+
+/*
+ * Resolves a full id or unique prefix to the full id. INC_ENOTFOUND when
+ * nothing matches; INC_EAMBIGUOUS (the message lists the candidates) when
+ * several do.
+ */
+INC_EXTERN int inc_store_resolve(char out[INC_ID_LEN + 1], inc_store *store,
+                                 const char *prefix, inc_error *err);
+/* The shortest unique prefix of id (at least INC_SHORT_ID_MIN chars). */
+INC_EXTERN int inc_store_short_id(char out[INC_ID_LEN + 1], inc_store *store,
+                                  const char *id, inc_error *err);
+
+/* ---- incidents (incident.c) ---- */
+
+enum inc_status {
+	INC_STATUS_OPEN = 0,
+	INC_STATUS_TRIAGED,
+	INC_STATUS_INVESTIGATING,
+	INC_STATUS_MITIGATED,
+	INC_STATUS_RESOLVED,
+	INC_STATUS_CLOSED,
+	INC_STATUS_CANCELLED,
+	INC_STATUS_MERGED,
+	INC_STATUS__COUNT
+};
+
+INC_EXTERN const char *inc_status_name(enum inc_status status);
+INC_EXTERN int inc_status_parse(enum inc_status *out, const char *text);
+/* Open, triaged, investigating and mitigated incidents are active. */
+INC_EXTERN bool inc_status_active(enum inc_status status);
+
+/*
+ * Loads the current state of an incident by full id or unique prefix.
+ * *out is the caller's, freed with inc_incident_free().
+ */
+INC_EXTERN int inc_incident_load(inc_incident **out, inc_store *store,
+                                 const char *id_or_prefix, inc_error *err);
+INC_EXTERN void inc_incident_free(inc_incident *inc);
+/* Accessors; strings are borrowed, valid until inc_incident_free(). */
+INC_EXTERN const char *inc_incident_id(const inc_incident *inc);
+INC_EXTERN const char *inc_incident_title(const inc_incident *inc);
+INC_EXTERN enum inc_status inc_incident_status(const inc_incident *inc);
+INC_EXTERN int inc_incident_severity(const inc_incident *inc);
+/*
+ * The projection as a JSON object (the shape documented in
+ * incident-json(7) without the store-dependent fields); borrowed.
+ */
+INC_EXTERN const cJSON *inc_incident_doc(const inc_incident *inc);
+/*
+ * The incident as incident-json(7) documents it: the projection plus
+ * short_id, severity_name and durations. *out is the caller's
+ * (cJSON_Delete).
+ */
+INC_EXTERN int inc_incident_to_json(cJSON **out, inc_store *store,
+                                    const inc_incident *inc, int64_t now,
+                                    inc_error *err);
+
+/* The same for a projection document, e.g. inc_list_item.doc. */
+INC_EXTERN int inc_incident_doc_to_json(cJSON **out, inc_store *store,
+                                        const cJSON *doc, int64_t now,
+                                        inc_error *err);
+
+/* ---- changes (change.c): every write goes through here ---- */
+
+typedef struct inc_open_opts {
+	const char *title;
+	const char *summary; /* may be NULL */
+	int severity;        /* 0: the scale's default */
+	const char *const *services;
+	size_t nservices;
+	const char *const *tags;
+	size_t ntags;
+	const char *commander; /* may be NULL */
+	int64_t at;            /* when it was detected; 0: now */
+	bool dry_run;
+} inc_open_opts;
+
+#define INC_OPEN_OPTS_INIT                                                     \
+	{                                                                      \
+		0                                                              \
+	}
+
+/* Opens an incident. *out (the new incident) is the caller's. */
+INC_EXTERN int inc_open(inc_incident **out, inc_store *store,
+                        const inc_open_opts *opts, inc_error *err);
+
+/* Adds a responder's note. at 0 means now. *out may be NULL. */
+INC_EXTERN int inc_note(inc_incident **out, inc_store *store,
+                        const char *id_or_prefix, const char *text, int64_t at,
+                        bool dry_run, inc_error *err);
+
+/* ---- queries (query.c) ---- */
+
+typedef struct inc_list_opts {
+	const enum inc_status *statuses; /* NULL: every active status */
+	size_t nstatuses;
+	bool all;            /* every status */
+	int severity;        /* 0: any */
+	const char *service; /* NULL: any */
+	const char *tag;     /* NULL: any */
+	int64_t since;       /* opened at or after; 0: any */
+	size_t limit;        /* 0: no limit */
+} inc_list_opts;
+
+#define INC_LIST_OPTS_INIT                                                     \
+	{                                                                      \
+		0                                                              \
+	}
+
+typedef struct inc_list_item {
+	char id[INC_ID_LEN + 1];
+	char short_id[INC_ID_LEN + 1];
+	const char *title;
+	enum inc_status status;
+	int severity;
+	int64_t opened_at;
+	int64_t updated_at;
+	const cJSON *doc; /* the projection */
+} inc_list_item;
+
+typedef struct inc_list inc_list;
+
+/* Newest first. *out freed with inc_list_free(). */
+INC_EXTERN int inc_list_query(inc_list **out, inc_store *store,
+                              const inc_list_opts *opts, inc_error *err);
+INC_EXTERN size_t inc_list_count(const inc_list *list);
+/* Borrowed, valid until inc_list_free(). */
+INC_EXTERN const inc_list_item *inc_list_get(const inc_list *list, size_t i);
+INC_EXTERN void inc_list_free(inc_list *list);
+
+/* ---- events (event.c) ---- */
+
+typedef struct inc_event_list inc_event_list;
+
+/* The events of an incident in total order. Freed with _free. */
+INC_EXTERN int inc_event_list_load(inc_event_list **out, inc_store *store,
+                                   const char *id, inc_error *err);
+INC_EXTERN size_t inc_event_list_count(const inc_event_list *list);
+/* Borrowed, valid until inc_event_list_free(). */
+INC_EXTERN const inc_event *inc_event_list_get(const inc_event_list *list,
+                                               size_t i);
+INC_EXTERN void inc_event_list_free(inc_event_list *list);
+
+INC_EXTERN const char *inc_event_id(const inc_event *ev);
+INC_EXTERN const char *inc_event_incident(const inc_event *ev);
+INC_EXTERN const char *inc_event_kind(const inc_event *ev);
+INC_EXTERN const char *inc_event_actor(const inc_event *ev);
+INC_EXTERN int64_t inc_event_at(const inc_event *ev);
+INC_EXTERN int64_t inc_event_recorded_at(const inc_event *ev);
+INC_EXTERN const cJSON *inc_event_payload(const inc_event *ev);
+/* The event as its canonical JSON document; *out is the caller's. */
+INC_EXTERN int inc_event_to_json(cJSON **out, const inc_event *ev,
+                                 inc_error *err);
+/* One line a person can read: "opened: API 5xx spike (SEV2)". malloc'd. */
+INC_EXTERN char *inc_event_describe(inc_store *store, const inc_event *ev);
+
+#endif

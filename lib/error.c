@@ -1,0 +1,57 @@
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+int
+inc_error_set(inc_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return code;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
+inc_error__nomem(inc_error *err)
+{
+	return inc_error_set(err, INC_ENOMEM, "out of memory");
+}
+
+/* Maps an SQLite failure to one of our statuses, naming what failed. */
+int
+inc_error__sqlite(inc_error *err, sqlite3 *db, int rc, const char *what)
+{
+	const char *msg = db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return inc_error_set(err, INC_EBUSY,
+		                     "%s: the store is busy (locked by another "
+		                     "process); try again",
+		                     what);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return inc_error_set(err, INC_EREADONLY,
+		                     "%s: the store is read-only", what);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return inc_error_set(err, INC_ECORRUPT,
+		                     "%s: the store is damaged or not an "
+		                     "incident store (%s)",
+		                     what, msg);
+	case SQLITE_NOMEM:
+		return inc_error__nomem(err);
+	case SQLITE_FULL:
+		return inc_error_set(err, INC_ERROR, "%s: the disk is full",
+		                     what);
+	default:
+		return inc_error_set(err, INC_ERROR, "%s: %s", what, msg);
+	}
+}

@@ -1,0 +1,255 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void
+inc_event__release(inc_event *ev)
+{
+	free(ev->actor);
+	cJSON_Delete(ev->payload);
+	ev->actor = NULL;
+	ev->payload = NULL;
+}
+
+/*
+ * The canonical JSON of an event: members in this fixed order, no
+ * whitespace, times in RFC 3339 UTC. The event id is the SHA-256 of this
+ * document without its "id"; the audit mirror stores it with the id.
+ */
+cJSON *
+inc_event__json(const inc_event *ev, bool with_id)
+{
+	cJSON *o = cJSON_CreateObject(), *payload;
+	char buf[32];
+
+	if (o == NULL)
+		return NULL;
+	payload = ev->payload != NULL ? cJSON_Duplicate(ev->payload, true)
+	                              : cJSON_CreateObject();
+	if (cJSON_AddNumberToObject(o, "format", INC_JSON_FORMAT) == NULL ||
+	    (with_id && cJSON_AddStringToObject(o, "id", ev->id) == NULL) ||
+	    cJSON_AddStringToObject(o, "incident", ev->incident) == NULL ||
+	    cJSON_AddStringToObject(o, "kind", ev->kind) == NULL ||
+	    cJSON_AddStringToObject(
+	            o, "at", inc_time_rfc3339(buf, sizeof(buf), ev->at)) ==
+	            NULL ||
+	    cJSON_AddStringToObject(
+	            o, "recorded_at",
+	            inc_time_rfc3339(buf, sizeof(buf), ev->recorded_at)) ==
+	            NULL ||
+	    cJSON_AddNumberToObject(o, "lamport", (double)ev->lamport) ==
+	            NULL ||
+	    cJSON_AddStringToObject(o, "replica", ev->replica) == NULL ||
+	    cJSON_AddStringToObject(o, "actor", ev->actor) == NULL ||
+	    payload == NULL || !cJSON_AddItemToObject(o, "payload", payload)) {
+		cJSON_Delete(payload);
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+int
+inc_event__hash(inc_event *ev, inc_error *err)
+{
+	cJSON *o = inc_event__json(ev, false);
+	char *text = o != NULL ? cJSON_PrintUnformatted(o) : NULL;
+
+	cJSON_Delete(o);
+	if (text == NULL)
+		return inc_error__nomem(err);
+	inc__sha256_hex(ev->id, text, strlen(text));
+	free(text);
+	return 0;
+}
+
+/* The total order: Lamport time, then replica, then event id. */
+int
+inc_event__compare(const inc_event *a, const inc_event *b)
+{
+	int c;
+
+	if (a->lamport != b->lamport)
+		return a->lamport < b->lamport ? -1 : 1;
+	if ((c = strcmp(a->replica, b->replica)) != 0)
+		return c;
+	return strcmp(a->id, b->id);
+}
+
+static void
+copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(dst, len, "%s", t != NULL ? (const char *)t : "");
+}
+
+int
+inc_event__load(inc_event_list **out, inc_store *s, const char *id,
+                inc_error *err)
+{
+	inc_event_list *list = calloc(1, sizeof(*list));
+	size_t cap = 0;
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+
+	*out = NULL;
+	if (list == NULL)
+		return inc_error__nomem(err);
+	ret = inc_store__prepare(
+	        &st, s,
+	        "SELECT seq, id, incident, kind, at, recorded_at, lamport, "
+	        "replica, actor, payload FROM events WHERE incident = ? "
+	        "ORDER BY lamport, replica, id",
+	        err);
+	if (ret < 0)
+		goto done;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		inc_event *ev;
+		if (list->n == cap) {
+			size_t ncap = cap != 0 ? cap * 2 : 16;
+			inc_event *e = realloc(list->events, ncap * sizeof(*e));
+			if (e == NULL) {
+				ret = inc_error__nomem(err);
+				goto done;
+			}
+			list->events = e;
+			cap = ncap;
+		}
+		ev = &list->events[list->n];
+		memset(ev, 0, sizeof(*ev));
+		ev->seq = sqlite3_column_int64(st, 0);
+		copy_col(ev->id, sizeof(ev->id), st, 1);
+		copy_col(ev->incident, sizeof(ev->incident), st, 2);
+		copy_col(ev->kind, sizeof(ev->kind), st, 3);
+		ev->at = sqlite3_column_int64(st, 4);
+		ev->recorded_at = sqlite3_column_int64(st, 5);
+		ev->lamport = sqlite3_column_int64(st, 6);
+		copy_col(ev->replica, sizeof(ev->replica), st, 7);
+		ev->actor =
+		        inc__strdup((const char *)sqlite3_column_text(st, 8));
+		ev->payload =
+		        cJSON_Parse((const char *)sqlite3_column_text(st, 9));
+		list->n++;
+		if (ev->actor == NULL || ev->payload == NULL) {
+			ret = inc_error_set(err, INC_ECORRUPT,
+			                    "event %s: unreadable payload",
+			                    ev->id);
+			goto done;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		ret = inc_error__sqlite(err, s->db, rc, "read events");
+done:
+	sqlite3_finalize(st);
+	if (ret < 0)
+		inc_event_list_free(list);
+	else
+		*out = list;
+	return ret;
+}
+
+int
+inc_event_list_load(inc_event_list **out, inc_store *s, const char *prefix,
+                    inc_error *err)
+{
+	char id[INC_ID_LEN + 1];
+	int ret;
+
+	*out = NULL;
+	if ((ret = inc_store_resolve(id, s, prefix, err)) < 0)
+		return ret;
+	return inc_event__load(out, s, id, err);
+}
+
+size_t
+inc_event_list_count(const inc_event_list *list)
+{
+	return list->n;
+}
+
+const inc_event *
+inc_event_list_get(const inc_event_list *list, size_t i)
+{
+	return i < list->n ? &list->events[i] : NULL;
+}
+
+void
+inc_event_list_free(inc_event_list *list)
+{
+	if (list == NULL)
+		return;
+	for (size_t i = 0; i < list->n; i++)
+		inc_event__release(&list->events[i]);
+	free(list->events);
+	free(list);
+}
+
+const char *
+inc_event_id(const inc_event *ev)
+{
+	return ev->id;
+}
+
+const char *
+inc_event_incident(const inc_event *ev)
+{
+	return ev->incident;
+}
+
+const char *
+inc_event_kind(const inc_event *ev)
+{
+	return ev->kind;
+}
+
+const char *
+inc_event_actor(const inc_event *ev)
+{
+	return ev->actor;
+}
+
+int64_t
+inc_event_at(const inc_event *ev)
+{
+	return ev->at;
+}
+
+int64_t
+inc_event_recorded_at(const inc_event *ev)
+{
+	return ev->recorded_at;
+}
+
+const cJSON *
+inc_event_payload(const inc_event *ev)
+{
+	return ev->payload;
+}
+
+int
+inc_event_to_json(cJSON **out, const inc_event *ev, inc_error *err)
+{
+	*out = inc_event__json(ev, true);
+	return *out != NULL ? 0 : inc_error__nomem(err);
+}
+
+/* One line (notes may have more) a person reads in the timeline. */
+char *
+inc_event_describe(inc_store *s, const inc_event *ev)
+{
+	const cJSON *p = ev->payload;
+	const char *title = inc_doc__str(p, "title");
+	const char *text = inc_doc__str(p, "text");
+
+	if (strcmp(ev->kind, "opened") == 0)
+		return inc__asprintf("%s (%s)", title != NULL ? title : "",
+		                     inc_store_severity_name(
+		                             s, inc_doc__int(p, "severity")));
+	if (strcmp(ev->kind, "noted") == 0)
+		return inc__strdup(text != NULL ? text : "");
+	return inc__strdup("");
+}

@@ -1,0 +1,102 @@
+/* Private to lib/: the structs behind the opaque handles, and helpers. */
+#ifndef INC_INTERNAL_H
+#define INC_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "incident.h"
+
+#define INC_EVENT_ID_LEN 64 /* hex SHA-256 */
+#define INC_KIND_MAX 32
+#define INC_SCHEMA_VERSION 1
+
+struct inc_event {
+	int64_t seq; /* local arrival order; 0 when not stored */
+	char id[INC_EVENT_ID_LEN + 1];
+	char incident[INC_ID_LEN + 1];
+	char kind[INC_KIND_MAX];
+	int64_t at;
+	int64_t recorded_at;
+	int64_t lamport;
+	char replica[INC_ID_LEN + 1];
+	char *actor;
+	cJSON *payload;
+};
+
+struct inc_event_list {
+	inc_event *events;
+	size_t n;
+};
+
+struct inc_incident {
+	cJSON *doc;
+};
+
+struct inc_store {
+	sqlite3 *db;
+	char *dir;
+	char *db_path;
+	char replica[INC_ID_LEN + 1];
+	char *actor;
+	bool created;
+	bool readonly;
+	inc_config *config; /* loaded on first use */
+	char **severity_names;
+	int severity_count;
+	int severity_default;
+};
+
+/* error.c */
+int inc_error__sqlite(inc_error *err, sqlite3 *db, int rc, const char *what);
+int inc_error__nomem(inc_error *err);
+
+/* util.c */
+char *inc__strdup(const char *s);
+char *inc__asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int inc__random(void *buf, size_t len);
+void inc__sha256_hex(char out[INC_EVENT_ID_LEN + 1], const void *data,
+                     size_t len);
+int inc__mkdir_p(const char *path, inc_error *err);
+
+/* id.c */
+int inc_id__new(char out[INC_ID_LEN + 1]);
+bool inc_id__valid(const char *id);
+
+/* event.c */
+void inc_event__release(inc_event *ev);
+/* Builds the canonical JSON of ev; with_id adds the "id" member. */
+cJSON *inc_event__json(const inc_event *ev, bool with_id);
+/* Fills ev->id from the hash of its canonical JSON. */
+int inc_event__hash(inc_event *ev, inc_error *err);
+int inc_event__compare(const inc_event *a, const inc_event *b);
+int inc_event__load(inc_event_list **out, inc_store *store, const char *id,
+                    inc_error *err);
+
+/* fold.c: the one place that says what an event means */
+cJSON *inc_fold__new(const char *id);
+void inc_fold__apply(cJSON *doc, const inc_event *ev);
+/* Folds events (sorted here into total order) into a new projection. */
+cJSON *inc_fold__events(const char *id, inc_event *events, size_t n);
+
+/* store.c */
+int inc_store__begin(inc_store *store, inc_error *err);
+int inc_store__commit(inc_store *store, inc_error *err);
+void inc_store__rollback(inc_store *store);
+int inc_store__prepare(sqlite3_stmt **out, inc_store *store, const char *sql,
+                       inc_error *err);
+int inc_store__append(inc_store *store, inc_event *ev, inc_error *err);
+int inc_store__project(inc_store *store, const cJSON *doc, inc_error *err);
+
+/* incident.c */
+int inc_incident__fold(inc_incident **out, inc_store *store, const char *id,
+                       inc_error *err);
+
+/* doc.c: typed reads of a projection */
+const char *inc_doc__str(const cJSON *doc, const char *key);
+int64_t inc_doc__time(const cJSON *doc, const char *key);
+int inc_doc__int(const cJSON *doc, const char *key);
+void inc_doc__set_str(cJSON *doc, const char *key, const char *value);
+void inc_doc__set_time(cJSON *doc, const char *key, int64_t t);
+void inc_doc__set_int(cJSON *doc, const char *key, double value);
+
+#endif

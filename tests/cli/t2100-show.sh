@@ -1,0 +1,69 @@
+#!/bin/bash
+# incident show: one incident, in text and JSON.
+. "$(dirname "$0")/test-lib.sh"
+
+test_expect_success 'setup' '
+	git config --global user.name "Alice Example" &&
+	git config --global user.email alice@example.com &&
+	incident open -q -s 2 --service api --tag customer --commander bob \
+		--summary "5xx on /checkout" --at "2026-11-20T10:00:00Z" "API 5xx spike" >id &&
+	incident note "$(cat id)" "looking at the load balancer"
+'
+
+test_expect_success 'show prints the fields a responder needs' '
+	incident show "$(cat id)" >out &&
+	id=$(cat id) &&
+	grep -E "^${id:0:5}[0-9a-z]*  API 5xx spike$" out &&
+	grep -E "^  status +open, SEV2$" out &&
+	grep -E "^  services +api$" out &&
+	grep -E "^  tags +customer$" out &&
+	grep -E "^  commander +bob$" out &&
+	grep -E "^  opened +2026-11-20 10:00 \(.*\) by Alice Example$" out &&
+	grep -E "^  events +2 \(1 note\)$" out &&
+	grep -E "^  id +$id$" out &&
+	grep "^5xx on /checkout" out || grep "^  5xx on /checkout" out &&
+	grep "looking at the load balancer" out
+'
+
+test_expect_success 'show --json: the whole documented shape' '
+	incident show --json "$(cat id)" >out &&
+	jq -r ".incident | keys_unsorted | join(\" \")" out >keys &&
+	echo "id short_id title summary status severity severity_name drill services tags roles opened_by opened_at started_at detected_at acknowledged_at mitigated_at resolved_at closed_at updated_at event_count note_count unknown_event_count durations" >expect &&
+	test_cmp expect keys &&
+	test "$(jq -r .incident.opened_by out)" = "Alice Example <alice@example.com>" &&
+	test "$(jq .incident.started_at out)" = null &&
+	test "$(jq -c .incident.durations out)" = "{\"ttd\":null,\"tta\":null,\"ttm\":null,\"ttr\":null}"
+'
+
+test_expect_success 'unknown and ambiguous ids' '
+	test_expect_code 3 incident show zzzzzz 2>err &&
+	test_line_count = 1 err &&
+	grep "zzzzzz: no such incident" err &&
+	test_expect_code 3 incident show "not-an-id!" 2>err &&
+	test_expect_code 3 incident show 0123456789abcdefghjk 2>err &&
+	for i in $(seq 40); do incident open -q "n$i" >>ids || exit 1; done &&
+	p=$(cut -c1 ids | sort | uniq -d | head -1) &&
+	test -n "$p" &&
+	test_expect_code 2 incident show "$p" 2>err &&
+	grep "ambiguous id, could be" err &&
+	test_line_count = 1 err
+'
+
+test_expect_success 'upper case and confusable letters are read as the id' '
+	id=$(cat id) &&
+	incident show --json "$(echo "${id:0:6}" | tr a-z A-Z)" >out &&
+	test "$(jq -r .incident.id out)" = "$id"
+'
+
+test_expect_success 'show on a machine with no store is not found' '
+	rm -rf "$INCIDENT_DIR" &&
+	test_expect_code 3 incident show abcde 2>err &&
+	! test -e "$INCIDENT_DIR"
+'
+
+test_expect_success 'show needs exactly one id' '
+	test_expect_code 2 incident show 2>err &&
+	test_expect_code 2 incident show a b 2>err
+'
+
+test_done

@@ -1,0 +1,87 @@
+#!/bin/bash
+# Faults: a locked, read-only or damaged store gets a clear line, the
+# documented exit code, and loses nothing already stored.
+. "$(dirname "$0")/test-lib.sh"
+
+db="$INCIDENT_DIR/incident.db"
+
+# Runs a command without root's power to ignore file permissions.
+unprivileged() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+	else
+		"$@"
+	fi
+}
+
+test_expect_success 'setup' '
+	incident open -q -s 2 "kept safe" >id &&
+	incident note "$(cat id)" "a note" &&
+	store_snapshot >before
+'
+
+test_expect_success 'a store locked by another writer: exit 5, nothing lost' '
+	mkfifo hold &&
+	{ echo "BEGIN IMMEDIATE;"; echo "INSERT INTO meta VALUES(\"lock\", \"x\");"; cat hold; echo "ROLLBACK;"; } |
+		sqlite3 "$db" &
+	sleep 0.5 &&
+	INCIDENT_BUSY_TIMEOUT=300 test_expect_code 5 incident open "blocked" 2>err &&
+	test_line_count = 1 err &&
+	grep "busy" err &&
+	INCIDENT_BUSY_TIMEOUT=300 test_expect_code 5 incident note "$(cat id)" "blocked" 2>err &&
+	incident list -q >readers && test_cmp id readers &&
+	echo >hold && wait &&
+	store_snapshot >after && test_cmp before after &&
+	incident note "$(cat id)" "after the lock"
+'
+
+test_expect_success 'a read-only store: reads work, writes exit 1 and change nothing' '
+	store_snapshot >before &&
+	chmod -R a+rX "$TRASH" && chmod a-w "$INCIDENT_DIR"/* "$INCIDENT_DIR" &&
+	unprivileged "$INCIDENT" list -q >out &&
+	test_cmp id out &&
+	unprivileged "$INCIDENT" show --json "$(cat id)" >show &&
+	test "$(jq -r .incident.title show)" = "kept safe" &&
+	test_expect_code 1 unprivileged "$INCIDENT" note "$(cat id)" "nope" 2>err &&
+	test_line_count = 1 err &&
+	grep -i "read-only\|cannot" err &&
+	test_expect_code 1 unprivileged "$INCIDENT" open "nope" 2>err &&
+	test_line_count = 1 err &&
+	chmod u+w "$INCIDENT_DIR" "$INCIDENT_DIR"/* &&
+	store_snapshot >after && test_cmp before after
+'
+
+test_expect_success 'a file that is not a store: exit 1, one line, file untouched' '
+	mkdir -p notdb && head -c 8192 /dev/urandom >notdb/incident.db &&
+	cp notdb/incident.db copy.db &&
+	test_expect_code 1 incident --dir notdb list 2>err &&
+	test_line_count = 1 err && grep "damaged or not an incident store" err &&
+	test_expect_code 1 incident --dir notdb open x 2>err &&
+	test_line_count = 1 err &&
+	cmp copy.db notdb/incident.db
+'
+
+test_expect_success 'a damaged store is reported, not crashed on' '
+	incident init --dir broken >/dev/null &&
+	for i in $(seq 30); do incident --dir broken open -q "i$i" >/dev/null || exit 1; done &&
+	sqlite3 broken/incident.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null &&
+	size=$(stat -c %s broken/incident.db) &&
+	dd if=/dev/urandom of=broken/incident.db bs=1 seek=$((size / 2)) count=4096 conv=notrunc 2>/dev/null &&
+	for cmd in "list --all" "list --all --json"; do
+		incident --dir broken $cmd >out 2>err
+		rc=$?
+		test $rc -eq 0 -o $rc -eq 1 || exit 1
+		test $rc -eq 0 || grep -q "damaged\|malformed" err || exit 1
+	done
+'
+
+test_expect_success 'a config file with a bad line is a clear error' '
+	mkdir -p "$XDG_CONFIG_HOME/incident" &&
+	printf "[user]\nname = ok\nthis line is bad\n" >"$XDG_CONFIG_HOME/incident/config" &&
+	test_expect_code 1 incident open x 2>err &&
+	test_line_count = 1 err &&
+	grep "config:3: bad config line" err &&
+	rm "$XDG_CONFIG_HOME/incident/config"
+'
+
+test_done

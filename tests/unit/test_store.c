@@ -1,0 +1,304 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+struct fixture {
+	char dir[128];
+	inc_store *store;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	inc_error err;
+
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/inc-store-XXXXXX");
+	if (mkdtemp(fx->dir) == NULL)
+		return -1;
+	setenv("HOME", fx->dir, 1);
+	setenv("XDG_CONFIG_HOME", fx->dir, 1);
+	strcat(fx->dir, "/store");
+	if (inc_store_open(&fx->store, fx->dir, INC_OPEN_CREATE, &err) < 0)
+		return -1;
+	inc_store_set_actor(fx->store, "Tester <t@example.com>");
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[300];
+
+	inc_store_close(fx->store);
+	fx->dir[strlen(fx->dir) - strlen("/store")] = '\0';
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	free(fx);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *
+open_one(inc_store *s, const char *title)
+{
+	inc_open_opts o = INC_OPEN_OPTS_INIT;
+	inc_incident *inc;
+	inc_error err;
+	char *id;
+
+	o.title = title;
+	assert_int_equal(inc_open(&inc, s, &o, &err), 0);
+	id = strdup(inc_incident_id(inc));
+	inc_incident_free(inc);
+	return id;
+}
+
+static void
+test_created(void **state)
+{
+	struct fixture *fx = *state;
+	inc_store *again;
+	inc_error err;
+
+	assert_true(inc_store_created(fx->store));
+	assert_int_equal(strlen(inc_store_replica(fx->store)), INC_ID_LEN);
+	/* opening again keeps the replica id and creates nothing */
+	assert_int_equal(
+	        inc_store_open(&again, fx->dir, INC_OPEN_READWRITE, &err), 0);
+	assert_false(inc_store_created(again));
+	assert_string_equal(inc_store_replica(again),
+	                    inc_store_replica(fx->store));
+	inc_store_close(again);
+}
+
+static void
+test_open_and_note(void **state)
+{
+	struct fixture *fx = *state;
+	const char *services[] = {"web", "api", "web"};
+	inc_open_opts o = INC_OPEN_OPTS_INIT;
+	inc_incident *inc, *loaded;
+	inc_event_list *events;
+	inc_error err;
+	char id[INC_ID_LEN + 1];
+
+	o.title = "API 5xx spike";
+	o.severity = 2;
+	o.services = services;
+	o.nservices = 3;
+	o.at = inc_time_now() - 600;
+	assert_int_equal(inc_open(&inc, fx->store, &o, &err), 0);
+	snprintf(id, sizeof(id), "%s", inc_incident_id(inc));
+	assert_int_equal(inc_incident_status(inc), INC_STATUS_OPEN);
+	assert_int_equal(inc_incident_severity(inc), 2);
+	inc_incident_free(inc);
+
+	assert_int_equal(
+	        inc_note(NULL, fx->store, id, "first note", 0, false, &err), 0);
+	assert_int_equal(inc_incident_load(&loaded, fx->store, id, &err), 0);
+	assert_string_equal(inc_incident_title(loaded), "API 5xx spike");
+	/* services are a sorted set */
+	char *services_json = cJSON_PrintUnformatted(
+	        cJSON_GetObjectItem(inc_incident_doc(loaded), "services"));
+	assert_string_equal(services_json, "[\"api\",\"web\"]");
+	free(services_json);
+	assert_int_equal(
+	        cJSON_GetObjectItem(inc_incident_doc(loaded), "note_count")
+	                ->valueint,
+	        1);
+	inc_incident_free(loaded);
+
+	assert_int_equal(inc_event_list_load(&events, fx->store, id, &err), 0);
+	assert_int_equal(inc_event_list_count(events), 2);
+	assert_string_equal(inc_event_kind(inc_event_list_get(events, 0)),
+	                    "opened");
+	assert_string_equal(inc_event_actor(inc_event_list_get(events, 1)),
+	                    "Tester <t@example.com>");
+	/* the stored id is the hash of the canonical JSON */
+	inc_event copy = *inc_event_list_get(events, 0);
+	char stored[INC_EVENT_ID_LEN + 1];
+	strcpy(stored, copy.id);
+	assert_int_equal(inc_event__hash(&copy, &err), 0);
+	assert_string_equal(copy.id, stored);
+	inc_event_list_free(events);
+}
+
+static void
+test_validation_writes_nothing(void **state)
+{
+	struct fixture *fx = *state;
+	inc_open_opts o = INC_OPEN_OPTS_INIT;
+	const char *bad_service[] = {"has space"};
+	inc_list *list;
+	inc_list_opts lo = INC_LIST_OPTS_INIT;
+	inc_error err;
+
+	o.title = "   ";
+	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	o.title = "bad \xff";
+	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	o.title = "fine";
+	o.severity = 5;
+	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	o.severity = 0;
+	o.services = bad_service;
+	o.nservices = 1;
+	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	o.nservices = 0;
+	o.at = inc_time_now() + 3600;
+	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_string_equal(err.message, "that time is in the future");
+	o.at = 0;
+	o.dry_run = true;
+	assert_int_equal(inc_open(NULL, fx->store, &o, &err), 0);
+	lo.all = true;
+	assert_int_equal(inc_list_query(&list, fx->store, &lo, &err), 0);
+	assert_int_equal(inc_list_count(list), 0);
+	inc_list_free(list);
+}
+
+static void
+test_prefixes(void **state)
+{
+	struct fixture *fx = *state;
+	char *ids[40], out[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
+	inc_error err;
+	int ret;
+
+	for (int i = 0; i < 40; i++)
+		ids[i] = open_one(fx->store, "prefix test");
+	for (int i = 0; i < 40; i++) {
+		assert_int_equal(
+		        inc_store_short_id(short_id, fx->store, ids[i], &err),
+		        0);
+		assert_true(strlen(short_id) >= INC_SHORT_ID_MIN);
+		assert_int_equal(strncmp(short_id, ids[i], strlen(short_id)),
+		                 0);
+		/* the short id resolves back to the full one */
+		assert_int_equal(
+		        inc_store_resolve(out, fx->store, short_id, &err), 0);
+		assert_string_equal(out, ids[i]);
+		/* and so does its upper-case form */
+		for (char *p = short_id; *p; p++)
+			*p = (char)(*p >= 'a' ? *p - 32 : *p);
+		assert_int_equal(
+		        inc_store_resolve(out, fx->store, short_id, &err), 0);
+	}
+	/* one character matches several of 40 ids over 32 symbols */
+	ret = -1;
+	for (const char *c = "0123456789abcdefghjkmnpqrstvwxyz"; *c; c++) {
+		char one[2] = {*c, 0};
+		int r = inc_store_resolve(out, fx->store, one, &err);
+		if (r == INC_EAMBIGUOUS) {
+			ret = r;
+			assert_non_null(strstr(err.message, "ambiguous"));
+			break;
+		}
+	}
+	assert_int_equal(ret, INC_EAMBIGUOUS);
+	assert_int_equal(
+	        inc_store_resolve(out, fx->store, "zzzzzzzzzzzzzzzz", &err),
+	        INC_ENOTFOUND);
+	for (int i = 0; i < 40; i++)
+		free(ids[i]);
+}
+
+static void
+test_append_only(void **state)
+{
+	struct fixture *fx = *state;
+	char *id = open_one(fx->store, "append only");
+	int rc;
+
+	rc = sqlite3_exec(fx->store->db, "UPDATE events SET actor = 'mallory'",
+	                  NULL, NULL, NULL);
+	assert_int_not_equal(rc, SQLITE_OK);
+	rc = sqlite3_exec(fx->store->db, "DELETE FROM events", NULL, NULL,
+	                  NULL);
+	assert_int_not_equal(rc, SQLITE_OK);
+	free(id);
+}
+
+static void
+test_newer_schema_refused(void **state)
+{
+	struct fixture *fx = *state;
+	inc_store *s;
+	inc_error err;
+
+	assert_int_equal(sqlite3_exec(fx->store->db, "PRAGMA user_version = 99",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(inc_store_open(&s, fx->dir, INC_OPEN_READWRITE, &err),
+	                 INC_ENEWER);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "newer version"));
+	assert_int_equal(inc_store_open(&s, fx->dir, INC_OPEN_READONLY, &err),
+	                 INC_ENEWER);
+	/* left as it was */
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(fx->store->db, "PRAGMA user_version", -1, &st, NULL);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 99);
+	sqlite3_finalize(st);
+	sqlite3_exec(fx->store->db, "PRAGMA user_version = 1", NULL, NULL,
+	             NULL);
+}
+
+static void
+test_missing_and_corrupt(void **state)
+{
+	struct fixture *fx = *state;
+	char path[256];
+	inc_store *s;
+	inc_error err;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/nowhere", fx->dir);
+	assert_int_equal(inc_store_open(&s, path, INC_OPEN_READONLY, &err),
+	                 INC_ENOSTORE);
+	assert_int_equal(inc_store_open(&s, path, INC_OPEN_READWRITE, &err),
+	                 INC_ENOSTORE);
+	snprintf(path, sizeof(path), "%s/junk", fx->dir);
+	mkdir(path, 0700);
+	strcat(path, "/incident.db");
+	f = fopen(path, "w");
+	for (int i = 0; i < 200; i++)
+		fputs("this is not a database at all. ", f);
+	fclose(f);
+	path[strlen(path) - strlen("/incident.db")] = '\0';
+	assert_int_equal(inc_store_open(&s, path, INC_OPEN_READWRITE, &err),
+	                 INC_ECORRUPT);
+	assert_int_equal(inc_store_open(&s, path, INC_OPEN_READONLY, &err),
+	                 INC_ECORRUPT);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_created, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_open_and_note, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_validation_writes_nothing,
+	                                        setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_prefixes, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_append_only, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_newer_schema_refused,
+	                                        setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_missing_and_corrupt, setup,
+	                                        teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
