@@ -130,12 +130,14 @@ static int
 run_list(struct inc_ctx *ctx, const inc_list_opts *o, bool quiet, bool json,
          bool bare)
 {
+	inc_list_opts query = *o;
 	inc_list *list = NULL;
 	inc_error err;
 	int ret = EXIT_OK;
 
+	query.docs = json;
 	if (ctx->store != NULL &&
-	    inc_list_query(&list, ctx->store, o, &err) < 0)
+	    inc_list_query(&list, ctx->store, &query, &err) < 0)
 		return fail(&err);
 	if (json) {
 		if (list == NULL) {

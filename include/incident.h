@@ -273,6 +273,7 @@ typedef struct inc_list_opts {
 	const char *tag;     /* NULL: any */
 	int64_t since;       /* opened at or after; 0: any */
 	size_t limit;        /* 0: no limit */
+	bool docs;           /* fill inc_list_item.doc (costs a parse) */
 } inc_list_opts;
 
 #define INC_LIST_OPTS_INIT                                                     \
@@ -288,7 +289,7 @@ typedef struct inc_list_item {
 	int severity;
 	int64_t opened_at;
 	int64_t updated_at;
-	const cJSON *doc; /* the projection */
+	const cJSON *doc; /* the projection, when inc_list_opts.docs */
 } inc_list_item;
 
 typedef struct inc_list inc_list;

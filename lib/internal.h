@@ -44,6 +44,11 @@ struct inc_store {
 	char **severity_names;
 	int severity_count;
 	int severity_default;
+	/* prepared statements reused within a command, keyed by their SQL */
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[8];
 };
 
 /* error.c */
@@ -84,6 +89,12 @@ int inc_store__commit(inc_store *store, inc_error *err);
 void inc_store__rollback(inc_store *store);
 int inc_store__prepare(sqlite3_stmt **out, inc_store *store, const char *sql,
                        inc_error *err);
+/*
+ * A prepared statement for sql (a string with static storage, the key),
+ * kept for the rest of the command; reset and unbound, ready to bind.
+ */
+int inc_store__cached(sqlite3_stmt **out, inc_store *store, const char *sql,
+                      inc_error *err);
 int inc_store__append(inc_store *store, inc_event *ev, inc_error *err);
 int inc_store__project(inc_store *store, const cJSON *doc, inc_error *err);
 

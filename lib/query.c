@@ -15,6 +15,9 @@ bind_prefix_range(sqlite3_stmt *st, const char *prefix)
 	return sqlite3_bind_text(st, 2, upper, -1, SQLITE_TRANSIENT);
 }
 
+static const char resolve_sql[] =
+        "SELECT id FROM incidents WHERE id >= ? AND id < ? ORDER BY id LIMIT 6";
+
 int
 inc_store_resolve(char out[INC_ID_LEN + 1], inc_store *s, const char *text,
                   inc_error *err)
@@ -26,10 +29,7 @@ inc_store_resolve(char out[INC_ID_LEN + 1], inc_store *s, const char *text,
 
 	if ((ret = inc_id_normalize(prefix, sizeof(prefix), text, err)) < 0)
 		return ret;
-	ret = inc_store__prepare(&st, s,
-	                         "SELECT id FROM incidents WHERE id >= ? AND "
-	                         "id < ? ORDER BY id LIMIT 6",
-	                         err);
+	ret = inc_store__cached(&st, s, resolve_sql, err);
 	if (ret < 0)
 		return ret;
 	bind_prefix_range(st, prefix);
@@ -44,7 +44,7 @@ inc_store_resolve(char out[INC_ID_LEN + 1], inc_store *s, const char *text,
 		else
 			snprintf(list + len, sizeof(list) - len, ", ...");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return inc_error__sqlite(err, s->db, rc, "find incident");
 	if (n == 0)
@@ -83,7 +83,7 @@ inc_store_short_id(char out[INC_ID_LEN + 1], inc_store *s, const char *id,
 		sqlite3_stmt *st;
 		int rc, ret;
 
-		if ((ret = inc_store__prepare(&st, s, sql[i], err)) < 0)
+		if ((ret = inc_store__cached(&st, s, sql[i], err)) < 0)
 			return ret;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
@@ -93,7 +93,7 @@ inc_store_short_id(char out[INC_ID_LEN + 1], inc_store *s, const char *id,
 			if (c + 1 > need)
 				need = c + 1;
 		}
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			return inc_error__sqlite(err, s->db, rc, "short id");
 	}
@@ -211,15 +211,18 @@ inc_list_query(inc_list **out, inc_store *s, const inc_list_opts *o,
 		it->severity = sqlite3_column_int(st, 3);
 		it->opened_at = sqlite3_column_int64(st, 4);
 		it->updated_at = sqlite3_column_int64(st, 5);
-		it->doc = cJSON_Parse((const char *)sqlite3_column_text(st, 6));
+		it->title =
+		        inc__strdup((const char *)sqlite3_column_text(st, 1));
+		if (o->docs)
+			it->doc = cJSON_Parse(
+			        (const char *)sqlite3_column_text(st, 6));
 		list->n++;
-		if (it->doc == NULL) {
+		if (it->title == NULL || (o->docs && it->doc == NULL)) {
 			ret = inc_error_set(err, INC_ECORRUPT,
 			                    "incident %s: unreadable record",
 			                    it->id);
 			goto done;
 		}
-		it->title = inc_doc__str(it->doc, "title");
 		if ((ret = inc_store_short_id(it->short_id, s, it->id, err)) <
 		    0)
 			goto done;
@@ -253,8 +256,10 @@ inc_list_free(inc_list *list)
 {
 	if (list == NULL)
 		return;
-	for (size_t i = 0; i < list->n; i++)
+	for (size_t i = 0; i < list->n; i++) {
 		cJSON_Delete((cJSON *)list->items[i].doc);
+		free((char *)list->items[i].title);
+	}
 	free(list->items);
 	free(list);
 }

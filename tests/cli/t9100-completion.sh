@@ -1,0 +1,330 @@
+. "$(dirname "$0")/test-lib.sh"
+
+# The completion scripts, checked through the shells themselves: bash
+# through bash-completion and a faked COMP_* state, fish through
+# `complete -C`, zsh through a real line editor in a pseudo-terminal.
+
+BASH_SCRIPT=$SOURCE_ROOT/completions/bash/incident
+ZSH_SCRIPT=$SOURCE_ROOT/completions/zsh/_incident
+FISH_SCRIPT=$SOURCE_ROOT/completions/fish/incident.fish
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+
+# Every call of the binary a completion makes, logged with its arguments.
+mkdir -p wrap &&
+cat >wrap/incident <<EOF &&
+#!/bin/sh
+printf '%s\n' "\$*" >>"$TRASH/calls"
+exec "$INCIDENT" "\$@"
+EOF
+chmod +x wrap/incident || exit 1
+PATH="$TRASH/wrap:$PATH"
+
+# bash: complete "$1" with the cursor at its end, as readline would
+# split it (words at blanks, "=" a word of its own); one match a line.
+cat >comp.bash <<'EOF'
+if [ "$COMP_MODE" = full ]; then
+	. /usr/share/bash-completion/bash_completion || exit 1
+fi
+. "$1" || exit 1
+line=$2
+out=()
+COMP_LINE=$line COMP_POINT=${#line}
+read -ra COMP_WORDS <<<"$line"
+[[ $line == *' ' ]] && COMP_WORDS+=('')
+for w in "${COMP_WORDS[@]}"; do
+	if [[ $w == *=* ]]; then
+		out+=("${w%%=*}" "=")
+		[[ -n ${w#*=} ]] && out+=("${w#*=}")
+	else
+		out+=("$w")
+	fi
+done
+COMP_WORDS=("${out[@]}") COMP_CWORD=$((${#out[@]} - 1))
+COMPREPLY=()
+_incident incident "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+((${#COMPREPLY[@]} == 0)) || printf '%s\n' "${COMPREPLY[@]}"
+EOF
+bash_complete() {
+	COMP_MODE=${COMP_MODE:-full} bash comp.bash "$BASH_SCRIPT" "$1" | sort
+}
+
+fish_complete() {
+	fish --no-config -c 'source $argv[1]; complete -C $argv[2]' \
+		"$FISH_SCRIPT" "$1" | sort
+}
+
+# zsh: types "$2" and TAB into an interactive zsh in a pseudo-terminal,
+# with compadd wrapped to print what it is given: "match<TAB>display".
+cat >zcap-init.zsh <<'EOF'
+PROMPT= RPROMPT= PS2=
+fpath=($ZCAP_FPATH $fpath)
+autoload -Uz compinit && compinit -u -D
+zstyle ':completion:*' list-grouped false
+zstyle ':completion:*' insert-tab false
+compadd() {
+	if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then
+		builtin compadd "$@"
+		return
+	fi
+	local -a __hits __dscr
+	local __h __d
+	(( $@[(I)-d] )) && __dscr=("${(@P)${@[$@[(I)-d]+1]}}")
+	builtin compadd -A __hits "$@"
+	(( $#__hits )) || return 1
+	for __h in $__hits; do
+		__d=${${(M)__dscr:#${(b)__h}(|[[:space:]]*)}[1]}
+		print -r -- $'\n'"<M>$__h"$'\t'"$__d"
+	done
+	builtin compadd "$@"
+}
+_zcap_done() { print -r -- '<DONE>'; exit }
+comppostfuncs=(_zcap_done)
+bindkey '^I' complete-word
+print -r -- '<READY>'
+EOF
+cat >zcap.zsh <<'EOF'
+zmodload zsh/zpty || exit 2
+export ZCAP_FPATH=$1 TERM=dumb
+zpty z zsh -f -i || exit 2
+zpty -w z ". ${(q)PWD}/zcap-init.zsh"
+local out= chunk
+while zpty -r z chunk; do out+=$chunk; [[ $out == *'<READY>'* ]] && break; done
+zpty -w -n z "$2"$'\t'
+out=
+while zpty -r z chunk; do out+=$chunk; [[ $out == *'<DONE>'* ]] && break; done
+print -r -- ${(F)${(M)${(f)out//$'\r'/}:#'<M>'*}#'<M>'}
+zpty -d z
+EOF
+mkdir -p zfp && cp "$ZSH_SCRIPT" zfp/_incident || exit 1
+zsh_complete() {
+	timeout 10 zsh -f zcap.zsh "$TRASH/zfp" "$1" >zsh-out &&
+	cut -f1 zsh-out | sed '/^$/d' | sort
+}
+
+test_expect_success 'bash: the script parses' '
+	bash -n "$BASH_SCRIPT"
+'
+
+test_expect_success 'zsh: the script parses' '
+	zsh -n "$ZSH_SCRIPT"
+'
+
+test_expect_success 'fish: the script parses' '
+	fish --no-config -n "$FISH_SCRIPT"
+'
+
+test_expect_success 'every command appears in every completion script' '
+	incident --list-cmds >cmds &&
+	test -s cmds &&
+	for f in "$BASH_SCRIPT" "$ZSH_SCRIPT" "$FISH_SCRIPT"; do
+		while read -r c; do
+			grep -v "^[[:space:]]*#" "$f" | grep -qw -- "$c" ||
+			{ echo "$f: no $c"; exit 1; } || exit 1
+		done <cmds
+	done
+'
+
+test_expect_success 'setup: incidents in two stores' '
+	incident open -q "API down" -s 1 --service api >id-api &&
+	incident open -q "DB slow" -s 3 >id-db &&
+	incident --dir "$TRASH/other" open -q "Other store" >id-other &&
+	sort id-api id-db >ids &&
+	: >file-here
+'
+
+test_expect_success 'bash: command names' '
+	bash_complete "incident o" >actual &&
+	echo open >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident " >actual &&
+	sort cmds >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'bash: command names after global options' '
+	bash_complete "incident --dir $TRASH/other s" >actual &&
+	echo show >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident --dir=$TRASH/other s" >actual &&
+	test_cmp expect actual &&
+	bash_complete "incident --ver" >actual &&
+	echo --version >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'bash: directories for --dir' '
+	mkdir -p dirs/alpha dirs/beta &&
+	: >dirs/afile &&
+	bash_complete "incident --dir dirs/a" >actual &&
+	echo dirs/alpha >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident init --dir dirs/a" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'bash: options, live from the binary' '
+	bash_complete "incident open --sev" >actual &&
+	echo --severity= >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident list -" >actual &&
+	incident --complete-options list | sort >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'bash: severities' '
+	printf "%s\n" 1 2 3 4 SEV1 SEV2 SEV3 SEV4 >expect &&
+	bash_complete "incident open -s " >actual &&
+	test_cmp expect actual &&
+	bash_complete "incident open \"a title\" --severity " >actual &&
+	test_cmp expect actual &&
+	bash_complete "incident list -qs " >actual &&
+	test_cmp expect actual &&
+	bash_complete "incident open --severity=SEV" >actual &&
+	printf "%s\n" SEV1 SEV2 SEV3 SEV4 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'bash: statuses, comma-separated too' '
+	bash_complete "incident list --status re" >actual &&
+	echo resolved >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident list --status=open,re" >actual &&
+	echo open,resolved >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident list --status " >actual &&
+	test_line_count = 8 actual
+'
+
+test_expect_success 'bash: incident ids' '
+	id=$(cat id-api) &&
+	bash_complete "incident show ${id%???????????}" >actual &&
+	echo "$id" >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident log " >actual &&
+	test_cmp ids actual &&
+	bash_complete "incident note --at 5m " >actual &&
+	test_cmp ids actual
+'
+
+test_expect_success 'bash: ids from the store --dir names' '
+	bash_complete "incident --dir $TRASH/other show " >actual &&
+	test_cmp id-other actual &&
+	bash_complete "incident --dir=$TRASH/other log " >actual &&
+	test_cmp id-other actual
+'
+
+test_expect_success 'bash: show and log take any incident, note an active one' '
+	: >"$TRASH/calls" &&
+	bash_complete "incident show " >/dev/null &&
+	grep -x "list -q --all" "$TRASH/calls" &&
+	: >"$TRASH/calls" &&
+	bash_complete "incident note " >/dev/null &&
+	grep -x "list -q" "$TRASH/calls"
+'
+
+test_expect_success 'bash: commands after help' '
+	bash_complete "incident help l" >actual &&
+	printf "%s\n" list log >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'bash: no files where nothing is known' '
+	id=$(cat id-api) &&
+	for line in "incident open " "incident note $id " "incident show $id " \
+		"incident open --at " "incident list -n " "incident nosuch "; do
+		bash_complete "$line" >actual &&
+		test ! -s actual || exit 1
+	done
+'
+
+test_expect_success 'bash: works without bash-completion' '
+	COMP_MODE=plain bash_complete "incident open --severity=S" >actual &&
+	printf "%s\n" SEV1 SEV2 SEV3 SEV4 >expect &&
+	test_cmp expect actual &&
+	id=$(cat id-db) &&
+	COMP_MODE=plain bash_complete "incident show ${id%??????????}" >actual &&
+	test_cmp id-db actual &&
+	COMP_MODE=plain bash_complete "incident --dir=$TRASH/other log " >actual &&
+	test_cmp id-other actual
+'
+
+test_expect_success 'fish: command names with their summaries' '
+	fish_complete "incident sh" >actual &&
+	printf "show\tShow everything known about an incident.\n" >expect &&
+	test_cmp expect actual &&
+	fish_complete "incident " | cut -f1 >actual &&
+	sort cmds >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'fish: options and their values' '
+	fish_complete "incident open --sev" | cut -f1 >actual &&
+	echo --severity >expect &&
+	test_cmp expect actual &&
+	printf "%s\n" 1 2 3 4 SEV1 SEV2 SEV3 SEV4 >expect &&
+	fish_complete "incident open -s " >actual &&
+	test_cmp expect actual &&
+	fish_complete "incident list -qs " >actual &&
+	test_cmp expect actual &&
+	fish_complete "incident open --severity=SEV4" >actual &&
+	echo --severity=SEV4 >expect &&
+	test_cmp expect actual &&
+	fish_complete "incident list --status re" >actual &&
+	echo resolved >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'fish: ids with titles, from the store --dir names' '
+	id=$(cat id-api) &&
+	fish_complete "incident show ${id%???????????}" >actual &&
+	printf "%s\tAPI down\n" "$id" >expect &&
+	test_cmp expect actual &&
+	fish_complete "incident --dir $TRASH/other log " | cut -f1 >actual &&
+	test_cmp id-other actual &&
+	fish_complete "incident note " | cut -f1 >actual &&
+	test_cmp ids actual
+'
+
+test_expect_success 'fish: commands after help, no files elsewhere' '
+	fish_complete "incident help l" | cut -f1 >actual &&
+	printf "%s\n" list log >expect &&
+	test_cmp expect actual &&
+	fish_complete "incident open " >actual &&
+	test ! -s actual
+'
+
+if zsh -fc 'zmodload zsh/zpty' 2>/dev/null && command -v timeout >/dev/null; then
+	test_expect_success 'zsh: command names' '
+		zsh_complete "incident sh" >actual &&
+		echo show >expect &&
+		test_cmp expect actual &&
+		zsh_complete "incident " >actual &&
+		sort cmds >expect &&
+		test_cmp expect actual
+	'
+
+	test_expect_success 'zsh: options and their values' '
+		zsh_complete "incident open --sev" >actual &&
+		echo --severity >expect &&
+		test_cmp expect actual &&
+		printf "%s\n" 1 2 3 4 SEV1 SEV2 SEV3 SEV4 >expect &&
+		zsh_complete "incident open -s " >actual &&
+		test_cmp expect actual &&
+		zsh_complete "incident list --status re" >actual &&
+		echo resolved >expect &&
+		test_cmp expect actual
+	'
+
+	test_expect_success 'zsh: ids with titles, from the store --dir names' '
+		id=$(cat id-api) &&
+		zsh_complete "incident show " >actual &&
+		test_cmp ids actual &&
+		grep "^$id	.*API down" zsh-out &&
+		zsh_complete "incident --dir $TRASH/other log " >actual &&
+		test_cmp id-other actual
+	'
+else
+	test_skip 'zsh: real completion' 'no zsh/zpty module or timeout(1)'
+fi
+
+test_done
