@@ -8,6 +8,7 @@ BASH_SCRIPT=$SOURCE_ROOT/completions/bash/incident
 ZSH_SCRIPT=$SOURCE_ROOT/completions/zsh/_incident
 FISH_SCRIPT=$SOURCE_ROOT/completions/fish/incident.fish
 BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+export BASH_COMPLETION
 
 # Every call of the binary a completion makes, logged with its arguments.
 mkdir -p wrap &&
@@ -23,7 +24,7 @@ PATH="$TRASH/wrap:$PATH"
 # split it (words at blanks, "=" a word of its own); one match a line.
 cat >comp.bash <<'EOF'
 if [ "$COMP_MODE" = full ]; then
-	. /usr/share/bash-completion/bash_completion || exit 1
+	. "$BASH_COMPLETION" || exit 1
 fi
 . "$1" || exit 1
 line=$2
@@ -285,6 +286,16 @@ test_expect_success 'fish: ids with titles, from the store --dir names' '
 	test_cmp ids actual
 '
 
+test_expect_success 'fish: show takes any incident, note an active one' '
+	: >"$TRASH/calls" &&
+	fish_complete "incident show " >/dev/null &&
+	grep "^list.* --all" "$TRASH/calls" &&
+	: >"$TRASH/calls" &&
+	fish_complete "incident note " >/dev/null &&
+	grep "^list" "$TRASH/calls" &&
+	! grep -e --all "$TRASH/calls"
+'
+
 test_expect_success 'fish: commands after help, no files elsewhere' '
 	fish_complete "incident help l" | cut -f1 >actual &&
 	printf "%s\n" list log >expect &&
@@ -322,6 +333,17 @@ if zsh -fc 'zmodload zsh/zpty' 2>/dev/null && command -v timeout >/dev/null; the
 		grep "^$id	.*API down" zsh-out &&
 		zsh_complete "incident --dir $TRASH/other log " >actual &&
 		test_cmp id-other actual
+	'
+
+	test_expect_success 'zsh: show takes any incident, note an active one' '
+		: >"$TRASH/calls" &&
+		zsh_complete "incident show " >/dev/null &&
+		grep -x "list -q --all" "$TRASH/calls" &&
+		: >"$TRASH/calls" &&
+		zsh_complete "incident note " >actual &&
+		test_cmp ids actual &&
+		grep -x "list -q" "$TRASH/calls" &&
+		! grep -e --all "$TRASH/calls"
 	'
 else
 	test_skip 'zsh: real completion' 'no zsh/zpty module or timeout(1)'
