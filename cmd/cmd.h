@@ -48,7 +48,33 @@ enum {
 	OPT_ALL,
 	OPT_SINCE,
 	OPT_DIR,
+	OPT_IMPACT,
+	OPT_URGENCY,
+	OPT_PRIORITY,
+	OPT_STARTED,
+	OPT_NOTE,
+	OPT_CAUSE,
+	OPT_REASON,
+	OPT_TO,
+	OPT_REMOVE,
+	OPT_TITLE,
+	OPT_FIELD,
+	OPT_DEDUP_KEY,
+	OPT_SOURCE,
+	OPT_DRILL,
 };
+
+/* The options every command that changes an incident takes. */
+#define CHANGE_OPTS                                                            \
+	{"quiet", 'q', no_argument, NULL, "print only the id"},                \
+	        {"json", OPT_JSON, no_argument, NULL,                          \
+	         "print the incident as JSON"},                                \
+	        {"dry-run", OPT_DRY_RUN, no_argument, NULL,                    \
+	         "check and show what would happen; change nothing"},          \
+	{                                                                      \
+		"at", OPT_AT, required_argument, "time",                       \
+		        "when it happened (default: now)"                      \
+	}
 
 struct inc_ctx;
 
@@ -99,6 +125,26 @@ void opt_complete(const struct cmd *cmd, FILE *f);
 int usage_error(const struct cmd *cmd, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* change.c: what the commands that change an incident share */
+struct change_args {
+	inc_change_opts o;
+	bool json;
+	bool quiet;
+};
+/* Takes an option of CHANGE_OPTS: 1 when c was one, -1 on a bad value. */
+int change_opt(struct inc_ctx *ctx, struct change_args *a, int c,
+               const char *arg, int *status);
+/* Applies the change and prints the result; the exit status. */
+int change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
+               struct change_args *a);
+/* Prints a changed incident as the change commands do. */
+int change_print(struct inc_ctx *ctx, const inc_incident *inc,
+                 enum inc_action action, const struct change_args *a);
+
+/* input.c */
+char *read_text(struct inc_ctx *ctx, int argc, char **argv, int first,
+                const char *id, const char *what, int *status);
+
 /* output.c */
 int fail(const inc_error *err);
 int exit_code(int status);
@@ -128,8 +174,22 @@ int cmd_log(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_note(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_init(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_help(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_triage(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_investigate(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_mitigate(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_resolve(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_reopen(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_escalate(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_cancel(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_merge(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_assign(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_edit(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_update(struct inc_ctx *ctx, int argc, char **argv);
 
 extern const struct opt open_opts[], list_opts[], show_opts[], log_opts[],
-        note_opts[], init_opts[], help_opts[];
+        note_opts[], init_opts[], help_opts[], triage_opts[],
+        investigate_opts[], mitigate_opts[], resolve_opts[], reopen_opts[],
+        escalate_opts[], cancel_opts[], merge_opts[], assign_opts[],
+        edit_opts[], update_opts[];
 
 #endif

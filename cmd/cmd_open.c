@@ -19,6 +19,14 @@ const struct opt open_opts[] = {
          "when it was detected (default: now)"},
         {"commander", OPT_COMMANDER, required_argument, "who",
          "the incident commander"},
+        {"started", OPT_STARTED, required_argument, "time",
+         "when the impact began, if before it was detected"},
+        {"drill", OPT_DRILL, no_argument, NULL,
+         "an exercise (game day): left out of metrics"},
+        {"dedup-key", OPT_DEDUP_KEY, required_argument, "key",
+         "while an incident with this key is active, attach to it"},
+        {"source", OPT_SOURCE, required_argument, "name",
+         "where the alert came from"},
         {NULL, 0, 0, NULL, NULL},
 };
 
@@ -28,7 +36,7 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 	inc_open_opts o = INC_OPEN_OPTS_INIT;
 	const char **services = calloc((size_t)argc, sizeof(char *));
 	const char **tags = calloc((size_t)argc, sizeof(char *));
-	bool quiet = false, json = false;
+	bool quiet = false, json = false, dedup = false;
 	inc_incident *inc = NULL;
 	struct opt_state st;
 	inc_error err;
@@ -70,6 +78,19 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 		case OPT_COMMANDER:
 			o.commander = st.arg;
 			break;
+		case OPT_STARTED:
+			if ((ret = parse_time(&o.started, ctx, st.arg)))
+				goto done;
+			break;
+		case OPT_DRILL:
+			o.drill = true;
+			break;
+		case OPT_DEDUP_KEY:
+			o.dedup_key = st.arg;
+			break;
+		case OPT_SOURCE:
+			o.source = st.arg;
+			break;
 		default:
 			ret = EXIT_USAGE;
 			goto done;
@@ -85,7 +106,7 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 	o.title = argv[argc - 1];
 	o.services = services;
 	o.tags = tags;
-	if (inc_open(&inc, ctx->store, &o, &err) < 0) {
+	if (inc_open(&inc, &dedup, ctx->store, &o, &err) < 0) {
 		ret = fail(&err);
 		goto done;
 	}
@@ -98,6 +119,7 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 			goto done;
 		}
 		cJSON_AddBoolToObject(root, "dry_run", o.dry_run);
+		cJSON_AddBoolToObject(root, "deduplicated", dedup);
 		cJSON_AddItemToObject(root, "incident", doc);
 		ret = print_json(root);
 	} else if (quiet) {
@@ -108,6 +130,19 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 		if (inc_store_short_id(short_id, ctx->store,
 		                       inc_incident_id(inc), &err) < 0) {
 			ret = fail(&err);
+			goto done;
+		}
+		if (dedup) {
+			printf("%s %s%s%s (%d alerts): ",
+			       o.dry_run ? "would attach an alert to"
+			                 : "attached an alert to",
+			       color(ctx, "\033[1m"), short_id,
+			       color(ctx, "\033[m"),
+			       cJSON_GetObjectItemCaseSensitive(
+			               inc_incident_doc(inc), "alert_count")
+			               ->valueint);
+			print_safe(stdout, inc_incident_title(inc), false);
+			putchar('\n');
 			goto done;
 		}
 		printf("%s %s%s%s (%s%s%s): ",

@@ -11,26 +11,74 @@
 const struct cmd commands[] = {
         {NULL, cmd_status, CMD_READ, "Show what is open now.", NULL,
          "incident [--dir dir] [command] [args]"},
+        {"assign", cmd_assign, CMD_WRITE,
+         "Give a role (commander, comms, ops, scribe) to someone.", assign_opts,
+         "incident assign [-q] [--json] [--dry-run] [--at time] [--remove] id "
+         "role [who]"},
+        {"cancel", cmd_cancel, CMD_WRITE, "End an incident as a false alarm.",
+         cancel_opts,
+         "incident cancel [-q] [--json] [--dry-run] [--at time] --reason text "
+         "id"},
+        {"edit", cmd_edit, CMD_WRITE, "Change a title, summary or fields.",
+         edit_opts,
+         "incident edit [-q] [--json] [--dry-run] [--at time] [--title text] "
+         "[--summary text] "
+         "[--field key=value]... id"},
+        {"escalate", cmd_escalate, CMD_WRITE,
+         "Raise the escalation level by one.", escalate_opts,
+         "incident escalate [-q] [--json] [--dry-run] [--at time] [--to "
+         "target] [--reason text] id"},
         {"help", cmd_help, CMD_NO_STORE, "Show the manual of a command.",
          help_opts, "incident help [command]"},
         {"init", cmd_init, CMD_NO_STORE,
          "Create the store (optional: the first open creates it).", init_opts,
          "incident init [--json] [--dir dir]"},
+        {"investigate", cmd_investigate, CMD_WRITE,
+         "Mark an incident as under investigation.", investigate_opts,
+         "incident investigate [-q] [--json] [--dry-run] [--at time] [--note "
+         "text] id"},
         {"list", cmd_list, CMD_READ, "List incidents, newest first.", list_opts,
          "incident list [-q] [--all] [--json] [--status status]... "
-         "[-s sev] [--service name] [--tag tag] [--since time] [-n count]"},
+         "[-s sev] [--priority P1..P4] [--service name] [--tag tag] "
+         "[--field key=value] [--since time] [-n count]"},
         {"log", cmd_log, CMD_READ, "Show an incident's timeline.", log_opts,
          "incident log [--json] id"},
+        {"merge", cmd_merge, CMD_WRITE,
+         "Merge a duplicate into the incident to keep.", merge_opts,
+         "incident merge [-q] [--json] [--dry-run] [--at time] id into-id"},
+        {"mitigate", cmd_mitigate, CMD_WRITE,
+         "Record that the impact has stopped.", mitigate_opts,
+         "incident mitigate [-q] [--json] [--dry-run] [--at time] [--note "
+         "text] id"},
         {"note", cmd_note, CMD_WRITE, "Add a responder's note to an incident.",
          note_opts,
          "incident note [-q] [--json] [--dry-run] [--at time] id [text | -]"},
         {"open", cmd_open, CMD_CREATE, "Open an incident and print its id.",
          open_opts,
-         "incident open [-q] [--json] [--dry-run] [-s sev] [--service name]... "
-         "[--tag tag]... [--summary text] [--at time] [--commander who] "
-         "title"},
+         "incident open [-q] [--json] [--dry-run] [--drill] [-s sev] "
+         "[--service name]... [--tag tag]... [--summary text] [--at time] "
+         "[--started time] [--commander who] [--dedup-key key] "
+         "[--source name] title"},
+        {"reopen", cmd_reopen, CMD_WRITE,
+         "Reopen a resolved or closed incident.", reopen_opts,
+         "incident reopen [-q] [--json] [--dry-run] [--at time] --reason text "
+         "id"},
+        {"resolve", cmd_resolve, CMD_WRITE, "Record that an incident is over.",
+         resolve_opts,
+         "incident resolve [-q] [--json] [--dry-run] [--at time] [--summary "
+         "text] [--cause text] id"},
         {"show", cmd_show, CMD_READ, "Show everything known about an incident.",
          show_opts, "incident show [--json] id"},
+        {"triage", cmd_triage, CMD_WRITE,
+         "Acknowledge and classify an incident in one step.", triage_opts,
+         "incident triage [-q] [--json] [--dry-run] [--at time] [-s sev] "
+         "[--impact level] "
+         "[--urgency level] [--priority P1..P4] [--commander who] "
+         "[--service name]... [--tag tag]... [--summary text] "
+         "[--started time] id"},
+        {"update", cmd_update, CMD_WRITE,
+         "Post a status update for stakeholders.", update_opts,
+         "incident update [-q] [--json] [--dry-run] [--at time] id [text | -]"},
         {NULL, NULL, 0, NULL, NULL, NULL},
 };
 
@@ -43,30 +91,32 @@ cmd_find(const char *name)
 	return NULL;
 }
 
+/* Edit distance counting a swap of neighbours as one (Damerau). */
 static size_t
 distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), row[64];
+	size_t la = strlen(a), lb = strlen(b), d[32][32];
 
-	if (lb >= ARRAY_SIZE(row))
+	if (la >= 32 || lb >= 32)
 		return (size_t)-1;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		d[0][j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j],
-			       best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
 	}
-	return row[lb];
+	return d[la][lb];
 }
 
 static int
@@ -143,10 +193,11 @@ ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
 		return 0;
 	if (ret < 0)
 		return fail(&err);
-	if (want == CMD_READ)
-		return 0;
+	/* a bad config line is an error for readers too, never ignored */
 	if (inc_store_config(&cfg, ctx->store, &err) < 0)
 		return fail(&err);
+	if (want == CMD_READ)
+		return 0;
 	inc_identity(actor, sizeof(actor), cfg);
 	if (inc_store_set_actor(ctx->store, actor) < 0) {
 		fputs("incident: out of memory\n", stderr);
@@ -190,9 +241,15 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_DFL);
 	opterr = 0;
 	/* "+": stop at the command name; its options are its own */
-	while ((c = getopt_long(argc, argv, "+h", globals, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", globals, NULL)) != -1) {
 		switch (c) {
 		case GOPT_DIR:
+			if (*optarg == '\0') {
+				fputs("incident: --dir needs a folder, not an "
+				      "empty value\n",
+				      stderr);
+				return EXIT_USAGE;
+			}
 			dir_opt = optarg;
 			break;
 		case GOPT_VERSION:
@@ -210,10 +267,15 @@ main(int argc, char **argv)
 				return unknown_command(optarg);
 			opt_complete(cmd, stdout);
 			return finish(EXIT_OK);
-		default:
-			fprintf(stderr, "incident: unknown option '%s'\n",
+		case ':':
+			fprintf(stderr, "incident: option '%s' needs a value\n",
 			        argv[optind - 1]);
-			main_help(stderr);
+			return EXIT_USAGE;
+		default:
+			fprintf(stderr,
+			        "incident: unknown option '%s' (see 'incident "
+			        "--help')\n",
+			        argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}

@@ -130,10 +130,10 @@ opt_complete(const struct cmd *cmd, FILE *f)
 
 	for (size_t i = 0; i <= n; i++) {
 		const struct opt *op = i < n ? &cmd->opts[i] : &help_opt;
+		const char *eq = op->has_arg == required_argument ? "=" : "";
 		if (op->val < 256)
-			fprintf(f, "-%c\n", op->val);
-		fprintf(f, "--%s%s\n", op->name,
-		        op->has_arg == required_argument ? "=" : "");
+			fprintf(f, "-%c%s\n", op->val, eq);
+		fprintf(f, "--%s%s\n", op->name, eq);
 	}
 }
 

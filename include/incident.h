@@ -62,6 +62,39 @@ typedef struct inc_config inc_config;
 typedef struct inc_event inc_event;
 typedef struct inc_incident inc_incident;
 
+/* Where an incident is in its lifecycle (DESIGN §3). */
+enum inc_status {
+	INC_STATUS_OPEN = 0,
+	INC_STATUS_TRIAGED,
+	INC_STATUS_INVESTIGATING,
+	INC_STATUS_MITIGATED,
+	INC_STATUS_RESOLVED,
+	INC_STATUS_CLOSED,
+	INC_STATUS_CANCELLED,
+	INC_STATUS_MERGED,
+	INC_STATUS__COUNT
+};
+
+/* What can be done to an incident; lifecycle.c holds the table. */
+enum inc_action {
+	INC_ACTION_TRIAGE = 0,
+	INC_ACTION_INVESTIGATE,
+	INC_ACTION_MITIGATE,
+	INC_ACTION_RESOLVE,
+	INC_ACTION_REOPEN,
+	INC_ACTION_CLOSE,
+	INC_ACTION_ESCALATE,
+	INC_ACTION_CANCEL,
+	INC_ACTION_MERGE,
+	INC_ACTION_ABSORB, /* the kept side of a merge */
+	INC_ACTION_NOTE,
+	INC_ACTION_UPDATE,
+	INC_ACTION_ASSIGN,
+	INC_ACTION_EDIT,
+	INC_ACTION_ATTACH, /* a deduplicated alert */
+	INC_ACTION__COUNT
+};
+
 /* ---- errors ---- */
 
 /* Sets err (if not NULL) and returns code. */
@@ -88,6 +121,8 @@ INC_EXTERN char *inc_time_relative(char *buf, size_t len, int64_t t,
 /* Writes a duration: "45s", "12m", "1h 05m", "3d 4h". */
 INC_EXTERN char *inc_duration_format(char *buf, size_t len, int64_t secs);
 INC_EXTERN int64_t inc_time_now(void);
+/* Parses a duration such as 90s, 30m, 1h30m, 2d; 0 on success. */
+INC_EXTERN int inc_duration_parse(int64_t *out, const char *text);
 
 /* ---- text (text.c) ---- */
 
@@ -171,6 +206,16 @@ INC_EXTERN int inc_store_severity_parse(int *out, inc_store *store,
                                         const char *text, inc_error *err);
 INC_EXTERN int inc_store_severity_default(inc_store *store);
 INC_EXTERN int inc_store_severity_count(inc_store *store);
+/*
+ * How often stakeholders expect an update at this severity, in seconds
+ * (config severity.<NAME>.update-every; SEV1 30m and SEV2 1h out of the
+ * box); 0 when there is no cadence.
+ */
+INC_EXTERN int64_t inc_store_update_cadence(inc_store *store, int severity);
+/* Whether an active incident's last update (or its opening) is too old. */
+INC_EXTERN bool inc_store_update_due(inc_store *store, int severity,
+                                     enum inc_status status, int64_t opened_at,
+                                     int64_t last_update_at, int64_t now);
 
 /*
  * Resolves a full id or unique prefix to the full id. INC_ENOTFOUND when
@@ -185,17 +230,10 @@ INC_EXTERN int inc_store_short_id(char out[INC_ID_LEN + 1], inc_store *store,
 
 /* ---- incidents (incident.c) ---- */
 
-enum inc_status {
-	INC_STATUS_OPEN = 0,
-	INC_STATUS_TRIAGED,
-	INC_STATUS_INVESTIGATING,
-	INC_STATUS_MITIGATED,
-	INC_STATUS_RESOLVED,
-	INC_STATUS_CLOSED,
-	INC_STATUS_CANCELLED,
-	INC_STATUS_MERGED,
-	INC_STATUS__COUNT
-};
+INC_EXTERN const char *inc_action_name(enum inc_action action);
+/* Whether the lifecycle allows action on an incident in status from. */
+INC_EXTERN bool inc_action_allowed(enum inc_action action,
+                                   enum inc_status from);
 
 INC_EXTERN const char *inc_status_name(enum inc_status status);
 INC_EXTERN int inc_status_parse(enum inc_status *out, const char *text);
@@ -245,6 +283,10 @@ typedef struct inc_open_opts {
 	size_t ntags;
 	const char *commander; /* may be NULL */
 	int64_t at;            /* when it was detected; 0: now */
+	int64_t started;       /* when impact began; 0: unknown */
+	bool drill;            /* an exercise: left out of metrics */
+	const char *dedup_key; /* while an incident with it is active, attach */
+	const char *source;    /* where the alert came from */
 	bool dry_run;
 } inc_open_opts;
 
@@ -253,27 +295,84 @@ typedef struct inc_open_opts {
 		0                                                              \
 	}
 
-/* Opens an incident. *out (the new incident) is the caller's. */
-INC_EXTERN int inc_open(inc_incident **out, inc_store *store,
-                        const inc_open_opts *opts, inc_error *err);
+/*
+ * Opens an incident, or with a dedup key that an active incident carries,
+ * attaches an alert to that one (*deduplicated then true). *out (the
+ * incident) is the caller's; out and deduplicated may be NULL.
+ */
+INC_EXTERN int inc_open(inc_incident **out, bool *deduplicated,
+                        inc_store *store, const inc_open_opts *opts,
+                        inc_error *err);
 
-/* Adds a responder's note. at 0 means now. *out may be NULL. */
+/* What a change says; each action reads the members it needs. */
+typedef struct inc_change_opts {
+	int64_t at; /* when it happened; 0: now */
+	bool dry_run;
+	const char *text;      /* note, update; investigate/mitigate --note */
+	const char *summary;   /* triage, edit; resolve: the resolution */
+	const char *cause;     /* resolve */
+	const char *reason;    /* reopen, cancel (required), escalate */
+	const char *to;        /* escalate: to whom */
+	const char *title;     /* edit */
+	int severity;          /* triage; 0 keeps it */
+	const char *impact;    /* triage: high, medium, low */
+	const char *urgency;   /* triage: high, medium, low */
+	const char *priority;  /* triage: P1..P4, else from impact x urgency */
+	const char *commander; /* triage */
+	int64_t started;       /* triage: when impact began */
+	const char *const *services; /* triage: added */
+	size_t nservices;
+	const char *const *tags; /* triage: added */
+	size_t ntags;
+	const char *const *fields; /* edit: key=value, or key= to remove */
+	size_t nfields;
+	const char *role; /* assign: commander, comms, ops, scribe */
+	const char *who;  /* assign: NULL removes the role's holder */
+} inc_change_opts;
+
+#define INC_CHANGE_OPTS_INIT                                                   \
+	{                                                                      \
+		0                                                              \
+	}
+
+/*
+ * Applies action to the incident id_or_prefix: INC_EREFUSED when the
+ * lifecycle does not allow it (the message names what is allowed next),
+ * INC_EINVALID for bad input; nothing is written then. *out (may be
+ * NULL) gets the new state, the caller's.
+ */
+INC_EXTERN int inc_change(inc_incident **out, inc_store *store,
+                          const char *id_or_prefix, enum inc_action action,
+                          const inc_change_opts *opts, inc_error *err);
+
+/* Adds a responder's note (inc_change with INC_ACTION_NOTE). */
 INC_EXTERN int inc_note(inc_incident **out, inc_store *store,
                         const char *id_or_prefix, const char *text, int64_t at,
                         bool dry_run, inc_error *err);
+
+/*
+ * Merges a duplicate into the kept incident: the duplicate ends as
+ * merged, its alerts and dedup keys move to the kept one. *out is the
+ * kept incident.
+ */
+INC_EXTERN int inc_merge(inc_incident **out, inc_store *store,
+                         const char *id_or_prefix, const char *into,
+                         const inc_change_opts *opts, inc_error *err);
 
 /* ---- queries (query.c) ---- */
 
 typedef struct inc_list_opts {
 	const enum inc_status *statuses; /* NULL: every active status */
 	size_t nstatuses;
-	bool all;            /* every status */
-	int severity;        /* 0: any */
-	const char *service; /* NULL: any */
-	const char *tag;     /* NULL: any */
-	int64_t since;       /* opened at or after; 0: any */
-	size_t limit;        /* 0: no limit */
-	bool docs;           /* fill inc_list_item.doc (costs a parse) */
+	bool all;             /* every status */
+	int severity;         /* 0: any */
+	const char *service;  /* NULL: any */
+	const char *tag;      /* NULL: any */
+	int64_t since;        /* opened at or after; 0: any */
+	const char *priority; /* P1..P4; NULL: any */
+	const char *field;    /* key=value; NULL: any */
+	size_t limit;         /* 0: no limit */
+	bool docs;            /* fill inc_list_item.doc (costs a parse) */
 } inc_list_opts;
 
 #define INC_LIST_OPTS_INIT                                                     \
@@ -287,9 +386,12 @@ typedef struct inc_list_item {
 	const char *title;
 	enum inc_status status;
 	int severity;
+	const char *priority; /* NULL when unset */
+	bool drill;
 	int64_t opened_at;
 	int64_t updated_at;
-	const cJSON *doc; /* the projection, when inc_list_opts.docs */
+	int64_t last_update_at; /* 0: no stakeholder update yet */
+	const cJSON *doc;       /* the projection, when inc_list_opts.docs */
 } inc_list_item;
 
 typedef struct inc_list inc_list;

@@ -1,12 +1,14 @@
 /*
- * Every write goes through commit_change(): inside one IMMEDIATE
- * transaction it loads the incident's current state, validates the
- * change against it, appends the event, folds it in and stores the
+ * Every write goes through here: inside one IMMEDIATE transaction it
+ * loads the incident's current state, validates the change against it
+ * and the lifecycle table, appends the event, folds it in and stores the
  * projection. Nothing is written when validation fails.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -14,16 +16,6 @@
 #define FUTURE_SLACK 300
 #define LABEL_MAX 100
 #define NAME_MAX_BYTES 200
-
-struct change {
-	const char *kind;
-	cJSON *payload; /* owned by the change */
-	int64_t at;
-	bool dry_run;
-	/* checks the change against the current state; may be NULL */
-	int (*validate)(const cJSON *doc, const struct change *c,
-	                inc_error *err);
-};
 
 static int
 check_at(int64_t *at, int64_t now, inc_error *err)
@@ -36,77 +28,15 @@ check_at(int64_t *at, int64_t now, inc_error *err)
 	return 0;
 }
 
-/*
- * Appends the change as an event of incident id (doc: its current
- * state, NULL for a new incident) and stores the new projection.
- * Called inside a write transaction; takes ownership of c->payload.
- */
 static int
-apply(inc_incident **out, inc_store *s, const char *id, cJSON *doc,
-      struct change *c, int64_t now, inc_error *err)
+check_text(const char *text, size_t max, const char *what, bool required,
+           inc_error *err)
 {
-	inc_event ev = {0};
-	int ret;
-
-	snprintf(ev.incident, sizeof(ev.incident), "%s", id);
-	snprintf(ev.kind, sizeof(ev.kind), "%s", c->kind);
-	snprintf(ev.replica, sizeof(ev.replica), "%s", s->replica);
-	ev.at = c->at;
-	ev.recorded_at = now;
-	ev.actor = s->actor != NULL ? s->actor : "unknown";
-	ev.payload = c->payload;
-	if (doc == NULL && (doc = inc_fold__new(id)) == NULL)
-		return inc_error__nomem(err);
-	if (!c->dry_run && (ret = inc_store__append(s, &ev, err)) < 0)
-		goto done;
-	inc_fold__apply(doc, &ev);
-	if (!c->dry_run && (ret = inc_store__project(s, doc, err)) < 0)
-		goto done;
-	if (out != NULL) {
-		if ((*out = calloc(1, sizeof(**out))) == NULL) {
-			ret = inc_error__nomem(err);
-			goto done;
-		}
-		(*out)->doc = doc;
-		doc = NULL;
-	}
-	ret = 0;
-done:
-	cJSON_Delete(doc);
-	return ret;
-}
-
-static int
-commit_change(inc_incident **out, inc_store *s, const char *prefix,
-              struct change *c, inc_error *err)
-{
-	int64_t now = inc_time_now();
-	char id[INC_ID_LEN + 1];
-	inc_incident *cur = NULL;
-	cJSON *doc = NULL;
-	int ret;
-
-	if (out != NULL)
-		*out = NULL;
-	if ((ret = check_at(&c->at, now, err)) < 0)
-		goto done;
-	if ((ret = inc_store__begin(s, err)) < 0)
-		goto done;
-	if ((ret = inc_store_resolve(id, s, prefix, err)) < 0 ||
-	    (ret = inc_incident__fold(&cur, s, id, err)) < 0)
-		goto done;
-	if (c->validate != NULL && (ret = c->validate(cur->doc, c, err)) < 0)
-		goto done;
-	doc = cur->doc;
-	cur->doc = NULL;
-	ret = apply(out, s, id, doc, c, now, err);
-	if (ret == 0 && !c->dry_run)
-		ret = inc_store__commit(s, err);
-done:
-	inc_store__rollback(s);
-	inc_incident_free(cur);
-	cJSON_Delete(c->payload);
-	return ret;
+	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
+		return required ? inc_error_set(err, INC_EINVALID,
+		                                "%s is empty", what)
+		                : 0;
+	return inc_text_check(text, max, what, err);
 }
 
 static int
@@ -123,6 +53,17 @@ check_label(const char *label, const char *what, inc_error *err)
 	return 0;
 }
 
+static int
+check_labels(const char *const *v, size_t n, const char *what, inc_error *err)
+{
+	int ret;
+
+	for (size_t i = 0; i < n; i++)
+		if ((ret = check_label(v[i], what, err)) < 0)
+			return ret;
+	return 0;
+}
+
 static cJSON *
 string_array(const char *const *v, size_t n)
 {
@@ -133,75 +74,441 @@ string_array(const char *const *v, size_t n)
 	return arr;
 }
 
-static int
-check_open(inc_store *s, const inc_open_opts *o, inc_error *err)
+static void
+add_opt_str(cJSON *p, const char *key, const char *value)
 {
+	if (value != NULL && *value != '\0')
+		cJSON_AddStringToObject(p, key, value);
+}
+
+static void
+add_time(cJSON *p, const char *key, int64_t t)
+{
+	char buf[32];
+
+	cJSON_AddStringToObject(p, key, inc_time_rfc3339(buf, sizeof(buf), t));
+}
+
+/*
+ * Appends an event of kind to incident id (doc: its current state, NULL
+ * for a new incident), folds it in and stores the projection. Called in
+ * a write transaction. doc is consumed; *out (when not NULL) gets the
+ * new state.
+ */
+static int
+append(inc_incident **out, inc_store *s, const char *id, cJSON *doc,
+       const char *kind, cJSON *payload, int64_t at, int64_t now, bool dry_run,
+       inc_error *err)
+{
+	inc_event ev = {0};
+	int ret = 0;
+
+	snprintf(ev.incident, sizeof(ev.incident), "%s", id);
+	snprintf(ev.kind, sizeof(ev.kind), "%s", kind);
+	snprintf(ev.replica, sizeof(ev.replica), "%s", s->replica);
+	ev.at = at;
+	ev.recorded_at = now;
+	ev.actor = s->actor != NULL ? s->actor : "unknown";
+	ev.payload = payload;
+	if (doc == NULL && (doc = inc_fold__new(id)) == NULL)
+		return inc_error__nomem(err);
+	if (!dry_run && (ret = inc_store__append(s, &ev, err)) < 0)
+		goto done;
+	inc_fold__apply(doc, &ev);
+	if (!dry_run && (ret = inc_store__project(s, doc, err)) < 0)
+		goto done;
+	if (out != NULL) {
+		if ((*out = calloc(1, sizeof(**out))) == NULL) {
+			ret = inc_error__nomem(err);
+			goto done;
+		}
+		(*out)->doc = doc;
+		doc = NULL;
+	}
+done:
+	cJSON_Delete(doc);
+	return ret;
+}
+
+/* ---- priority: impact x urgency (ITIL), overridable in config ---- */
+
+static const char *const levels3[] = {"high", "medium", "low"};
+
+static int
+level3(const char *text)
+{
+	for (int i = 0; i < 3; i++)
+		if (text != NULL && strcasecmp(text, levels3[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+check_priority(char out[4], const char *text, inc_error *err)
+{
+	if (text != NULL && (text[0] == 'p' || text[0] == 'P') &&
+	    text[1] >= '1' && text[1] <= '4' && text[2] == '\0') {
+		snprintf(out, 4, "P%c", text[1]);
+		return 0;
+	}
+	return inc_error_set(err, INC_EINVALID,
+	                     "unknown priority '%.20s' (P1, P2, P3 or P4)",
+	                     text != NULL ? text : "");
+}
+
+/* config priority.<impact>.<urgency> = P1..P4 overrides the matrix */
+static int
+priority_of(char out[4], inc_store *s, int impact, int urgency, inc_error *err)
+{
+	static const char *const matrix[3][3] = {
+	        {"P1", "P2", "P3"},
+	        {"P2", "P3", "P4"},
+	        {"P3", "P4", "P4"},
+	};
+	const inc_config *cfg = NULL;
+	const char *v;
+	char key[64];
 	int ret;
 
-	if (o->title == NULL || o->title[strspn(o->title, " \t")] == '\0')
-		return inc_error_set(err, INC_EINVALID, "the title is empty");
-	if ((ret = inc_text_check(o->title, INC_TITLE_MAX, "the title", err)) <
-	    0)
+	if ((ret = inc_store_config(&cfg, s, err)) < 0)
 		return ret;
-	if (o->summary != NULL &&
-	    (ret = inc_text_check(o->summary, INC_TEXT_MAX, "the summary",
-	                          err)) < 0)
-		return ret;
-	if (o->commander != NULL &&
-	    (ret = inc_text_check(o->commander, NAME_MAX_BYTES, "the commander",
-	                          err)) < 0)
-		return ret;
-	if (o->severity < 0 || o->severity > inc_store_severity_count(s))
-		return inc_error_set(err, INC_EINVALID,
-		                     "severity %d is outside the scale 1..%d",
-		                     o->severity, inc_store_severity_count(s));
-	for (size_t i = 0; i < o->nservices; i++)
-		if ((ret = check_label(o->services[i], "service", err)) < 0)
-			return ret;
-	for (size_t i = 0; i < o->ntags; i++)
-		if ((ret = check_label(o->tags[i], "tag", err)) < 0)
-			return ret;
+	snprintf(key, sizeof(key), "priority.%s.%s", levels3[impact],
+	         levels3[urgency]);
+	if ((v = inc_config_get(cfg, key)) != NULL)
+		return check_priority(out, v, err);
+	snprintf(out, 4, "%s", matrix[impact][urgency]);
 	return 0;
 }
 
-int
-inc_open(inc_incident **out, inc_store *s, const inc_open_opts *o,
-         inc_error *err)
+/* ---- the actions on an existing incident ---- */
+
+struct ctx {
+	inc_store *s;
+	const cJSON *doc; /* the current state */
+	const char *short_id;
+	const inc_change_opts *o;
+	cJSON *p; /* the payload being built */
+	inc_error *err;
+};
+
+static int
+build_triage(struct ctx *c)
 {
-	int64_t now = inc_time_now();
-	char id[INC_ID_LEN + 1];
-	struct change c = {"opened", NULL, o->at, o->dry_run, NULL};
-	cJSON *p;
+	const inc_change_opts *o = c->o;
+	int impact = level3(o->impact), urgency = level3(o->urgency), ret;
+	char prio[4] = "";
+
+	if (o->severity != 0) {
+		if (o->severity < 0 ||
+		    o->severity > inc_store_severity_count(c->s))
+			return inc_error_set(c->err, INC_EINVALID,
+			                     "severity %d is outside the scale "
+			                     "1..%d",
+			                     o->severity,
+			                     inc_store_severity_count(c->s));
+		cJSON_AddNumberToObject(c->p, "severity", o->severity);
+	}
+	if ((o->impact != NULL && impact < 0) ||
+	    (o->urgency != NULL && urgency < 0))
+		return inc_error_set(c->err, INC_EINVALID,
+		                     "impact and urgency are high, medium or "
+		                     "low");
+	if (o->priority != NULL) {
+		if ((ret = check_priority(prio, o->priority, c->err)) < 0)
+			return ret;
+	} else if (o->impact != NULL || o->urgency != NULL) {
+		/* the other half comes from the current classification */
+		if (impact < 0)
+			impact = level3(inc_doc__str(c->doc, "impact"));
+		if (urgency < 0)
+			urgency = level3(inc_doc__str(c->doc, "urgency"));
+		if (impact >= 0 && urgency >= 0 &&
+		    (ret = priority_of(prio, c->s, impact, urgency, c->err)) <
+		            0)
+			return ret;
+	}
+	if (impact >= 0 && o->impact != NULL)
+		cJSON_AddStringToObject(c->p, "impact", levels3[impact]);
+	if (urgency >= 0 && o->urgency != NULL)
+		cJSON_AddStringToObject(c->p, "urgency", levels3[urgency]);
+	add_opt_str(c->p, "priority", prio);
+	if ((ret = check_text(o->commander, NAME_MAX_BYTES, "the commander",
+	                      false, c->err)) < 0 ||
+	    (ret = check_text(o->summary, INC_TEXT_MAX, "the summary", false,
+	                      c->err)) < 0 ||
+	    (ret = check_labels(o->services, o->nservices, "service", c->err)) <
+	            0 ||
+	    (ret = check_labels(o->tags, o->ntags, "tag", c->err)) < 0)
+		return ret;
+	add_opt_str(c->p, "commander", o->commander);
+	add_opt_str(c->p, "summary", o->summary);
+	if (o->nservices > 0)
+		cJSON_AddItemToObject(c->p, "services",
+		                      string_array(o->services, o->nservices));
+	if (o->ntags > 0)
+		cJSON_AddItemToObject(c->p, "tags",
+		                      string_array(o->tags, o->ntags));
+	if (o->started != 0) {
+		if (o->started > inc_doc__time(c->doc, "detected_at"))
+			return inc_error_set(c->err, INC_EINVALID,
+			                     "impact cannot start after it was "
+			                     "detected");
+		add_time(c->p, "started_at", o->started);
+	}
+	return 0;
+}
+
+static int
+build_escalate(struct ctx *c)
+{
+	int ret;
+
+	if ((ret = check_text(c->o->to, NAME_MAX_BYTES, "the target", false,
+	                      c->err)) < 0 ||
+	    (ret = check_text(c->o->reason, INC_TEXT_MAX, "the reason", false,
+	                      c->err)) < 0)
+		return ret;
+	cJSON_AddNumberToObject(c->p, "level",
+	                        inc_doc__int(c->doc, "escalation_level") + 1);
+	add_opt_str(c->p, "to", c->o->to);
+	add_opt_str(c->p, "reason", c->o->reason);
+	return 0;
+}
+
+static bool
+is_role(const char *role)
+{
+	static const char *const roles[] = {"commander", "comms", "ops",
+	                                    "scribe"};
+
+	for (size_t i = 0; i < sizeof(roles) / sizeof(*roles); i++)
+		if (role != NULL && strcmp(role, roles[i]) == 0)
+			return true;
+	return false;
+}
+
+static int
+build_assign(struct ctx *c)
+{
+	const cJSON *roles = cJSON_GetObjectItemCaseSensitive(c->doc, "roles");
+	int ret;
+
+	if (!is_role(c->o->role))
+		return inc_error_set(c->err, INC_EINVALID,
+		                     "unknown role '%.30s' (commander, comms, "
+		                     "ops, scribe)",
+		                     c->o->role != NULL ? c->o->role : "");
+	if (c->o->who == NULL) {
+		if (inc_doc__str(roles, c->o->role) == NULL)
+			return inc_error_set(c->err, INC_EINVALID,
+			                     "incident %s has no %s to remove",
+			                     c->short_id, c->o->role);
+	} else if ((ret = check_text(c->o->who, NAME_MAX_BYTES, "the name",
+	                             true, c->err)) < 0) {
+		return ret;
+	}
+	cJSON_AddStringToObject(c->p, "role", c->o->role);
+	if (c->o->who != NULL)
+		cJSON_AddStringToObject(c->p, "who", c->o->who);
+	else
+		cJSON_AddNullToObject(c->p, "who");
+	return 0;
+}
+
+/* key=value sets a field, key= removes it */
+static int
+build_edit(struct ctx *c)
+{
+	const inc_change_opts *o = c->o;
+	cJSON *fields;
+	int ret;
+
+	if (o->title == NULL && o->summary == NULL && o->nfields == 0)
+		return inc_error_set(c->err, INC_EINVALID,
+		                     "nothing to change (--title, --summary or "
+		                     "--field)");
+	if ((o->title != NULL &&
+	     (ret = check_text(o->title, INC_TITLE_MAX, "the title", true,
+	                       c->err)) < 0) ||
+	    (ret = check_text(o->summary, INC_TEXT_MAX, "the summary", false,
+	                      c->err)) < 0)
+		return ret;
+	add_opt_str(c->p, "title", o->title);
+	if (o->summary != NULL)
+		cJSON_AddStringToObject(c->p, "summary", o->summary);
+	if (o->nfields == 0)
+		return 0;
+	fields = cJSON_AddObjectToObject(c->p, "fields");
+	for (size_t i = 0; i < o->nfields; i++) {
+		const char *eq = strchr(o->fields[i], '=');
+		size_t klen = eq != NULL ? (size_t)(eq - o->fields[i]) : 0;
+		char key[65];
+
+		if (eq == NULL || klen == 0 || klen >= sizeof(key) ||
+		    strspn(o->fields[i], "abcdefghijklmnopqrstuvwxyz0123456789"
+		                         "_.-") != klen)
+			return inc_error_set(
+			        c->err, INC_EINVALID,
+			        "a field is key=value with a key of "
+			        "a-z, 0-9, _ . - (not '%.40s')",
+			        o->fields[i]);
+		if ((ret = inc_text_check(eq + 1, LABEL_MAX * 10,
+		                          "a field value", c->err)) < 0)
+			return ret;
+		memcpy(key, o->fields[i], klen);
+		key[klen] = '\0';
+		cJSON_DeleteItemFromObjectCaseSensitive(fields, key);
+		if (eq[1] == '\0')
+			cJSON_AddNullToObject(fields, key);
+		else
+			cJSON_AddStringToObject(fields, key, eq + 1);
+	}
+	return 0;
+}
+
+/* Milestones keep their order: no resolving before the mitigation. */
+static int
+check_order(struct ctx *c, enum inc_action a, int64_t at)
+{
+	static const char *const before[] = {"acknowledged_at", "mitigated_at"};
+	int64_t opened = inc_doc__time(c->doc, "opened_at");
+	char when[32];
+	size_t n = a == INC_ACTION_RESOLVE    ? 2
+	           : a == INC_ACTION_MITIGATE ? 1
+	                                      : 0;
+
+	/* a note or an update may tell of what came before the opening */
+	if (a == INC_ACTION_NOTE || a == INC_ACTION_UPDATE ||
+	    a == INC_ACTION_ASSIGN || a == INC_ACTION_EDIT)
+		return 0;
+	if (at < opened)
+		return inc_error_set(
+		        c->err, INC_EINVALID,
+		        "incident %s was opened at %s, after that "
+		        "time",
+		        c->short_id,
+		        inc_time_rfc3339(when, sizeof(when), opened));
+	for (size_t i = 0; i < n; i++) {
+		int64_t t = inc_doc__time(c->doc, before[i]);
+		if (t != 0 && at < t)
+			return inc_error_set(
+			        c->err, INC_EINVALID,
+			        "incident %s: that time is before it was %.*s "
+			        "(%s)",
+			        c->short_id, (int)strlen(before[i]) - 3,
+			        before[i],
+			        inc_time_rfc3339(when, sizeof(when), t));
+	}
+	return 0;
+}
+
+static int
+build(struct ctx *c, enum inc_action a)
+{
+	const inc_change_opts *o = c->o;
+	int ret;
+
+	switch (a) {
+	case INC_ACTION_TRIAGE:
+		return build_triage(c);
+	case INC_ACTION_INVESTIGATE:
+	case INC_ACTION_MITIGATE:
+		if ((ret = check_text(o->text, INC_TEXT_MAX, "the note", false,
+		                      c->err)) < 0)
+			return ret;
+		add_opt_str(c->p, "note", o->text);
+		return 0;
+	case INC_ACTION_RESOLVE:
+		if ((ret = check_text(o->summary, INC_TEXT_MAX, "the summary",
+		                      false, c->err)) < 0 ||
+		    (ret = check_text(o->cause, INC_TEXT_MAX, "the cause",
+		                      false, c->err)) < 0)
+			return ret;
+		add_opt_str(c->p, "summary", o->summary);
+		add_opt_str(c->p, "cause", o->cause);
+		return 0;
+	case INC_ACTION_REOPEN:
+	case INC_ACTION_CANCEL:
+		if ((ret = check_text(o->reason, INC_TEXT_MAX, "the reason",
+		                      true, c->err)) < 0)
+			return ret;
+		cJSON_AddStringToObject(c->p, "reason", o->reason);
+		return 0;
+	case INC_ACTION_CLOSE:
+		return 0;
+	case INC_ACTION_ESCALATE:
+		return build_escalate(c);
+	case INC_ACTION_NOTE:
+	case INC_ACTION_UPDATE:
+		if ((ret = check_text(o->text, INC_TEXT_MAX,
+		                      a == INC_ACTION_NOTE ? "the note"
+		                                           : "the update",
+		                      true, c->err)) < 0)
+			return ret;
+		cJSON_AddStringToObject(c->p, "text", o->text);
+		return 0;
+	case INC_ACTION_ASSIGN:
+		return build_assign(c);
+	case INC_ACTION_EDIT:
+		return build_edit(c);
+	default:
+		return inc_error_set(c->err, INC_EINVALID, "cannot %s directly",
+		                     inc_action_name(a));
+	}
+}
+
+/* Loads id's state for a change; *short_id filled. In a transaction. */
+static int
+load_current(inc_incident **cur, char id[INC_ID_LEN + 1],
+             char short_id[INC_ID_LEN + 1], inc_store *s, const char *prefix,
+             inc_error *err)
+{
+	int ret;
+
+	if ((ret = inc_store_resolve(id, s, prefix, err)) < 0 ||
+	    (ret = inc_store_short_id(short_id, s, id, err)) < 0)
+		return ret;
+	return inc_incident__fold(cur, s, id, err);
+}
+
+int
+inc_change(inc_incident **out, inc_store *s, const char *prefix,
+           enum inc_action a, const inc_change_opts *o, inc_error *err)
+{
+	int64_t now = inc_time_now(), at = o->at;
+	char id[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
+	inc_incident *cur = NULL;
+	struct ctx c = {s, NULL, short_id, o, NULL, err};
+	cJSON *doc;
 	int ret;
 
 	if (out != NULL)
 		*out = NULL;
-	if ((ret = check_open(s, o, err)) < 0 ||
-	    (ret = check_at(&c.at, now, err)) < 0)
+	if ((unsigned)a >= INC_ACTION__COUNT)
+		return inc_error_set(err, INC_EINVALID, "unknown action");
+	if ((ret = check_at(&at, now, err)) < 0)
 		return ret;
-	if (inc_id__new(id) < 0)
-		return inc_error_set(err, INC_ERROR,
-		                     "cannot read random bytes");
-	if ((p = c.payload = cJSON_CreateObject()) == NULL)
+	if ((c.p = cJSON_CreateObject()) == NULL)
 		return inc_error__nomem(err);
-	cJSON_AddStringToObject(p, "title", o->title);
-	if (o->summary != NULL)
-		cJSON_AddStringToObject(p, "summary", o->summary);
-	cJSON_AddNumberToObject(
-	        p, "severity",
-	        o->severity != 0 ? o->severity : inc_store_severity_default(s));
-	cJSON_AddItemToObject(p, "services",
-	                      string_array(o->services, o->nservices));
-	cJSON_AddItemToObject(p, "tags", string_array(o->tags, o->ntags));
-	if (o->commander != NULL)
-		cJSON_AddStringToObject(p, "commander", o->commander);
-	if ((ret = inc_store__begin(s, err)) == 0) {
-		ret = apply(out, s, id, NULL, &c, now, err);
-		if (ret == 0 && !c.dry_run)
-			ret = inc_store__commit(s, err);
-	}
+	if ((ret = inc_store__begin(s, err)) < 0)
+		goto done;
+	if ((ret = load_current(&cur, id, short_id, s, prefix, err)) < 0)
+		goto done;
+	c.doc = cur->doc;
+	if ((ret = inc_action__check(a, short_id, inc_incident_status(cur),
+	                             err)) < 0 ||
+	    (ret = check_order(&c, a, at)) < 0 || (ret = build(&c, a)) < 0)
+		goto done;
+	doc = cur->doc;
+	cur->doc = NULL;
+	ret = append(out, s, id, doc, inc_action__kind(a), c.p, at, now,
+	             o->dry_run, err);
+	if (ret == 0 && !o->dry_run)
+		ret = inc_store__commit(s, err);
+done:
 	inc_store__rollback(s);
-	cJSON_Delete(c.payload);
+	inc_incident_free(cur);
+	cJSON_Delete(c.p);
 	return ret;
 }
 
@@ -209,17 +516,224 @@ int
 inc_note(inc_incident **out, inc_store *s, const char *prefix, const char *text,
          int64_t at, bool dry_run, inc_error *err)
 {
-	struct change c = {"noted", NULL, at, dry_run, NULL};
+	inc_change_opts o = INC_CHANGE_OPTS_INIT;
+
+	o.text = text;
+	o.at = at;
+	o.dry_run = dry_run;
+	return inc_change(out, s, prefix, INC_ACTION_NOTE, &o, err);
+}
+
+/* ---- merge: two events, one transaction ---- */
+
+int
+inc_merge(inc_incident **out, inc_store *s, const char *prefix,
+          const char *into_prefix, const inc_change_opts *o, inc_error *err)
+{
+	int64_t now = inc_time_now(), at = o->at;
+	char id[INC_ID_LEN + 1], sid[INC_ID_LEN + 1];
+	char into[INC_ID_LEN + 1], into_sid[INC_ID_LEN + 1];
+	inc_incident *src = NULL, *dst = NULL;
+	cJSON *p1 = NULL, *p2 = NULL, *doc;
+	const cJSON *n;
 	int ret;
 
-	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
-		return inc_error_set(err, INC_EINVALID, "the note is empty");
-	if ((ret = inc_text_check(text, INC_TEXT_MAX, "the note", err)) < 0)
+	if (out != NULL)
+		*out = NULL;
+	if ((ret = check_at(&at, now, err)) < 0)
 		return ret;
-	if ((c.payload = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddStringToObject(c.payload, "text", text) == NULL) {
-		cJSON_Delete(c.payload);
-		return inc_error__nomem(err);
+	if ((ret = inc_store__begin(s, err)) < 0)
+		goto done;
+	if ((ret = load_current(&src, id, sid, s, prefix, err)) < 0 ||
+	    (ret = load_current(&dst, into, into_sid, s, into_prefix, err)) < 0)
+		goto done;
+	if (strcmp(id, into) == 0) {
+		ret = inc_error_set(err, INC_EINVALID,
+		                    "incident %s cannot be merged into itself",
+		                    sid);
+		goto done;
 	}
-	return commit_change(out, s, prefix, &c, err);
+	if ((ret = inc_action__check(INC_ACTION_MERGE, sid,
+	                             inc_incident_status(src), err)) < 0 ||
+	    (ret = inc_action__check(INC_ACTION_ABSORB, into_sid,
+	                             inc_incident_status(dst), err)) < 0)
+		goto done;
+	p1 = cJSON_CreateObject();
+	p2 = cJSON_CreateObject();
+	if (p1 == NULL || p2 == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	cJSON_AddStringToObject(p1, "into", into);
+	cJSON_AddStringToObject(p2, "from", id);
+	cJSON_AddItemToObject(p2, "dedup_keys",
+	                      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
+	                                              src->doc, "dedup_keys"),
+	                                      true));
+	n = cJSON_GetObjectItemCaseSensitive(src->doc, "alert_count");
+	cJSON_AddNumberToObject(p2, "alert_count",
+	                        cJSON_IsNumber(n) ? n->valuedouble : 0);
+	doc = src->doc;
+	src->doc = NULL;
+	ret = append(NULL, s, id, doc, "merged", p1, at, now, o->dry_run, err);
+	if (ret < 0)
+		goto done;
+	doc = dst->doc;
+	dst->doc = NULL;
+	ret = append(out, s, into, doc, "absorbed", p2, at, now, o->dry_run,
+	             err);
+	if (ret == 0 && !o->dry_run)
+		ret = inc_store__commit(s, err);
+done:
+	inc_store__rollback(s);
+	inc_incident_free(src);
+	inc_incident_free(dst);
+	cJSON_Delete(p1);
+	cJSON_Delete(p2);
+	return ret;
+}
+
+/* ---- open, with deduplication ---- */
+
+static int
+check_open(inc_store *s, const inc_open_opts *o, inc_error *err)
+{
+	int ret;
+
+	if ((ret = check_text(o->title, INC_TITLE_MAX, "the title", true,
+	                      err)) < 0 ||
+	    (ret = check_text(o->summary, INC_TEXT_MAX, "the summary", false,
+	                      err)) < 0 ||
+	    (ret = check_text(o->commander, NAME_MAX_BYTES, "the commander",
+	                      false, err)) < 0 ||
+	    (ret = check_labels(o->services, o->nservices, "service", err)) <
+	            0 ||
+	    (ret = check_labels(o->tags, o->ntags, "tag", err)) < 0)
+		return ret;
+	if (o->dedup_key != NULL &&
+	    ((ret = check_text(o->dedup_key, LABEL_MAX * 2, "the dedup key",
+	                       true, err)) < 0 ||
+	     (ret = check_text(o->source, LABEL_MAX, "the source", false,
+	                       err)) < 0))
+		return ret;
+	if (o->severity < 0 || o->severity > inc_store_severity_count(s))
+		return inc_error_set(err, INC_EINVALID,
+		                     "severity %d is outside the scale 1..%d",
+		                     o->severity, inc_store_severity_count(s));
+	return 0;
+}
+
+/* The active incident carrying this dedup key, if any. */
+static int
+find_dedup(char out[INC_ID_LEN + 1], inc_store *s, const char *key,
+           inc_error *err)
+{
+	static const char sql[] =
+	        "SELECT l.incident FROM labels l JOIN incidents i "
+	        "ON i.id = l.incident WHERE l.kind = 'dedup' AND l.value = ? "
+	        "AND i.status IN ('open', 'triaged', 'investigating', "
+	        "'mitigated') ORDER BY i.opened_at LIMIT 1";
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	out[0] = '\0';
+	if ((ret = inc_store__cached(&st, s, sql, err)) < 0)
+		return ret;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(out, INC_ID_LEN + 1, "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return inc_error__sqlite(err, s->db, rc, "find dedup key");
+	return 0;
+}
+
+static int
+attach(inc_incident **out, inc_store *s, const char *id, const inc_open_opts *o,
+       int64_t at, int64_t now, inc_error *err)
+{
+	inc_incident *cur = NULL;
+	cJSON *p = cJSON_CreateObject(), *doc;
+	int ret;
+
+	if (p == NULL)
+		return inc_error__nomem(err);
+	cJSON_AddStringToObject(p, "dedup_key", o->dedup_key);
+	add_opt_str(p, "source", o->source);
+	cJSON_AddStringToObject(p, "title", o->title);
+	if ((ret = inc_incident__fold(&cur, s, id, err)) == 0) {
+		doc = cur->doc;
+		cur->doc = NULL;
+		ret = append(out, s, id, doc, "alert_attached", p, at, now,
+		             o->dry_run, err);
+	}
+	inc_incident_free(cur);
+	cJSON_Delete(p);
+	return ret;
+}
+
+int
+inc_open(inc_incident **out, bool *deduplicated, inc_store *s,
+         const inc_open_opts *o, inc_error *err)
+{
+	int64_t now = inc_time_now(), at = o->at;
+	char id[INC_ID_LEN + 1];
+	cJSON *p;
+	int ret;
+
+	if (out != NULL)
+		*out = NULL;
+	if (deduplicated != NULL)
+		*deduplicated = false;
+	if ((ret = check_open(s, o, err)) < 0 ||
+	    (ret = check_at(&at, now, err)) < 0)
+		return ret;
+	if (o->started != 0 && o->started > at)
+		return inc_error_set(
+		        err, INC_EINVALID,
+		        "impact cannot start after it was detected");
+	if ((ret = inc_store__begin(s, err)) < 0)
+		return ret;
+	if (o->dedup_key != NULL &&
+	    (ret = find_dedup(id, s, o->dedup_key, err)) < 0)
+		goto done;
+	if (o->dedup_key != NULL && id[0] != '\0') {
+		if (deduplicated != NULL)
+			*deduplicated = true;
+		ret = attach(out, s, id, o, at, now, err);
+		goto commit;
+	}
+	if (inc_id__new(id) < 0) {
+		ret = inc_error_set(err, INC_ERROR, "cannot read random bytes");
+		goto done;
+	}
+	if ((p = cJSON_CreateObject()) == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	cJSON_AddStringToObject(p, "title", o->title);
+	add_opt_str(p, "summary", o->summary);
+	cJSON_AddNumberToObject(
+	        p, "severity",
+	        o->severity != 0 ? o->severity : inc_store_severity_default(s));
+	cJSON_AddItemToObject(p, "services",
+	                      string_array(o->services, o->nservices));
+	cJSON_AddItemToObject(p, "tags", string_array(o->tags, o->ntags));
+	add_opt_str(p, "commander", o->commander);
+	if (o->drill)
+		cJSON_AddTrueToObject(p, "drill");
+	if (o->started != 0)
+		add_time(p, "started_at", o->started);
+	add_opt_str(p, "dedup_key", o->dedup_key);
+	add_opt_str(p, "source", o->source);
+	ret = append(out, s, id, NULL, "opened", p, at, now, o->dry_run, err);
+	cJSON_Delete(p);
+commit:
+	if (ret == 0 && !o->dry_run)
+		ret = inc_store__commit(s, err);
+done:
+	inc_store__rollback(s);
+	return ret;
 }

@@ -258,10 +258,12 @@ inc_identity(char *out, size_t len, const inc_config *cfg)
 	const char *name = inc_config_get(cfg, "user.name");
 	const char *email = inc_config_get(cfg, "user.email");
 
-	if (name == NULL || *name == '\0')
+	/* a name and an address from one source, never one of each */
+	if ((name == NULL || *name == '\0') &&
+	    (email == NULL || *email == '\0')) {
 		name = inc_config_get(cfg, "git.user.name");
-	if (email == NULL || *email == '\0')
 		email = inc_config_get(cfg, "git.user.email");
+	}
 	if (name == NULL || *name == '\0')
 		name = getenv("USER");
 	if (name == NULL || *name == '\0')

@@ -237,19 +237,148 @@ inc_event_to_json(cJSON **out, const inc_event *ev, inc_error *err)
 	return *out != NULL ? 0 : inc_error__nomem(err);
 }
 
-/* One line (notes may have more) a person reads in the timeline. */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void
+put(struct buf *b, const char *text)
+{
+	size_t n = strlen(text);
+	char *np;
+
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		if ((np = realloc(b->p, cap)) == NULL)
+			return;
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, text, n + 1);
+	b->len += n;
+}
+
+/* ", label value" for each string member of the payload that is set */
+static void
+put_member(struct buf *b, const cJSON *p, const char *key, const char *label)
+{
+	const char *v = inc_doc__str(p, key);
+
+	if (v == NULL)
+		return;
+	if (b->len > 0)
+		put(b, ", ");
+	if (label != NULL) {
+		put(b, label);
+		put(b, " ");
+	}
+	put(b, v);
+}
+
+static void
+put_list(struct buf *b, const cJSON *p, const char *key, const char *label)
+{
+	const cJSON *v, *arr = cJSON_GetObjectItemCaseSensitive(p, key);
+
+	if (cJSON_GetArraySize(arr) == 0)
+		return;
+	put(b, b->len > 0 ? ", " : "");
+	put(b, label);
+	cJSON_ArrayForEach (v, arr) {
+		put(b, v == arr->child ? " " : ",");
+		put(b, cJSON_IsString(v) ? v->valuestring : "?");
+	}
+}
+
+static void
+put_severity(struct buf *b, inc_store *s, const cJSON *p)
+{
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "severity")))
+		return;
+	put(b, b->len > 0 ? ", " : "");
+	put(b, inc_store_severity_name(s, inc_doc__int(p, "severity")));
+}
+
+/* What an event says, for the timeline: a line (notes may have more). */
 char *
 inc_event_describe(inc_store *s, const inc_event *ev)
 {
-	const cJSON *p = ev->payload;
-	const char *title = inc_doc__str(p, "title");
-	const char *text = inc_doc__str(p, "text");
+	const cJSON *p = ev->payload, *v;
+	struct buf b = {NULL, 0, 0};
+	const char *k = ev->kind;
+	char num[32];
 
-	if (strcmp(ev->kind, "opened") == 0)
-		return inc__asprintf("%s (%s)", title != NULL ? title : "",
-		                     inc_store_severity_name(
-		                             s, inc_doc__int(p, "severity")));
-	if (strcmp(ev->kind, "noted") == 0)
-		return inc__strdup(text != NULL ? text : "");
-	return inc__strdup("");
+	put(&b, "");
+	if (strcmp(k, "opened") == 0) {
+		struct buf in = {NULL, 0, 0};
+
+		put(&in, "");
+		put_severity(&in, s, p);
+		put_list(&in, p, "services", "services");
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "drill")))
+			put(&in, ", drill");
+		put_member(&in, p, "dedup_key", "dedup key");
+		v = cJSON_GetObjectItemCaseSensitive(p, "title");
+		put(&b, cJSON_IsString(v) ? v->valuestring : "");
+		put(&b, " (");
+		put(&b, in.p != NULL ? in.p : "");
+		put(&b, ")");
+		free(in.p);
+	} else if (strcmp(k, "triaged") == 0) {
+		put_severity(&b, s, p);
+		put_member(&b, p, "priority", NULL);
+		put_member(&b, p, "impact", "impact");
+		put_member(&b, p, "urgency", "urgency");
+		put_member(&b, p, "commander", "commander");
+		put_list(&b, p, "services", "services");
+		put_list(&b, p, "tags", "tags");
+		put_member(&b, p, "started_at", "impact began");
+		put_member(&b, p, "summary", NULL);
+	} else if (strcmp(k, "escalated") == 0) {
+		snprintf(num, sizeof(num), "level %d",
+		         inc_doc__int(p, "level"));
+		put(&b, num);
+		if (inc_doc__str(p, "to") != NULL) {
+			put(&b, " to ");
+			put(&b, inc_doc__str(p, "to"));
+		}
+		put_member(&b, p, "reason", NULL);
+	} else if (strcmp(k, "merged") == 0) {
+		put_member(&b, p, "into", "into");
+	} else if (strcmp(k, "absorbed") == 0) {
+		put_member(&b, p, "from", "merged in");
+		snprintf(num, sizeof(num), "%d",
+		         inc_doc__int(p, "alert_count"));
+		put(&b, ", alerts ");
+		put(&b, num);
+	} else if (strcmp(k, "assigned") == 0) {
+		put_member(&b, p, "role", NULL);
+		v = cJSON_GetObjectItemCaseSensitive(p, "who");
+		put(&b, cJSON_IsString(v) ? " \xe2\x86\x92 " : " removed");
+		if (cJSON_IsString(v))
+			put(&b, v->valuestring);
+	} else if (strcmp(k, "edited") == 0) {
+		put_member(&b, p, "title", "title");
+		put_member(&b, p, "summary", "summary");
+		cJSON_ArrayForEach (
+		        v, cJSON_GetObjectItemCaseSensitive(p, "fields")) {
+			put(&b, b.len > 0 ? ", " : "");
+			put(&b, v->string);
+			put(&b, "=");
+			put(&b, cJSON_IsString(v) ? v->valuestring : "");
+		}
+	} else if (strcmp(k, "alert_attached") == 0) {
+		put_member(&b, p, "dedup_key", NULL);
+		put_member(&b, p, "source", "from");
+	} else {
+		/* note, update, investigate, mitigate, resolve, reopen, cancel
+		 */
+		put_member(&b, p, "summary", NULL);
+		put_member(&b, p, "cause", "cause:");
+		put_member(&b, p, "reason", NULL);
+		put_member(&b, p, "note", NULL);
+		put_member(&b, p, "text", NULL);
+	}
+	return b.p;
 }

@@ -2,19 +2,31 @@
  * The projection: one pure function folds an incident's events, in total
  * order, into its current state. The write path, rebuild and the merge
  * after a sync all use it, so this file alone says what an event means.
- * The fold is total: an event it cannot use is counted and otherwise
- * ignored, never an error, so any set of events gives a projection.
+ *
+ * The fold is total. A status change applies only when the lifecycle
+ * table allows it from the state folded so far (two replicas may resolve
+ * and escalate at once; whichever sorts first wins the status, the other
+ * still leaves its data); an event it does not know is counted and
+ * otherwise ignored. Nothing here reads the clock, the config or the
+ * store, so the same events give the same incident on every machine.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
+static const char *const roles[] = {"commander", "comms", "ops", "scribe"};
+
 /* Every member exists from the start, so the key order never varies. */
 cJSON *
 inc_fold__new(const char *id)
 {
-	cJSON *d = cJSON_CreateObject(), *roles;
+	static const char *const milestones[] = {
+	        "opened_at",       "started_at",   "detected_at",
+	        "acknowledged_at", "mitigated_at", "resolved_at",
+	        "closed_at",       "cancelled_at", "updated_at",
+	};
+	cJSON *d = cJSON_CreateObject(), *r;
 
 	if (d == NULL)
 		return NULL;
@@ -23,23 +35,35 @@ inc_fold__new(const char *id)
 	cJSON_AddNullToObject(d, "summary");
 	cJSON_AddStringToObject(d, "status", "open");
 	cJSON_AddNumberToObject(d, "severity", 0);
+	cJSON_AddNullToObject(d, "priority");
+	cJSON_AddNullToObject(d, "impact");
+	cJSON_AddNullToObject(d, "urgency");
 	cJSON_AddBoolToObject(d, "drill", false);
 	cJSON_AddArrayToObject(d, "services");
 	cJSON_AddArrayToObject(d, "tags");
-	roles = cJSON_AddObjectToObject(d, "roles");
-	cJSON_AddNullToObject(roles, "commander");
+	cJSON_AddObjectToObject(d, "fields");
+	r = cJSON_AddObjectToObject(d, "roles");
+	for (size_t i = 0; r != NULL && i < sizeof(roles) / sizeof(*roles); i++)
+		cJSON_AddNullToObject(r, roles[i]);
+	cJSON_AddNumberToObject(d, "escalation_level", 0);
+	cJSON_AddNullToObject(d, "escalated_to");
+	cJSON_AddArrayToObject(d, "dedup_keys");
+	cJSON_AddNumberToObject(d, "alert_count", 0);
+	cJSON_AddNullToObject(d, "merged_into");
+	cJSON_AddArrayToObject(d, "merged_from");
+	cJSON_AddNullToObject(d, "resolution");
+	cJSON_AddNullToObject(d, "cause");
+	cJSON_AddNullToObject(d, "cancel_reason");
 	cJSON_AddNullToObject(d, "opened_by");
-	cJSON_AddNullToObject(d, "opened_at");
-	cJSON_AddNullToObject(d, "started_at");
-	cJSON_AddNullToObject(d, "detected_at");
-	cJSON_AddNullToObject(d, "acknowledged_at");
-	cJSON_AddNullToObject(d, "mitigated_at");
-	cJSON_AddNullToObject(d, "resolved_at");
-	cJSON_AddNullToObject(d, "closed_at");
-	cJSON_AddNullToObject(d, "updated_at");
+	for (size_t i = 0; i < sizeof(milestones) / sizeof(*milestones); i++)
+		cJSON_AddNullToObject(d, milestones[i]);
+	cJSON_AddNullToObject(d, "last_update");
+	cJSON_AddNumberToObject(d, "update_count", 0);
+	cJSON_AddNumberToObject(d, "reopen_count", 0);
 	cJSON_AddNumberToObject(d, "event_count", 0);
 	cJSON_AddNumberToObject(d, "note_count", 0);
 	cJSON_AddNumberToObject(d, "unknown_event_count", 0);
+	cJSON_AddArrayToObject(d, "assignments");
 	return d;
 }
 
@@ -49,26 +73,50 @@ member(const cJSON *o, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
-static void
-increment(cJSON *d, const char *key)
+static cJSON *
+member_mut(cJSON *o, const char *key)
 {
-	inc_doc__set_int(d, key, inc_doc__int(d, key) + 1);
+	return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
-/* Copies a string member of the payload; absent or null clears it. */
 static void
-copy_str(cJSON *d, const char *key, const cJSON *payload, const char *pkey)
+increment(cJSON *d, const char *key, int by)
 {
-	const cJSON *v = member(payload, pkey);
+	inc_doc__set_int(d, key, inc_doc__int(d, key) + by);
+}
 
-	inc_doc__set_str(d, key, cJSON_IsString(v) ? v->valuestring : NULL);
+/* Copies a string member of the payload when it is there. */
+static void
+take_str(cJSON *d, const char *key, const cJSON *p, const char *pkey)
+{
+	const cJSON *v = member(p, pkey);
+
+	if (cJSON_IsString(v))
+		inc_doc__set_str(d, key, v->valuestring);
+}
+
+static void
+take_number(cJSON *d, const char *key, const cJSON *p)
+{
+	const cJSON *v = member(p, key);
+
+	if (cJSON_IsNumber(v))
+		inc_doc__set_int(d, key, v->valuedouble);
+}
+
+/* Sets a milestone unless it already has a time. */
+static void
+stamp(cJSON *d, const char *key, int64_t at)
+{
+	if (cJSON_IsNull(member(d, key)))
+		inc_doc__set_time(d, key, at);
 }
 
 /* Adds each string of arr to the set d[key], keeping it sorted. */
 static void
 union_strings(cJSON *d, const char *key, const cJSON *arr)
 {
-	cJSON *set = cJSON_GetObjectItemCaseSensitive(d, key);
+	cJSON *set = member_mut(d, key);
 	const cJSON *v;
 
 	cJSON_ArrayForEach (v, arr) {
@@ -93,39 +141,238 @@ union_strings(cJSON *d, const char *key, const cJSON *arr)
 }
 
 static void
+union_one(cJSON *d, const char *key, const cJSON *p, const char *pkey)
+{
+	const cJSON *v = member(p, pkey);
+	cJSON *arr;
+
+	if (!cJSON_IsString(v) || (arr = cJSON_CreateArray()) == NULL)
+		return;
+	cJSON_AddItemToArray(arr, cJSON_CreateString(v->valuestring));
+	union_strings(d, key, arr);
+	cJSON_Delete(arr);
+}
+
+/* Payload members that classify, shared by opened and triaged. */
+static void
+classify(cJSON *d, const cJSON *p)
+{
+	const cJSON *v;
+
+	take_str(d, "summary", p, "summary");
+	take_number(d, "severity", p);
+	take_str(d, "priority", p, "priority");
+	take_str(d, "impact", p, "impact");
+	take_str(d, "urgency", p, "urgency");
+	union_strings(d, "services", member(p, "services"));
+	union_strings(d, "tags", member(p, "tags"));
+	take_str(member_mut(d, "roles"), "commander", p, "commander");
+	v = member(p, "started_at");
+	if (cJSON_IsString(v)) {
+		int64_t t;
+		if (inc_time_from_rfc3339(&t, v->valuestring) == 0)
+			inc_doc__set_time(d, "started_at", t);
+	}
+}
+
+static void
 apply_opened(cJSON *d, const inc_event *ev)
 {
-	const cJSON *p = ev->payload, *v;
-	cJSON *roles = cJSON_GetObjectItemCaseSensitive(d, "roles");
+	const cJSON *p = ev->payload;
 
 	/* a second "opened" (only a forged history has one) changes nothing */
 	if (!cJSON_IsNull(member(d, "opened_at")))
 		return;
-	copy_str(d, "title", p, "title");
-	copy_str(d, "summary", p, "summary");
-	v = member(p, "severity");
-	if (cJSON_IsNumber(v))
-		inc_doc__set_int(d, "severity", v->valuedouble);
-	union_strings(d, "services", member(p, "services"));
-	union_strings(d, "tags", member(p, "tags"));
-	copy_str(roles, "commander", p, "commander");
+	take_str(d, "title", p, "title");
+	classify(d, p);
+	if (cJSON_IsTrue(member(p, "drill")))
+		cJSON_ReplaceItemInObjectCaseSensitive(d, "drill",
+		                                       cJSON_CreateTrue());
+	if (cJSON_IsString(member(p, "dedup_key"))) {
+		union_one(d, "dedup_keys", p, "dedup_key");
+		increment(d, "alert_count", 1);
+	}
 	inc_doc__set_str(d, "opened_by", ev->actor);
 	inc_doc__set_time(d, "opened_at", ev->at);
 	inc_doc__set_time(d, "detected_at", ev->at);
+}
+
+/* The status-changing events: only when the table allows it from here. */
+static void
+apply_transition(cJSON *d, enum inc_action a, const inc_event *ev)
+{
+	const cJSON *p = ev->payload;
+	enum inc_status st = INC_STATUS_OPEN;
+
+	(void)inc_status_parse(&st, inc_doc__str(d, "status"));
+	if (!inc_action_allowed(a, st))
+		return;
+	inc_doc__set_str(d, "status", inc_status_name(inc_action__next(a, st)));
+	switch (a) {
+	case INC_ACTION_TRIAGE:
+		classify(d, p);
+		stamp(d, "acknowledged_at", ev->at);
+		break;
+	case INC_ACTION_INVESTIGATE:
+		stamp(d, "acknowledged_at", ev->at);
+		break;
+	case INC_ACTION_MITIGATE:
+		/* a skipped milestone takes the time of the next one */
+		stamp(d, "acknowledged_at", ev->at);
+		stamp(d, "mitigated_at", ev->at);
+		break;
+	case INC_ACTION_RESOLVE:
+		stamp(d, "acknowledged_at", ev->at);
+		stamp(d, "mitigated_at", ev->at);
+		inc_doc__set_time(d, "resolved_at", ev->at);
+		take_str(d, "resolution", p, "summary");
+		take_str(d, "cause", p, "cause");
+		break;
+	case INC_ACTION_REOPEN:
+		inc_doc__set_time(d, "resolved_at", 0);
+		inc_doc__set_time(d, "closed_at", 0);
+		increment(d, "reopen_count", 1);
+		break;
+	case INC_ACTION_CLOSE:
+		inc_doc__set_time(d, "closed_at", ev->at);
+		break;
+	case INC_ACTION_CANCEL:
+		inc_doc__set_time(d, "cancelled_at", ev->at);
+		take_str(d, "cancel_reason", p, "reason");
+		break;
+	case INC_ACTION_MERGE:
+		take_str(d, "merged_into", p, "into");
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+apply_escalated(cJSON *d, const cJSON *p)
+{
+	const cJSON *v = member(p, "level");
+
+	/* a maximum: two people escalating at once mean the same level */
+	if (cJSON_IsNumber(v) &&
+	    v->valuedouble > inc_doc__int(d, "escalation_level"))
+		inc_doc__set_int(d, "escalation_level", v->valuedouble);
+	take_str(d, "escalated_to", p, "to");
+}
+
+static void
+apply_absorbed(cJSON *d, const cJSON *p)
+{
+	const cJSON *n = member(p, "alert_count");
+
+	union_strings(d, "dedup_keys", member(p, "dedup_keys"));
+	union_one(d, "merged_from", p, "from");
+	if (cJSON_IsNumber(n))
+		increment(d, "alert_count", (int)n->valuedouble);
+}
+
+/* Roles keep their history: who held which role from when until when. */
+static void
+apply_assigned(cJSON *d, const inc_event *ev)
+{
+	const cJSON *p = ev->payload, *who = member(p, "who");
+	const char *role = inc_doc__str(p, "role");
+	cJSON *r = member_mut(d, "roles"), *hist = member_mut(d, "assignments");
+	cJSON *h, *entry;
+	char at[32];
+
+	if (role == NULL || member(r, role) == NULL)
+		return;
+	cJSON_ArrayForEach (h, hist) {
+		if (strcmp(inc_doc__str(h, "role"), role) == 0 &&
+		    cJSON_IsNull(member(h, "until")))
+			inc_doc__set_time(h, "until", ev->at);
+	}
+	inc_doc__set_str(r, role,
+	                 cJSON_IsString(who) ? who->valuestring : NULL);
+	if (!cJSON_IsString(who) || (entry = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(entry, "role", role);
+	cJSON_AddStringToObject(entry, "who", who->valuestring);
+	cJSON_AddStringToObject(entry, "since",
+	                        inc_time_rfc3339(at, sizeof(at), ev->at));
+	cJSON_AddNullToObject(entry, "until");
+	cJSON_AddStringToObject(entry, "by", ev->actor);
+	cJSON_AddItemToArray(hist, entry);
+}
+
+static void
+apply_edited(cJSON *d, const cJSON *p)
+{
+	cJSON *fields = member_mut(d, "fields");
+	const cJSON *f;
+
+	take_str(d, "title", p, "title");
+	take_str(d, "summary", p, "summary");
+	cJSON_ArrayForEach (f, member(p, "fields")) {
+		cJSON_DeleteItemFromObjectCaseSensitive(fields, f->string);
+		if (cJSON_IsString(f))
+			cJSON_AddStringToObject(fields, f->string,
+			                        f->valuestring);
+	}
+}
+
+static void
+apply_updated(cJSON *d, const inc_event *ev)
+{
+	cJSON *u = cJSON_CreateObject();
+	char at[32];
+
+	if (u == NULL)
+		return;
+	cJSON_AddStringToObject(u, "text", inc_doc__str(ev->payload, "text"));
+	cJSON_AddStringToObject(u, "at",
+	                        inc_time_rfc3339(at, sizeof(at), ev->at));
+	cJSON_AddStringToObject(u, "by", ev->actor);
+	cJSON_ReplaceItemInObjectCaseSensitive(d, "last_update", u);
+	increment(d, "update_count", 1);
 }
 
 void
 inc_fold__apply(cJSON *d, const inc_event *ev)
 {
 	int64_t updated = inc_doc__time(d, "updated_at");
+	enum inc_action a;
 
-	if (strcmp(ev->kind, "opened") == 0)
+	if (strcmp(ev->kind, "opened") == 0) {
 		apply_opened(d, ev);
-	else if (strcmp(ev->kind, "noted") == 0)
-		increment(d, "note_count");
-	else
-		increment(d, "unknown_event_count");
-	increment(d, "event_count");
+	} else if (inc_action__from_kind(&a, ev->kind) < 0) {
+		increment(d, "unknown_event_count", 1);
+	} else {
+		switch (a) {
+		case INC_ACTION_NOTE:
+			increment(d, "note_count", 1);
+			break;
+		case INC_ACTION_UPDATE:
+			apply_updated(d, ev);
+			break;
+		case INC_ACTION_ESCALATE:
+			apply_escalated(d, ev->payload);
+			break;
+		case INC_ACTION_ABSORB:
+			apply_absorbed(d, ev->payload);
+			break;
+		case INC_ACTION_ASSIGN:
+			apply_assigned(d, ev);
+			break;
+		case INC_ACTION_EDIT:
+			apply_edited(d, ev->payload);
+			break;
+		case INC_ACTION_ATTACH:
+			union_one(d, "dedup_keys", ev->payload, "dedup_key");
+			increment(d, "alert_count", 1);
+			break;
+		default:
+			apply_transition(d, a, ev);
+			break;
+		}
+	}
+	increment(d, "event_count", 1);
 	/* a maximum, so arrival order cannot matter */
 	if (ev->recorded_at > updated)
 		inc_doc__set_time(d, "updated_at", ev->recorded_at);

@@ -165,9 +165,9 @@ inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 	char short_id[INC_ID_LEN + 1];
 	cJSON *o = cJSON_CreateObject(), *d;
 	const cJSON *m;
-	int ret;
+	enum inc_status st = INC_STATUS_OPEN;
+	int ret, sev;
 
-	(void)now;
 	*out = NULL;
 	if (o == NULL)
 		return inc_error__nomem(err);
@@ -191,6 +191,19 @@ inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 	if ((d = durations(doc)) == NULL)
 		goto nomem;
 	cJSON_AddItemToObject(o, "durations", d);
+	(void)inc_status_parse(&st, inc_doc__str(doc, "status"));
+	sev = inc_doc__int(doc, "severity");
+	if (inc_store_update_cadence(s, sev) > 0 && inc_status_active(st))
+		cJSON_AddBoolToObject(
+		        o, "update_due",
+		        inc_store_update_due(
+		                s, sev, st, inc_doc__time(doc, "opened_at"),
+		                inc_doc__time(cJSON_GetObjectItemCaseSensitive(
+		                                      doc, "last_update"),
+		                              "at"),
+		                now));
+	else
+		cJSON_AddNullToObject(o, "update_due");
 	*out = o;
 	return 0;
 nomem:

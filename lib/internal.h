@@ -98,6 +98,14 @@ int inc_store__cached(sqlite3_stmt **out, inc_store *store, const char *sql,
 int inc_store__append(inc_store *store, inc_event *ev, inc_error *err);
 int inc_store__project(inc_store *store, const cJSON *doc, inc_error *err);
 
+/* lifecycle.c */
+const char *inc_action__kind(enum inc_action a);
+int inc_action__from_kind(enum inc_action *out, const char *kind);
+enum inc_status inc_action__next(enum inc_action a, enum inc_status from);
+/* INC_EREFUSED, naming the status and the allowed next steps. */
+int inc_action__check(enum inc_action a, const char *short_id,
+                      enum inc_status st, inc_error *err);
+
 /* incident.c */
 int inc_incident__fold(inc_incident **out, inc_store *store, const char *id,
                        inc_error *err);

@@ -111,27 +111,29 @@ struct inc_list {
  * (what is active now?) walks the partial index of active incidents; any
  * other walks every incident newest first and stops at the limit.
  */
+#define LIST_COLUMNS                                                           \
+	"SELECT id, title, status, severity, opened_at, updated_at, doc, "     \
+	"priority, drill, last_update_at FROM incidents "
+#define LIST_FILTERS                                                           \
+	"AND (?1 = 0 OR severity = ?1) AND opened_at >= ?2 "                   \
+	"AND (?3 IS NULL OR id IN (SELECT incident FROM labels "               \
+	"  WHERE kind = 'service' AND value = ?3)) "                           \
+	"AND (?4 IS NULL OR id IN (SELECT incident FROM labels "               \
+	"  WHERE kind = 'tag' AND value = ?4)) "                               \
+	"AND (?7 IS NULL OR priority = ?7) "                                   \
+	"AND (?8 IS NULL OR id IN (SELECT incident FROM labels "               \
+	"  WHERE kind = 'field' AND value = ?8)) "                             \
+	"ORDER BY opened_at DESC, id DESC LIMIT ?5"
+
 static const char list_active_sql[] =
-        "SELECT id, title, status, severity, opened_at, updated_at, doc "
-        "FROM incidents INDEXED BY incidents_active "
-        "WHERE status IN ('open', 'triaged', 'investigating', 'mitigated') "
-        "AND (?1 = 0 OR severity = ?1) AND opened_at >= ?2 "
-        "AND (?3 IS NULL OR id IN (SELECT incident FROM labels "
-        "  WHERE kind = 'service' AND value = ?3)) "
-        "AND (?4 IS NULL OR id IN (SELECT incident FROM labels "
-        "  WHERE kind = 'tag' AND value = ?4)) "
-        "ORDER BY opened_at DESC, id DESC LIMIT ?5";
+        LIST_COLUMNS "INDEXED BY incidents_active "
+                     "WHERE status IN ('open', 'triaged', 'investigating', "
+                     "'mitigated') " LIST_FILTERS;
 
 static const char list_any_sql[] =
-        "SELECT id, title, status, severity, opened_at, updated_at, doc "
-        "FROM incidents INDEXED BY incidents_opened "
-        "WHERE (?6 IS NULL OR status IN (SELECT value FROM json_each(?6))) "
-        "AND (?1 = 0 OR severity = ?1) AND opened_at >= ?2 "
-        "AND (?3 IS NULL OR id IN (SELECT incident FROM labels "
-        "  WHERE kind = 'service' AND value = ?3)) "
-        "AND (?4 IS NULL OR id IN (SELECT incident FROM labels "
-        "  WHERE kind = 'tag' AND value = ?4)) "
-        "ORDER BY opened_at DESC, id DESC LIMIT ?5";
+        LIST_COLUMNS "INDEXED BY incidents_opened "
+                     "WHERE (?6 IS NULL OR status IN (SELECT value FROM "
+                     "json_each(?6))) " LIST_FILTERS;
 
 static int
 grow(inc_list *list, size_t *cap)
@@ -157,6 +159,10 @@ bind_list(sqlite3_stmt *st, const inc_list_opts *o, char **statuses)
 	if (o->tag != NULL)
 		sqlite3_bind_text(st, 4, o->tag, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, o->limit > 0 ? (int64_t)o->limit : -1);
+	if (o->priority != NULL)
+		sqlite3_bind_text(st, 7, o->priority, -1, SQLITE_STATIC);
+	if (o->field != NULL)
+		sqlite3_bind_text(st, 8, o->field, -1, SQLITE_STATIC);
 	*statuses = NULL;
 	if (!o->all && o->nstatuses > 0) {
 		cJSON *arr = cJSON_CreateArray();
@@ -169,7 +175,7 @@ bind_list(sqlite3_stmt *st, const inc_list_opts *o, char **statuses)
 		if (*statuses == NULL)
 			return -1;
 	}
-	if (sqlite3_bind_parameter_count(st) >= 6 && *statuses != NULL)
+	if (*statuses != NULL)
 		sqlite3_bind_text(st, 6, *statuses, -1, SQLITE_STATIC);
 	return 0;
 }
@@ -211,6 +217,11 @@ inc_list_query(inc_list **out, inc_store *s, const inc_list_opts *o,
 		it->severity = sqlite3_column_int(st, 3);
 		it->opened_at = sqlite3_column_int64(st, 4);
 		it->updated_at = sqlite3_column_int64(st, 5);
+		if (sqlite3_column_type(st, 7) == SQLITE_TEXT)
+			it->priority = inc__strdup(
+			        (const char *)sqlite3_column_text(st, 7));
+		it->drill = sqlite3_column_int(st, 8) != 0;
+		it->last_update_at = sqlite3_column_int64(st, 9);
 		it->title =
 		        inc__strdup((const char *)sqlite3_column_text(st, 1));
 		if (o->docs)
@@ -259,6 +270,7 @@ inc_list_free(inc_list *list)
 	for (size_t i = 0; i < list->n; i++) {
 		cJSON_Delete((cJSON *)list->items[i].doc);
 		free((char *)list->items[i].title);
+		free((char *)list->items[i].priority);
 	}
 	free(list->items);
 	free(list);

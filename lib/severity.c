@@ -111,3 +111,35 @@ inc_store_severity_parse(int *out, inc_store *s, const char *text,
 	                     s->severity_names[s->severity_count - 1],
 	                     s->severity_count);
 }
+
+int64_t
+inc_store_update_cadence(inc_store *s, int severity)
+{
+	const inc_config *cfg = NULL;
+	const char *v;
+	char key[96];
+	inc_error ignored;
+	int64_t secs;
+
+	(void)inc_store_config(&cfg, s, &ignored);
+	snprintf(key, sizeof(key), "severity.%s.update-every",
+	         inc_store_severity_name(s, severity));
+	v = inc_config_get(cfg, key);
+	if (v != NULL)
+		return inc_duration_parse(&secs, v) == 0 ? secs : 0;
+	return severity == 1 ? 1800 : severity == 2 ? 3600 : 0;
+}
+
+bool
+inc_store_update_due(inc_store *s, int severity, enum inc_status status,
+                     int64_t opened_at, int64_t last_update_at, int64_t now)
+{
+	int64_t cadence, since;
+
+	if (!inc_status_active(status))
+		return false;
+	if ((cadence = inc_store_update_cadence(s, severity)) <= 0)
+		return false;
+	since = last_update_at > opened_at ? last_update_at : opened_at;
+	return now - since > cadence;
+}

@@ -196,7 +196,7 @@ parse_ago(int64_t *out, const char *text, int64_t now)
 	while (isalpha((unsigned char)*p) && len < sizeof(unit) - 1)
 		unit[len++] = (char)tolower((unsigned char)*p++);
 	unit[len] = '\0';
-	if (strcmp(p, " ago") != 0)
+	if (strcasecmp(p, " ago") != 0)
 		return false;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(unit, units[i].name) == 0) {
@@ -300,4 +300,46 @@ inc_time_relative(char *buf, size_t len, int64_t t, int64_t now)
 		snprintf(buf, len, "?");
 	}
 	return buf;
+}
+
+int
+inc_duration_parse(int64_t *out, const char *text)
+{
+	const char *p = text;
+	int64_t total = 0;
+
+	if (text == NULL || *p == '\0')
+		return -1;
+	while (*p != '\0') {
+		int64_t n = 0, unit;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		while (isdigit((unsigned char)*p)) {
+			n = n * 10 + (*p++ - '0');
+			if (n > 100000000)
+				return -1;
+		}
+		switch (tolower((unsigned char)*p++)) {
+		case 's':
+			unit = 1;
+			break;
+		case 'm':
+			unit = 60;
+			break;
+		case 'h':
+			unit = 3600;
+			break;
+		case 'd':
+			unit = 86400;
+			break;
+		case 'w':
+			unit = 604800;
+			break;
+		default:
+			return -1;
+		}
+		total += n * unit;
+	}
+	*out = total;
+	return 0;
 }

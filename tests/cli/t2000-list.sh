@@ -23,7 +23,7 @@ test_expect_success 'newest first, aligned columns' '
 	awk "{print \$NF}" out >titles &&
 	printf "newest\nmiddle\noldest\njanuary\n" >expect &&
 	test_cmp expect titles &&
-	grep -E "^[0-9a-z]{5,}  SEV3  open    1h 00m   newest$" out &&
+	grep -E "^[0-9a-z]{5,}  SEV3  open    1h 00m +newest$" out &&
 	grep -E "^[0-9a-z]{5,}  SEV4  open    [0-9]+d [0-9]+h  january$" out &&
 	awk "{ print index(\$0, \$NF) }" out | sort -u >columns &&
 	test_line_count = 1 columns

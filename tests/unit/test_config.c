@@ -82,9 +82,15 @@ test_identity_order(void **state)
 	assert_string_equal(who, "Git Person <git@example.com>");
 	inc_config_free(cfg);
 
-	/* our own config wins, the store's over the user's */
+	/* our own name is never paired with git's address */
 	write_file(".config/incident/config",
 	           "# comment\n[user]\n    name = \"Own Name\"\n");
+	assert_int_equal(inc_config_load(&cfg, store, &err), 0);
+	inc_identity(who, sizeof(who), cfg);
+	assert_string_equal(who, "Own Name");
+	inc_config_free(cfg);
+
+	/* our own config wins, the store's over the user's */
 	write_file("store/config", "[user]\nemail = store@example.com\n");
 	assert_int_equal(inc_config_load(&cfg, store, &err), 0);
 	inc_identity(who, sizeof(who), cfg);

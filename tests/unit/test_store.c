@@ -57,7 +57,7 @@ open_one(inc_store *s, const char *title)
 	char *id;
 
 	o.title = title;
-	assert_int_equal(inc_open(&inc, s, &o, &err), 0);
+	assert_int_equal(inc_open(&inc, NULL, s, &o, &err), 0);
 	id = strdup(inc_incident_id(inc));
 	inc_incident_free(inc);
 	return id;
@@ -97,7 +97,7 @@ test_open_and_note(void **state)
 	o.services = services;
 	o.nservices = 3;
 	o.at = inc_time_now() - 600;
-	assert_int_equal(inc_open(&inc, fx->store, &o, &err), 0);
+	assert_int_equal(inc_open(&inc, NULL, fx->store, &o, &err), 0);
 	snprintf(id, sizeof(id), "%s", inc_incident_id(inc));
 	assert_int_equal(inc_incident_status(inc), INC_STATUS_OPEN);
 	assert_int_equal(inc_incident_severity(inc), 2);
@@ -144,23 +144,23 @@ test_validation_writes_nothing(void **state)
 	inc_error err;
 
 	o.title = "   ";
-	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
 	o.title = "bad \xff";
-	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
 	o.title = "fine";
 	o.severity = 5;
-	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
 	o.severity = 0;
 	o.services = bad_service;
 	o.nservices = 1;
-	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
 	o.nservices = 0;
 	o.at = inc_time_now() + 3600;
-	assert_int_equal(inc_open(NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
 	assert_string_equal(err.message, "that time is in the future");
 	o.at = 0;
 	o.dry_run = true;
-	assert_int_equal(inc_open(NULL, fx->store, &o, &err), 0);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), 0);
 	lo.all = true;
 	assert_int_equal(inc_list_query(&list, fx->store, &lo, &err), 0);
 	assert_int_equal(inc_list_count(list), 0);

@@ -1,0 +1,134 @@
+/* What the commands that change an incident share: options and output. */
+#include <string.h>
+
+#include "cmd.h"
+
+int
+change_opt(struct inc_ctx *ctx, struct change_args *a, int c, const char *arg,
+           int *status)
+{
+	switch (c) {
+	case 'q':
+		a->quiet = true;
+		return 1;
+	case OPT_JSON:
+		a->json = true;
+		return 1;
+	case OPT_DRY_RUN:
+		a->o.dry_run = true;
+		return 1;
+	case OPT_AT:
+		if ((*status = parse_time(&a->o.at, ctx, arg)) != 0)
+			return -1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static const char *
+past(enum inc_action action)
+{
+	static const char *const verbs[INC_ACTION__COUNT] = {
+	        [INC_ACTION_TRIAGE] = "triaged",
+	        [INC_ACTION_INVESTIGATE] = "investigating",
+	        [INC_ACTION_MITIGATE] = "mitigated",
+	        [INC_ACTION_RESOLVE] = "resolved",
+	        [INC_ACTION_REOPEN] = "reopened",
+	        [INC_ACTION_CLOSE] = "closed",
+	        [INC_ACTION_ESCALATE] = "escalated",
+	        [INC_ACTION_CANCEL] = "cancelled",
+	        [INC_ACTION_MERGE] = "merged into",
+	        [INC_ACTION_NOTE] = "noted on",
+	        [INC_ACTION_UPDATE] = "posted an update on",
+	        [INC_ACTION_ASSIGN] = "assigned",
+	        [INC_ACTION_EDIT] = "edited",
+	};
+
+	return verbs[action] != NULL ? verbs[action] : "changed";
+}
+
+static const char *
+str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* "(mitigated, SEV2, TTM 42m)": the state after the change. */
+static void
+print_state(const cJSON *o, enum inc_action action)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "durations");
+	const cJSON *ttm = cJSON_GetObjectItemCaseSensitive(d, "ttm");
+	const cJSON *ttr = cJSON_GetObjectItemCaseSensitive(d, "ttr");
+	char buf[32];
+
+	printf(" (%s, %s", str(o, "status"), str(o, "severity_name"));
+	if (str(o, "priority") != NULL)
+		printf(", %s", str(o, "priority"));
+	if (action == INC_ACTION_ESCALATE) {
+		printf(", level %d",
+		       cJSON_GetObjectItemCaseSensitive(o, "escalation_level")
+		               ->valueint);
+		if (str(o, "escalated_to") != NULL) {
+			fputs(" to ", stdout);
+			print_safe(stdout, str(o, "escalated_to"), false);
+		}
+	}
+	if (action == INC_ACTION_MITIGATE && cJSON_IsNumber(ttm))
+		printf(", TTM %s",
+		       inc_duration_format(buf, sizeof(buf),
+		                           (int64_t)ttm->valuedouble));
+	if (action == INC_ACTION_RESOLVE && cJSON_IsNumber(ttr))
+		printf(", TTR %s",
+		       inc_duration_format(buf, sizeof(buf),
+		                           (int64_t)ttr->valuedouble));
+	putchar(')');
+}
+
+int
+change_print(struct inc_ctx *ctx, const inc_incident *inc,
+             enum inc_action action, const struct change_args *a)
+{
+	inc_error err;
+	cJSON *o;
+
+	if (a->quiet && !a->json) {
+		printf("%s\n", inc_incident_id(inc));
+		return EXIT_OK;
+	}
+	if (inc_incident_to_json(&o, ctx->store, inc, ctx->now, &err) < 0)
+		return fail(&err);
+	if (a->json) {
+		cJSON *root = json_doc();
+		cJSON_AddBoolToObject(root, "dry_run", a->o.dry_run);
+		cJSON_AddItemToObject(root, "incident", o);
+		return print_json(root);
+	}
+	printf("%s%s %s%s%s: ", a->o.dry_run ? "would be " : "", past(action),
+	       color(ctx, "\033[1m"), str(o, "short_id"), color(ctx, "\033[m"));
+	print_safe(stdout, str(o, "title"), false);
+	print_state(o, action);
+	putchar('\n');
+	cJSON_Delete(o);
+	return EXIT_OK;
+}
+
+int
+change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
+           struct change_args *a)
+{
+	inc_incident *inc = NULL;
+	inc_error err;
+	int ret;
+
+	if ((ret = need_store(ctx, id)) != 0)
+		return ret;
+	if (inc_change(&inc, ctx->store, id, action, &a->o, &err) < 0)
+		return fail(&err);
+	ret = change_print(ctx, inc, action, a);
+	inc_incident_free(inc);
+	return ret;
+}
