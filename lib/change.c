@@ -370,12 +370,13 @@ build_edit(struct ctx *c)
 static int
 check_order(struct ctx *c, enum inc_action a, int64_t at)
 {
-	static const char *const before[] = {"acknowledged_at", "mitigated_at"};
+	/* the latest milestone first: it names the tighter bound */
+	static const char *const before[] = {"mitigated_at", "acknowledged_at"};
 	int64_t opened = inc_doc__time(c->doc, "opened_at");
 	char when[32];
-	size_t n = a == INC_ACTION_RESOLVE    ? 2
-	           : a == INC_ACTION_MITIGATE ? 1
-	                                      : 0;
+	size_t first = a == INC_ACTION_RESOLVE    ? 0
+	               : a == INC_ACTION_MITIGATE ? 1
+	                                          : 2;
 
 	/* a note or an update may tell of what came before the opening */
 	if (a == INC_ACTION_NOTE || a == INC_ACTION_UPDATE ||
@@ -388,7 +389,7 @@ check_order(struct ctx *c, enum inc_action a, int64_t at)
 		        "time",
 		        c->short_id,
 		        inc_time_rfc3339(when, sizeof(when), opened));
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = first; i < 2; i++) {
 		int64_t t = inc_doc__time(c->doc, before[i]);
 		if (t != 0 && at < t)
 			return inc_error_set(
