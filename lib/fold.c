@@ -112,6 +112,30 @@ stamp(cJSON *d, const char *key, int64_t at)
 		inc_doc__set_time(d, key, at);
 }
 
+/*
+ * Puts item before at in set. Not cJSON_InsertItemInArray: Debian's
+ * cJSON 1.7.15 loses items inserted with it (LeakSanitizer shows it).
+ */
+static void
+insert_before(cJSON *set, cJSON *at, cJSON *item)
+{
+	cJSON *rest = cJSON_CreateArray(), *x;
+
+	if (rest == NULL) {
+		cJSON_Delete(item);
+		return;
+	}
+	while ((x = at) != NULL) {
+		at = at->next;
+		cJSON_AddItemToArray(rest, cJSON_DetachItemViaPointer(set, x));
+	}
+	cJSON_AddItemToArray(set, item);
+	while (rest->child != NULL)
+		cJSON_AddItemToArray(
+		        set, cJSON_DetachItemViaPointer(rest, rest->child));
+	cJSON_Delete(rest);
+}
+
 /* Adds each string of arr to the set d[key], keeping it sorted. */
 static void
 union_strings(cJSON *d, const char *key, const cJSON *arr)
@@ -121,14 +145,13 @@ union_strings(cJSON *d, const char *key, const cJSON *arr)
 
 	cJSON_ArrayForEach (v, arr) {
 		cJSON *at, *item;
-		int pos = 0, c = 1;
+		int c = 1;
 
 		if (!cJSON_IsString(v))
 			continue;
 		cJSON_ArrayForEach (at, set) {
 			if ((c = strcmp(at->valuestring, v->valuestring)) >= 0)
 				break;
-			pos++;
 		}
 		if (c == 0 ||
 		    (item = cJSON_CreateString(v->valuestring)) == NULL)
@@ -136,7 +159,7 @@ union_strings(cJSON *d, const char *key, const cJSON *arr)
 		if (at == NULL)
 			cJSON_AddItemToArray(set, item);
 		else
-			cJSON_InsertItemInArray(set, pos, item);
+			insert_before(set, at, item);
 	}
 }
 
