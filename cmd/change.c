@@ -107,7 +107,8 @@ change_print(struct inc_ctx *ctx, const inc_incident *inc,
 		cJSON_AddItemToObject(root, "incident", o);
 		return print_json(root);
 	}
-	printf("%s%s %s%s%s: ", a->o.dry_run ? "would be " : "", past(action),
+	printf("%s%s %s%s%s: ",
+	       a->o.dry_run ? "(dry run, nothing written) " : "", past(action),
 	       color(ctx, "\033[1m"), str(o, "short_id"), color(ctx, "\033[m"));
 	print_safe(stdout, str(o, "title"), false);
 	print_state(o, action);

@@ -25,6 +25,7 @@ enum cmd_flags {
 	CMD_WRITE = 2,    /* opens an existing store read-write */
 	CMD_CREATE = 3,   /* opens the store, creating it on first use */
 	CMD_STORE_MASK = 3,
+	CMD_MIRROR = 4, /* brings the audit mirror up to date afterwards */
 };
 
 struct opt {
@@ -62,6 +63,9 @@ enum {
 	OPT_DEDUP_KEY,
 	OPT_SOURCE,
 	OPT_DRILL,
+	OPT_GIT,
+	OPT_REMOTE,
+	OPT_TIMEOUT,
 };
 
 /* The options every command that changes an incident takes. */
@@ -185,11 +189,17 @@ int cmd_merge(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_assign(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_edit(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_update(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_sync(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_export(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_verify(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_gc(struct inc_ctx *ctx, int argc, char **argv);
 
 extern const struct opt open_opts[], list_opts[], show_opts[], log_opts[],
         note_opts[], init_opts[], help_opts[], triage_opts[],
         investigate_opts[], mitigate_opts[], resolve_opts[], reopen_opts[],
         escalate_opts[], cancel_opts[], merge_opts[], assign_opts[],
-        edit_opts[], update_opts[];
+        edit_opts[], update_opts[], sync_opts[], export_opts[], rebuild_opts[],
+        verify_opts[], gc_opts[];
 
 #endif

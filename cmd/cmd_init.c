@@ -2,6 +2,10 @@
 
 const struct opt init_opts[] = {
         {"json", OPT_JSON, no_argument, NULL, "print the store as JSON"},
+        {"git", OPT_GIT, no_argument, NULL,
+         "mirror every event as a commit to a git repository"},
+        {"remote", OPT_REMOTE, required_argument, "url",
+         "the git remote incident sync shares the store through"},
         {"dir", OPT_DIR, required_argument, "dir",
          "create the store in dir (default: where incident looks)"},
         {NULL, 0, 0, NULL, NULL},
@@ -10,8 +14,9 @@ const struct opt init_opts[] = {
 int
 cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 {
-	const char *dir = ctx->dir_opt;
-	bool json = false;
+	const char *dir = ctx->dir_opt, *remote = NULL;
+	bool json = false, git = false;
+	inc_error err;
 	struct opt_state st;
 	int c, ret;
 
@@ -24,6 +29,13 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 		case OPT_DIR:
 			dir = st.arg;
 			break;
+		case OPT_GIT:
+			git = true;
+			break;
+		case OPT_REMOTE:
+			remote = st.arg;
+			git = true;
+			break;
 		default:
 			return EXIT_USAGE;
 		}
@@ -33,6 +45,8 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 		                   argv[opt_end(&st)]);
 	if ((ret = ctx_prepare(ctx, dir, CMD_CREATE)) != 0)
 		return ret;
+	if (git && inc_audit_init(ctx->store, remote, &err) < 0)
+		return fail(&err);
 	if (json) {
 		cJSON *root = json_doc();
 		cJSON_AddStringToObject(root, "dir", inc_store_dir(ctx->store));
@@ -40,11 +54,22 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 		                      inc_store_created(ctx->store));
 		cJSON_AddStringToObject(root, "replica",
 		                        inc_store_replica(ctx->store));
+		if (inc_store_audit_repo(ctx->store) != NULL)
+			cJSON_AddStringToObject(
+			        root, "audit_repo",
+			        inc_store_audit_repo(ctx->store));
+		else
+			cJSON_AddNullToObject(root, "audit_repo");
 		return print_json(root);
 	}
 	printf(inc_store_created(ctx->store) ? "initialised an empty store in "
 	                                     : "a store exists in ");
 	print_safe(stdout, inc_store_dir(ctx->store), false);
 	printf(inc_store_created(ctx->store) ? "\n" : "; left as it is\n");
+	if (git) {
+		fputs("audit mirror: ", stdout);
+		print_safe(stdout, inc_store_audit_repo(ctx->store), false);
+		putchar('\n');
+	}
 	return EXIT_OK;
 }

@@ -187,6 +187,7 @@ cmd_list(struct inc_ctx *ctx, int argc, char **argv)
 	inc_list_opts o = INC_LIST_OPTS_INIT;
 	enum inc_status statuses[INC_STATUS__COUNT];
 	bool quiet = false, json = false;
+	char prio[3] = "P?";
 	struct opt_state st;
 	int c, ret;
 
@@ -220,9 +221,19 @@ cmd_list(struct inc_ctx *ctx, int argc, char **argv)
 			o.tag = st.arg;
 			break;
 		case OPT_PRIORITY:
-			o.priority = st.arg;
+			if ((st.arg[0] != 'p' && st.arg[0] != 'P') ||
+			    st.arg[1] < '1' || st.arg[1] > '4' || st.arg[2])
+				return usage_error(
+				        ctx->cmd,
+				        "unknown priority '%s' (P1..P4)",
+				        st.arg);
+			prio[1] = st.arg[1];
+			o.priority = prio;
 			break;
 		case OPT_FIELD:
+			if (strchr(st.arg, '=') == NULL)
+				return usage_error(ctx->cmd,
+				                   "--field takes key=value");
 			o.field = st.arg;
 			break;
 		case OPT_SINCE:

@@ -12,7 +12,7 @@ const struct opt log_opts[] = {
 #define BACKDATE_SHOWN 60
 
 static void
-print_event(struct inc_ctx *ctx, const inc_event *ev)
+print_event(struct inc_ctx *ctx, const inc_event *ev, bool audit)
 {
 	char when[32], logged[32];
 	char *what = inc_event_describe(ctx->store, ev);
@@ -29,6 +29,9 @@ print_event(struct inc_ctx *ctx, const inc_event *ev)
 	}
 	if (rec - at > BACKDATE_SHOWN || at - rec > BACKDATE_SHOWN)
 		printf(" (logged %s)", local_time(logged, sizeof(logged), rec));
+	if (audit && !inc_event_mirrored(ctx->store, ev))
+		printf(" %s[not mirrored yet]%s", color(ctx, "\033[33m"),
+		       color(ctx, "\033[m"));
 	putchar('\n');
 	free(what);
 }
@@ -55,11 +58,14 @@ cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 	if (inc_event_list_load(&events, ctx->store, argv[argc - 1], &err) < 0)
 		return fail(&err);
 	if (json) {
-		cJSON *root = json_doc(), *arr;
+		cJSON *root = json_doc(), *arr, *mirrored, *pushed;
 		const inc_event *first = inc_event_list_get(events, 0);
 		cJSON_AddStringToObject(root, "incident",
 		                        inc_event_incident(first));
 		arr = cJSON_AddArrayToObject(root, "events");
+		/* parallel to events: the events themselves stay canonical */
+		mirrored = cJSON_AddArrayToObject(root, "mirrored");
+		pushed = cJSON_AddArrayToObject(root, "pushed");
 		for (size_t i = 0; i < inc_event_list_count(events); i++) {
 			cJSON *o;
 			if (inc_event_to_json(&o, inc_event_list_get(events, i),
@@ -69,12 +75,25 @@ cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 				return fail(&err);
 			}
 			cJSON_AddItemToArray(arr, o);
+			if (inc_store_audit_repo(ctx->store) != NULL) {
+				const inc_event *ev =
+				        inc_event_list_get(events, i);
+				cJSON_AddItemToArray(
+				        mirrored,
+				        cJSON_CreateBool(inc_event_mirrored(
+				                ctx->store, ev)));
+				cJSON_AddItemToArray(
+				        pushed,
+				        cJSON_CreateBool(inc_event_pushed(
+				                ctx->store, ev)));
+			}
 		}
 		inc_event_list_free(events);
 		return print_json(root);
 	}
 	for (size_t i = 0; i < inc_event_list_count(events); i++)
-		print_event(ctx, inc_event_list_get(events, i));
+		print_event(ctx, inc_event_list_get(events, i),
+		            inc_store_audit_repo(ctx->store) != NULL);
 	inc_event_list_free(events);
 	return EXIT_OK;
 }

@@ -234,6 +234,38 @@ last_update(struct inc_ctx *ctx, const cJSON *o)
 	putchar('\n');
 }
 
+/* Whether its events are in the audit history and on the remote. */
+static void
+audit_line(struct inc_ctx *ctx, const char *id)
+{
+	inc_audit_counts a;
+	inc_error err;
+
+	if (inc_incident_audit(&a, ctx->store, id, &err) < 0 || !a.enabled)
+		return;
+	printf("  %-12s %zu of %zu events mirrored", "audit", a.mirrored,
+	       a.events);
+	if (a.has_remote)
+		printf(", %zu pushed", a.pushed);
+	putchar('\n');
+}
+
+static cJSON *
+audit_json(struct inc_ctx *ctx, const char *id)
+{
+	cJSON *o = cJSON_CreateObject();
+	inc_audit_counts a;
+	inc_error err;
+
+	if (o == NULL || inc_incident_audit(&a, ctx->store, id, &err) < 0)
+		return o;
+	cJSON_AddBoolToObject(o, "enabled", a.enabled);
+	cJSON_AddNumberToObject(o, "events", (double)a.events);
+	cJSON_AddNumberToObject(o, "mirrored", (double)a.mirrored);
+	cJSON_AddNumberToObject(o, "pushed", (double)a.pushed);
+	return o;
+}
+
 static void
 print_text(struct inc_ctx *ctx, const cJSON *o)
 {
@@ -279,6 +311,7 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 		print_indented(stdout, str(o, "summary"), "  ");
 		putchar('\n');
 	}
+	audit_line(ctx, str(o, "id"));
 	last_update(ctx, o);
 	notes(ctx, str(o, "id"));
 }
@@ -312,6 +345,8 @@ cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 	if (json) {
 		cJSON *root = json_doc();
 		cJSON_AddItemToObject(root, "incident", o);
+		cJSON_AddItemToObject(root, "audit",
+		                      audit_json(ctx, str(o, "id")));
 		return print_json(root);
 	}
 	print_text(ctx, o);

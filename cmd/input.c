@@ -125,9 +125,9 @@ from_editor(const char *id, const char *what)
 		return NULL;
 	}
 	fprintf(f,
-	        "\n# Note for incident %s. Lines starting with '#' are "
-	        "left out;\n# an empty note adds nothing.\n",
-	        id);
+	        "\n# %s for incident %s. Lines starting with '#' are "
+	        "left out;\n# an empty one adds nothing.\n",
+	        what, id);
 	fclose(f);
 	if (run_editor(path) < 0)
 		fprintf(stderr, "incident: the editor failed; nothing added\n");

@@ -11,29 +11,35 @@
 const struct cmd commands[] = {
         {NULL, cmd_status, CMD_READ, "Show what is open now.", NULL,
          "incident [--dir dir] [command] [args]"},
-        {"assign", cmd_assign, CMD_WRITE,
+        {"assign", cmd_assign, CMD_WRITE | CMD_MIRROR,
          "Give a role (commander, comms, ops, scribe) to someone.", assign_opts,
          "incident assign [-q] [--json] [--dry-run] [--at time] [--remove] id "
          "role [who]"},
-        {"cancel", cmd_cancel, CMD_WRITE, "End an incident as a false alarm.",
-         cancel_opts,
+        {"cancel", cmd_cancel, CMD_WRITE | CMD_MIRROR,
+         "End an incident as a false alarm.", cancel_opts,
          "incident cancel [-q] [--json] [--dry-run] [--at time] --reason text "
          "id"},
-        {"edit", cmd_edit, CMD_WRITE, "Change a title, summary or fields.",
-         edit_opts,
+        {"edit", cmd_edit, CMD_WRITE | CMD_MIRROR,
+         "Change a title, summary or fields.", edit_opts,
          "incident edit [-q] [--json] [--dry-run] [--at time] [--title text] "
          "[--summary text] "
          "[--field key=value]... id"},
-        {"escalate", cmd_escalate, CMD_WRITE,
+        {"escalate", cmd_escalate, CMD_WRITE | CMD_MIRROR,
          "Raise the escalation level by one.", escalate_opts,
          "incident escalate [-q] [--json] [--dry-run] [--at time] [--to "
          "target] [--reason text] id"},
+        {"export", cmd_export, CMD_READ,
+         "Print every event and incident as one JSON document.", export_opts,
+         "incident export"},
+        {"gc", cmd_gc, CMD_WRITE,
+         "Pack the audit repository (it also happens by itself).", gc_opts,
+         "incident gc [--json]"},
         {"help", cmd_help, CMD_NO_STORE, "Show the manual of a command.",
          help_opts, "incident help [command]"},
-        {"init", cmd_init, CMD_NO_STORE,
+        {"init", cmd_init, CMD_NO_STORE | CMD_MIRROR,
          "Create the store (optional: the first open creates it).", init_opts,
-         "incident init [--json] [--dir dir]"},
-        {"investigate", cmd_investigate, CMD_WRITE,
+         "incident init [--git] [--json] [--dir dir] [--remote url]"},
+        {"investigate", cmd_investigate, CMD_WRITE | CMD_MIRROR,
          "Mark an incident as under investigation.", investigate_opts,
          "incident investigate [-q] [--json] [--dry-run] [--at time] [--note "
          "text] id"},
@@ -43,42 +49,51 @@ const struct cmd commands[] = {
          "[--field key=value] [--since time] [-n count]"},
         {"log", cmd_log, CMD_READ, "Show an incident's timeline.", log_opts,
          "incident log [--json] id"},
-        {"merge", cmd_merge, CMD_WRITE,
+        {"merge", cmd_merge, CMD_WRITE | CMD_MIRROR,
          "Merge a duplicate into the incident to keep.", merge_opts,
          "incident merge [-q] [--json] [--dry-run] [--at time] id into-id"},
-        {"mitigate", cmd_mitigate, CMD_WRITE,
+        {"mitigate", cmd_mitigate, CMD_WRITE | CMD_MIRROR,
          "Record that the impact has stopped.", mitigate_opts,
          "incident mitigate [-q] [--json] [--dry-run] [--at time] [--note "
          "text] id"},
-        {"note", cmd_note, CMD_WRITE, "Add a responder's note to an incident.",
-         note_opts,
+        {"note", cmd_note, CMD_WRITE | CMD_MIRROR,
+         "Add a responder's note to an incident.", note_opts,
          "incident note [-q] [--json] [--dry-run] [--at time] id [text | -]"},
-        {"open", cmd_open, CMD_CREATE, "Open an incident and print its id.",
-         open_opts,
+        {"open", cmd_open, CMD_CREATE | CMD_MIRROR,
+         "Open an incident and print its id.", open_opts,
          "incident open [-q] [--json] [--dry-run] [--drill] [-s sev] "
          "[--service name]... [--tag tag]... [--summary text] [--at time] "
          "[--started time] [--commander who] [--dedup-key key] "
          "[--source name] title"},
-        {"reopen", cmd_reopen, CMD_WRITE,
+        {"rebuild", cmd_rebuild, CMD_NO_STORE,
+         "Recreate the database from the audit history alone.", rebuild_opts,
+         "incident rebuild [--json]"},
+        {"reopen", cmd_reopen, CMD_WRITE | CMD_MIRROR,
          "Reopen a resolved or closed incident.", reopen_opts,
          "incident reopen [-q] [--json] [--dry-run] [--at time] --reason text "
          "id"},
-        {"resolve", cmd_resolve, CMD_WRITE, "Record that an incident is over.",
-         resolve_opts,
+        {"resolve", cmd_resolve, CMD_WRITE | CMD_MIRROR,
+         "Record that an incident is over.", resolve_opts,
          "incident resolve [-q] [--json] [--dry-run] [--at time] [--summary "
          "text] [--cause text] id"},
         {"show", cmd_show, CMD_READ, "Show everything known about an incident.",
          show_opts, "incident show [--json] id"},
-        {"triage", cmd_triage, CMD_WRITE,
+        {"sync", cmd_sync, CMD_WRITE,
+         "Share incidents through a git remote: fetch, merge, push.", sync_opts,
+         "incident sync [-q] [--json] [--timeout seconds] [remote]"},
+        {"triage", cmd_triage, CMD_WRITE | CMD_MIRROR,
          "Acknowledge and classify an incident in one step.", triage_opts,
          "incident triage [-q] [--json] [--dry-run] [--at time] [-s sev] "
          "[--impact level] "
          "[--urgency level] [--priority P1..P4] [--commander who] "
          "[--service name]... [--tag tag]... [--summary text] "
          "[--started time] id"},
-        {"update", cmd_update, CMD_WRITE,
+        {"update", cmd_update, CMD_WRITE | CMD_MIRROR,
          "Post a status update for stakeholders.", update_opts,
          "incident update [-q] [--json] [--dry-run] [--at time] id [text | -]"},
+        {"verify", cmd_verify, CMD_READ,
+         "Check the database and the audit history agree.", verify_opts,
+         "incident verify [--json]"},
         {NULL, NULL, 0, NULL, NULL, NULL},
 };
 
@@ -206,6 +221,28 @@ ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
 	return 0;
 }
 
+/*
+ * After a write, the audit mirror catches up. A git failure never fails
+ * the command: the events stay pending in SQLite and go out next time.
+ */
+static void
+mirror(struct inc_ctx *ctx)
+{
+	size_t behind = 0;
+	inc_error err;
+
+	if (ctx->store == NULL || inc_store_audit_repo(ctx->store) == NULL)
+		return;
+	if (inc_audit_flush(&behind, ctx->store, &err) < 0) {
+		fprintf(stderr,
+		        "incident: warning: the audit mirror is behind by %zu "
+		        "event%s (kept, sent with the next command): ",
+		        behind, behind == 1 ? "" : "s");
+		print_safe(stderr, err.message, false);
+		fputc('\n', stderr);
+	}
+}
+
 static int
 finish(int status)
 {
@@ -300,6 +337,8 @@ main(int argc, char **argv)
 	status = ctx_prepare(&ctx, dir_opt, cmd->flags & CMD_STORE_MASK);
 	if (status == EXIT_OK)
 		status = cmd->run(&ctx, argc, argv);
+	if (status == EXIT_OK && (cmd->flags & CMD_MIRROR))
+		mirror(&ctx);
 	status = finish(status);
 	inc_store_close(ctx.store);
 	free(ctx.dir);

@@ -359,6 +359,85 @@ INC_EXTERN int inc_merge(inc_incident **out, inc_store *store,
                          const char *id_or_prefix, const char *into,
                          const inc_change_opts *opts, inc_error *err);
 
+/* ---- the audit mirror (audit.c, sync.c) ---- */
+
+/*
+ * Switches the git audit mirror on for the store (config audit.enabled,
+ * and sync.remote when remote is not NULL), creates the bare repository
+ * (audit.repo, default audit.git beside the database) and mirrors every
+ * event the store holds.
+ */
+INC_EXTERN int inc_audit_init(inc_store *store, const char *remote,
+                              inc_error *err);
+/*
+ * Mirrors the events not yet in git, one commit each. On failure the
+ * events stay pending for the next command; *behind (may be NULL) is how
+ * many are still pending.
+ */
+INC_EXTERN int inc_audit_flush(size_t *behind, inc_store *store,
+                               inc_error *err);
+/* The audit repository's path, or NULL when the mirror is off. */
+INC_EXTERN const char *inc_store_audit_repo(inc_store *store);
+/* How many events are mirrored and pushed (arrival order numbers). */
+INC_EXTERN int inc_store_audit_marks(int64_t *mirrored, int64_t *pushed,
+                                     inc_store *store, inc_error *err);
+INC_EXTERN int64_t inc_event_seq(const inc_event *ev);
+
+typedef struct inc_audit_counts {
+	bool enabled;
+	bool has_remote; /* sync.remote is set */
+	size_t events;   /* of the incident */
+	size_t mirrored; /* committed to the audit history */
+	size_t pushed;   /* known to be on the remote */
+} inc_audit_counts;
+
+/* Where an incident's events are: mirrored to git, pushed to the remote. */
+INC_EXTERN int inc_incident_audit(inc_audit_counts *out, inc_store *store,
+                                  const char *id, inc_error *err);
+/* Whether one event of an incident is mirrored / pushed. */
+INC_EXTERN bool inc_event_mirrored(inc_store *store, const inc_event *ev);
+INC_EXTERN bool inc_event_pushed(inc_store *store, const inc_event *ev);
+
+typedef struct inc_sync_result {
+	char remote[1024];
+	size_t imported; /* events new to this store */
+	bool merged;     /* both sides had news: a merge commit */
+	bool pushed;     /* the remote has everything of ours */
+} inc_sync_result;
+
+/*
+ * Fetches the remote (remote, else config sync.remote), merges the
+ * histories, imports the events this store lacks and pushes. deadline
+ * (epoch seconds, 0: none) bounds the network work; the caller should
+ * also interrupt blocking calls (libgit2 1.5 has no socket timeouts).
+ */
+INC_EXTERN int inc_sync(inc_sync_result *res, inc_store *store,
+                        const char *remote, int64_t deadline, inc_error *err);
+
+/* ---- the history (history.c) ---- */
+
+/*
+ * Everything the store knows, independent of the store: every event in
+ * total order and every incident by id. *out is the caller's.
+ */
+INC_EXTERN int inc_export(cJSON **out, inc_store *store, inc_error *err);
+/*
+ * Recreates the database in dir from the audit history alone; the old
+ * files are kept as incident.db.before-rebuild. Nothing may write to the
+ * store meanwhile.
+ */
+INC_EXTERN int inc_rebuild(size_t *events, const char *dir, inc_error *err);
+/*
+ * Checks the database against itself (ids, hash chain, projections) and
+ * against the audit history, event for event. *problems (one line each,
+ * *nproblems of them) is the caller's: free each, then the array.
+ */
+INC_EXTERN int inc_verify(char ***problems, size_t *nproblems, size_t *nevents,
+                          inc_store *store, inc_error *err);
+/* Packs the audit repository into one pack; loose objects go. */
+INC_EXTERN int inc_audit_gc(size_t *packed, size_t *pruned, inc_store *store,
+                            inc_error *err);
+
 /* ---- queries (query.c) ---- */
 
 typedef struct inc_list_opts {

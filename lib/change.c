@@ -389,6 +389,11 @@ check_order(struct ctx *c, enum inc_action a, int64_t at)
 		        "time",
 		        c->short_id,
 		        inc_time_rfc3339(when, sizeof(when), opened));
+	if (a == INC_ACTION_REOPEN && at < inc_doc__time(c->doc, "resolved_at"))
+		return inc_error_set(c->err, INC_EINVALID,
+		                     "incident %s: that time is before it was "
+		                     "resolved",
+		                     c->short_id);
 	for (size_t i = first; i < 2; i++) {
 		int64_t t = inc_doc__time(c->doc, before[i]);
 		if (t != 0 && at < t)
@@ -611,11 +616,11 @@ check_open(inc_store *s, const inc_open_opts *o, inc_error *err)
 	            0 ||
 	    (ret = check_labels(o->tags, o->ntags, "tag", err)) < 0)
 		return ret;
-	if (o->dedup_key != NULL &&
-	    ((ret = check_text(o->dedup_key, LABEL_MAX * 2, "the dedup key",
-	                       true, err)) < 0 ||
-	     (ret = check_text(o->source, LABEL_MAX, "the source", false,
-	                       err)) < 0))
+	if ((o->dedup_key != NULL &&
+	     (ret = check_text(o->dedup_key, LABEL_MAX * 2, "the dedup key",
+	                       true, err)) < 0) ||
+	    (ret = check_text(o->source, LABEL_MAX, "the source", false, err)) <
+	            0)
 		return ret;
 	if (o->severity < 0 || o->severity > inc_store_severity_count(s))
 		return inc_error_set(err, INC_EINVALID,

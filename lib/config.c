@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -272,4 +273,52 @@ inc_identity(char *out, size_t len, const inc_config *cfg)
 		snprintf(out, len, "%s <%s>", name, email);
 	else
 		snprintf(out, len, "%s", name);
+}
+
+/*
+ * Sets section.key = value in the store's config file by appending a
+ * section (the last value wins when read). inih only reads, so this is
+ * written here; the file is replaced whole, atomically.
+ */
+int
+inc_config__store_set(const char *store_dir, const char *section,
+                      const char *key, const char *value, inc_error *err)
+{
+	char *path = inc__asprintf("%s/config", store_dir);
+	char *tmp = inc__asprintf("%s/config.tmp", store_dir);
+	FILE *in, *out;
+	char buf[4096];
+	size_t n;
+	int ret = 0;
+
+	if (path == NULL || tmp == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	if ((out = fopen(tmp, "w")) == NULL) {
+		ret = inc_error_set(err, INC_EREADONLY, "%s: %s", tmp,
+		                    strerror(errno));
+		goto done;
+	}
+	if ((in = fopen(path, "r")) != NULL) {
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			fwrite(buf, 1, n, out);
+		fclose(in);
+	}
+	fprintf(out, "[%s]\n\t%s = %s\n", section, key, value);
+	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || ferror(out)) {
+		fclose(out);
+		unlink(tmp);
+		ret = inc_error_set(err, INC_ERROR, "%s: %s", tmp,
+		                    strerror(errno));
+		goto done;
+	}
+	fclose(out);
+	if (rename(tmp, path) < 0)
+		ret = inc_error_set(err, INC_ERROR, "%s: %s", path,
+		                    strerror(errno));
+done:
+	free(path);
+	free(tmp);
+	return ret;
 }

@@ -86,9 +86,58 @@ copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
 	snprintf(dst, len, "%s", t != NULL ? (const char *)t : "");
 }
 
+static int load(inc_event_list **out, inc_store *s, const char *sql,
+                const char *id, int64_t seq, inc_error *err);
+
+int
+inc_event__load_sql(inc_event_list **out, inc_store *s, const char *sql,
+                    inc_error *err)
+{
+	return load(out, s, sql, NULL, -1, err);
+}
+
+bool
+inc_event__imported(inc_store *s, int64_t seq)
+{
+	sqlite3_stmt *st;
+	bool imported = false;
+
+	if (inc_store__prepare(&st, s,
+	                       "SELECT imported FROM events WHERE seq = ?",
+	                       NULL) < 0)
+		return false;
+	sqlite3_bind_int64(st, 1, seq);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		imported = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return imported;
+}
+
 int
 inc_event__load(inc_event_list **out, inc_store *s, const char *id,
                 inc_error *err)
+{
+	return load(out, s,
+	            "SELECT seq, id, incident, kind, at, recorded_at, lamport, "
+	            "replica, actor, payload FROM events WHERE incident = ? "
+	            "ORDER BY lamport, replica, id",
+	            id, 0, err);
+}
+
+int
+inc_event__load_after(inc_event_list **out, inc_store *s, int64_t seq,
+                      inc_error *err)
+{
+	return load(out, s,
+	            "SELECT seq, id, incident, kind, at, recorded_at, lamport, "
+	            "replica, actor, payload FROM events WHERE seq > ? "
+	            "AND imported = 0 ORDER BY seq",
+	            NULL, seq, err);
+}
+
+static int
+load(inc_event_list **out, inc_store *s, const char *sql, const char *id,
+     int64_t seq, inc_error *err)
 {
 	inc_event_list *list = calloc(1, sizeof(*list));
 	size_t cap = 0;
@@ -98,15 +147,12 @@ inc_event__load(inc_event_list **out, inc_store *s, const char *id,
 	*out = NULL;
 	if (list == NULL)
 		return inc_error__nomem(err);
-	ret = inc_store__prepare(
-	        &st, s,
-	        "SELECT seq, id, incident, kind, at, recorded_at, lamport, "
-	        "replica, actor, payload FROM events WHERE incident = ? "
-	        "ORDER BY lamport, replica, id",
-	        err);
-	if (ret < 0)
+	if ((ret = inc_store__prepare(&st, s, sql, err)) < 0)
 		goto done;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (id != NULL)
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	else if (seq >= 0)
+		sqlite3_bind_int64(st, 1, seq);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		inc_event *ev;
 		if (list->n == cap) {
@@ -192,6 +238,12 @@ const char *
 inc_event_id(const inc_event *ev)
 {
 	return ev->id;
+}
+
+int64_t
+inc_event_seq(const inc_event *ev)
+{
+	return ev->seq;
 }
 
 const char *

@@ -331,7 +331,12 @@ apply_edited(cJSON *d, const cJSON *p)
 	const cJSON *f;
 
 	take_str(d, "title", p, "title");
-	take_str(d, "summary", p, "summary");
+	/* an empty summary clears it */
+	if (cJSON_IsString(member(p, "summary")))
+		inc_doc__set_str(d, "summary",
+		                 *member(p, "summary")->valuestring
+		                         ? member(p, "summary")->valuestring
+		                         : NULL);
 	cJSON_ArrayForEach (f, member(p, "fields")) {
 		cJSON_DeleteItemFromObjectCaseSensitive(fields, f->string);
 		if (cJSON_IsString(f))
@@ -343,17 +348,20 @@ apply_edited(cJSON *d, const cJSON *p)
 static void
 apply_updated(cJSON *d, const inc_event *ev)
 {
-	cJSON *u = cJSON_CreateObject();
+	cJSON *u;
 	char at[32];
 
-	if (u == NULL)
+	increment(d, "update_count", 1);
+	/* the latest by when it was said, so back-dating cannot hide one */
+	if (inc_doc__time(member(d, "last_update"), "at") > ev->at)
+		return;
+	if ((u = cJSON_CreateObject()) == NULL)
 		return;
 	cJSON_AddStringToObject(u, "text", inc_doc__str(ev->payload, "text"));
 	cJSON_AddStringToObject(u, "at",
 	                        inc_time_rfc3339(at, sizeof(at), ev->at));
 	cJSON_AddStringToObject(u, "by", ev->actor);
 	cJSON_ReplaceItemInObjectCaseSensitive(d, "last_update", u);
-	increment(d, "update_count", 1);
 }
 
 void

@@ -32,6 +32,9 @@ struct inc_incident {
 	cJSON *doc;
 };
 
+struct git_repository;
+struct git_oid;
+
 struct inc_store {
 	sqlite3 *db;
 	char *dir;
@@ -44,6 +47,14 @@ struct inc_store {
 	char **severity_names;
 	int severity_count;
 	int severity_default;
+	/* the audit mirror (audit.c), read from config on first use */
+	bool audit_loaded;
+	bool audit_enabled;
+	char *audit_repo;
+	char *audit_ref;
+	struct git_repository *repo;
+	bool git_ready;
+	size_t audit_written; /* objects written by this process */
 	/* prepared statements reused within a command, keyed by their SQL */
 	struct {
 		const char *sql;
@@ -54,6 +65,10 @@ struct inc_store {
 /* error.c */
 int inc_error__sqlite(inc_error *err, sqlite3 *db, int rc, const char *what);
 int inc_error__nomem(inc_error *err);
+
+/* config.c */
+int inc_config__store_set(const char *store_dir, const char *section,
+                          const char *key, const char *value, inc_error *err);
 
 /* util.c */
 char *inc__strdup(const char *s);
@@ -73,6 +88,12 @@ void inc_event__release(inc_event *ev);
 cJSON *inc_event__json(const inc_event *ev, bool with_id);
 /* Fills ev->id from the hash of its canonical JSON. */
 int inc_event__hash(inc_event *ev, inc_error *err);
+int inc_event__load_sql(inc_event_list **out, inc_store *store, const char *sql,
+                        inc_error *err);
+bool inc_event__imported(inc_store *store, int64_t seq);
+/* The events that arrived after seq, in arrival order. */
+int inc_event__load_after(inc_event_list **out, inc_store *store, int64_t seq,
+                          inc_error *err);
 int inc_event__compare(const inc_event *a, const inc_event *b);
 int inc_event__load(inc_event_list **out, inc_store *store, const char *id,
                     inc_error *err);
@@ -95,8 +116,39 @@ int inc_store__prepare(sqlite3_stmt **out, inc_store *store, const char *sql,
  */
 int inc_store__cached(sqlite3_stmt **out, inc_store *store, const char *sql,
                       inc_error *err);
+int inc_store__meta_set(inc_store *store, const char *key, const char *value,
+                        inc_error *err);
+int inc_store__meta_int(int64_t *out, inc_store *store, const char *key,
+                        inc_error *err);
+int inc_store__meta_set_int(inc_store *store, const char *key, int64_t v,
+                            inc_error *err);
+int inc_store__last_seq(int64_t *out, inc_store *store, inc_error *err);
+int inc_store__insert(bool *added, inc_store *store, inc_event *ev,
+                      bool imported, inc_error *err);
 int inc_store__append(inc_store *store, inc_event *ev, inc_error *err);
 int inc_store__project(inc_store *store, const cJSON *doc, inc_error *err);
+
+/* audit.c */
+bool inc_audit__enabled(inc_store *s);
+int inc_audit__open(inc_store *s, bool create, inc_error *err);
+void inc_audit__close(inc_store *s);
+int inc_audit__git_error(inc_error *err, int rc, const char *what);
+void inc_audit__path(char *out, size_t len, const inc_event *ev);
+char *inc_audit__file(const inc_event *ev);
+
+int inc_audit__tip(struct git_oid *out, bool *has, inc_store *s,
+                   inc_error *err);
+int inc_audit__import(size_t *added, inc_store *s, const struct git_oid *tip,
+                      inc_error *err);
+int inc_audit__each_file(inc_store *s, const struct git_oid *commit,
+                         int (*fn)(void *, const char *,
+                                   const struct git_oid *),
+                         void *arg, inc_error *err);
+int inc_event__from_json(inc_event *ev, const char *text, size_t len,
+                         inc_error *err);
+
+/* history.c */
+int inc_audit__maybe_gc(inc_store *s, inc_error *err);
 
 /* lifecycle.c */
 const char *inc_action__kind(enum inc_action a);

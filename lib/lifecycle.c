@@ -125,6 +125,7 @@ inc_action__check(enum inc_action a, const char *short_id, enum inc_status st,
 	                     "incident %s: cannot %s %s %s incident "
 	                     "(allowed next: %s)",
 	                     short_id, table[a].action,
-	                     st == INC_STATUS_OPEN ? "an" : "a",
+	                     strchr("aeiou", inc_status_name(st)[0]) ? "an"
+	                                                             : "a",
 	                     inc_status_name(st), next);
 }

@@ -31,7 +31,8 @@ static const char *const migrations[] = {
         "  replica TEXT NOT NULL,"
         "  actor TEXT NOT NULL,"
         "  payload TEXT NOT NULL,"
-        "  chain TEXT NOT NULL);"
+        "  chain TEXT NOT NULL,"
+        "  imported INTEGER NOT NULL DEFAULT 0);"
         "CREATE INDEX events_incident ON events(incident, lamport, replica, "
         "id);"
         "CREATE INDEX events_lamport ON events(lamport);"
@@ -229,8 +230,9 @@ set_user_version(inc_store *s, int version, inc_error *err)
 	return exec(s, set[version], "set schema version", err);
 }
 
-static int
-meta_set(inc_store *s, const char *key, const char *value, inc_error *err)
+int
+inc_store__meta_set(inc_store *s, const char *key, const char *value,
+                    inc_error *err)
 {
 	sqlite3_stmt *st;
 	int rc, ret;
@@ -325,7 +327,8 @@ migrate(inc_store *s, inc_error *err)
 		if ((ret = exec(s, migrations[v], "migrate the store", err)) <
 		    0)
 			goto done;
-	if (version == 0 && (ret = meta_set(s, "replica", replica, err)) < 0)
+	if (version == 0 &&
+	    (ret = inc_store__meta_set(s, "replica", replica, err)) < 0)
 		goto done;
 	if (version < SCHEMA_VERSION &&
 	    (ret = set_user_version(s, SCHEMA_VERSION, err)) < 0)
@@ -504,6 +507,7 @@ inc_store_close(inc_store *s)
 {
 	if (s == NULL)
 		return;
+	inc_audit__close(s);
 	for (size_t i = 0; i < sizeof(s->cache) / sizeof(s->cache[0]); i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	sqlite3_close(s->db);
@@ -610,6 +614,13 @@ query_int64(int64_t *out, inc_store *s, const char *sql, inc_error *err)
 	return ret;
 }
 
+int
+inc_store__last_seq(int64_t *out, inc_store *s, inc_error *err)
+{
+	return query_int64(out, s, "SELECT coalesce(max(seq), 0) FROM events",
+	                   err);
+}
+
 /* The chain value of the last event appended here ("" before the first). */
 static int
 last_chain(char out[INC_EVENT_ID_LEN + 1], inc_store *s, inc_error *err)
@@ -636,16 +647,22 @@ last_chain(char out[INC_EVENT_ID_LEN + 1], inc_store *s, inc_error *err)
 /*
  * Appends ev inside the caller's write transaction: gives it the next
  * Lamport time when it has none, its id (the hash of its canonical JSON)
- * and its link in the hash chain.
+ * and its link in the hash chain. An imported event (from the audit
+ * history) keeps its Lamport time and must hash to its id; one already
+ * here is skipped (*added false), so receiving it twice is a no-op.
  */
 int
-inc_store__append(inc_store *s, inc_event *ev, inc_error *err)
+inc_store__insert(bool *added, inc_store *s, inc_event *ev, bool imported,
+                  inc_error *err)
 {
 	char prev[INC_EVENT_ID_LEN + 1], chain[INC_EVENT_ID_LEN + 1];
+	char want[INC_EVENT_ID_LEN + 1];
 	char *link = NULL, *payload = NULL;
 	sqlite3_stmt *st = NULL;
 	int ret;
 
+	if (added != NULL)
+		*added = false;
 	if (ev->lamport == 0) {
 		ret = query_int64(&ev->lamport, s,
 		                  "SELECT coalesce(max(lamport), 0) + 1 "
@@ -654,8 +671,15 @@ inc_store__append(inc_store *s, inc_event *ev, inc_error *err)
 		if (ret < 0)
 			return ret;
 	}
+	memcpy(want, ev->id, sizeof(want));
 	if ((ret = inc_event__hash(ev, err)) < 0)
 		return ret;
+	if (imported && strcmp(want, ev->id) != 0)
+		return inc_error_set(
+		        err, INC_ECORRUPT,
+		        "event %.12s: its content does not hash to "
+		        "its id (tampered with?)",
+		        want);
 	if ((ret = last_chain(prev, s, err)) < 0)
 		return ret;
 	link = inc__asprintf("%s%s", prev, ev->id);
@@ -667,9 +691,10 @@ inc_store__append(inc_store *s, inc_event *ev, inc_error *err)
 	inc__sha256_hex(chain, link, strlen(link));
 	ret = inc_store__prepare(
 	        &st, s,
-	        "INSERT INTO events(id, incident, kind, at, recorded_at, "
-	        "lamport, replica, actor, payload, chain) "
-	        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	        "INSERT OR IGNORE INTO events(id, incident, kind, at, "
+	        "recorded_at, lamport, replica, actor, payload, chain, "
+	        "imported) "
+	        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	        err);
 	if (ret < 0)
 		goto done;
@@ -683,13 +708,23 @@ inc_store__append(inc_store *s, inc_event *ev, inc_error *err)
 	sqlite3_bind_text(st, 8, ev->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, payload, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, chain, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, imported);
 	ret = step_done(s, st, err);
-	if (ret == 0)
+	if (ret == 0 && sqlite3_changes(s->db) > 0) {
 		ev->seq = sqlite3_last_insert_rowid(s->db);
+		if (added != NULL)
+			*added = true;
+	}
 done:
 	free(link);
 	free(payload);
 	return ret;
+}
+
+int
+inc_store__append(inc_store *s, inc_event *ev, inc_error *err)
+{
+	return inc_store__insert(NULL, s, ev, false, err);
 }
 
 static int

@@ -82,7 +82,7 @@ test_expect_success 'refused input changes nothing' '
 test_expect_success 'note --dry-run writes nothing' '
 	store_snapshot >before &&
 	incident note --dry-run "$(cat id)" "maybe" >out &&
-	grep "^would be noted on" out &&
+	grep "^(dry run, nothing written) noted on" out &&
 	store_snapshot >after &&
 	test_cmp before after
 '

@@ -1,0 +1,41 @@
+#include "cmd.h"
+
+const struct opt gc_opts[] = {
+        {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
+        {NULL, 0, 0, NULL, NULL},
+};
+
+int
+cmd_gc(struct inc_ctx *ctx, int argc, char **argv)
+{
+	bool json = false;
+	struct opt_state st;
+	size_t packed, pruned;
+	inc_error err;
+	int c;
+
+	opt_begin(&st, ctx->cmd, argc, argv);
+	while ((c = opt_next(&st)) != -1) {
+		if (c != OPT_JSON)
+			return EXIT_USAGE;
+		json = true;
+	}
+	if (opt_end(&st) != argc)
+		return usage_error(ctx->cmd, "unexpected argument '%s'",
+		                   argv[opt_end(&st)]);
+	if (ctx->store == NULL) {
+		inc_error_set(&err, INC_EINVALID, "no store here yet");
+		return fail(&err);
+	}
+	if (inc_audit_gc(&packed, &pruned, ctx->store, &err) < 0)
+		return fail(&err);
+	if (json) {
+		cJSON *root = json_doc();
+		cJSON_AddNumberToObject(root, "packed", (double)packed);
+		cJSON_AddNumberToObject(root, "pruned", (double)pruned);
+		return print_json(root);
+	}
+	printf("packed %zu objects into one pack; removed %zu loose ones\n",
+	       packed, pruned);
+	return EXIT_OK;
+}

@@ -1,0 +1,48 @@
+#include <stdlib.h>
+
+#include "cmd.h"
+
+const struct opt rebuild_opts[] = {
+        {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
+        {NULL, 0, 0, NULL, NULL},
+};
+
+int
+cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
+{
+	bool json = false;
+	struct opt_state st;
+	inc_error err;
+	size_t events;
+	char *dir;
+	int c, ret;
+
+	opt_begin(&st, ctx->cmd, argc, argv);
+	while ((c = opt_next(&st)) != -1) {
+		if (c != OPT_JSON)
+			return EXIT_USAGE;
+		json = true;
+	}
+	if (opt_end(&st) != argc)
+		return usage_error(ctx->cmd, "unexpected argument '%s'",
+		                   argv[opt_end(&st)]);
+	if (inc_store_discover(&dir, ctx->dir_opt, &err) < 0)
+		return fail(&err);
+	ret = inc_rebuild(&events, dir, &err);
+	if (ret < 0) {
+		free(dir);
+		return fail(&err);
+	}
+	if (json) {
+		cJSON *root = json_doc();
+		cJSON_AddStringToObject(root, "dir", dir);
+		cJSON_AddNumberToObject(root, "events", (double)events);
+		ret = print_json(root);
+	} else {
+		printf("rebuilt %s from %zu event%s of the audit history "
+		       "(the old database is incident.db.before-rebuild)\n",
+		       dir, events, events == 1 ? "" : "s");
+	}
+	free(dir);
+	return ret;
+}

@@ -1,0 +1,63 @@
+#include <stdlib.h>
+
+#include "cmd.h"
+
+const struct opt verify_opts[] = {
+        {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
+        {NULL, 0, 0, NULL, NULL},
+};
+
+/* Exit 0 when the database and the history agree, 1 naming each gap. */
+int
+cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
+{
+	bool json = false;
+	struct opt_state st;
+	char **problems = NULL;
+	size_t n = 0, events = 0;
+	inc_error err;
+	int c, ret;
+
+	opt_begin(&st, ctx->cmd, argc, argv);
+	while ((c = opt_next(&st)) != -1) {
+		if (c != OPT_JSON)
+			return EXIT_USAGE;
+		json = true;
+	}
+	if (opt_end(&st) != argc)
+		return usage_error(ctx->cmd, "unexpected argument '%s'",
+		                   argv[opt_end(&st)]);
+	if (ctx->store != NULL &&
+	    inc_verify(&problems, &n, &events, ctx->store, &err) < 0)
+		return fail(&err);
+	if (json) {
+		cJSON *root = json_doc(), *arr;
+		cJSON_AddNumberToObject(root, "events", (double)events);
+		cJSON_AddBoolToObject(root, "ok", n == 0);
+		arr = cJSON_AddArrayToObject(root, "problems");
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(arr,
+			                     cJSON_CreateString(problems[i]));
+		ret = print_json(root);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			print_safe(stdout, problems[i], false);
+			putchar('\n');
+		}
+		if (n == 0)
+			printf("verified %zu event%s: the database%s agree\n",
+			       events, events == 1 ? "" : "s",
+			       ctx->store != NULL &&
+			                       inc_store_audit_repo(ctx->store)
+			               ? " and the audit history"
+			               : "'s events, chain and records");
+		else
+			printf("%zu problem%s in %zu events\n", n,
+			       n == 1 ? "" : "s", events);
+		ret = EXIT_OK;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(problems[i]);
+	free(problems);
+	return ret == EXIT_OK && n > 0 ? EXIT_FAIL : ret;
+}

@@ -1,0 +1,597 @@
+/*
+ * The audit mirror: every event becomes one commit on the audit branch of
+ * a git repository, written in-process with libgit2 (no work tree, no git
+ * binary). One immutable file per event,
+ *   incidents/<shard>/<incident id>/events/<lamport>-<replica>-<event id>.json
+ * so merges are unions. SQLite stays the write-ahead: events it holds past
+ * meta.mirrored_seq are pending and go out with the next write.
+ *
+ * Only commands that write to or sync the mirror reach this file, and only
+ * then is libgit2 initialised (it costs milliseconds).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <git2.h>
+
+#include "internal.h"
+
+#define CAS_TRIES 20
+
+int
+inc_audit__git_error(inc_error *err, int rc, const char *what)
+{
+	/* git_error_last() may be NULL in libgit2 1.5 */
+	const git_error *e = git_error_last();
+
+	if (rc == GIT_ELOCKED)
+		return inc_error_set(err, INC_EBUSY,
+		                     "%s: the git repository "
+		                     "is locked; try again",
+		                     what);
+	return inc_error_set(err, INC_ERROR, "%s: %s", what,
+	                     e != NULL && e->message != NULL ? e->message
+	                                                     : "git error");
+}
+
+static bool
+truthy(const char *v)
+{
+	return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
+	                     strcmp(v, "on") == 0 || strcmp(v, "1") == 0);
+}
+
+/* Reads audit.* from config once; false when the mirror is off. */
+bool
+inc_audit__enabled(inc_store *s)
+{
+	const inc_config *cfg = NULL;
+	inc_error ignored;
+	const char *repo, *branch;
+
+	if (s->audit_loaded)
+		return s->audit_enabled;
+	s->audit_loaded = true;
+	if (inc_store_config(&cfg, s, &ignored) < 0)
+		return false;
+	s->audit_enabled = truthy(inc_config_get(cfg, "audit.enabled"));
+	repo = inc_config_get(cfg, "audit.repo");
+	branch = inc_config_get(cfg, "audit.branch");
+	if (repo == NULL || *repo == '\0')
+		s->audit_repo = inc__asprintf("%s/audit.git", s->dir);
+	else if (repo[0] == '/')
+		s->audit_repo = inc__strdup(repo);
+	else
+		s->audit_repo = inc__asprintf("%s/%s", s->dir, repo);
+	s->audit_ref = inc__asprintf(
+	        "refs/heads/%s",
+	        branch != NULL && *branch != '\0' ? branch : "incidents");
+	if (s->audit_repo == NULL || s->audit_ref == NULL)
+		s->audit_enabled = false;
+	return s->audit_enabled;
+}
+
+const char *
+inc_store_audit_repo(inc_store *s)
+{
+	return inc_audit__enabled(s) ? s->audit_repo : NULL;
+}
+
+/* Initialises libgit2 and opens (or with create, makes) the repository. */
+int
+inc_audit__open(inc_store *s, bool create, inc_error *err)
+{
+	git_repository_init_options o;
+	struct stat st;
+	int rc;
+
+	if (s->repo != NULL)
+		return 0;
+	if (!s->git_ready) {
+		if ((rc = git_libgit2_init()) < 0)
+			return inc_audit__git_error(err, rc, "libgit2");
+		s->git_ready = true;
+		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	}
+	if (stat(s->audit_repo, &st) < 0) {
+		if (!create)
+			return inc_error_set(err, INC_ERROR,
+			                     "%s: the audit repository is "
+			                     "missing (incident init --git "
+			                     "makes it)",
+			                     s->audit_repo);
+		git_repository_init_options_init(
+		        &o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+		o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
+		o.initial_head = s->audit_ref + strlen("refs/heads/");
+		rc = git_repository_init_ext(&s->repo, s->audit_repo, &o);
+	} else {
+		rc = git_repository_open_ext(&s->repo, s->audit_repo,
+		                             GIT_REPOSITORY_OPEN_NO_SEARCH,
+		                             NULL);
+	}
+	if (rc < 0)
+		return inc_audit__git_error(err, rc, s->audit_repo);
+	return 0;
+}
+
+void
+inc_audit__close(inc_store *s)
+{
+	git_repository_free(s->repo);
+	s->repo = NULL;
+	if (s->git_ready)
+		git_libgit2_shutdown();
+	s->git_ready = false;
+	free(s->audit_repo);
+	free(s->audit_ref);
+}
+
+/* "incidents/7f/7fk2q.../events/0000000012-<replica>-<id>.json" */
+void
+inc_audit__path(char *out, size_t len, const inc_event *ev)
+{
+	snprintf(out, len, "incidents/%.2s/%s/events/%010lld-%s-%s.json",
+	         ev->incident, ev->incident, (long long)ev->lamport,
+	         ev->replica, ev->id);
+}
+
+/* The file's bytes: the canonical JSON of the event and a newline. */
+char *
+inc_audit__file(const inc_event *ev)
+{
+	cJSON *o = inc_event__json(ev, true);
+	char *text = o != NULL ? cJSON_PrintUnformatted(o) : NULL, *out;
+
+	cJSON_Delete(o);
+	if (text == NULL)
+		return NULL;
+	out = inc__asprintf("%s\n", text);
+	free(text);
+	return out;
+}
+
+/*
+ * Writes the tree of parent (may be NULL) with blob at path: only the
+ * trees along the path are rewritten, never an index of the whole tree.
+ */
+static int
+tree_with(git_oid *out, git_repository *repo, git_tree *parent,
+          const char *path, const git_oid *blob, git_filemode_t mode)
+{
+	const char *slash = strchr(path, '/');
+	git_treebuilder *bld = NULL;
+	git_tree_entry *entry = NULL;
+	git_tree *sub = NULL;
+	git_oid child;
+	char name[256];
+	int rc;
+
+	if ((rc = git_treebuilder_new(&bld, repo, parent)) < 0)
+		return rc;
+	if (slash == NULL) {
+		rc = git_treebuilder_insert(NULL, bld, path, blob, mode);
+		goto write;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(slash - path), path);
+	if (parent != NULL &&
+	    git_tree_entry_bypath(&entry, parent, name) == 0 &&
+	    git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+	    (rc = git_tree_lookup(&sub, repo, git_tree_entry_id(entry))) < 0)
+		goto done;
+	if ((rc = tree_with(&child, repo, sub, slash + 1, blob, mode)) < 0)
+		goto done;
+	rc = git_treebuilder_insert(NULL, bld, name, &child, GIT_FILEMODE_TREE);
+write:
+	if (rc == 0)
+		rc = git_treebuilder_write(out, bld);
+done:
+	git_tree_free(sub);
+	git_tree_entry_free(entry);
+	git_treebuilder_free(bld);
+	return rc;
+}
+
+/* "Name <email>" into a signature at time t. */
+static int
+signature(git_signature **out, const char *actor, int64_t t)
+{
+	char name[256], email[256] = "";
+	const char *lt = strstr(actor, " <");
+
+	if (lt != NULL && lt[strlen(lt) - 1] == '>') {
+		snprintf(name, sizeof(name), "%.*s", (int)(lt - actor), actor);
+		snprintf(email, sizeof(email), "%.*s", (int)strlen(lt) - 3,
+		         lt + 2);
+	} else {
+		snprintf(name, sizeof(name), "%s", *actor ? actor : "unknown");
+	}
+	/* git refuses angle brackets and newlines inside the parts */
+	for (char *p = name; *p; p++)
+		if (*p == '<' || *p == '>' || *p == '\n')
+			*p = ' ';
+	for (char *p = email; *p; p++)
+		if (*p == '<' || *p == '>' || *p == '\n')
+			*p = ' ';
+	return git_signature_new(out, name, email, (git_time_t)t, 0);
+}
+
+/*
+ * "escalated 7fk2q: level 2 to db-oncall — API 5xx spike" and the
+ * trailers that make git log --grep work.
+ */
+static char *
+message(inc_store *s, const inc_event *ev, const cJSON *doc)
+{
+	char short_id[INC_ID_LEN + 1];
+	char *what = inc_event_describe(s, ev), *msg;
+	const char *title = inc_doc__str(doc, "title");
+	inc_error ignored;
+
+	if (inc_store_short_id(short_id, s, ev->incident, &ignored) < 0)
+		snprintf(short_id, sizeof(short_id), "%.5s", ev->incident);
+	/* the subject is one line */
+	for (char *p = what; p != NULL && *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	msg = inc__asprintf(
+	        "%s %s%s%.*s%s%s\n\nIncident: %s\nEvent: %s\nSeverity: %s\n"
+	        "Status: %s\n",
+	        ev->kind, short_id, what != NULL && *what ? ": " : "", 120,
+	        what != NULL ? what : "",
+	        strcmp(ev->kind, "opened") == 0 ? "" : " \xe2\x80\x94 ",
+	        strcmp(ev->kind, "opened") == 0 ? "" : (title ? title : ""),
+	        ev->incident, ev->id,
+	        inc_store_severity_name(s, inc_doc__int(doc, "severity")),
+	        inc_doc__str(doc, "status"));
+	free(what);
+	return msg;
+}
+
+/* One commit for ev on top of *tip (updated); skipped if already there. */
+static int
+commit_event(git_oid *tip, bool *has_tip, inc_store *s, const inc_event *ev,
+             const cJSON *doc, inc_error *err)
+{
+	git_commit *parent = NULL;
+	git_tree *parent_tree = NULL, *tree = NULL;
+	git_tree_entry *existing = NULL;
+	git_signature *author = NULL, *committer = NULL;
+	git_reference *ref = NULL;
+	git_oid blob, tree_id, commit_id;
+	char path[256], *file = inc_audit__file(ev), *msg = NULL;
+	int rc = 0, ret = 0;
+
+	inc_audit__path(path, sizeof(path), ev);
+	if (file == NULL)
+		return inc_error__nomem(err);
+	if (*has_tip && ((rc = git_commit_lookup(&parent, s->repo, tip)) < 0 ||
+	                 (rc = git_commit_tree(&parent_tree, parent)) < 0))
+		goto done;
+	/* already mirrored by a run that died before it could say so */
+	if (parent_tree != NULL &&
+	    git_tree_entry_bypath(&existing, parent_tree, path) == 0)
+		goto done;
+	if ((rc = git_blob_create_from_buffer(&blob, s->repo, file,
+	                                      strlen(file))) < 0 ||
+	    (rc = tree_with(&tree_id, s->repo, parent_tree, path, &blob,
+	                    GIT_FILEMODE_BLOB)) < 0 ||
+	    (rc = git_tree_lookup(&tree, s->repo, &tree_id)) < 0 ||
+	    (rc = signature(&author, ev->actor, ev->at)) < 0 ||
+	    (rc = signature(&committer, ev->actor, ev->recorded_at)) < 0)
+		goto done;
+	if ((msg = message(s, ev, doc)) == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	rc = git_commit_create(&commit_id, s->repo, NULL, author, committer,
+	                       "UTF-8", msg, tree, parent != NULL ? 1 : 0,
+	                       (const git_commit **)&parent);
+	if (rc < 0)
+		goto done;
+	/* compare-and-swap: only if the branch is still where we built on */
+	rc = git_reference_create_matching(&ref, s->repo, s->audit_ref,
+	                                   &commit_id, *has_tip ? 1 : 0,
+	                                   *has_tip ? tip : NULL, ev->kind);
+	if (rc == 0) {
+		git_oid_cpy(tip, &commit_id);
+		*has_tip = true;
+		s->audit_written += 7;
+	}
+done:
+	if (rc < 0 && ret == 0)
+		ret = rc == GIT_EMODIFIED || rc == GIT_EEXISTS
+		              ? INC_EBUSY
+		              : inc_audit__git_error(err, rc, s->audit_repo);
+	git_reference_free(ref);
+	git_signature_free(author);
+	git_signature_free(committer);
+	git_tree_entry_free(existing);
+	git_tree_free(tree);
+	git_tree_free(parent_tree);
+	git_commit_free(parent);
+	free(msg);
+	free(file);
+	return ret;
+}
+
+int
+inc_audit__tip(git_oid *out, bool *has, inc_store *s, inc_error *err)
+{
+	int rc = git_reference_name_to_id(out, s->repo, s->audit_ref);
+
+	*has = rc == 0;
+	if (rc < 0 && rc != GIT_ENOTFOUND)
+		return inc_audit__git_error(err, rc, s->audit_repo);
+	return 0;
+}
+
+int
+inc_store__meta_int(int64_t *out, inc_store *s, const char *key, inc_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	*out = 0;
+	ret = inc_store__prepare(&st, s, "SELECT value FROM meta WHERE key = ?",
+	                         err);
+	if (ret < 0)
+		return ret;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int
+inc_store__meta_set_int(inc_store *s, const char *key, int64_t v,
+                        inc_error *err)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	return inc_store__meta_set(s, key, buf, err);
+}
+
+/* The incident as it stood right after ev, in total order. */
+static int
+state_after(cJSON **out, inc_store *s, const inc_event *ev, inc_error *err)
+{
+	inc_event_list *list;
+	size_t n = 0;
+	int ret;
+
+	if ((ret = inc_event__load(&list, s, ev->incident, err)) < 0)
+		return ret;
+	while (n < list->n && inc_event__compare(&list->events[n], ev) <= 0)
+		n++;
+	*out = inc_fold__events(ev->incident, list->events, n);
+	inc_event_list_free(list);
+	return *out != NULL ? 0 : inc_error__nomem(err);
+}
+
+/* How many local events arrived after seq (imported ones are in git). */
+static int
+pending_count(int64_t *out, inc_store *s, int64_t seq, inc_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	ret = inc_store__prepare(&st, s,
+	                         "SELECT count(*) FROM events WHERE seq > ? "
+	                         "AND imported = 0",
+	                         err);
+	if (ret < 0)
+		return ret;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0
+	                        : inc_error__sqlite(err, s->db, rc, "count");
+}
+
+/* The events past mirrored_seq, in arrival order. */
+static int
+pending(inc_event_list **out, inc_store *s, int64_t after, inc_error *err)
+{
+	return inc_event__load_after(out, s, after, err);
+}
+
+int
+inc_audit_flush(size_t *behind, inc_store *s, inc_error *err)
+{
+	inc_event_list *events = NULL;
+	int64_t mirrored = 0, last = 0;
+	bool has_tip = false;
+	git_oid tip;
+	size_t done_n = 0;
+	int ret;
+
+	if (behind != NULL)
+		*behind = 0;
+	if (!inc_audit__enabled(s) || s->readonly)
+		return 0;
+	/* cheap before libgit2: anything to do at all? */
+	if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) <
+	            0 ||
+	    (ret = pending_count(&last, s, mirrored, err)) < 0)
+		return ret;
+	if (last == 0)
+		return 0;
+	if (behind != NULL)
+		*behind = (size_t)last;
+	if ((ret = inc_audit__open(s, false, err)) < 0)
+		return ret;
+	/* one mirroring process at a time: the store's write lock */
+	if ((ret = inc_store__begin(s, err)) < 0)
+		return ret;
+	if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) <
+	            0 ||
+	    (ret = pending(&events, s, mirrored, err)) < 0)
+		goto done;
+	for (size_t i = 0; i < events->n; i++) {
+		const inc_event *ev = &events->events[i];
+		cJSON *doc = NULL;
+
+		/* the state right after this event, for the trailers */
+		if ((ret = state_after(&doc, s, ev, err)) < 0)
+			break;
+		for (int tries = 0; tries < CAS_TRIES; tries++) {
+			if ((ret = inc_audit__tip(&tip, &has_tip, s, err)) < 0)
+				break;
+			ret = commit_event(&tip, &has_tip, s, ev, doc, err);
+			if (ret != INC_EBUSY)
+				break;
+			ret = inc_error_set(err, INC_EBUSY,
+			                    "%s: the audit branch keeps moving",
+			                    s->audit_repo);
+		}
+		cJSON_Delete(doc);
+		if (ret < 0)
+			break;
+		if ((ret = inc_store__meta_set_int(s, "mirrored_seq", ev->seq,
+		                                   err)) < 0)
+			break;
+		done_n++;
+	}
+	/* whatever was mirrored is recorded, even when a later one failed */
+	if (done_n > 0) {
+		inc_error keep = err != NULL ? *err : (inc_error){0};
+		int cret = inc_store__commit(s, err);
+		if (ret == 0)
+			ret = cret;
+		else if (err != NULL)
+			*err = keep;
+	}
+	if (behind != NULL)
+		*behind = events->n - done_n;
+	if (ret == 0)
+		ret = inc_audit__maybe_gc(s, err);
+done:
+	inc_store__rollback(s);
+	inc_event_list_free(events);
+	return ret;
+}
+
+int
+inc_audit_init(inc_store *s, const char *remote, inc_error *err)
+{
+	const inc_config *cfg;
+	int ret;
+
+	if (!inc_audit__enabled(s)) {
+		ret = inc_config__store_set(s->dir, "audit", "enabled", "true",
+		                            err);
+		if (ret < 0)
+			return ret;
+	}
+	if (remote != NULL) {
+		if ((ret = inc_text_check(remote, 1000, "the remote", err)) < 0)
+			return ret;
+		if ((ret = inc_config__store_set(s->dir, "sync", "remote",
+		                                 remote, err)) < 0)
+			return ret;
+	}
+	/* read the config again, then make the repository */
+	inc_config_free(s->config);
+	s->config = NULL;
+	free(s->audit_repo);
+	free(s->audit_ref);
+	s->audit_repo = s->audit_ref = NULL;
+	s->audit_loaded = false;
+	if ((ret = inc_store_config(&cfg, s, err)) < 0)
+		return ret;
+	if (!inc_audit__enabled(s))
+		return inc_error_set(
+		        err, INC_ERROR,
+		        "audit.enabled is set to false in a config "
+		        "file that wins over the store's");
+	if ((ret = inc_audit__open(s, true, err)) < 0)
+		return ret;
+	return inc_audit_flush(NULL, s, err);
+}
+
+int
+inc_store_audit_marks(int64_t *mirrored, int64_t *pushed, inc_store *s,
+                      inc_error *err)
+{
+	int ret;
+
+	*mirrored = *pushed = 0;
+	if (!inc_audit__enabled(s))
+		return 0;
+	if ((ret = inc_store__meta_int(mirrored, s, "mirrored_seq", err)) < 0)
+		return ret;
+	return inc_store__meta_int(pushed, s, "pushed_seq", err);
+}
+
+static bool
+seq_covered(inc_store *s, const inc_event *ev, const char *key)
+{
+	int64_t upto = 0;
+
+	if (!inc_audit__enabled(s) ||
+	    inc_store__meta_int(&upto, s, key, NULL) < 0)
+		return false;
+	return ev->seq <= upto || inc_event__imported(s, ev->seq);
+}
+
+bool
+inc_event_mirrored(inc_store *s, const inc_event *ev)
+{
+	return seq_covered(s, ev, "mirrored_seq");
+}
+
+bool
+inc_event_pushed(inc_store *s, const inc_event *ev)
+{
+	return seq_covered(s, ev, "pushed_seq");
+}
+
+int
+inc_incident_audit(inc_audit_counts *out, inc_store *s, const char *id,
+                   inc_error *err)
+{
+	const inc_config *cfg = NULL;
+	int64_t mirrored, pushed;
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!inc_audit__enabled(s))
+		return 0;
+	out->enabled = true;
+	if ((ret = inc_store_config(&cfg, s, err)) < 0)
+		return ret;
+	out->has_remote = inc_config_get(cfg, "sync.remote") != NULL;
+	if ((ret = inc_store_audit_marks(&mirrored, &pushed, s, err)) < 0)
+		return ret;
+	ret = inc_store__prepare(
+	        &st, s,
+	        "SELECT count(*), coalesce(sum(imported OR seq <= ?1), 0), "
+	        "coalesce(sum(imported OR seq <= ?2), 0) FROM events "
+	        "WHERE incident = ?3",
+	        err);
+	if (ret < 0)
+		return ret;
+	sqlite3_bind_int64(st, 1, mirrored);
+	sqlite3_bind_int64(st, 2, pushed);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->events = (size_t)sqlite3_column_int64(st, 0);
+		out->mirrored = (size_t)sqlite3_column_int64(st, 1);
+		out->pushed = (size_t)sqlite3_column_int64(st, 2);
+	} else {
+		ret = inc_error__sqlite(err, s->db, rc, "audit status");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}

@@ -1,0 +1,612 @@
+/*
+ * What the audit history is for: export (a full, store-independent dump),
+ * rebuild (a database from the history alone), verify (the database and
+ * the history agree, event for event) and gc (pack loose objects).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "internal.h"
+
+/* Loose objects past which a write packs the audit repository. */
+#define GC_LOOSE_OBJECTS 4000
+
+static int
+load_all(inc_event_list **out, inc_store *s, bool total_order, inc_error *err)
+{
+	return inc_event__load_sql(
+	        out, s,
+	        total_order
+	                ? "SELECT seq, id, incident, kind, at, recorded_at, "
+	                  "lamport, replica, actor, payload FROM events "
+	                  "ORDER BY lamport, replica, id"
+	                : "SELECT seq, id, incident, kind, at, recorded_at, "
+	                  "lamport, replica, actor, payload FROM events "
+	                  "ORDER BY seq",
+	        err);
+}
+
+/* ---- export ---- */
+
+int
+inc_export(cJSON **out, inc_store *s, inc_error *err)
+{
+	inc_event_list *events = NULL;
+	cJSON *root = cJSON_CreateObject(), *evs, *incs;
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+
+	*out = NULL;
+	if (root == NULL)
+		return inc_error__nomem(err);
+	cJSON_AddNumberToObject(root, "format", INC_JSON_FORMAT);
+	evs = cJSON_AddArrayToObject(root, "events");
+	incs = cJSON_AddArrayToObject(root, "incidents");
+	if ((ret = load_all(&events, s, true, err)) < 0)
+		goto done;
+	for (size_t i = 0; i < events->n; i++) {
+		cJSON *o = inc_event__json(&events->events[i], true);
+		if (o == NULL) {
+			ret = inc_error__nomem(err);
+			goto done;
+		}
+		cJSON_AddItemToArray(evs, o);
+	}
+	ret = inc_store__prepare(&st, s,
+	                         "SELECT doc FROM incidents ORDER BY id", err);
+	if (ret < 0)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *d =
+		        cJSON_Parse((const char *)sqlite3_column_text(st, 0));
+		if (d == NULL) {
+			ret = inc_error_set(err, INC_ECORRUPT,
+			                    "an incident record is unreadable");
+			goto done;
+		}
+		cJSON_AddItemToArray(incs, d);
+	}
+	if (rc != SQLITE_DONE)
+		ret = inc_error__sqlite(err, s->db, rc, "export");
+done:
+	sqlite3_finalize(st);
+	inc_event_list_free(events);
+	if (ret < 0)
+		cJSON_Delete(root);
+	else
+		*out = root;
+	return ret;
+}
+
+/* ---- rebuild ---- */
+
+static int
+rename_aside(const char *dir, const char *name, const char *suffix,
+             inc_error *err)
+{
+	char *from = inc__asprintf("%s/%s", dir, name);
+	char *to = inc__asprintf("%s/%s%s", dir, name, suffix);
+	int ret = 0;
+
+	if (from == NULL || to == NULL)
+		ret = inc_error__nomem(err);
+	else if (rename(from, to) < 0 && errno != ENOENT)
+		ret = inc_error_set(err, INC_ERROR, "%s: %s", from,
+		                    strerror(errno));
+	free(from);
+	free(to);
+	return ret;
+}
+
+int
+inc_rebuild(size_t *events_out, const char *dir, inc_error *err)
+{
+	inc_store *old = NULL, *fresh = NULL;
+	char replica[INC_ID_LEN + 1] = "";
+	char *tmp = inc__asprintf("%s/rebuild.tmp", dir);
+	char *tmp_db = inc__asprintf("%s/rebuild.tmp/incident.db", dir);
+	char *db = inc__asprintf("%s/incident.db", dir);
+	git_oid tip;
+	bool has_tip;
+	size_t added = 0;
+	int ret;
+
+	*events_out = 0;
+	if (tmp == NULL || tmp_db == NULL || db == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	/* keep the replica id when the old database still says it */
+	if (inc_store_open(&old, dir, INC_OPEN_READONLY, NULL) == 0)
+		snprintf(replica, sizeof(replica), "%s", old->replica);
+	inc_store_close(old);
+	unlink(tmp_db);
+	if ((ret = inc_store_open(&fresh, tmp, INC_OPEN_CREATE, err)) < 0)
+		goto done;
+	/* the history and its config are those of the real store */
+	free(fresh->dir);
+	if ((fresh->dir = inc__strdup(dir)) == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	if (!inc_audit__enabled(fresh)) {
+		ret = inc_error_set(err, INC_EINVALID,
+		                    "%s: the audit mirror is off; there is no "
+		                    "history to rebuild from",
+		                    dir);
+		goto done;
+	}
+	if ((ret = inc_audit__open(fresh, false, err)) < 0 ||
+	    (ret = inc_audit__tip(&tip, &has_tip, fresh, err)) < 0)
+		goto done;
+	if ((ret = inc_store__begin(fresh, err)) < 0)
+		goto done;
+	if (replica[0] != '\0' &&
+	    (ret = inc_store__meta_set(fresh, "replica", replica, err)) < 0)
+		goto done;
+	if (has_tip && (ret = inc_audit__import(&added, fresh, &tip, err)) < 0)
+		goto done;
+	if ((ret = inc_store__commit(fresh, err)) < 0)
+		goto done;
+	/* everything into the main file, then swap it in */
+	sqlite3_exec(fresh->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+	             NULL);
+	inc_store_close(fresh);
+	fresh = NULL;
+	if ((ret = rename_aside(dir, "incident.db", ".before-rebuild", err)) <
+	            0 ||
+	    (ret = rename_aside(dir, "incident.db-wal", ".before-rebuild",
+	                        err)) < 0 ||
+	    (ret = rename_aside(dir, "incident.db-shm", ".before-rebuild",
+	                        err)) < 0)
+		goto done;
+	if (rename(tmp_db, db) < 0) {
+		ret = inc_error_set(err, INC_ERROR, "%s: %s", db,
+		                    strerror(errno));
+		goto done;
+	}
+	*events_out = added;
+done:
+	if (fresh != NULL) {
+		inc_store__rollback(fresh);
+		inc_store_close(fresh);
+	}
+	if (tmp != NULL) {
+		char *p;
+		for (const char *sfx = "-wal\0-shm\0\0"; *sfx;
+		     sfx += strlen(sfx) + 1) {
+			if ((p = inc__asprintf("%s%s", tmp_db, sfx)) != NULL)
+				unlink(p);
+			free(p);
+		}
+		unlink(tmp_db);
+		rmdir(tmp);
+	}
+	free(tmp);
+	free(tmp_db);
+	free(db);
+	return ret;
+}
+
+/* ---- verify ---- */
+
+struct problems {
+	char **v;
+	size_t n, cap;
+};
+
+static void problem(struct problems *p, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static void
+problem(struct problems *p, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		char **v = realloc(p->v, cap * sizeof(*v));
+		if (v == NULL)
+			return;
+		p->v = v;
+		p->cap = cap;
+	}
+	if ((p->v[p->n] = inc__strdup(buf)) != NULL)
+		p->n++;
+}
+
+/* The database against itself: ids, the hash chain, the projections. */
+static int
+verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
+{
+	inc_event_list *events = NULL;
+	char prev[INC_EVENT_ID_LEN + 1] = "", want[INC_EVENT_ID_LEN + 1];
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+
+	if ((ret = load_all(&events, s, false, err)) < 0)
+		return ret;
+	ret = inc_store__prepare(&st, s,
+	                         "SELECT chain FROM events ORDER BY seq", err);
+	for (size_t i = 0; ret == 0 && i < events->n; i++) {
+		inc_event ev = events->events[i];
+		char *link;
+
+		memcpy(want, ev.id, sizeof(want));
+		if (inc_event__hash(&ev, err) < 0)
+			break;
+		if (strcmp(ev.id, want) != 0)
+			problem(p,
+			        "event %.12s (incident %s): its content in the "
+			        "database does not hash to its id: changed "
+			        "there",
+			        want, ev.incident);
+		rc = sqlite3_step(st);
+		link = inc__asprintf("%s%s", prev, want);
+		if (link != NULL && rc == SQLITE_ROW) {
+			inc__sha256_hex(prev, link, strlen(link));
+			if (strcmp(prev, (const char *)sqlite3_column_text(
+			                         st, 0)) != 0) {
+				problem(p,
+				        "event %.12s: the hash chain breaks "
+				        "there: an event before it was removed "
+				        "or altered",
+				        want);
+				snprintf(prev, sizeof(prev), "%s",
+				         (const char *)sqlite3_column_text(st,
+				                                           0));
+			}
+		}
+		free(link);
+	}
+	*n = events->n;
+	sqlite3_finalize(st);
+	inc_event_list_free(events);
+	if (ret < 0)
+		return ret;
+	/* each stored projection is what its events fold into */
+	ret = inc_store__prepare(&st, s, "SELECT id, doc FROM incidents", err);
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		cJSON *stored =
+		        cJSON_Parse((const char *)sqlite3_column_text(st, 1));
+		inc_incident *inc = NULL;
+
+		if (inc_incident__fold(&inc, s, id, err) < 0 ||
+		    stored == NULL || !cJSON_Compare(stored, inc->doc, true))
+			problem(p,
+			        "incident %s: its record differs from what its "
+			        "events say (run incident rebuild)",
+			        id);
+		cJSON_Delete(stored);
+		inc_incident_free(inc);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+struct git_side {
+	inc_store *s;
+	struct problems *p;
+	sqlite3_stmt *find;
+	size_t files;
+	inc_error *err;
+};
+
+static int
+check_file(void *arg, const char *path, const git_oid *oid)
+{
+	struct git_side *g = arg;
+	git_blob *blob = NULL;
+	inc_event ev;
+	char name_id[INC_EVENT_ID_LEN + 1], want[INC_EVENT_ID_LEN + 1];
+	const char *dash = strrchr(path, '-');
+	char *canonical;
+	int rc;
+
+	g->files++;
+	if ((rc = git_blob_lookup(&blob, g->s->repo, oid)) < 0)
+		return inc_audit__git_error(g->err, rc, path);
+	if (inc_event__from_json(&ev, git_blob_rawcontent(blob),
+	                         (size_t)git_blob_rawsize(blob), NULL) < 0) {
+		problem(g->p, "history: %s is not an event", path);
+		git_blob_free(blob);
+		return 0;
+	}
+	snprintf(name_id, sizeof(name_id), "%.64s", dash ? dash + 1 : "");
+	memcpy(want, ev.id, sizeof(want));
+	inc_event__hash(&ev, NULL);
+	if (strcmp(want, ev.id) != 0 || strcmp(name_id, want) != 0) {
+		problem(g->p,
+		        "history: %s does not hash to its id: rewritten in git",
+		        path);
+		goto done;
+	}
+	sqlite3_reset(g->find);
+	sqlite3_bind_text(g->find, 1, want, -1, SQLITE_STATIC);
+	if (sqlite3_step(g->find) != SQLITE_ROW) {
+		problem(g->p,
+		        "event %.12s is in the history but not in the database "
+		        "(incident sync or rebuild imports it)",
+		        want);
+		goto done;
+	}
+	/* the same bytes as the database's event gives */
+	canonical = inc_audit__file(&ev);
+	if (canonical == NULL ||
+	    (size_t)git_blob_rawsize(blob) != strlen(canonical) ||
+	    memcmp(canonical, git_blob_rawcontent(blob), strlen(canonical)) !=
+	            0)
+		problem(g->p, "history: %s is not in canonical form", path);
+	free(canonical);
+done:
+	inc_event__release(&ev);
+	git_blob_free(blob);
+	return 0;
+}
+
+/* The database against the history, both ways. */
+static int
+verify_git(struct problems *p, inc_store *s, inc_error *err)
+{
+	struct git_side g = {s, p, NULL, 0, err};
+	inc_event_list *events = NULL;
+	int64_t mirrored = 0;
+	git_oid tip, imported;
+	bool has_tip;
+	char hex[GIT_OID_HEXSZ + 1] = "";
+	sqlite3_stmt *st;
+	int ret;
+
+	if ((ret = inc_audit__open(s, false, err)) < 0 ||
+	    (ret = inc_audit__tip(&tip, &has_tip, s, err)) < 0 ||
+	    (ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) < 0)
+		return ret;
+	ret = inc_store__prepare(
+	        &st, s, "SELECT value FROM meta WHERE key = 'imported_tip'",
+	        err);
+	if (ret < 0)
+		return ret;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(hex, sizeof(hex), "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (hex[0] != '\0' && git_oid_fromstr(&imported, hex) == 0 &&
+	    (!has_tip ||
+	     (!git_oid_equal(&imported, &tip) &&
+	      git_graph_descendant_of(s->repo, &tip, &imported) != 1)))
+		problem(p,
+		        "history: the branch no longer contains commit %.12s, "
+		        "imported earlier: it was rewritten",
+		        hex);
+	if ((ret = inc_store__prepare(
+	             &g.find, s, "SELECT 1 FROM events WHERE id = ?", err)) < 0)
+		return ret;
+	if (has_tip)
+		ret = inc_audit__each_file(s, &tip, check_file, &g, err);
+	sqlite3_finalize(g.find);
+	if (ret < 0)
+		return ret;
+	/* every mirrored or imported event must be in the history */
+	if ((ret = load_all(&events, s, false, err)) < 0)
+		return ret;
+	for (size_t i = 0; i < events->n; i++) {
+		const inc_event *ev = &events->events[i];
+		git_commit *c = NULL;
+		git_tree *t = NULL;
+		git_tree_entry *e = NULL;
+		char path[256];
+
+		if (ev->seq > mirrored && !inc_event__imported(s, ev->seq))
+			continue; /* pending: not in git yet, by design */
+		inc_audit__path(path, sizeof(path), ev);
+		if (!has_tip || git_commit_lookup(&c, s->repo, &tip) < 0 ||
+		    git_commit_tree(&t, c) < 0 ||
+		    git_tree_entry_bypath(&e, t, path) < 0)
+			problem(p,
+			        "event %.12s (incident %s) is in the database "
+			        "but missing from the history",
+			        ev->id, ev->incident);
+		git_tree_entry_free(e);
+		git_tree_free(t);
+		git_commit_free(c);
+	}
+	inc_event_list_free(events);
+	return 0;
+}
+
+int
+inc_verify(char ***problems_out, size_t *nproblems, size_t *nevents,
+           inc_store *s, inc_error *err)
+{
+	struct problems p = {NULL, 0, 0};
+	int ret;
+
+	*problems_out = NULL;
+	*nproblems = 0;
+	if ((ret = verify_db(&p, s, nevents, err)) == 0 &&
+	    inc_audit__enabled(s))
+		ret = verify_git(&p, s, err);
+	if (ret < 0) {
+		for (size_t i = 0; i < p.n; i++)
+			free(p.v[i]);
+		free(p.v);
+		return ret;
+	}
+	*problems_out = p.v;
+	*nproblems = p.n;
+	return 0;
+}
+
+/* ---- gc ---- */
+
+/* Deletes every loose object that was there before the pack was made. */
+static size_t
+prune_loose(const char *objects, char **snapshot, size_t n)
+{
+	size_t removed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char *path = inc__asprintf("%s/%s", objects, snapshot[i]);
+		if (path != NULL && unlink(path) == 0)
+			removed++;
+		/* the fan-out folder goes once empty, as git gc does */
+		if (path != NULL && strrchr(path, '/') != NULL) {
+			*strrchr(path, '/') = '\0';
+			rmdir(path);
+		}
+		free(path);
+	}
+	return removed;
+}
+
+static int
+snapshot_loose(char ***out, size_t *n, const char *objects)
+{
+	size_t cap = 0;
+	char **v = NULL;
+
+	*n = 0;
+	for (int hi = 0; hi < 256; hi++) {
+		char dir[16], *path;
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(dir, sizeof(dir), "%02x", hi);
+		if ((path = inc__asprintf("%s/%s", objects, dir)) == NULL)
+			return -1;
+		d = opendir(path);
+		free(path);
+		if (d == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			if (strlen(de->d_name) != GIT_OID_HEXSZ - 2)
+				continue;
+			if (*n == cap) {
+				char **nv;
+				cap = cap ? cap * 2 : 256;
+				if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
+					break;
+				v = nv;
+			}
+			v[*n] = inc__asprintf("%s/%s", dir, de->d_name);
+			if (v[*n] != NULL)
+				(*n)++;
+		}
+		closedir(d);
+	}
+	*out = v;
+	return 0;
+}
+
+static void
+remove_old_packs(const char *objects, const char *keep)
+{
+	char *dir = inc__asprintf("%s/pack", objects);
+	struct dirent *de;
+	DIR *d;
+
+	if (dir == NULL || (d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *path;
+		if (strncmp(de->d_name, "pack-", 5) != 0 ||
+		    strstr(de->d_name, keep) != NULL)
+			continue;
+		if ((path = inc__asprintf("%s/%s", dir, de->d_name)) != NULL)
+			unlink(path);
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+}
+
+int
+inc_audit_gc(size_t *packed, size_t *pruned, inc_store *s, inc_error *err)
+{
+	git_packbuilder *pb = NULL;
+	git_revwalk *walk = NULL;
+	char **snap = NULL, *objects = NULL, *packdir = NULL;
+	size_t nsnap = 0;
+	git_oid tip;
+	bool has_tip;
+	int rc = 0, ret;
+
+	*packed = *pruned = 0;
+	if (!inc_audit__enabled(s))
+		return inc_error_set(
+		        err, INC_EINVALID,
+		        "the audit mirror is off; nothing to pack");
+	if ((ret = inc_audit__open(s, false, err)) < 0)
+		return ret;
+	/* the store's lock keeps mirroring writers out meanwhile */
+	if ((ret = inc_store__begin(s, err)) < 0)
+		return ret;
+	objects = inc__asprintf("%s/objects", git_repository_path(s->repo));
+	packdir =
+	        inc__asprintf("%s/objects/pack", git_repository_path(s->repo));
+	if (objects == NULL || packdir == NULL ||
+	    snapshot_loose(&snap, &nsnap, objects) < 0) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	if ((ret = inc_audit__tip(&tip, &has_tip, s, err)) < 0 || !has_tip)
+		goto done;
+	if ((rc = git_packbuilder_new(&pb, s->repo)) < 0 ||
+	    (rc = git_revwalk_new(&walk, s->repo)) < 0 ||
+	    (rc = git_revwalk_push(walk, &tip)) < 0 ||
+	    (rc = git_packbuilder_insert_walk(pb, walk)) < 0 ||
+	    (rc = git_packbuilder_write(pb, packdir, 0, NULL, NULL)) < 0)
+		goto done;
+	*packed = git_packbuilder_object_count(pb);
+	remove_old_packs(objects, git_packbuilder_name(pb));
+	*pruned = prune_loose(objects, snap, nsnap);
+	ret = inc_store__meta_set_int(s, "loose_objects", 0, err);
+	if (ret == 0)
+		ret = inc_store__commit(s, err);
+done:
+	if (rc < 0)
+		ret = inc_audit__git_error(err, rc, s->audit_repo);
+	inc_store__rollback(s);
+	for (size_t i = 0; i < nsnap; i++)
+		free(snap[i]);
+	free(snap);
+	free(objects);
+	free(packdir);
+	git_revwalk_free(walk);
+	git_packbuilder_free(pb);
+	return ret;
+}
+
+/* After a write: pack when enough loose objects piled up. */
+int
+inc_audit__maybe_gc(inc_store *s, inc_error *err)
+{
+	int64_t loose = 0;
+	size_t packed, pruned;
+	int ret;
+
+	if (s->audit_written == 0)
+		return 0;
+	if ((ret = inc_store__meta_int(&loose, s, "loose_objects", err)) < 0)
+		return ret;
+	loose += (int64_t)s->audit_written;
+	s->audit_written = 0;
+	if (loose < GC_LOOSE_OBJECTS)
+		return inc_store__meta_set_int(s, "loose_objects", loose, err);
+	return inc_audit_gc(&packed, &pruned, s, err);
+}

@@ -1,0 +1,625 @@
+/*
+ * Sharing through any git remote: fetch, union the trees (event files are
+ * immutable and uniquely named, so a merge never conflicts), import the
+ * events the store has not seen, push. What has been imported is keyed
+ * on the last imported tip (meta.imported_tip), never on file times.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "internal.h"
+
+#define REMOTE_REF "refs/incident-sync/remote"
+#define PUSH_TRIES 8
+
+/* ---- reading events back from their files ---- */
+
+static bool
+copy_str(char *dst, size_t len, const cJSON *o, const char *key)
+{
+	const char *v = inc_doc__str(o, key);
+
+	if (v == NULL || strlen(v) >= len)
+		return false;
+	memcpy(dst, v, strlen(v) + 1);
+	return true;
+}
+
+/* Parses an event file into ev (released with inc_event__release). */
+int
+inc_event__from_json(inc_event *ev, const char *text, size_t len,
+                     inc_error *err)
+{
+	cJSON *o = cJSON_ParseWithLength(text, len);
+	const cJSON *lamport, *payload;
+	bool ok;
+
+	memset(ev, 0, sizeof(*ev));
+	if (o == NULL)
+		return inc_error_set(err, INC_ECORRUPT,
+		                     "an event file is not "
+		                     "JSON");
+	lamport = cJSON_GetObjectItemCaseSensitive(o, "lamport");
+	payload = cJSON_GetObjectItemCaseSensitive(o, "payload");
+	ok = copy_str(ev->id, sizeof(ev->id), o, "id") &&
+	     copy_str(ev->incident, sizeof(ev->incident), o, "incident") &&
+	     copy_str(ev->kind, sizeof(ev->kind), o, "kind") &&
+	     copy_str(ev->replica, sizeof(ev->replica), o, "replica") &&
+	     inc_time_from_rfc3339(&ev->at, inc_doc__str(o, "at")) == 0 &&
+	     inc_time_from_rfc3339(&ev->recorded_at,
+	                           inc_doc__str(o, "recorded_at")) == 0 &&
+	     cJSON_IsNumber(lamport) && lamport->valuedouble >= 1 &&
+	     inc_doc__str(o, "actor") != NULL && cJSON_IsObject(payload) &&
+	     inc_id__valid(ev->incident);
+	if (ok) {
+		ev->lamport = (int64_t)lamport->valuedouble;
+		ev->actor = inc__strdup(inc_doc__str(o, "actor"));
+		ev->payload = cJSON_Duplicate(payload, true);
+	}
+	cJSON_Delete(o);
+	if (!ok)
+		return inc_error_set(
+		        err, INC_ECORRUPT,
+		        "an event file lacks a member or has a bad "
+		        "one");
+	if (ev->actor == NULL || ev->payload == NULL) {
+		inc_event__release(ev);
+		return inc_error__nomem(err);
+	}
+	return 0;
+}
+
+/* ---- walking the event files of a tree ---- */
+
+struct walk {
+	git_repository *repo;
+	int (*fn)(void *arg, const char *path, const git_oid *blob);
+	void *arg;
+	int ret;
+};
+
+static int
+walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct walk *w = payload;
+	const char *name = git_tree_entry_name(e);
+	size_t n = strlen(name);
+	char path[512];
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || n < 6 ||
+	    strcmp(name + n - 5, ".json") != 0 ||
+	    strstr(root, "/events/") == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "%s%s", root, name);
+	if ((w->ret = w->fn(w->arg, path, git_tree_entry_id(e))) < 0)
+		return -1;
+	return 0;
+}
+
+/* Calls fn for every event file of the commit's tree. */
+int
+inc_audit__each_file(inc_store *s, const git_oid *commit,
+                     int (*fn)(void *, const char *, const git_oid *),
+                     void *arg, inc_error *err)
+{
+	struct walk w = {s->repo, fn, arg, 0};
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	int rc;
+
+	if ((rc = git_commit_lookup(&c, s->repo, commit)) < 0 ||
+	    (rc = git_commit_tree(&t, c)) < 0) {
+		git_commit_free(c);
+		return inc_audit__git_error(err, rc, s->audit_repo);
+	}
+	rc = git_tree_walk(t, GIT_TREEWALK_PRE, walk_cb, &w);
+	git_tree_free(t);
+	git_commit_free(c);
+	if (w.ret < 0)
+		return w.ret;
+	return rc < 0 ? inc_audit__git_error(err, rc, s->audit_repo) : 0;
+}
+
+/* ---- import ---- */
+
+struct import {
+	inc_store *s;
+	inc_error *err;
+	char (*touched)[INC_ID_LEN + 1]; /* incidents to project again */
+	size_t ntouched, cap;
+	size_t added;
+};
+
+static int
+touch(struct import *im, const char *id)
+{
+	for (size_t i = 0; i < im->ntouched; i++)
+		if (strcmp(im->touched[i], id) == 0)
+			return 0;
+	if (im->ntouched == im->cap) {
+		size_t cap = im->cap ? im->cap * 2 : 64;
+		void *t = realloc(im->touched, cap * sizeof(*im->touched));
+		if (t == NULL)
+			return -1;
+		im->touched = t;
+		im->cap = cap;
+	}
+	memcpy(im->touched[im->ntouched++], id, INC_ID_LEN + 1);
+	return 0;
+}
+
+static int
+import_blob(struct import *im, const git_oid *oid)
+{
+	git_blob *blob = NULL;
+	inc_event ev;
+	bool added = false;
+	int rc, ret;
+
+	if ((rc = git_blob_lookup(&blob, im->s->repo, oid)) < 0)
+		return inc_audit__git_error(im->err, rc, im->s->audit_repo);
+	ret = inc_event__from_json(&ev, git_blob_rawcontent(blob),
+	                           (size_t)git_blob_rawsize(blob), im->err);
+	git_blob_free(blob);
+	if (ret < 0)
+		return ret;
+	ret = inc_store__insert(&added, im->s, &ev, true, im->err);
+	if (ret == 0 && added) {
+		im->added++;
+		if (touch(im, ev.incident) < 0)
+			ret = inc_error__nomem(im->err);
+	}
+	inc_event__release(&ev);
+	return ret;
+}
+
+static int
+import_file(void *arg, const char *path, const git_oid *blob)
+{
+	(void)path;
+	return import_blob(arg, blob);
+}
+
+static int
+import_delta(const git_diff_delta *d, float progress, void *arg)
+{
+	struct import *im = arg;
+	const char *path = d->new_file.path;
+	size_t n = strlen(path);
+
+	(void)progress;
+	if (d->status != GIT_DELTA_ADDED || n < 6 ||
+	    strcmp(path + n - 5, ".json") != 0 ||
+	    strstr(path, "/events/") == NULL)
+		return 0;
+	return import_blob(im, &d->new_file.id) < 0 ? -1 : 0;
+}
+
+/*
+ * Imports the events of commit tip that the store lacks, comparing with
+ * the last imported tip, and projects the incidents they touch again.
+ * In a write transaction.
+ */
+int
+inc_audit__import(size_t *added, inc_store *s, const git_oid *tip,
+                  inc_error *err)
+{
+	struct import im = {s, err, NULL, 0, 0, 0};
+	char hex[GIT_OID_HEXSZ + 1] = "";
+	git_commit *old_c = NULL, *new_c = NULL;
+	git_tree *old_t = NULL, *new_t = NULL;
+	git_diff *diff = NULL;
+	git_oid old;
+	sqlite3_stmt *st;
+	int rc = 0, ret = 0;
+
+	*added = 0;
+	ret = inc_store__prepare(
+	        &st, s, "SELECT value FROM meta WHERE key = 'imported_tip'",
+	        err);
+	if (ret < 0)
+		return ret;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(hex, sizeof(hex), "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (hex[0] != '\0' && git_oid_fromstr(&old, hex) == 0 &&
+	    git_oid_equal(&old, tip))
+		return 0;
+	/* from the last imported tip when it is still there; else all */
+	if (hex[0] != '\0' && git_oid_fromstr(&old, hex) == 0 &&
+	    git_commit_lookup(&old_c, s->repo, &old) == 0 &&
+	    git_commit_tree(&old_t, old_c) == 0 &&
+	    (rc = git_commit_lookup(&new_c, s->repo, tip)) == 0 &&
+	    (rc = git_commit_tree(&new_t, new_c)) == 0 &&
+	    (rc = git_diff_tree_to_tree(&diff, s->repo, old_t, new_t, NULL)) ==
+	            0) {
+		rc = git_diff_foreach(diff, import_delta, NULL, NULL, NULL,
+		                      &im);
+		ret = rc < 0 ? (im.err->code < 0 ? im.err->code : INC_ERROR)
+		             : 0;
+		if (rc < 0 && im.err->code >= 0)
+			ret = inc_audit__git_error(err, rc, s->audit_repo);
+	} else if (rc < 0) {
+		ret = inc_audit__git_error(err, rc, s->audit_repo);
+	} else {
+		ret = inc_audit__each_file(s, tip, import_file, &im, err);
+	}
+	for (size_t i = 0; ret == 0 && i < im.ntouched; i++) {
+		inc_incident *inc = NULL;
+		if ((ret = inc_incident__fold(&inc, s, im.touched[i], err)) ==
+		    0)
+			ret = inc_store__project(s, inc->doc, err);
+		inc_incident_free(inc);
+	}
+	if (ret == 0) {
+		git_oid_tostr(hex, sizeof(hex), tip);
+		ret = inc_store__meta_set(s, "imported_tip", hex, err);
+	}
+	*added = im.added;
+	git_diff_free(diff);
+	git_tree_free(old_t);
+	git_tree_free(new_t);
+	git_commit_free(old_c);
+	git_commit_free(new_c);
+	free(im.touched);
+	return ret;
+}
+
+/* ---- merging ---- */
+
+/* The union of two trees: every path of either; a conflict keeps a's. */
+static int
+tree_union(git_oid *out, git_repository *repo, git_tree *a, git_tree *b)
+{
+	git_treebuilder *bld = NULL;
+	size_t n = git_tree_entrycount(b);
+	int rc;
+
+	if ((rc = git_treebuilder_new(&bld, repo, a)) < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(b, i);
+		const git_tree_entry *ea =
+		        git_treebuilder_get(bld, git_tree_entry_name(eb));
+		git_tree *ta = NULL, *tb = NULL;
+		git_oid merged;
+
+		if (ea == NULL) {
+			rc = git_treebuilder_insert(
+			        NULL, bld, git_tree_entry_name(eb),
+			        git_tree_entry_id(eb),
+			        git_tree_entry_filemode(eb));
+			continue;
+		}
+		if (git_oid_equal(git_tree_entry_id(ea),
+		                  git_tree_entry_id(eb)) ||
+		    git_tree_entry_type(ea) != GIT_OBJECT_TREE ||
+		    git_tree_entry_type(eb) != GIT_OBJECT_TREE)
+			continue;
+		if ((rc = git_tree_lookup(&ta, repo, git_tree_entry_id(ea))) ==
+		            0 &&
+		    (rc = git_tree_lookup(&tb, repo, git_tree_entry_id(eb))) ==
+		            0 &&
+		    (rc = tree_union(&merged, repo, ta, tb)) == 0)
+			rc = git_treebuilder_insert(NULL, bld,
+			                            git_tree_entry_name(eb),
+			                            &merged, GIT_FILEMODE_TREE);
+		git_tree_free(ta);
+		git_tree_free(tb);
+	}
+	if (rc == 0)
+		rc = git_treebuilder_write(out, bld);
+	git_treebuilder_free(bld);
+	return rc;
+}
+
+/* *local becomes a commit holding both local and remote history. */
+static int
+merge(git_oid *local, bool *has_local, inc_store *s, const git_oid *remote,
+      const char *url, bool *merged, inc_error *err)
+{
+	git_commit *lc = NULL, *rc_ = NULL;
+	git_tree *lt = NULL, *rt = NULL, *t = NULL;
+	git_signature *sig = NULL;
+	git_oid tree_id, commit_id;
+	git_reference *ref = NULL;
+	char *msg = NULL;
+	int rc = 0;
+
+	*merged = false;
+	if (*has_local &&
+	    (git_oid_equal(local, remote) ||
+	     git_graph_descendant_of(s->repo, local, remote) == 1))
+		return 0;
+	if (!*has_local ||
+	    git_graph_descendant_of(s->repo, remote, local) == 1) {
+		git_oid_cpy(&commit_id, remote); /* fast-forward */
+	} else {
+		const git_commit *parents[2];
+		if ((rc = git_commit_lookup(&lc, s->repo, local)) < 0 ||
+		    (rc = git_commit_lookup(&rc_, s->repo, remote)) < 0 ||
+		    (rc = git_commit_tree(&lt, lc)) < 0 ||
+		    (rc = git_commit_tree(&rt, rc_)) < 0 ||
+		    (rc = tree_union(&tree_id, s->repo, lt, rt)) < 0 ||
+		    (rc = git_tree_lookup(&t, s->repo, &tree_id)) < 0 ||
+		    (rc = git_signature_now(&sig, "incident sync",
+		                            "incident-sync@localhost")) < 0)
+			goto done;
+		msg = inc__asprintf("sync: merge the history of %s\n", url);
+		parents[0] = lc;
+		parents[1] = rc_;
+		if (msg == NULL ||
+		    (rc = git_commit_create(&commit_id, s->repo, NULL, sig, sig,
+		                            "UTF-8", msg, t, 2, parents)) < 0)
+			goto done;
+		*merged = true;
+	}
+	rc = git_reference_create_matching(&ref, s->repo, s->audit_ref,
+	                                   &commit_id, *has_local ? 1 : 0,
+	                                   *has_local ? local : NULL, "sync");
+	if (rc == 0) {
+		git_oid_cpy(local, &commit_id);
+		*has_local = true;
+	}
+done:
+	git_reference_free(ref);
+	git_signature_free(sig);
+	git_tree_free(t);
+	git_tree_free(lt);
+	git_tree_free(rt);
+	git_commit_free(lc);
+	git_commit_free(rc_);
+	free(msg);
+	if (rc < 0)
+		return rc == GIT_EMODIFIED
+		               ? inc_error_set(err, INC_EBUSY,
+		                               "%s: the audit branch "
+		                               "moved; sync again",
+		                               s->audit_repo)
+		               : inc_audit__git_error(err, rc, url);
+	return 0;
+}
+
+/* ---- the network: fetch and push, with a deadline ---- */
+
+struct net {
+	int64_t deadline;
+	int cred_tries;
+	char rejected[256];
+};
+
+static int
+past_deadline(struct net *n)
+{
+	return n->deadline > 0 && inc_time_now() > n->deadline;
+}
+
+static int
+on_transfer(const git_indexer_progress *stats, void *payload)
+{
+	(void)stats;
+	return past_deadline(payload) ? -1 : 0;
+}
+
+static int
+on_push_transfer(unsigned int current, unsigned int total, size_t bytes,
+                 void *payload)
+{
+	(void)current;
+	(void)total;
+	(void)bytes;
+	return past_deadline(payload) ? -1 : 0;
+}
+
+static int
+on_credentials(git_credential **out, const char *url, const char *user,
+               unsigned int allowed, void *payload)
+{
+	struct net *n = payload;
+
+	(void)url;
+	/* one try with the ssh agent; libgit2 asks again on every failure */
+	if (n->cred_tries++ > 0 || !(allowed & GIT_CREDENTIAL_SSH_KEY))
+		return GIT_PASSTHROUGH;
+	return git_credential_ssh_key_from_agent(out, user ? user : "git");
+}
+
+static int
+on_push_ref(const char *refname, const char *status, void *payload)
+{
+	struct net *n = payload;
+
+	if (status != NULL)
+		snprintf(n->rejected, sizeof(n->rejected), "%s: %s", refname,
+		         status);
+	return 0;
+}
+
+static void
+callbacks(git_remote_callbacks *cb, struct net *n)
+{
+	git_remote_init_callbacks(cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb->transfer_progress = on_transfer;
+	cb->push_transfer_progress = on_push_transfer;
+	cb->credentials = on_credentials;
+	cb->push_update_reference = on_push_ref;
+	cb->payload = n;
+}
+
+static int
+net_error(inc_error *err, int rc, struct net *n, const char *url)
+{
+	if (past_deadline(n))
+		return inc_error_set(err, INC_ERROR,
+		                     "%s: no answer before the deadline; "
+		                     "nothing was lost, sync again later",
+		                     url);
+	return inc_audit__git_error(err, rc, url);
+}
+
+/* Fetches the remote's audit branch; *has false when it has none yet. */
+static int
+fetch(git_oid *out, bool *has, inc_store *s, git_remote *remote, struct net *n,
+      const char *url, inc_error *err)
+{
+	git_fetch_options fo;
+	char spec[300];
+	char *specs[] = {spec};
+	git_strarray refspecs = {specs, 1};
+	int rc;
+
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	callbacks(&fo.callbacks, n);
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	fo.prune = GIT_FETCH_NO_PRUNE;
+	snprintf(spec, sizeof(spec), "+%s:" REMOTE_REF, s->audit_ref);
+	/* forget the last fetch: a remote without the branch leaves none */
+	git_reference_remove(s->repo, REMOTE_REF);
+	if ((rc = git_remote_fetch(remote, &refspecs, &fo, "sync")) < 0)
+		return net_error(err, rc, n, url);
+	rc = git_reference_name_to_id(out, s->repo, REMOTE_REF);
+	*has = rc == 0;
+	if (rc < 0 && rc != GIT_ENOTFOUND)
+		return inc_audit__git_error(err, rc, url);
+	return 0;
+}
+
+static int
+push(inc_store *s, git_remote *remote, struct net *n, const char *url,
+     inc_error *err)
+{
+	git_push_options po;
+	char spec[300];
+	char *specs[] = {spec};
+	git_strarray refspecs = {specs, 1};
+	int rc;
+
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	callbacks(&po.callbacks, n);
+	n->rejected[0] = '\0';
+	snprintf(spec, sizeof(spec), "%s:%s", s->audit_ref, s->audit_ref);
+	if ((rc = git_remote_push(remote, &refspecs, &po)) < 0)
+		return net_error(err, rc, n, url);
+	if (n->rejected[0] != '\0')
+		return inc_error_set(err, INC_EBUSY, "%s: push refused (%s)",
+		                     url, n->rejected);
+	return 0;
+}
+
+static int
+remote_url(const char **out, inc_store *s, const char *given, inc_error *err)
+{
+	const inc_config *cfg = NULL;
+	int ret;
+
+	*out = given;
+	if (given != NULL && *given != '\0')
+		return inc_text_check(given, 1000, "the remote", err);
+	if ((ret = inc_store_config(&cfg, s, err)) < 0)
+		return ret;
+	*out = inc_config_get(cfg, "sync.remote");
+	if (*out == NULL || **out == '\0')
+		return inc_error_set(err, INC_EINVALID,
+		                     "no remote: give one, or set sync.remote "
+		                     "(incident init --git --remote URL)");
+	return 0;
+}
+
+/* Merges what was fetched and imports it, under the store's lock. */
+static int
+merge_and_import(inc_sync_result *res, inc_store *s, const git_oid *remote,
+                 bool has_remote, const char *url, inc_error *err)
+{
+	git_oid local;
+	bool has_local, merged = false;
+	size_t added = 0;
+	int ret;
+
+	if ((ret = inc_store__begin(s, err)) < 0)
+		return ret;
+	if ((ret = inc_audit__tip(&local, &has_local, s, err)) < 0)
+		goto done;
+	if (has_remote &&
+	    (ret = merge(&local, &has_local, s, remote, url, &merged, err)) < 0)
+		goto done;
+	if (has_local && (ret = inc_audit__import(&added, s, &local, err)) < 0)
+		goto done;
+	ret = inc_store__commit(s, err);
+	res->imported += added;
+	res->merged = res->merged || merged;
+done:
+	inc_store__rollback(s);
+	return ret;
+}
+
+int
+inc_sync(inc_sync_result *res, inc_store *s, const char *given,
+         int64_t deadline, inc_error *err)
+{
+	struct net n = {deadline, 0, ""};
+	git_remote *remote = NULL;
+	git_oid theirs, ours;
+	bool has_theirs, has_ours;
+	int64_t mirrored = 0;
+	const char *url;
+	int rc, ret;
+
+	memset(res, 0, sizeof(*res));
+	if (!inc_audit__enabled(s))
+		return inc_error_set(err, INC_EINVALID,
+		                     "the audit mirror is off (incident init "
+		                     "--git --remote URL switches it on)");
+	if ((ret = remote_url(&url, s, given, err)) < 0)
+		return ret;
+	snprintf(res->remote, sizeof(res->remote), "%s", url);
+	/* what is only in SQLite goes to git first */
+	if ((ret = inc_audit_flush(NULL, s, err)) < 0 ||
+	    (ret = inc_audit__open(s, false, err)) < 0)
+		return ret;
+	if ((rc = git_remote_create_anonymous(&remote, s->repo, url)) < 0)
+		return inc_audit__git_error(err, rc, url);
+	for (int tries = 0;; tries++) {
+		if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq",
+		                               err)) < 0 ||
+		    (ret = fetch(&theirs, &has_theirs, s, remote, &n, url,
+		                 err)) < 0 ||
+		    (ret = merge_and_import(res, s, &theirs, has_theirs, url,
+		                            err)) < 0 ||
+		    (ret = inc_audit__tip(&ours, &has_ours, s, err)) < 0)
+			break;
+		if (!has_ours || (has_theirs && git_oid_equal(&ours, &theirs)))
+			break; /* nothing of ours is missing there */
+		if ((ret = push(s, remote, &n, url, err)) < 0 &&
+		    ret != INC_EBUSY)
+			break;
+		/*
+		 * libgit2 1.5 overwrites a local remote's branch without
+		 * compare-and-swap: look again, and go round while ours is
+		 * not (or no longer) contained in theirs.
+		 */
+		if ((ret = fetch(&theirs, &has_theirs, s, remote, &n, url,
+		                 err)) < 0)
+			break;
+		if (has_theirs &&
+		    (git_oid_equal(&theirs, &ours) ||
+		     git_graph_descendant_of(s->repo, &theirs, &ours) == 1)) {
+			res->pushed = true;
+			ret = 0;
+			break;
+		}
+		if (tries + 1 >= PUSH_TRIES || past_deadline(&n)) {
+			ret = inc_error_set(
+			        err, INC_EBUSY,
+			        "%s: others keep pushing; sync again", url);
+			break;
+		}
+	}
+	if (ret == 0)
+		ret = inc_store__meta_set_int(s, "pushed_seq", mirrored, err);
+	git_remote_free(remote);
+	return ret;
+}
