@@ -209,6 +209,18 @@ signature(git_signature **out, const char *actor, int64_t t)
 	} else {
 		snprintf(name, sizeof(name), "%s", *actor ? actor : "unknown");
 	}
+	/* git needs an address; an actor known by name only gets one that
+	 * says so (the .invalid domain never resolves) */
+	if (email[0] == '\0') {
+		size_t o = 0;
+		for (const char *p = name; *p && o < sizeof(email) - 20; p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+			    *p == '_')
+				email[o++] = *p;
+		snprintf(email + o, sizeof(email) - o, "%s@incident.invalid",
+		         o == 0 ? "unknown" : "");
+	}
 	/* git refuses angle brackets and newlines inside the parts */
 	for (char *p = name; *p; p++)
 		if (*p == '<' || *p == '>' || *p == '\n')

@@ -1,0 +1,137 @@
+#!/bin/bash
+# The audit mirror, checked with the real git CLI as an independent client.
+. "$(dirname "$0")/test-lib.sh"
+
+repo="$INCIDENT_DIR/audit.git"
+g() { git --git-dir="$repo" "$@"; }
+
+test_expect_success 'init --git makes a bare repository and mirrors what exists' '
+	git config --global user.name "Alice Example" &&
+	git config --global user.email alice@example.com &&
+	incident open -q "before the mirror" >id0 &&
+	incident init --git >out &&
+	grep "^audit mirror: $repo$" out &&
+	test "$(g rev-parse --is-bare-repository)" = true &&
+	test "$(g rev-list --count incidents)" = 1 &&
+	incident init --json >out &&
+	test "$(jq -r .audit_repo out)" = "$repo"
+'
+
+test_expect_success 'every event is exactly one commit' '
+	incident open -q -s 2 --service api "API 5xx spike" >id &&
+	id=$(cat id) &&
+	incident triage -q "$id" --impact high --urgency high >/dev/null &&
+	incident escalate -q "$id" --to db-oncall --reason "replication lag" >/dev/null &&
+	incident note -q "$id" "$(printf "two\nlines")" >/dev/null &&
+	incident resolve -q "$id" --summary "failover" >/dev/null &&
+	test "$(g rev-list --count incidents)" = 6 &&
+	test "$(sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events")" = 6 &&
+	for c in $(g rev-list incidents); do
+		test "$(g diff-tree --no-commit-id --name-only -r --root "$c" | wc -l)" = 1 || exit 1
+	done
+'
+
+test_expect_success 'author, subject and trailers' '
+	id=$(cat id) &&
+	g log -1 --format="%an <%ae>" incidents >author &&
+	echo "Alice Example <alice@example.com>" >expect && test_cmp expect author &&
+	g log --format=%s incidents >subjects &&
+	grep -E "^escalated ${id:0:5}[0-9a-z]*: level 1 to db-oncall, replication lag — API 5xx spike$" subjects &&
+	grep -E "^opened ${id:0:5}[0-9a-z]*: API 5xx spike \(SEV2, services api\)$" subjects &&
+	g log -1 --format=%B incidents | git interpret-trailers --parse >trailers &&
+	grep "^Incident: $id$" trailers &&
+	grep -E "^Event: [0-9a-f]{64}$" trailers &&
+	grep "^Severity: SEV2$" trailers &&
+	grep "^Status: resolved$" trailers &&
+	g log --format=%B --grep="Escalated\|level 1" incidents | git interpret-trailers --parse | grep "^Status: triaged$"
+'
+
+test_expect_success 'git log --grep finds all of an incident'"'"'s commits' '
+	id=$(cat id) &&
+	g log --oneline --grep="Incident: $id" incidents >mine &&
+	test_line_count = 5 mine &&
+	g log --oneline --grep="Incident: $(cat id0)" incidents >other &&
+	test_line_count = 1 other
+'
+
+test_expect_success 'the files are the canonical events, sharded by id' '
+	id=$(cat id) &&
+	g ls-tree -r --name-only incidents >files &&
+	test_line_count = 6 files &&
+	grep -E "^incidents/${id:0:2}/$id/events/[0-9]{10}-[0-9a-z]{16}-[0-9a-f]{64}\.json$" files >mine &&
+	test_line_count = 5 mine &&
+	f=$(head -1 mine) &&
+	g show "incidents:$f" >event.json &&
+	eid=$(jq -r .id event.json) &&
+	test "$(jq -cj "del(.id)" event.json | sha256sum | cut -d" " -f1)" = "$eid" &&
+	echo "$f" | grep -q -- "-$eid.json$" &&
+	incident log --json "$id" | jq -c ".events[0]" >from-log &&
+	jq -c . event.json >from-git &&
+	test_cmp from-log from-git
+'
+
+test_expect_success 'git fsck --strict is clean' '
+	g fsck --strict 2>err && ! grep -v "^Checking\|unborn" err
+'
+
+test_expect_success 'show and log say what is mirrored' '
+	incident show "$(cat id)" >out &&
+	grep -E "^  audit +5 of 5 events mirrored$" out &&
+	incident show --json "$(cat id)" >out &&
+	test "$(jq .audit.mirrored out)" = 5 &&
+	incident log --json "$(cat id)" >out &&
+	test "$(jq -c .mirrored out)" = "[true,true,true,true,true]"
+'
+
+test_expect_success 'a read-only audit repository: commands succeed, the mirror catches up later' '
+	id=$(cat id) &&
+	as_owner_only() { chmod -R a-w "$repo"; }
+	if test "$(id -u)" = 0; then
+		chown -R nobody "$TRASH" && chmod -R a+rX "$TRASH" &&
+		run() { setpriv --reuid=65534 --regid=65534 --clear-groups -- env HOME="$HOME" "$@"; }
+	else
+		run() { "$@"; }
+	fi &&
+	chmod -R a-w "$repo" &&
+	run "$INCIDENT" note "$id" "while the repo is read-only" >out 2>err &&
+	test_line_count = 1 err &&
+	grep "warning: the audit mirror is behind by 1 event" err &&
+	run "$INCIDENT" note "$id" "still read-only" 2>err &&
+	grep "behind by 2 events" err &&
+	run "$INCIDENT" log "$id" >log &&
+	grep -c "\[not mirrored yet\]" log >n && test "$(cat n)" = 2 &&
+	test "$(g rev-list --count incidents)" = 6 &&
+	chmod -R u+w "$repo" &&
+	run "$INCIDENT" note "$id" "writable again" >out 2>err &&
+	test_line_count = 0 err &&
+	test "$(g rev-list --count incidents)" = 9 &&
+	run "$INCIDENT" verify >out &&
+	grep "^verified 9 events" out &&
+	if test "$(id -u)" = 0; then chown -R root "$TRASH"; fi
+'
+
+test_expect_success 'gc packs into one pack; history and fsck unchanged' '
+	before=$(g rev-parse incidents) &&
+	incident gc --json >out &&
+	test "$(jq .packed out)" -gt 0 &&
+	test "$(ls "$repo"/objects/pack/*.pack | wc -l)" = 1 &&
+	test "$(find "$repo/objects" -path "*/objects/[0-9a-f][0-9a-f]/*" -type f | wc -l)" = 0 &&
+	test "$(g rev-parse incidents)" = "$before" &&
+	g fsck --strict &&
+	incident note -q "$(cat id)" "after gc" >/dev/null &&
+	incident gc >out && grep "^packed " out &&
+	test "$(ls "$repo"/objects/pack/*.pack | wc -l)" = 1
+'
+
+test_expect_success 'without --git nothing touches git' '
+	incident init --dir plain >/dev/null &&
+	incident --dir plain open -q "no mirror" >/dev/null &&
+	! test -e plain/audit.git &&
+	incident --dir plain verify >out &&
+	grep "^verified 1 event" out &&
+	test_expect_code 2 incident --dir plain gc 2>err &&
+	test_expect_code 2 incident --dir plain sync 2>err &&
+	grep "audit mirror is off" err
+'
+
+test_done

@@ -1,0 +1,138 @@
+#!/bin/bash
+# Two stores share incidents through a bare remote: conflicting offline
+# changes, synced in either order, leave both with the same incidents.
+. "$(dirname "$0")/test-lib.sh"
+
+# The full picture of a store, for comparing two of them.
+state() { # dir
+	incident --dir "$1" list --all --json &&
+	for i in $(incident --dir "$1" list -q --all | sort); do
+		incident --dir "$1" show --json "$i" | jq "del(.audit)" || return 1
+	done
+}
+
+# conflict REMOTE-URL FIRST SECOND: A escalates and notes while B
+# resolves, offline; then FIRST syncs, SECOND syncs, FIRST again.
+conflict() {
+	rm -rf A B &&
+	incident --dir A init --git --remote "$1" >/dev/null &&
+	incident --dir B init --git --remote "$1" >/dev/null &&
+	id=$(incident --dir A open -q -s 2 "API 5xx spike") &&
+	incident --dir A sync -q && incident --dir B sync -q &&
+	incident --dir B show --json "$id" >/dev/null &&
+	incident --dir B resolve -q "$id" --summary "rolled back" >/dev/null &&
+	incident --dir A escalate -q "$id" --to db-oncall >/dev/null &&
+	incident --dir A note -q "$id" "DBA paged" >/dev/null &&
+	incident --dir A open -q "only on A" >/dev/null &&
+	incident --dir "$2" sync -q && incident --dir "$3" sync -q &&
+	incident --dir "$2" sync -q &&
+	state A >A.state && state B >B.state &&
+	test_cmp A.state B.state &&
+	incident --dir A show --json "$id" >s.json &&
+	test "$(jq -r .incident.status s.json)" = resolved &&
+	test "$(jq .incident.escalation_level s.json)" = 1 &&
+	test "$(jq .incident.note_count s.json)" = 1 &&
+	test "$(jq .incident.event_count s.json)" = 4 &&
+	test "$(incident --dir A list -q --all | wc -l)" = 2 &&
+	test "$(sqlite3 A/incident.db "SELECT count(*) FROM events")" = 5 &&
+	test "$(sqlite3 B/incident.db "SELECT count(*) FROM events")" = 5 &&
+	incident --dir A verify >/dev/null && incident --dir B verify >/dev/null
+}
+
+test_expect_success 'setup: a bare remote' '
+	git init -q --bare remote.git
+'
+
+test_expect_success 'A first, then B: both see the same incidents' '
+	rm -rf remote.git && git init -q --bare remote.git &&
+	conflict "$PWD/remote.git" A B
+'
+
+test_expect_success 'B first, then A: the same' '
+	rm -rf remote.git && git init -q --bare remote.git &&
+	conflict "$PWD/remote.git" B A
+'
+
+test_expect_success 'the remote history is a union with a merge, fsck-clean' '
+	git --git-dir=remote.git log --format=%s incidents >subjects &&
+	grep "^sync: merge the history of " subjects &&
+	test "$(git --git-dir=remote.git ls-tree -r --name-only incidents | wc -l)" = 5 &&
+	git --git-dir=remote.git fsck --strict
+'
+
+test_expect_success 'sync output and JSON' '
+	incident --dir A note -q "$(incident --dir A list -q --all | head -1)" "one more" >/dev/null &&
+	incident --dir A sync >out &&
+	grep -E "^synced with .*remote.git: 0 new events, pushed$" out &&
+	incident --dir B sync --json >out &&
+	test "$(jq .imported out)" = 1 &&
+	test "$(jq .pushed out)" = false &&
+	incident --dir B sync >out && grep "0 new events, nothing to push" out
+'
+
+test_expect_success 'over file:// too' '
+	rm -rf remote.git && git init -q --bare remote.git &&
+	conflict "file://$PWD/remote.git" A B
+'
+
+test_expect_success 'over git:// through a git daemon on 127.0.0.1' '
+	rm -rf served && mkdir served && git init -q --bare served/remote.git &&
+	port=$((20000 + RANDOM % 20000)) &&
+	git daemon --export-all --enable=receive-pack --base-path="$PWD/served" \
+		--listen=127.0.0.1 --port=$port --reuseaddr --detach \
+		--pid-file="$PWD/daemon.pid" "$PWD/served" &&
+	for i in $(seq 50); do
+		git ls-remote "git://127.0.0.1:$port/remote.git" >/dev/null 2>&1 && break
+		sleep 0.1
+	done &&
+	conflict "git://127.0.0.1:$port/remote.git" B A
+	rc=$?
+	kill "$(cat daemon.pid)" 2>/dev/null
+	test $rc = 0 &&
+	git --git-dir=served/remote.git fsck --strict
+'
+
+test_expect_success 'a dead remote fails clearly, loses nothing, and the next sync works' '
+	rm -rf remote.git && git init -q --bare remote.git &&
+	rm -rf A && incident --dir A init --git >/dev/null &&
+	incident --dir A open -q "kept" >id &&
+	test_expect_code 1 incident --dir A sync "git://127.0.0.1:1/nothing.git" 2>err &&
+	test_line_count = 1 err &&
+	grep "127.0.0.1:1" err &&
+	test_expect_code 1 incident --dir A sync "$PWD/no-such-remote.git" 2>err &&
+	test_line_count = 1 err &&
+	incident --dir A list -q >out && test_cmp id out &&
+	incident --dir A sync "$PWD/remote.git" >out &&
+	grep "pushed" out
+'
+
+test_expect_success 'a remote that never answers is given up after --timeout' '
+	port=$((20000 + RANDOM % 20000))
+	# accepts every connection and never says a word
+	(sleep 60 | nc -lk 127.0.0.1 $port >/dev/null) &
+	listener=$! &&
+	for i in $(seq 50); do
+		nc -z 127.0.0.1 $port 2>/dev/null && break
+		sleep 0.1
+	done &&
+	nc -z 127.0.0.1 $port &&
+	start=$(date +%s) &&
+	test_expect_code 1 incident --dir A sync --timeout 2 "git://127.0.0.1:$port/x.git" 2>err
+	rc=$?
+	end=$(date +%s)
+	pkill -f "nc -lk 127.0.0.1 $port"
+	kill $listener 2>/dev/null
+	test $rc = 0 && test_line_count = 1 err &&
+	grep "no answer before the deadline" err &&
+	test $((end - start)) -ge 2 && test $((end - start)) -le 8 &&
+	incident --dir A list -q >out && test_cmp id out
+'
+
+test_expect_success 'no remote configured, or a bad timeout, is a usage error' '
+	test_expect_code 2 incident --dir A sync 2>err &&
+	grep "no remote" err &&
+	test_expect_code 2 incident --dir A sync --timeout 0 x 2>err &&
+	test_expect_code 2 incident --dir nowhere sync x 2>err
+'
+
+test_done
