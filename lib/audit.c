@@ -37,49 +37,6 @@ inc_audit__git_error(inc_error *err, int rc, const char *what)
 	                                                     : "git error");
 }
 
-static bool
-truthy(const char *v)
-{
-	return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
-	                     strcmp(v, "on") == 0 || strcmp(v, "1") == 0);
-}
-
-/* Reads audit.* from config once; false when the mirror is off. */
-bool
-inc_audit__enabled(inc_store *s)
-{
-	const inc_config *cfg = NULL;
-	inc_error ignored;
-	const char *repo, *branch;
-
-	if (s->audit_loaded)
-		return s->audit_enabled;
-	s->audit_loaded = true;
-	if (inc_store_config(&cfg, s, &ignored) < 0)
-		return false;
-	s->audit_enabled = truthy(inc_config_get(cfg, "audit.enabled"));
-	repo = inc_config_get(cfg, "audit.repo");
-	branch = inc_config_get(cfg, "audit.branch");
-	if (repo == NULL || *repo == '\0')
-		s->audit_repo = inc__asprintf("%s/audit.git", s->dir);
-	else if (repo[0] == '/')
-		s->audit_repo = inc__strdup(repo);
-	else
-		s->audit_repo = inc__asprintf("%s/%s", s->dir, repo);
-	s->audit_ref = inc__asprintf(
-	        "refs/heads/%s",
-	        branch != NULL && *branch != '\0' ? branch : "incidents");
-	if (s->audit_repo == NULL || s->audit_ref == NULL)
-		s->audit_enabled = false;
-	return s->audit_enabled;
-}
-
-const char *
-inc_store_audit_repo(inc_store *s)
-{
-	return inc_audit__enabled(s) ? s->audit_repo : NULL;
-}
-
 /* Initialises libgit2 and opens (or with create, makes) the repository. */
 int
 inc_audit__open(inc_store *s, bool create, inc_error *err)
@@ -126,8 +83,6 @@ inc_audit__close(inc_store *s)
 	if (s->git_ready)
 		git_libgit2_shutdown();
 	s->git_ready = false;
-	free(s->audit_repo);
-	free(s->audit_ref);
 }
 
 /* "incidents/7f/7fk2q.../events/0000000012-<replica>-<id>.json" */
@@ -214,9 +169,10 @@ signature(git_signature **out, const char *actor, int64_t t)
 	if (email[0] == '\0') {
 		size_t o = 0;
 		for (const char *p = name; *p && o < sizeof(email) - 20; p++)
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
-			    *p == '_')
+			if ((*p >= 'a' && *p <= 'z') ||
+			    (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '.' ||
+			    *p == '-' || *p == '_')
 				email[o++] = *p;
 		snprintf(email + o, sizeof(email) - o, "%s@incident.invalid",
 		         o == 0 ? "unknown" : "");
@@ -341,37 +297,6 @@ inc_audit__tip(git_oid *out, bool *has, inc_store *s, inc_error *err)
 	return 0;
 }
 
-int
-inc_store__meta_int(int64_t *out, inc_store *s, const char *key, inc_error *err)
-{
-	sqlite3_stmt *st;
-	int rc, ret;
-
-	*out = 0;
-	ret = inc_store__prepare(&st, s, "SELECT value FROM meta WHERE key = ?",
-	                         err);
-	if (ret < 0)
-		return ret;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
-	sqlite3_finalize(st);
-	return ret;
-}
-
-int
-inc_store__meta_set_int(inc_store *s, const char *key, int64_t v,
-                        inc_error *err)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%lld", (long long)v);
-	return inc_store__meta_set(s, key, buf, err);
-}
-
 /* The incident as it stood right after ev, in total order. */
 static int
 state_after(cJSON **out, inc_store *s, const inc_event *ev, inc_error *err)
@@ -387,27 +312,6 @@ state_after(cJSON **out, inc_store *s, const inc_event *ev, inc_error *err)
 	*out = inc_fold__events(ev->incident, list->events, n);
 	inc_event_list_free(list);
 	return *out != NULL ? 0 : inc_error__nomem(err);
-}
-
-/* How many local events arrived after seq (imported ones are in git). */
-static int
-pending_count(int64_t *out, inc_store *s, int64_t seq, inc_error *err)
-{
-	sqlite3_stmt *st;
-	int rc, ret;
-
-	ret = inc_store__prepare(&st, s,
-	                         "SELECT count(*) FROM events WHERE seq > ? "
-	                         "AND imported = 0",
-	                         err);
-	if (ret < 0)
-		return ret;
-	sqlite3_bind_int64(st, 1, seq);
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0
-	                        : inc_error__sqlite(err, s->db, rc, "count");
 }
 
 /* The events past mirrored_seq, in arrival order. */
@@ -434,7 +338,7 @@ inc_audit_flush(size_t *behind, inc_store *s, inc_error *err)
 	/* cheap before libgit2: anything to do at all? */
 	if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) <
 	            0 ||
-	    (ret = pending_count(&last, s, mirrored, err)) < 0)
+	    (ret = inc_audit__pending(&last, s, mirrored, err)) < 0)
 		return ret;
 	if (last == 0)
 		return 0;
@@ -529,81 +433,4 @@ inc_audit_init(inc_store *s, const char *remote, inc_error *err)
 	if ((ret = inc_audit__open(s, true, err)) < 0)
 		return ret;
 	return inc_audit_flush(NULL, s, err);
-}
-
-int
-inc_store_audit_marks(int64_t *mirrored, int64_t *pushed, inc_store *s,
-                      inc_error *err)
-{
-	int ret;
-
-	*mirrored = *pushed = 0;
-	if (!inc_audit__enabled(s))
-		return 0;
-	if ((ret = inc_store__meta_int(mirrored, s, "mirrored_seq", err)) < 0)
-		return ret;
-	return inc_store__meta_int(pushed, s, "pushed_seq", err);
-}
-
-static bool
-seq_covered(inc_store *s, const inc_event *ev, const char *key)
-{
-	int64_t upto = 0;
-
-	if (!inc_audit__enabled(s) ||
-	    inc_store__meta_int(&upto, s, key, NULL) < 0)
-		return false;
-	return ev->seq <= upto || inc_event__imported(s, ev->seq);
-}
-
-bool
-inc_event_mirrored(inc_store *s, const inc_event *ev)
-{
-	return seq_covered(s, ev, "mirrored_seq");
-}
-
-bool
-inc_event_pushed(inc_store *s, const inc_event *ev)
-{
-	return seq_covered(s, ev, "pushed_seq");
-}
-
-int
-inc_incident_audit(inc_audit_counts *out, inc_store *s, const char *id,
-                   inc_error *err)
-{
-	const inc_config *cfg = NULL;
-	int64_t mirrored, pushed;
-	sqlite3_stmt *st;
-	int rc, ret;
-
-	memset(out, 0, sizeof(*out));
-	if (!inc_audit__enabled(s))
-		return 0;
-	out->enabled = true;
-	if ((ret = inc_store_config(&cfg, s, err)) < 0)
-		return ret;
-	out->has_remote = inc_config_get(cfg, "sync.remote") != NULL;
-	if ((ret = inc_store_audit_marks(&mirrored, &pushed, s, err)) < 0)
-		return ret;
-	ret = inc_store__prepare(
-	        &st, s,
-	        "SELECT count(*), coalesce(sum(imported OR seq <= ?1), 0), "
-	        "coalesce(sum(imported OR seq <= ?2), 0) FROM events "
-	        "WHERE incident = ?3",
-	        err);
-	if (ret < 0)
-		return ret;
-	sqlite3_bind_int64(st, 1, mirrored);
-	sqlite3_bind_int64(st, 2, pushed);
-	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->events = (size_t)sqlite3_column_int64(st, 0);
-		out->mirrored = (size_t)sqlite3_column_int64(st, 1);
-		out->pushed = (size_t)sqlite3_column_int64(st, 2);
-	} else {
-		ret = inc_error__sqlite(err, s->db, rc, "audit status");
-	}
-	sqlite3_finalize(st);
-	return ret;
 }

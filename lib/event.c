@@ -434,3 +434,20 @@ inc_event_describe(inc_store *s, const inc_event *ev)
 	}
 	return b.p;
 }
+
+/* Every event, in total order or in arrival order. */
+int
+inc_event__load_all(inc_event_list **out, inc_store *s, bool total_order,
+                    inc_error *err)
+{
+	return inc_event__load_sql(
+	        out, s,
+	        total_order
+	                ? "SELECT seq, id, incident, kind, at, recorded_at, "
+	                  "lamport, replica, actor, payload FROM events "
+	                  "ORDER BY lamport, replica, id"
+	                : "SELECT seq, id, incident, kind, at, recorded_at, "
+	                  "lamport, replica, actor, payload FROM events "
+	                  "ORDER BY seq",
+	        err);
+}

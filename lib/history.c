@@ -1,7 +1,7 @@
 /*
- * What the audit history is for: export (a full, store-independent dump),
- * rebuild (a database from the history alone), verify (the database and
- * the history agree, event for event) and gc (pack loose objects).
+ * What the audit history is for: rebuild (a database from the history
+ * alone), verify (the database and the history agree, event for event)
+ * and gc (pack loose objects).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,73 +18,6 @@
 
 /* Loose objects past which a write packs the audit repository. */
 #define GC_LOOSE_OBJECTS 4000
-
-static int
-load_all(inc_event_list **out, inc_store *s, bool total_order, inc_error *err)
-{
-	return inc_event__load_sql(
-	        out, s,
-	        total_order
-	                ? "SELECT seq, id, incident, kind, at, recorded_at, "
-	                  "lamport, replica, actor, payload FROM events "
-	                  "ORDER BY lamport, replica, id"
-	                : "SELECT seq, id, incident, kind, at, recorded_at, "
-	                  "lamport, replica, actor, payload FROM events "
-	                  "ORDER BY seq",
-	        err);
-}
-
-/* ---- export ---- */
-
-int
-inc_export(cJSON **out, inc_store *s, inc_error *err)
-{
-	inc_event_list *events = NULL;
-	cJSON *root = cJSON_CreateObject(), *evs, *incs;
-	sqlite3_stmt *st = NULL;
-	int rc, ret;
-
-	*out = NULL;
-	if (root == NULL)
-		return inc_error__nomem(err);
-	cJSON_AddNumberToObject(root, "format", INC_JSON_FORMAT);
-	evs = cJSON_AddArrayToObject(root, "events");
-	incs = cJSON_AddArrayToObject(root, "incidents");
-	if ((ret = load_all(&events, s, true, err)) < 0)
-		goto done;
-	for (size_t i = 0; i < events->n; i++) {
-		cJSON *o = inc_event__json(&events->events[i], true);
-		if (o == NULL) {
-			ret = inc_error__nomem(err);
-			goto done;
-		}
-		cJSON_AddItemToArray(evs, o);
-	}
-	ret = inc_store__prepare(&st, s,
-	                         "SELECT doc FROM incidents ORDER BY id", err);
-	if (ret < 0)
-		goto done;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON *d =
-		        cJSON_Parse((const char *)sqlite3_column_text(st, 0));
-		if (d == NULL) {
-			ret = inc_error_set(err, INC_ECORRUPT,
-			                    "an incident record is unreadable");
-			goto done;
-		}
-		cJSON_AddItemToArray(incs, d);
-	}
-	if (rc != SQLITE_DONE)
-		ret = inc_error__sqlite(err, s->db, rc, "export");
-done:
-	sqlite3_finalize(st);
-	inc_event_list_free(events);
-	if (ret < 0)
-		cJSON_Delete(root);
-	else
-		*out = root;
-	return ret;
-}
 
 /* ---- rebuild ---- */
 
@@ -236,7 +169,7 @@ verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
 	sqlite3_stmt *st = NULL;
 	int rc, ret;
 
-	if ((ret = load_all(&events, s, false, err)) < 0)
+	if ((ret = inc_event__load_all(&events, s, false, err)) < 0)
 		return ret;
 	ret = inc_store__prepare(&st, s,
 	                         "SELECT chain FROM events ORDER BY seq", err);
@@ -400,7 +333,7 @@ verify_git(struct problems *p, inc_store *s, inc_error *err)
 	if (ret < 0)
 		return ret;
 	/* every mirrored or imported event must be in the history */
-	if ((ret = load_all(&events, s, false, err)) < 0)
+	if ((ret = inc_event__load_all(&events, s, false, err)) < 0)
 		return ret;
 	for (size_t i = 0; i < events->n; i++) {
 		const inc_event *ev = &events->events[i];

@@ -34,6 +34,7 @@ struct inc_incident {
 
 struct git_repository;
 struct git_oid;
+struct inc_git_plugin;
 
 struct inc_store {
 	sqlite3 *db;
@@ -54,6 +55,7 @@ struct inc_store {
 	char *audit_ref;
 	struct git_repository *repo;
 	bool git_ready;
+	const struct inc_git_plugin *plugin; /* loaded on first need */
 	size_t audit_written; /* objects written by this process */
 	/* prepared statements reused within a command, keyed by their SQL */
 	struct {
@@ -91,6 +93,8 @@ int inc_event__hash(inc_event *ev, inc_error *err);
 int inc_event__load_sql(inc_event_list **out, inc_store *store, const char *sql,
                         inc_error *err);
 bool inc_event__imported(inc_store *store, int64_t seq);
+int inc_event__load_all(inc_event_list **out, inc_store *s, bool total_order,
+                        inc_error *err);
 /* The events that arrived after seq, in arrival order. */
 int inc_event__load_after(inc_event_list **out, inc_store *store, int64_t seq,
                           inc_error *err);
@@ -128,8 +132,12 @@ int inc_store__insert(bool *added, inc_store *store, inc_event *ev,
 int inc_store__append(inc_store *store, inc_event *ev, inc_error *err);
 int inc_store__project(inc_store *store, const cJSON *doc, inc_error *err);
 
-/* audit.c */
+/* audit_state.c */
 bool inc_audit__enabled(inc_store *s);
+/* How many local events arrived after seq (imported ones are in git). */
+int inc_audit__pending(int64_t *out, inc_store *s, int64_t seq, inc_error *err);
+
+/* audit.c (in the git plugin) */
 int inc_audit__open(inc_store *s, bool create, inc_error *err);
 void inc_audit__close(inc_store *s);
 int inc_audit__git_error(inc_error *err, int rc, const char *what);

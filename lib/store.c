@@ -508,6 +508,8 @@ inc_store_close(inc_store *s)
 	if (s == NULL)
 		return;
 	inc_audit__close(s);
+	free(s->audit_repo);
+	free(s->audit_ref);
 	for (size_t i = 0; i < sizeof(s->cache) / sizeof(s->cache[0]); i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	sqlite3_close(s->db);
@@ -612,6 +614,37 @@ query_int64(int64_t *out, inc_store *s, const char *sql, inc_error *err)
 		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
 	sqlite3_finalize(st);
 	return ret;
+}
+
+int
+inc_store__meta_int(int64_t *out, inc_store *s, const char *key, inc_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	*out = 0;
+	ret = inc_store__prepare(&st, s, "SELECT value FROM meta WHERE key = ?",
+	                         err);
+	if (ret < 0)
+		return ret;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int
+inc_store__meta_set_int(inc_store *s, const char *key, int64_t v,
+                        inc_error *err)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	return inc_store__meta_set(s, key, buf, err);
 }
 
 int
