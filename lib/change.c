@@ -174,8 +174,12 @@ priority_of(char out[4], inc_store *s, int impact, int urgency, inc_error *err)
 		return ret;
 	snprintf(key, sizeof(key), "priority.%s.%s", levels3[impact],
 	         levels3[urgency]);
-	if ((v = inc_config_get(cfg, key)) != NULL)
-		return check_priority(out, v, err);
+	if ((v = inc_config_get(cfg, key)) != NULL &&
+	    check_priority(out, v, err) < 0)
+		return inc_error_set(err, INC_ERROR,
+		                     "config %s = '%.20s': not P1..P4", key, v);
+	if (v != NULL)
+		return 0;
 	snprintf(out, 4, "%s", matrix[impact][urgency]);
 	return 0;
 }

@@ -176,10 +176,14 @@ union_one(cJSON *d, const char *key, const cJSON *p, const char *pkey)
 	cJSON_Delete(arr);
 }
 
+static void set_role(cJSON *d, const char *role, const char *who, int64_t at,
+                     const char *actor);
+
 /* Payload members that classify, shared by opened and triaged. */
 static void
-classify(cJSON *d, const cJSON *p)
+classify(cJSON *d, const inc_event *ev)
 {
+	const cJSON *p = ev->payload;
 	const cJSON *v;
 
 	take_str(d, "summary", p, "summary");
@@ -189,7 +193,12 @@ classify(cJSON *d, const cJSON *p)
 	take_str(d, "urgency", p, "urgency");
 	union_strings(d, "services", member(p, "services"));
 	union_strings(d, "tags", member(p, "tags"));
-	take_str(member_mut(d, "roles"), "commander", p, "commander");
+	v = member(p, "commander");
+	if (cJSON_IsString(v) &&
+	    (inc_doc__str(member(d, "roles"), "commander") == NULL ||
+	     strcmp(inc_doc__str(member(d, "roles"), "commander"),
+	            v->valuestring) != 0))
+		set_role(d, "commander", v->valuestring, ev->at, ev->actor);
 	v = member(p, "started_at");
 	if (cJSON_IsString(v)) {
 		int64_t t;
@@ -207,7 +216,7 @@ apply_opened(cJSON *d, const inc_event *ev)
 	if (!cJSON_IsNull(member(d, "opened_at")))
 		return;
 	take_str(d, "title", p, "title");
-	classify(d, p);
+	classify(d, ev);
 	if (cJSON_IsTrue(member(p, "drill")))
 		cJSON_ReplaceItemInObjectCaseSensitive(d, "drill",
 		                                       cJSON_CreateTrue());
@@ -233,7 +242,7 @@ apply_transition(cJSON *d, enum inc_action a, const inc_event *ev)
 	inc_doc__set_str(d, "status", inc_status_name(inc_action__next(a, st)));
 	switch (a) {
 	case INC_ACTION_TRIAGE:
-		classify(d, p);
+		classify(d, ev);
 		stamp(d, "acknowledged_at", ev->at);
 		break;
 	case INC_ACTION_INVESTIGATE:
@@ -294,34 +303,45 @@ apply_absorbed(cJSON *d, const cJSON *p)
 		increment(d, "alert_count", (int)n->valuedouble);
 }
 
-/* Roles keep their history: who held which role from when until when. */
+/*
+ * Roles keep their history: who held which role from when until when.
+ * who NULL removes the role's holder.
+ */
 static void
-apply_assigned(cJSON *d, const inc_event *ev)
+set_role(cJSON *d, const char *role, const char *who, int64_t at,
+         const char *actor)
 {
-	const cJSON *p = ev->payload, *who = member(p, "who");
-	const char *role = inc_doc__str(p, "role");
 	cJSON *r = member_mut(d, "roles"), *hist = member_mut(d, "assignments");
 	cJSON *h, *entry;
-	char at[32];
+	char when[32];
 
 	if (role == NULL || member(r, role) == NULL)
 		return;
 	cJSON_ArrayForEach (h, hist) {
 		if (strcmp(inc_doc__str(h, "role"), role) == 0 &&
 		    cJSON_IsNull(member(h, "until")))
-			inc_doc__set_time(h, "until", ev->at);
+			inc_doc__set_time(h, "until", at);
 	}
-	inc_doc__set_str(r, role,
-	                 cJSON_IsString(who) ? who->valuestring : NULL);
-	if (!cJSON_IsString(who) || (entry = cJSON_CreateObject()) == NULL)
+	inc_doc__set_str(r, role, who);
+	if (who == NULL || (entry = cJSON_CreateObject()) == NULL)
 		return;
 	cJSON_AddStringToObject(entry, "role", role);
-	cJSON_AddStringToObject(entry, "who", who->valuestring);
+	cJSON_AddStringToObject(entry, "who", who);
 	cJSON_AddStringToObject(entry, "since",
-	                        inc_time_rfc3339(at, sizeof(at), ev->at));
+	                        inc_time_rfc3339(when, sizeof(when), at));
 	cJSON_AddNullToObject(entry, "until");
-	cJSON_AddStringToObject(entry, "by", ev->actor);
+	cJSON_AddStringToObject(entry, "by", actor);
 	cJSON_AddItemToArray(hist, entry);
+}
+
+static void
+apply_assigned(cJSON *d, const inc_event *ev)
+{
+	const cJSON *who = member(ev->payload, "who");
+
+	set_role(d, inc_doc__str(ev->payload, "role"),
+	         cJSON_IsString(who) ? who->valuestring : NULL, ev->at,
+	         ev->actor);
 }
 
 static void

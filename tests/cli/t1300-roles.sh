@@ -25,6 +25,16 @@ test_expect_success 'assign keeps the history of who held which role' '
 	test "$(jq ".incident.assignments[2].until" s.json)" != null
 '
 
+test_expect_success 'a commander named at open or triage starts the history' '
+	c=$(incident open -q --commander dana "commanded") &&
+	incident triage -q "$c" --commander erin >/dev/null &&
+	incident show --json "$c" >s.json &&
+	test "$(jq -r ".incident.assignments[0].who" s.json)" = dana &&
+	test "$(jq -r ".incident.assignments[1].who" s.json)" = erin &&
+	test "$(jq ".incident.assignments[0].until" s.json)" != null &&
+	test "$(jq -r .incident.roles.commander s.json)" = erin
+'
+
 test_expect_success 'assign refuses unknown roles and empty removals' '
 	test_expect_code 2 incident assign "$(cat id)" janitor dave 2>err &&
 	grep "unknown role" err &&
