@@ -164,7 +164,7 @@ main_help(FILE *f)
 	        commands[0].usage);
 	fputs("With no command, shows the open incidents.\n\ncommands:\n", f);
 	for (const struct cmd *c = commands + 1; c->run != NULL; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+		fprintf(f, "  %-12s %s\n", c->name, c->summary);
 	fputs("\nglobal options:\n"
 	      "  --dir dir   use the store in dir (default: $INCIDENT_DIR, a\n"
 	      "              .incident folder above, ~/.local/share/incident)\n"

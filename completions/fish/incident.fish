@@ -5,15 +5,23 @@
 # the script keeps up with it; only what the binary cannot tell us is
 # written here.
 
-# The commands whose first operand is an incident id, and which incidents
-# they take: "all" (incident list -q --all) or "active" (incident list -q).
-# Adding such a command is one edit here.
-function __incident_id_scope --argument-names cmd
-    switch $cmd
-        case show log reopen review action edit
+# What operand N (1, 2, ...) of a command is, where we can tell: an
+# incident id, from `incident list -q` with "all" (--all), "active" (no
+# more) or "ended" (--status resolved,closed); a role; a command name.
+# Adding a command that takes an id is one edit here.
+function __incident_operand --argument-names cmd n
+    switch $cmd:$n
+        case show:1 log:1
             echo all
-        case note triage escalate mitigate resolve cancel merge assign update
+        case reopen:1
+            echo ended
+        case note:1 triage:1 investigate:1 mitigate:1 resolve:1 \
+            escalate:1 cancel:1 update:1 assign:1 edit:1 merge:1 merge:2
             echo active
+        case assign:2
+            echo role
+        case help:1
+            echo command
         case '*'
             return 1
     end
@@ -47,34 +55,51 @@ function __incident_commands
     end
     set -q found[1]; and return
     # --help unparsable, or the binary unavailable
-    __incident_run --list-cmds; or printf '%s\n' help init list log note open show
+    __incident_run --list-cmds
+    or printf '%s\n' assign cancel edit escalate export gc help init \
+        investigate list log merge mitigate note open rebuild reopen resolve \
+        show sync triage update verify
 end
 
 # Incident ids; titles as descriptions when there are few enough to ask
 # for them: `incident list` prints the same incidents in the same order,
 # "shortid  SEV  status  age  title", two spaces or more between columns.
-function __incident_ids --argument-names scope dir
+# Arguments: the scope, then "--dir DIR" when the line names a store
+# (an empty one too: the binary refuses it), then the ids to leave out.
+function __incident_ids --argument-names scope
+    set -l skip $argv[2..-1]
     set -l args list
-    test -n "$dir"; and set args --dir $dir list
-    test "$scope" = all; and set -a args --all
+    if test "$skip[1]" = --dir
+        set args --dir $skip[2] list
+        set -e skip[1..2]
+    end
+    switch $scope
+        case all
+            set -a args --all
+        case ended
+            set -a args --status resolved,closed
+    end
     set -l ids (__incident_run $args -q)
     set -q ids[1]; or return
+    set -l out
     if test (count $ids) -le 500
         set -l rows (__incident_run $args)
         if test (count $rows) -eq (count $ids)
-            set -l out
             for i in (seq (count $ids))
                 set -l short (string split -f1 ' ' -- $rows[$i])
                 string match -q -- "$short*" $ids[$i]; or break
                 set -a out $ids[$i]\t(string replace -r '^(?:\S+(?: \S+)* {2,}){4}' '' -- $rows[$i])
             end
-            if test (count $out) -eq (count $ids)
-                printf '%s\n' $out
-                return
-            end
         end
     end
-    printf '%s\n' $ids
+    test (count $out) -eq (count $ids); or set out $ids
+    if not set -q skip[1]
+        printf '%s\n' $out
+        return
+    end
+    for line in $out
+        contains -- (string split -f1 \t -- $line) $skip; or printf '%s\n' $line
+    end
 end
 
 function __incident_complete
@@ -82,7 +107,8 @@ function __incident_complete
     set -l cur (commandline -ct)
     set -e tokens[1]
 
-    # global options, up to the command name
+    # global options, up to the command name; an empty --dir= is kept,
+    # the binary refuses it and so offers no ids
     set -l dir
     set -l cmd
     set -l valopt
@@ -123,42 +149,44 @@ function __incident_complete
         return
     end
 
-    # The command's options; "-s" on the line before "--severity=" is its
-    # short form, so it takes a value too.
+    # The command's options: a trailing "=" says it takes a value, "-s="
+    # as well as "--severity=". A short option is printed just before its
+    # long form, so "-s=" followed by "--severity=" pairs them; that only
+    # tells which values to offer after -s.
     set -l takes
     set -l longof
     set -l opts
     set -l short
     for line in (__incident_run --complete-options $cmd)
         switch $line
-            case '--*='
-                set -l name (string trim -r -c = -- $line)
-                set -a opts $name
-                set -a takes $name
-                if test -n "$short"
-                    set -a takes $short
-                    set -a longof "$short$name"
-                end
-                set short
-            case '--*'
-                set -a opts $line
-                set short
+            case '-?='
+                set short (string sub -l 2 -- $line)
+                set -a opts $short
+                set -a takes $short
+                continue
             case '-?'
                 set -a opts $line
-                set short $line
+            case '--*='
+                set -l name (string sub -e -1 -- $line)
+                set -a opts $name
+                set -a takes $name
+                test -n "$short"; and set -a longof "$short$name"
+            case '--*'
+                set -a opts $line
         end
+        set short
     end
 
-    # Walk the command's words: count operands, find the option whose
-    # value is being typed.
-    set -l nops 0
+    # Walk the command's words: collect the operands, find the option
+    # whose value is being typed.
+    set -l ops
     set -l endopts
     set -l n (count $tokens)
     set -l j 1
     while test $j -le $n
         set -l w $tokens[$j]
         if set -q endopts[1]; or not string match -q -- '-?*' $w
-            set nops (math $nops + 1)
+            set -a ops $w
         else if test "$w" = --
             set endopts 1
         else if string match -q -- '--*=*' $w
@@ -201,6 +229,10 @@ function __incident_complete
                 set -l done (string match -r -- '^.*,' $cur)
                 printf "$prefix$done%s\n" open triaged investigating \
                     mitigated resolved closed cancelled merged
+            case --impact --urgency
+                printf "$prefix%s\n" high medium low
+            case --priority
+                printf "$prefix%s\n" P1 P2 P3 P4
             case --dir
                 __fish_complete_directories $cur | string replace -r '^' -- $prefix
         end
@@ -222,11 +254,15 @@ function __incident_complete
         return
     end
 
-    test $nops -eq 0; or return
-    if test "$cmd" = help
-        __incident_commands
-    else if set -l scope (__incident_id_scope $cmd)
-        __incident_ids $scope $dir
+    set -l what (__incident_operand $cmd (math (count $ops) + 1)); or return
+    switch $what
+        case command
+            __incident_commands
+        case role
+            printf '%s\n' commander comms ops scribe
+        case '*'
+            set -q dir[1]; and set -p ops --dir $dir
+            __incident_ids $what $ops
     end
 end
 

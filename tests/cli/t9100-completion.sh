@@ -20,6 +20,11 @@ EOF
 chmod +x wrap/incident || exit 1
 PATH="$TRASH/wrap:$PATH"
 
+# A binary that answers nothing, for the scripts' own list of commands.
+mkdir -p broken &&
+printf '#!/bin/sh\nexit 1\n' >broken/incident &&
+chmod +x broken/incident || exit 1
+
 # bash: complete "$1" with the cursor at its end, as readline would
 # split it (words at blanks, "=" a word of its own); one match a line.
 cat >comp.bash <<'EOF'
@@ -125,11 +130,20 @@ test_expect_success 'every command appears in every completion script' '
 	done
 '
 
-test_expect_success 'setup: incidents in two stores' '
+# ids: the active incidents; ids-all: those and the resolved one
+test_expect_success 'setup: incidents in two stores, one resolved' '
 	incident open -q "API down" -s 1 --service api >id-api &&
 	incident open -q "DB slow" -s 3 >id-db &&
+	incident open -q "Disk full" -s 2 >id-disk &&
+	incident resolve -q "$(cat id-disk)" >id-resolved &&
+	test_cmp id-disk id-resolved &&
 	incident --dir "$TRASH/other" open -q "Other store" >id-other &&
 	sort id-api id-db >ids &&
+	sort id-api id-db id-resolved >ids-all &&
+	printf "%s\n" commander comms ops scribe >roles &&
+	printf "%s\n" high low medium >levels &&
+	printf "%s\n" P1 P2 P3 P4 >priorities &&
+	printf "%s\n" 1 2 3 4 SEV1 SEV2 SEV3 SEV4 >sevs &&
 	: >file-here
 '
 
@@ -143,10 +157,10 @@ test_expect_success 'bash: command names' '
 '
 
 test_expect_success 'bash: command names after global options' '
-	bash_complete "incident --dir $TRASH/other s" >actual &&
+	bash_complete "incident --dir $TRASH/other sh" >actual &&
 	echo show >expect &&
 	test_cmp expect actual &&
-	bash_complete "incident --dir=$TRASH/other s" >actual &&
+	bash_complete "incident --dir=$TRASH/other sh" >actual &&
 	test_cmp expect actual &&
 	bash_complete "incident --ver" >actual &&
 	echo --version >expect &&
@@ -168,7 +182,8 @@ test_expect_success 'bash: options, live from the binary' '
 	echo --severity= >expect &&
 	test_cmp expect actual &&
 	bash_complete "incident list -" >actual &&
-	incident --complete-options list | sort >expect &&
+	incident --complete-options list | sed "s/^\(-[^-]\)=\$/\1/" |
+		sort >expect &&
 	test_cmp expect actual
 '
 
@@ -202,7 +217,7 @@ test_expect_success 'bash: incident ids' '
 	echo "$id" >expect &&
 	test_cmp expect actual &&
 	bash_complete "incident log " >actual &&
-	test_cmp ids actual &&
+	test_cmp ids-all actual &&
 	bash_complete "incident note --at 5m " >actual &&
 	test_cmp ids actual
 '
@@ -211,7 +226,13 @@ test_expect_success 'bash: ids from the store --dir names' '
 	bash_complete "incident --dir $TRASH/other show " >actual &&
 	test_cmp id-other actual &&
 	bash_complete "incident --dir=$TRASH/other log " >actual &&
-	test_cmp id-other actual
+	test_cmp id-other actual &&
+	: >"$TRASH/calls" &&
+	bash_complete "incident --dir= show " >actual &&
+	test ! -s actual &&
+	grep -x -e "--dir  list -q --all" "$TRASH/calls" &&
+	COMP_MODE=plain bash_complete "incident --dir= show " >actual &&
+	test ! -s actual
 '
 
 test_expect_success 'bash: show and log take any incident, note an active one' '
@@ -227,6 +248,97 @@ test_expect_success 'bash: commands after help' '
 	bash_complete "incident help l" >actual &&
 	printf "%s\n" list log >expect &&
 	test_cmp expect actual
+'
+
+test_expect_success 'bash: the lifecycle commands by name' '
+	bash_complete "incident tri" >actual &&
+	echo triage >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident help tri" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'bash: its own list of commands when the binary fails' '
+	PATH="$TRASH/broken:$PATH" bash_complete "incident tri" >actual &&
+	echo triage >expect &&
+	test_cmp expect actual &&
+	PATH="$TRASH/broken:$PATH" bash_complete "incident " >actual &&
+	sort cmds >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'bash: reopen takes a resolved incident, mitigate an active one' '
+	r=$(cat id-resolved) &&
+	bash_complete "incident reopen ${r%???????????}" >actual &&
+	test_cmp id-resolved actual &&
+	bash_complete "incident reopen --reason flapped " >actual &&
+	test_cmp id-resolved actual &&
+	grep -x "list -q --status resolved,closed" "$TRASH/calls" &&
+	id=$(cat id-api) &&
+	bash_complete "incident mitigate ${id%???????????}" >actual &&
+	test_cmp id-api actual &&
+	bash_complete "incident mitigate " >actual &&
+	test_cmp ids actual &&
+	bash_complete "incident mitigate $r" >actual &&
+	test ! -s actual
+'
+
+test_expect_success 'bash: assign takes an id, then a role' '
+	id=$(cat id-api) &&
+	bash_complete "incident assign " >actual &&
+	test_cmp ids actual &&
+	bash_complete "incident assign $id " >actual &&
+	test_cmp roles actual &&
+	bash_complete "incident assign --remove $id c" >actual &&
+	printf "%s\n" commander comms >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident assign $id ops " >actual &&
+	test ! -s actual
+'
+
+test_expect_success 'bash: merge takes two active ids, not the same twice' '
+	id=$(cat id-api) &&
+	bash_complete "incident merge " >actual &&
+	test_cmp ids actual &&
+	bash_complete "incident merge $id " >actual &&
+	test_cmp id-db actual
+'
+
+test_expect_success 'bash: triage values' '
+	id=$(cat id-api) &&
+	bash_complete "incident triage $id --impact " >actual &&
+	test_cmp levels actual &&
+	bash_complete "incident triage --urgency=m" >actual &&
+	echo medium >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident triage --priority " >actual &&
+	test_cmp priorities actual &&
+	bash_complete "incident list --priority=" >actual &&
+	test_cmp priorities actual &&
+	bash_complete "incident triage $id -qs " >actual &&
+	test_cmp sevs actual &&
+	bash_complete "incident list --field " >actual &&
+	test ! -s actual &&
+	bash_complete "incident edit $id --field " >actual &&
+	test ! -s actual
+'
+
+test_expect_success 'bash: short options that take a value, by their marker' '
+	incident --complete-options open | grep -x -- -s= &&
+	bash_complete "incident open -s " >actual &&
+	test_cmp sevs actual &&
+	COMP_MODE=plain bash_complete "incident open -s " >actual &&
+	test_cmp sevs actual &&
+	bash_complete "incident open -" >actual &&
+	grep -x -- -s actual &&
+	! grep -e "-s=" actual &&
+	grep -x -- --drill actual &&
+	bash_complete "incident open --drill " >actual &&
+	test ! -s actual &&
+	bash_complete "incident list -n " >actual &&
+	test ! -s actual &&
+	bash_complete "incident open -s=" >actual &&
+	test ! -s actual
 '
 
 test_expect_success 'bash: no files where nothing is known' '
@@ -283,7 +395,11 @@ test_expect_success 'fish: ids with titles, from the store --dir names' '
 	fish_complete "incident --dir $TRASH/other log " | cut -f1 >actual &&
 	test_cmp id-other actual &&
 	fish_complete "incident note " | cut -f1 >actual &&
-	test_cmp ids actual
+	test_cmp ids actual &&
+	: >"$TRASH/calls" &&
+	fish_complete "incident --dir= show " >actual &&
+	test ! -s actual &&
+	grep -x -e "--dir  list --all -q" "$TRASH/calls"
 '
 
 test_expect_success 'fish: show takes any incident, note an active one' '
@@ -301,6 +417,48 @@ test_expect_success 'fish: commands after help, no files elsewhere' '
 	printf "%s\n" list log >expect &&
 	test_cmp expect actual &&
 	fish_complete "incident open " >actual &&
+	test ! -s actual
+'
+
+test_expect_success 'fish: the lifecycle commands, ids and roles' '
+	fish_complete "incident tri" | cut -f1 >actual &&
+	echo triage >expect &&
+	test_cmp expect actual &&
+	r=$(cat id-resolved) id=$(cat id-api) &&
+	: >"$TRASH/calls" &&
+	fish_complete "incident reopen ${r%???????????}" | cut -f1 >actual &&
+	test_cmp id-resolved actual &&
+	grep -x "list --status resolved,closed -q" "$TRASH/calls" &&
+	fish_complete "incident mitigate " | cut -f1 >actual &&
+	test_cmp ids actual &&
+	fish_complete "incident mitigate $r" >actual &&
+	test ! -s actual &&
+	fish_complete "incident assign $id " >actual &&
+	test_cmp roles actual &&
+	fish_complete "incident merge $id " | cut -f1 >actual &&
+	test_cmp id-db actual
+'
+
+test_expect_success 'fish: its own list of commands when the binary fails' '
+	PATH="$TRASH/broken:$PATH" fish_complete "incident " >actual &&
+	sort cmds >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'fish: triage values, short options by their marker' '
+	id=$(cat id-api) &&
+	fish_complete "incident triage $id --impact " >actual &&
+	test_cmp levels actual &&
+	fish_complete "incident triage --priority " >actual &&
+	test_cmp priorities actual &&
+	fish_complete "incident triage -s " >actual &&
+	test_cmp sevs actual &&
+	fish_complete "incident open -" | cut -f1 >actual &&
+	grep -x -- -s actual &&
+	! grep -e "-s=" actual &&
+	fish_complete "incident open -s=" >actual &&
+	test ! -s actual &&
+	fish_complete "incident edit $id --field " >actual &&
 	test ! -s actual
 '
 
@@ -329,10 +487,14 @@ if zsh -fc 'zmodload zsh/zpty' 2>/dev/null && command -v timeout >/dev/null; the
 	test_expect_success 'zsh: ids with titles, from the store --dir names' '
 		id=$(cat id-api) &&
 		zsh_complete "incident show " >actual &&
-		test_cmp ids actual &&
+		test_cmp ids-all actual &&
 		grep "^$id	.*API down" zsh-out &&
 		zsh_complete "incident --dir $TRASH/other log " >actual &&
-		test_cmp id-other actual
+		test_cmp id-other actual &&
+		: >"$TRASH/calls" &&
+		zsh_complete "incident --dir= show " >actual &&
+		test ! -s actual &&
+		grep -x -e "--dir  list -q --all" "$TRASH/calls"
 	'
 
 	test_expect_success 'zsh: show takes any incident, note an active one' '
@@ -344,6 +506,42 @@ if zsh -fc 'zmodload zsh/zpty' 2>/dev/null && command -v timeout >/dev/null; the
 		test_cmp ids actual &&
 		grep -x "list -q" "$TRASH/calls" &&
 		! grep -e --all "$TRASH/calls"
+	'
+
+	test_expect_success 'zsh: the lifecycle commands, ids and roles' '
+		zsh_complete "incident tri" >actual &&
+		echo triage >expect &&
+		test_cmp expect actual &&
+		r=$(cat id-resolved) id=$(cat id-api) &&
+		: >"$TRASH/calls" &&
+		zsh_complete "incident reopen " >actual &&
+		test_cmp id-resolved actual &&
+		grep -x "list -q --status resolved,closed" "$TRASH/calls" &&
+		zsh_complete "incident mitigate " >actual &&
+		test_cmp ids actual &&
+		zsh_complete "incident assign $id " >actual &&
+		test_cmp roles actual &&
+		zsh_complete "incident merge $id " >actual &&
+		test_cmp id-db actual
+	'
+
+	test_expect_success 'zsh: its own list of commands when the binary fails' '
+		PATH="$TRASH/broken:$PATH" zsh_complete "incident " >actual &&
+		sort cmds >expect &&
+		test_cmp expect actual
+	'
+
+	test_expect_success 'zsh: triage values, short options by their marker' '
+		id=$(cat id-api) &&
+		zsh_complete "incident triage $id --impact " >actual &&
+		test_cmp levels actual &&
+		zsh_complete "incident triage --priority " >actual &&
+		test_cmp priorities actual &&
+		zsh_complete "incident triage -s " >actual &&
+		test_cmp sevs actual &&
+		zsh_complete "incident open -" >actual &&
+		grep -x -- -s actual &&
+		! grep -e "-s=" actual
 	'
 else
 	test_skip 'zsh: real completion' 'no zsh/zpty module or timeout(1)'
