@@ -63,9 +63,16 @@ cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 		cJSON_AddStringToObject(root, "incident",
 		                        inc_event_incident(first));
 		arr = cJSON_AddArrayToObject(root, "events");
-		/* parallel to events: the events themselves stay canonical */
-		mirrored = cJSON_AddArrayToObject(root, "mirrored");
-		pushed = cJSON_AddArrayToObject(root, "pushed");
+		/* parallel to events, which stay canonical; null when the
+		 * mirror is off */
+		if (inc_store_audit_repo(ctx->store) != NULL) {
+			mirrored = cJSON_AddArrayToObject(root, "mirrored");
+			pushed = cJSON_AddArrayToObject(root, "pushed");
+		} else {
+			mirrored = pushed = NULL;
+			cJSON_AddNullToObject(root, "mirrored");
+			cJSON_AddNullToObject(root, "pushed");
+		}
 		for (size_t i = 0; i < inc_event_list_count(events); i++) {
 			cJSON *o;
 			if (inc_event_to_json(&o, inc_event_list_get(events, i),

@@ -14,7 +14,7 @@ cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 	struct opt_state st;
 	inc_error err;
 	size_t events;
-	char *dir;
+	char *dir, *backup = NULL;
 	int c, ret;
 
 	opt_begin(&st, ctx->cmd, argc, argv);
@@ -28,7 +28,7 @@ cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 		                   argv[opt_end(&st)]);
 	if (inc_store_discover(&dir, ctx->dir_opt, &err) < 0)
 		return fail(&err);
-	ret = inc_rebuild(&events, dir, &err);
+	ret = inc_rebuild(&events, &backup, dir, &err);
 	if (ret < 0) {
 		free(dir);
 		return fail(&err);
@@ -37,12 +37,19 @@ cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 		cJSON *root = json_doc();
 		cJSON_AddStringToObject(root, "dir", dir);
 		cJSON_AddNumberToObject(root, "events", (double)events);
+		if (backup != NULL)
+			cJSON_AddStringToObject(root, "backup", backup);
+		else
+			cJSON_AddNullToObject(root, "backup");
 		ret = print_json(root);
 	} else {
-		printf("rebuilt %s from %zu event%s of the audit history "
-		       "(the old database is incident.db.before-rebuild)\n",
-		       dir, events, events == 1 ? "" : "s");
+		printf("rebuilt %s from %zu event%s of the audit history", dir,
+		       events, events == 1 ? "" : "s");
+		if (backup != NULL)
+			printf(" (the old database is kept as %s)", backup);
+		putchar('\n');
 	}
+	free(backup);
 	free(dir);
 	return ret;
 }

@@ -302,6 +302,7 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 	         notes_n, notes_n == 1 ? "" : "s");
 	field("events", buf);
 	field("id", str(o, "id"));
+	audit_line(ctx, str(o, "id"));
 	text_field("resolution", o, "resolution");
 	text_field("cause", o, "cause");
 	text_field("cancelled as", o, "cancel_reason");
@@ -311,7 +312,6 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 		print_indented(stdout, str(o, "summary"), "  ");
 		putchar('\n');
 	}
-	audit_line(ctx, str(o, "id"));
 	last_update(ctx, o);
 	notes(ctx, str(o, "id"));
 }

@@ -426,7 +426,9 @@ INC_EXTERN int inc_export(cJSON **out, inc_store *store, inc_error *err);
  * files are kept as incident.db.before-rebuild. Nothing may write to the
  * store meanwhile.
  */
-INC_EXTERN int inc_rebuild(size_t *events, const char *dir, inc_error *err);
+/* *backup (may be NULL) names the old database kept aside, or is NULL. */
+INC_EXTERN int inc_rebuild(size_t *events, char **backup, const char *dir,
+                           inc_error *err);
 /*
  * Checks the database against itself (ids, hash chain, projections) and
  * against the audit history, event for event. *problems (one line each,

@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
 #include "internal.h"
 
 #define CAS_TRIES 20
+#define SUBJECT_MAX 120
 
 int
 inc_audit__git_error(inc_error *err, int rc, const char *what)
@@ -201,15 +203,21 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 
 	if (inc_store_short_id(short_id, s, ev->incident, &ignored) < 0)
 		snprintf(short_id, sizeof(short_id), "%.5s", ev->incident);
-	/* the subject is one line */
+	/* the subject is one line, cut whole characters only */
 	for (char *p = what; p != NULL && *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
+	if (what != NULL && strlen(what) > SUBJECT_MAX) {
+		size_t n = SUBJECT_MAX;
+		while (n > 0 && ((unsigned char)what[n] & 0xc0) == 0x80)
+			n--;
+		what[n] = '\0';
+	}
 	msg = inc__asprintf(
 	        "%s %s%s%.*s%s%s\n\nIncident: %s\nEvent: %s\nSeverity: %s\n"
 	        "Status: %s\n",
-	        ev->kind, short_id, what != NULL && *what ? ": " : "", 120,
-	        what != NULL ? what : "",
+	        ev->kind, short_id, what != NULL && *what ? ": " : "",
+	        SUBJECT_MAX, what != NULL ? what : "",
 	        strcmp(ev->kind, "opened") == 0 ? "" : " \xe2\x80\x94 ",
 	        strcmp(ev->kind, "opened") == 0 ? "" : (title ? title : ""),
 	        ev->incident, ev->id,
@@ -401,6 +409,7 @@ int
 inc_audit_init(inc_store *s, const char *remote, inc_error *err)
 {
 	const inc_config *cfg;
+	bool fresh;
 	int ret;
 
 	if (!inc_audit__enabled(s)) {
@@ -430,7 +439,17 @@ inc_audit_init(inc_store *s, const char *remote, inc_error *err)
 		        err, INC_ERROR,
 		        "audit.enabled is set to false in a config "
 		        "file that wins over the store's");
+	fresh = access(s->audit_repo, F_OK) < 0;
 	if ((ret = inc_audit__open(s, true, err)) < 0)
 		return ret;
-	return inc_audit_flush(NULL, s, err);
+	/* a new history gets every event, imported ones too */
+	if (fresh &&
+	    ((ret = inc_store__meta_set_int(s, "mirrored_seq", 0, err)) < 0 ||
+	     (ret = inc_store__meta_set(s, "imported_tip", "", err)) < 0 ||
+	     (ret = inc_store__meta_set_int(s, "mirror_imported", 1, err)) < 0))
+		return ret;
+	if ((ret = inc_audit_flush(NULL, s, err)) < 0)
+		return ret;
+	return fresh ? inc_store__meta_set_int(s, "mirror_imported", 0, err)
+	             : 0;
 }

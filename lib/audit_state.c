@@ -58,7 +58,8 @@ inc_audit__pending(int64_t *out, inc_store *s, int64_t seq, inc_error *err)
 
 	ret = inc_store__prepare(&st, s,
 	                         "SELECT count(*) FROM events WHERE seq > ? "
-	                         "AND imported = 0",
+	                         "AND (imported = 0 OR " INC_MIRROR_IMPORTED
+	                         ")",
 	                         err);
 	if (ret < 0)
 		return ret;

@@ -287,10 +287,20 @@ inc_config__store_set(const char *store_dir, const char *section,
 	char *path = inc__asprintf("%s/config", store_dir);
 	char *tmp = inc__asprintf("%s/config.tmp", store_dir);
 	FILE *in, *out;
-	char buf[4096];
+	char buf[4096], last = '\n';
 	size_t n;
 	int ret = 0;
 
+	/* one line each: a newline in a value would write config lines */
+	for (const char *p = value; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			ret = inc_error_set(
+			        err, INC_EINVALID,
+			        "%s.%s cannot hold control characters", section,
+			        key);
+			goto done;
+		}
+	}
 	if (path == NULL || tmp == NULL) {
 		ret = inc_error__nomem(err);
 		goto done;
@@ -301,11 +311,15 @@ inc_config__store_set(const char *store_dir, const char *section,
 		goto done;
 	}
 	if ((in = fopen(path, "r")) != NULL) {
-		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
 			fwrite(buf, 1, n, out);
+			last = buf[n - 1];
+		}
 		fclose(in);
 	}
-	fprintf(out, "[%s]\n\t%s = %s\n", section, key, value);
+	/* a file that ends mid-line must not swallow the new section */
+	fprintf(out, "%s[%s]\n\t%s = %s\n", last == '\n' ? "" : "\n", section,
+	        key, value);
 	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || ferror(out)) {
 		fclose(out);
 		unlink(tmp);

@@ -131,7 +131,8 @@ inc_event__load_after(inc_event_list **out, inc_store *s, int64_t seq,
 	return load(out, s,
 	            "SELECT seq, id, incident, kind, at, recorded_at, lamport, "
 	            "replica, actor, payload FROM events WHERE seq > ? "
-	            "AND imported = 0 ORDER BY seq",
+	            "AND (imported = 0 OR " INC_MIRROR_IMPORTED
+	            ") ORDER BY seq",
 	            NULL, seq, err);
 }
 

@@ -121,12 +121,14 @@ inc_sync(inc_sync_result *res, inc_store *s, const char *remote,
 }
 
 int
-inc_rebuild(size_t *events, const char *dir, inc_error *err)
+inc_rebuild(size_t *events, char **backup, const char *dir, inc_error *err)
 {
 	const struct inc_git_plugin *p = load(err);
 
 	*events = 0;
-	return p != NULL ? p->rebuild(events, dir, err) : INC_ERROR;
+	if (backup != NULL)
+		*backup = NULL;
+	return p != NULL ? p->rebuild(events, backup, dir, err) : INC_ERROR;
 }
 
 int

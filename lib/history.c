@@ -40,7 +40,7 @@ rename_aside(const char *dir, const char *name, const char *suffix,
 }
 
 int
-inc_rebuild(size_t *events_out, const char *dir, inc_error *err)
+inc_rebuild(size_t *events_out, char **backup, const char *dir, inc_error *err)
 {
 	inc_store *old = NULL, *fresh = NULL;
 	char replica[INC_ID_LEN + 1] = "";
@@ -48,18 +48,41 @@ inc_rebuild(size_t *events_out, const char *dir, inc_error *err)
 	char *tmp_db = inc__asprintf("%s/rebuild.tmp/incident.db", dir);
 	char *db = inc__asprintf("%s/incident.db", dir);
 	git_oid tip;
-	bool has_tip;
+	bool has_tip, had_db = false;
 	size_t added = 0;
+	struct stat st;
+	char suffix[48];
 	int ret;
 
 	*events_out = 0;
+	if (backup != NULL)
+		*backup = NULL;
 	if (tmp == NULL || tmp_db == NULL || db == NULL) {
 		ret = inc_error__nomem(err);
 		goto done;
 	}
-	/* keep the replica id when the old database still says it */
-	if (inc_store_open(&old, dir, INC_OPEN_READONLY, NULL) == 0)
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		ret = inc_error_set(err, INC_ENOTFOUND, "%s: no such store",
+		                    dir);
+		goto done;
+	}
+	/*
+	 * Keep the replica id when the old database still says it, and
+	 * send what it has not mirrored yet to git first: rebuild reads
+	 * the history alone.
+	 */
+	if (inc_store_open(&old, dir, INC_OPEN_READWRITE, NULL) == 0) {
 		snprintf(replica, sizeof(replica), "%s", old->replica);
+		had_db = true;
+		if ((ret = inc_audit_flush(NULL, old, err)) < 0) {
+			inc_store_close(old);
+			goto done;
+		}
+	} else if (inc_store_open(&old, dir, INC_OPEN_READONLY, NULL) == 0) {
+		snprintf(replica, sizeof(replica), "%s", old->replica);
+	}
+	if (old == NULL)
+		had_db = access(db, F_OK) == 0;
 	inc_store_close(old);
 	unlink(tmp_db);
 	if ((ret = inc_store_open(&fresh, tmp, INC_OPEN_CREATE, err)) < 0)
@@ -94,13 +117,16 @@ inc_rebuild(size_t *events_out, const char *dir, inc_error *err)
 	             NULL);
 	inc_store_close(fresh);
 	fresh = NULL;
-	if ((ret = rename_aside(dir, "incident.db", ".before-rebuild", err)) <
-	            0 ||
-	    (ret = rename_aside(dir, "incident.db-wal", ".before-rebuild",
-	                        err)) < 0 ||
-	    (ret = rename_aside(dir, "incident.db-shm", ".before-rebuild",
-	                        err)) < 0)
+	/* never over an earlier backup: each rebuild keeps its own */
+	snprintf(suffix, sizeof(suffix), ".before-rebuild-%lld",
+	         (long long)inc_time_now());
+	if ((ret = rename_aside(dir, "incident.db", suffix, err)) < 0 ||
+	    (ret = rename_aside(dir, "incident.db-wal", suffix, err)) < 0 ||
+	    (ret = rename_aside(dir, "incident.db-shm", suffix, err)) < 0)
 		goto done;
+	if (backup != NULL)
+		*backup =
+		        had_db ? inc__asprintf("incident.db%s", suffix) : NULL;
 	if (rename(tmp_db, db) < 0) {
 		ret = inc_error_set(err, INC_ERROR, "%s: %s", db,
 		                    strerror(errno));
@@ -502,6 +528,8 @@ inc_audit_gc(size_t *packed, size_t *pruned, inc_store *s, inc_error *err)
 	if ((rc = git_packbuilder_new(&pb, s->repo)) < 0 ||
 	    (rc = git_revwalk_new(&walk, s->repo)) < 0 ||
 	    (rc = git_revwalk_push(walk, &tip)) < 0 ||
+	    /* a shared repository's other branches and tags stay */
+	    (rc = git_revwalk_push_glob(walk, "refs/*")) < 0 ||
 	    (rc = git_packbuilder_insert_walk(pb, walk)) < 0 ||
 	    (rc = git_packbuilder_write(pb, packdir, 0, NULL, NULL)) < 0)
 		goto done;

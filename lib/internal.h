@@ -132,6 +132,13 @@ int inc_store__insert(bool *added, inc_store *store, inc_event *ev,
 int inc_store__append(inc_store *store, inc_event *ev, inc_error *err);
 int inc_store__project(inc_store *store, const cJSON *doc, inc_error *err);
 
+/*
+ * SQL: true while imported events must be mirrored too (a new audit
+ * repository for a store that already imported history).
+ */
+#define INC_MIRROR_IMPORTED                                                    \
+	"coalesce((SELECT value FROM meta WHERE key = 'mirror_imported'), 0)"
+
 /* audit_state.c */
 bool inc_audit__enabled(inc_store *s);
 /* How many local events arrived after seq (imported ones are in git). */

@@ -20,7 +20,8 @@ struct inc_git_plugin {
 	int (*audit_flush)(size_t *behind, inc_store *s, inc_error *err);
 	int (*sync)(inc_sync_result *res, inc_store *s, const char *remote,
 	            int64_t deadline, inc_error *err);
-	int (*rebuild)(size_t *events, const char *dir, inc_error *err);
+	int (*rebuild)(size_t *events, char **backup, const char *dir,
+	               inc_error *err);
 	int (*verify)(char ***problems, size_t *n, size_t *events, inc_store *s,
 	              inc_error *err);
 	int (*gc)(size_t *packed, size_t *pruned, inc_store *s, inc_error *err);

@@ -317,7 +317,10 @@ tree_union(git_oid *out, git_repository *repo, git_tree *a, git_tree *b)
 	return rc;
 }
 
-/* *local becomes a commit holding both local and remote history. */
+/*
+ * *local becomes a commit holding both local and remote history. The
+ * branch itself moves only after the import accepted every event.
+ */
 static int
 merge(git_oid *local, bool *has_local, inc_store *s, const git_oid *remote,
       const char *url, bool *merged, inc_error *err)
@@ -326,7 +329,6 @@ merge(git_oid *local, bool *has_local, inc_store *s, const git_oid *remote,
 	git_tree *lt = NULL, *rt = NULL, *t = NULL;
 	git_signature *sig = NULL;
 	git_oid tree_id, commit_id;
-	git_reference *ref = NULL;
 	char *msg = NULL;
 	int rc = 0;
 
@@ -358,15 +360,9 @@ merge(git_oid *local, bool *has_local, inc_store *s, const git_oid *remote,
 			goto done;
 		*merged = true;
 	}
-	rc = git_reference_create_matching(&ref, s->repo, s->audit_ref,
-	                                   &commit_id, *has_local ? 1 : 0,
-	                                   *has_local ? local : NULL, "sync");
-	if (rc == 0) {
-		git_oid_cpy(local, &commit_id);
-		*has_local = true;
-	}
+	git_oid_cpy(local, &commit_id);
+	*has_local = true;
 done:
-	git_reference_free(ref);
 	git_signature_free(sig);
 	git_tree_free(t);
 	git_tree_free(lt);
@@ -529,25 +525,50 @@ remote_url(const char **out, inc_store *s, const char *given, inc_error *err)
 	return 0;
 }
 
-/* Merges what was fetched and imports it, under the store's lock. */
+/*
+ * Merges what was fetched and imports it, under the store's lock. The
+ * branch moves (compare-and-swap) only once the import accepted every
+ * event, so a tampered remote changes nothing here and a later sync, the
+ * remote repaired, starts clean.
+ */
 static int
 merge_and_import(inc_sync_result *res, inc_store *s, const git_oid *remote,
                  bool has_remote, const char *url, inc_error *err)
 {
-	git_oid local;
-	bool has_local, merged = false;
+	git_oid local, target;
+	bool has_local, has_target, merged = false;
+	git_reference *ref = NULL;
 	size_t added = 0;
-	int ret;
+	int rc, ret;
 
 	if ((ret = inc_store__begin(s, err)) < 0)
 		return ret;
 	if ((ret = inc_audit__tip(&local, &has_local, s, err)) < 0)
 		goto done;
-	if (has_remote &&
-	    (ret = merge(&local, &has_local, s, remote, url, &merged, err)) < 0)
+	git_oid_cpy(&target, &local);
+	has_target = has_local;
+	if (has_remote && (ret = merge(&target, &has_target, s, remote, url,
+	                               &merged, err)) < 0)
 		goto done;
-	if (has_local && (ret = inc_audit__import(&added, s, &local, err)) < 0)
+	if (has_target &&
+	    (ret = inc_audit__import(&added, s, &target, err)) < 0)
 		goto done;
+	if (has_target && (!has_local || !git_oid_equal(&local, &target))) {
+		rc = git_reference_create_matching(
+		        &ref, s->repo, s->audit_ref, &target, has_local ? 1 : 0,
+		        has_local ? &local : NULL, "sync");
+		git_reference_free(ref);
+		if (rc < 0) {
+			ret = rc == GIT_EMODIFIED
+			              ? inc_error_set(
+			                        err, INC_EBUSY,
+			                        "%s: the audit branch moved; "
+			                        "sync again",
+			                        s->audit_repo)
+			              : inc_audit__git_error(err, rc, url);
+			goto done;
+		}
+	}
 	ret = inc_store__commit(s, err);
 	res->imported += added;
 	res->merged = res->merged || merged;

@@ -128,10 +128,51 @@ test_expect_success 'a remote that never answers is given up after --timeout' '
 	incident --dir A list -q >out && test_cmp id out
 '
 
+test_expect_success 'a tampered event on the remote is refused and changes nothing' '
+	git config --global user.name T && git config --global user.email t@example.com &&
+	rm -rf remote.git A B && git init -q --bare remote.git &&
+	incident --dir A init --git --remote "$PWD/remote.git" >/dev/null &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	incident --dir A open -q "honest" >/dev/null && incident --dir A sync -q &&
+	good=$(git --git-dir=remote.git rev-parse incidents) &&
+	f=$(git --git-dir=remote.git ls-tree -r --name-only incidents | head -1) &&
+	git --git-dir=remote.git cat-file blob "incidents:$f" | sed s/honest/forged/ >forged.json &&
+	blob=$(git --git-dir=remote.git hash-object -w forged.json) &&
+	GIT_INDEX_FILE=$PWD/idx git --git-dir=remote.git read-tree incidents &&
+	GIT_INDEX_FILE=$PWD/idx git --git-dir=remote.git update-index --cacheinfo "100644,$blob,$f" &&
+	tree=$(GIT_INDEX_FILE=$PWD/idx git --git-dir=remote.git write-tree) &&
+	bad=$(echo forged | git --git-dir=remote.git commit-tree "$tree" -p incidents) &&
+	git --git-dir=remote.git update-ref refs/heads/incidents "$bad" &&
+	test_expect_code 1 incident --dir B sync 2>err &&
+	grep "does not hash to its id" err &&
+	incident --dir B list -q --all >out && test_line_count = 0 out &&
+	test_must_fail git --git-dir=B/audit.git rev-parse -q --verify incidents &&
+	git --git-dir=remote.git update-ref refs/heads/incidents "$good" &&
+	incident --dir B sync -q &&
+	incident --dir B list --all >out && grep "honest" out
+'
+
+test_expect_success 'a remote with a newline cannot write config lines' '
+	rm -rf C &&
+	test_expect_code 2 incident --dir C init --remote "$(printf "x\n[audit]\nrepo = /tmp/evil")" 2>err &&
+	grep "control characters" err &&
+	! grep -q evil C/config 2>/dev/null
+'
+
+test_expect_success 'a config file without a final newline still takes the mirror' '
+	rm -rf D && incident init --dir D >/dev/null &&
+	printf "[user]\n\tname = A" >D/config &&
+	incident --dir D init --git >out &&
+	grep "^audit mirror: " out &&
+	incident --dir D open -q x >/dev/null &&
+	test "$(git --git-dir=D/audit.git rev-list --count incidents)" = 1
+'
+
 test_expect_success 'no remote configured, or a bad timeout, is a usage error' '
-	test_expect_code 2 incident --dir A sync 2>err &&
+	rm -rf N && incident --dir N init --git >/dev/null &&
+	test_expect_code 2 incident --dir N sync 2>err &&
 	grep "no remote" err &&
-	test_expect_code 2 incident --dir A sync --timeout 0 x 2>err &&
+	test_expect_code 2 incident --dir N sync --timeout 0 x 2>err &&
 	test_expect_code 2 incident --dir nowhere sync x 2>err
 '
 

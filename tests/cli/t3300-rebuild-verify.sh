@@ -32,7 +32,8 @@ test_expect_success 'rebuild gives a byte-identical export' '
 	test "$(jq ".incidents | length" before.json)" = 3 &&
 	incident rebuild >out &&
 	grep "^rebuilt $INCIDENT_DIR from 11 events" out &&
-	test -f "$db.before-rebuild" &&
+	ls "$INCIDENT_DIR"/incident.db.before-rebuild-* >backups &&
+	test_line_count = 1 backups &&
 	incident export >after.json &&
 	cmp before.json after.json &&
 	incident verify >out && grep "^verified 11 events" out
@@ -95,10 +96,35 @@ test_expect_success 'verify catches a commit dropped from the history' '
 	grep "missing from the history" out
 '
 
+test_expect_success 'rebuild first mirrors what git has not seen yet' '
+	incident rebuild >/dev/null 2>&1 || true
+	cp good.db "$db" && rm -f "$db-wal" "$db-shm" &&
+	incident rebuild >/dev/null &&
+	mv "$repo" aside.git &&
+	incident note -q "$(cat id)" "written while the history was away" >/dev/null 2>err &&
+	grep "behind by 1 event" err &&
+	mv aside.git "$repo" &&
+	incident rebuild >out &&
+	grep "kept as incident.db.before-rebuild-" out &&
+	incident log --json "$(cat id)" >log &&
+	jq -r ".events[].payload.text" log | grep "written while the history was away" &&
+	incident verify >/dev/null
+'
+
+test_expect_success 'init --git on a lost history mirrors every event again' '
+	n=$(sqlite3 "$db" "SELECT count(*) FROM events") &&
+	rm -rf "$repo" &&
+	incident init --git >/dev/null &&
+	test "$(g rev-list --count incidents)" = "$n" &&
+	incident verify >out && grep "^verified $n events" out
+'
+
 test_expect_success 'rebuild and verify without a mirror say so' '
 	incident init --dir plain >/dev/null &&
 	test_expect_code 2 incident --dir plain rebuild 2>err &&
-	grep "audit mirror is off" err
+	grep "audit mirror is off" err &&
+	test_expect_code 3 incident --dir no-such-folder rebuild 2>err &&
+	! test -e no-such-folder
 '
 
 test_done
