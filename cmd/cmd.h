@@ -66,6 +66,16 @@ enum {
 	OPT_GIT,
 	OPT_REMOTE,
 	OPT_TIMEOUT,
+	OPT_DONE,
+	OPT_NO_EDIT,
+	OPT_OUTPUT,
+	OPT_OWNER,
+	OPT_DUE,
+	OPT_TYPE,
+	OPT_OPEN,
+	OPT_OVERDUE,
+	OPT_UNTIL,
+	OPT_BY,
 };
 
 /* The options every command that changes an incident takes. */
@@ -148,6 +158,7 @@ int change_print(struct inc_ctx *ctx, const inc_incident *inc,
 /* input.c */
 char *read_text(struct inc_ctx *ctx, int argc, char **argv, int first,
                 const char *id, const char *what, int *status);
+char *edit_text(const char *text);
 
 /* output.c */
 int fail(const inc_error *err);
@@ -194,12 +205,15 @@ int cmd_export(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_verify(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_gc(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_review(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_action(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_stats(struct inc_ctx *ctx, int argc, char **argv);
 
 extern const struct opt open_opts[], list_opts[], show_opts[], log_opts[],
         note_opts[], init_opts[], help_opts[], triage_opts[],
         investigate_opts[], mitigate_opts[], resolve_opts[], reopen_opts[],
         escalate_opts[], cancel_opts[], merge_opts[], assign_opts[],
         edit_opts[], update_opts[], sync_opts[], export_opts[], rebuild_opts[],
-        verify_opts[], gc_opts[];
+        verify_opts[], gc_opts[], review_opts[], action_opts[], stats_opts[];
 
 #endif

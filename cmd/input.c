@@ -8,8 +8,16 @@
 #include "cmd.h"
 
 /* Reads all of f, refusing more than INC_TEXT_MAX bytes. */
+static char *slurp_max(FILE *f, const char *what, size_t max);
+
 static char *
 slurp(FILE *f, const char *what)
+{
+	return slurp_max(f, what, INC_TEXT_MAX);
+}
+
+static char *
+slurp_max(FILE *f, const char *what, size_t max)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
@@ -17,11 +25,11 @@ slurp(FILE *f, const char *what)
 	while (buf != NULL) {
 		size_t n = fread(buf + len, 1, cap - len - 1, f);
 		len += n;
-		if (len > INC_TEXT_MAX) {
+		if (len > max) {
 			fprintf(stderr,
-			        "incident: %s is too long (more than %d "
+			        "incident: %s is too long (more than %zu "
 			        "bytes)\n",
-			        what, INC_TEXT_MAX);
+			        what, max);
 			free(buf);
 			errno = E2BIG;
 			return NULL;
@@ -187,4 +195,35 @@ read_text(struct inc_ctx *ctx, int argc, char **argv, int first, const char *id,
 	if (text == NULL && errno == E2BIG)
 		*status = EXIT_USAGE;
 	return text;
+}
+
+/*
+ * Opens the editor on a copy of text (a Markdown file); the edited text,
+ * or NULL when the editor failed (said on stderr).
+ */
+char *
+edit_text(const char *text)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	char *out = NULL;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/incident-review-XXXXXX.md",
+	         tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if ((fd = mkstemps(path, 3)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "incident: cannot create a temporary file\n");
+		return NULL;
+	}
+	fputs(text, f);
+	fclose(f);
+	if (run_editor(path) < 0)
+		fprintf(stderr, "incident: the editor failed; nothing saved\n");
+	else if ((f = fopen(path, "r")) != NULL) {
+		out = slurp_max(f, "the review", INC_REVIEW_MAX);
+		fclose(f);
+	}
+	unlink(path);
+	return out;
 }

@@ -11,6 +11,13 @@
 const struct cmd commands[] = {
         {NULL, cmd_status, CMD_READ, "Show what is open now.", NULL,
          "incident [--dir dir] [command] [args]"},
+        {"action", cmd_action, CMD_WRITE | CMD_MIRROR,
+         "Track follow-up actions: add, done, list.", action_opts,
+         "incident action add [-q] [--json] [--dry-run] [--owner who] "
+         "[--due date] [--type type] [--priority level] id text\n"
+         "       incident action done [-q] [--json] [--dry-run] id n\n"
+         "       incident action list [--json] [--open] [--overdue] "
+         "[--owner who]"},
         {"assign", cmd_assign, CMD_WRITE | CMD_MIRROR,
          "Give a role (commander, comms, ops, scribe) to someone.", assign_opts,
          "incident assign [-q] [--json] [--dry-run] [--at time] [--remove] id "
@@ -76,8 +83,17 @@ const struct cmd commands[] = {
          "Record that an incident is over.", resolve_opts,
          "incident resolve [-q] [--json] [--dry-run] [--at time] [--summary "
          "text] [--cause text] id"},
+        {"review", cmd_review, CMD_WRITE | CMD_MIRROR,
+         "Write the post-incident review; --done closes the incident.",
+         review_opts,
+         "incident review [-q] [--json] [--dry-run] [--done] [--no-edit] "
+         "[--output file] [--at time] [id]"},
         {"show", cmd_show, CMD_READ, "Show everything known about an incident.",
          show_opts, "incident show [--json] id"},
+        {"stats", cmd_stats, CMD_READ,
+         "Response metrics: TTD, TTA, TTM, TTR and counts.", stats_opts,
+         "incident stats [--json] [--since time] [--until time] "
+         "[--by severity|service|tag|month]"},
         {"sync", cmd_sync, CMD_WRITE,
          "Share incidents through a git remote: fetch, merge, push.", sync_opts,
          "incident sync [-q] [--json] [--timeout seconds] [remote]"},

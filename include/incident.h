@@ -56,6 +56,8 @@ typedef struct inc_error {
 #define INC_TITLE_MAX 1000
 /* Longest free text (notes, summaries) accepted, in bytes. */
 #define INC_TEXT_MAX (64 * 1024)
+/* Longest post-incident review document, in bytes. */
+#define INC_REVIEW_MAX (1024 * 1024)
 
 typedef struct inc_store inc_store;
 typedef struct inc_config inc_config;
@@ -91,7 +93,10 @@ enum inc_action {
 	INC_ACTION_UPDATE,
 	INC_ACTION_ASSIGN,
 	INC_ACTION_EDIT,
-	INC_ACTION_ATTACH, /* a deduplicated alert */
+	INC_ACTION_ATTACH,     /* a deduplicated alert */
+	INC_ACTION_REVIEW,     /* the post-incident review document */
+	INC_ACTION_ACTION_ADD, /* a follow-up action item */
+	INC_ACTION_ACTION_DONE,
 	INC_ACTION__COUNT
 };
 
@@ -328,6 +333,12 @@ typedef struct inc_change_opts {
 	size_t nfields;
 	const char *role; /* assign: commander, comms, ops, scribe */
 	const char *who;  /* assign: NULL removes the role's holder */
+	/* action add (text is the action); review (text is the document) */
+	const char *owner;
+	int64_t due;                 /* 0: none */
+	const char *action_type;     /* detective, preventive, corrective */
+	const char *action_priority; /* high, medium, low */
+	int action_n;                /* action done: its number, from 1 */
 } inc_change_opts;
 
 #define INC_CHANGE_OPTS_INIT                                                   \
@@ -439,6 +450,45 @@ INC_EXTERN int inc_verify(char ***problems, size_t *nproblems, size_t *nevents,
 /* Packs the audit repository into one pack; loose objects go. */
 INC_EXTERN int inc_audit_gc(size_t *packed, size_t *pruned, inc_store *store,
                             inc_error *err);
+
+/* ---- reviews, actions, metrics (review.c, query.c, stats.c) ---- */
+
+/*
+ * A post-incident review draft in Markdown, from the template (built in,
+ * or config review.template). *out is malloc'd, the caller's.
+ */
+INC_EXTERN int inc_review_draft(char **out, inc_store *store,
+                                const char *id_or_prefix, int64_t now,
+                                inc_error *err);
+/* The latest saved review document, or *out NULL when there is none. */
+INC_EXTERN int inc_review_saved(char **out, inc_store *store,
+                                const char *id_or_prefix, inc_error *err);
+
+typedef struct inc_action_query {
+	bool open;         /* only actions not done */
+	bool overdue;      /* only open actions past their due date */
+	const char *owner; /* NULL: anyone */
+	int64_t now;
+} inc_action_query;
+
+/*
+ * Follow-up actions across incidents as a JSON array of objects (the
+ * action plus incident, short_id, title, overdue), by due date (none
+ * last). *out is the caller's.
+ */
+INC_EXTERN int inc_action_list(cJSON **out, inc_store *store,
+                               const inc_action_query *q, inc_error *err);
+
+typedef struct inc_stats_opts {
+	int64_t since;  /* opened at or after; 0: any */
+	int64_t until;  /* opened before; 0: any */
+	const char *by; /* NULL, "severity", "service", "tag", "month" */
+	int64_t now;
+} inc_stats_opts;
+
+/* The stats document of incident-stats(1); *out is the caller's. */
+INC_EXTERN int inc_stats(cJSON **out, inc_store *store,
+                         const inc_stats_opts *opts, inc_error *err);
 
 /* ---- queries (query.c) ---- */
 

@@ -384,7 +384,9 @@ check_order(struct ctx *c, enum inc_action a, int64_t at)
 
 	/* a note or an update may tell of what came before the opening */
 	if (a == INC_ACTION_NOTE || a == INC_ACTION_UPDATE ||
-	    a == INC_ACTION_ASSIGN || a == INC_ACTION_EDIT)
+	    a == INC_ACTION_ASSIGN || a == INC_ACTION_EDIT ||
+	    a == INC_ACTION_ACTION_ADD || a == INC_ACTION_ACTION_DONE ||
+	    a == INC_ACTION_REVIEW)
 		return 0;
 	if (at < opened)
 		return inc_error_set(
@@ -409,6 +411,67 @@ check_order(struct ctx *c, enum inc_action a, int64_t at)
 			        before[i],
 			        inc_time_rfc3339(when, sizeof(when), t));
 	}
+	return 0;
+}
+
+static int
+one_of(const char *v, const char *const *allowed, const char *what,
+       inc_error *err)
+{
+	for (const char *const *a = allowed; *a != NULL; a++)
+		if (v == NULL || strcmp(v, *a) == 0)
+			return 0;
+	return inc_error_set(err, INC_EINVALID, "unknown %s '%.30s'", what, v);
+}
+
+static int
+build_action_add(struct ctx *c)
+{
+	static const char *const types[] = {"detective", "preventive",
+	                                    "corrective", NULL};
+	static const char *const prios[] = {"high", "medium", "low", NULL};
+	const inc_change_opts *o = c->o;
+	char due[32];
+	int ret;
+
+	if ((ret = check_text(o->text, INC_TITLE_MAX, "the action", true,
+	                      c->err)) < 0 ||
+	    (ret = check_text(o->owner, NAME_MAX_BYTES, "the owner", false,
+	                      c->err)) < 0 ||
+	    (ret = one_of(o->action_type, types,
+	                  "type (detective, preventive, corrective)", c->err)) <
+	            0 ||
+	    (ret = one_of(o->action_priority, prios,
+	                  "priority (high, medium, low)", c->err)) < 0)
+		return ret;
+	cJSON_AddStringToObject(c->p, "text", o->text);
+	add_opt_str(c->p, "owner", o->owner);
+	if (o->due != 0)
+		cJSON_AddStringToObject(
+		        c->p, "due",
+		        inc_time_rfc3339(due, sizeof(due), o->due));
+	add_opt_str(c->p, "type", o->action_type);
+	add_opt_str(c->p, "priority", o->action_priority);
+	return 0;
+}
+
+static int
+build_action_done(struct ctx *c)
+{
+	const cJSON *a = cJSON_GetArrayItem(
+	        cJSON_GetObjectItemCaseSensitive(c->doc, "actions"),
+	        c->o->action_n - 1);
+
+	if (c->o->action_n < 1 || a == NULL)
+		return inc_error_set(c->err, INC_ENOTFOUND,
+		                     "incident %s has no action #%d",
+		                     c->short_id, c->o->action_n);
+	if (!cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(a, "done_at")))
+		return inc_error_set(
+		        c->err, INC_EINVALID,
+		        "action #%d of incident %s is done already",
+		        c->o->action_n, c->short_id);
+	cJSON_AddStringToObject(c->p, "action", inc_doc__str(a, "id"));
 	return 0;
 }
 
@@ -459,6 +522,16 @@ build(struct ctx *c, enum inc_action a)
 		return 0;
 	case INC_ACTION_ASSIGN:
 		return build_assign(c);
+	case INC_ACTION_ACTION_ADD:
+		return build_action_add(c);
+	case INC_ACTION_ACTION_DONE:
+		return build_action_done(c);
+	case INC_ACTION_REVIEW:
+		if ((ret = check_text(o->text, INC_REVIEW_MAX, "the review",
+		                      true, c->err)) < 0)
+			return ret;
+		cJSON_AddStringToObject(c->p, "document", o->text);
+		return 0;
 	case INC_ACTION_EDIT:
 		return build_edit(c);
 	default:

@@ -60,10 +60,12 @@ inc_fold__new(const char *id)
 	cJSON_AddNullToObject(d, "last_update");
 	cJSON_AddNumberToObject(d, "update_count", 0);
 	cJSON_AddNumberToObject(d, "reopen_count", 0);
+	cJSON_AddNumberToObject(d, "review_count", 0);
 	cJSON_AddNumberToObject(d, "event_count", 0);
 	cJSON_AddNumberToObject(d, "note_count", 0);
 	cJSON_AddNumberToObject(d, "unknown_event_count", 0);
 	cJSON_AddArrayToObject(d, "assignments");
+	cJSON_AddArrayToObject(d, "actions");
 	return d;
 }
 
@@ -267,6 +269,8 @@ apply_transition(cJSON *d, enum inc_action a, const inc_event *ev)
 		break;
 	case INC_ACTION_CLOSE:
 		inc_doc__set_time(d, "closed_at", ev->at);
+		/* closing is the review done */
+		stamp(d, "reviewed_at", ev->at);
 		break;
 	case INC_ACTION_CANCEL:
 		inc_doc__set_time(d, "cancelled_at", ev->at);
@@ -365,6 +369,50 @@ apply_edited(cJSON *d, const cJSON *p)
 	}
 }
 
+/* A follow-up action: numbered by its place in the fold, so the same on
+ * every machine; done ones keep who finished them and when. */
+static void
+apply_action_added(cJSON *d, const inc_event *ev)
+{
+	cJSON *arr = member_mut(d, "actions"), *a = cJSON_CreateObject();
+	const cJSON *p = ev->payload;
+	char at[32];
+
+	if (a == NULL)
+		return;
+	cJSON_AddStringToObject(a, "id", ev->id);
+	cJSON_AddNumberToObject(a, "n", cJSON_GetArraySize(arr) + 1);
+	cJSON_AddStringToObject(
+	        a, "text",
+	        inc_doc__str(p, "text") ? inc_doc__str(p, "text") : "");
+	inc_doc__set_str(a, "owner", inc_doc__str(p, "owner"));
+	inc_doc__set_str(a, "due", inc_doc__str(p, "due"));
+	inc_doc__set_str(a, "type", inc_doc__str(p, "type"));
+	inc_doc__set_str(a, "priority", inc_doc__str(p, "priority"));
+	cJSON_AddStringToObject(a, "added_at",
+	                        inc_time_rfc3339(at, sizeof(at), ev->at));
+	cJSON_AddStringToObject(a, "added_by", ev->actor);
+	cJSON_AddNullToObject(a, "done_at");
+	cJSON_AddNullToObject(a, "done_by");
+	cJSON_AddItemToArray(arr, a);
+}
+
+static void
+apply_action_done(cJSON *d, const inc_event *ev)
+{
+	const char *which = inc_doc__str(ev->payload, "action");
+	cJSON *a;
+
+	cJSON_ArrayForEach (a, member_mut(d, "actions")) {
+		if (which == NULL ||
+		    strcmp(inc_doc__str(a, "id"), which) != 0 ||
+		    !cJSON_IsNull(member(a, "done_at")))
+			continue;
+		inc_doc__set_time(a, "done_at", ev->at);
+		inc_doc__set_str(a, "done_by", ev->actor);
+	}
+}
+
 static void
 apply_updated(cJSON *d, const inc_event *ev)
 {
@@ -413,6 +461,18 @@ inc_fold__apply(cJSON *d, const inc_event *ev)
 			break;
 		case INC_ACTION_EDIT:
 			apply_edited(d, ev->payload);
+			break;
+		case INC_ACTION_REVIEW:
+			/* the latest review; the document is in the event */
+			if (inc_doc__time(d, "reviewed_at") < ev->at)
+				inc_doc__set_time(d, "reviewed_at", ev->at);
+			increment(d, "review_count", 1);
+			break;
+		case INC_ACTION_ACTION_ADD:
+			apply_action_added(d, ev);
+			break;
+		case INC_ACTION_ACTION_DONE:
+			apply_action_done(d, ev);
 			break;
 		case INC_ACTION_ATTACH:
 			union_one(d, "dedup_keys", ev->payload, "dedup_key");

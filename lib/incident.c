@@ -117,37 +117,44 @@ inc_incident_doc(const inc_incident *inc)
 	return inc->doc;
 }
 
-/* b - a in seconds, or JSON null when either milestone is missing. */
-static cJSON *
-span(const cJSON *doc, const char *a, const char *b)
+/*
+ * The durations of DESIGN §3: TTD, TTA, TTM, TTR in seconds; has[i]
+ * false when a milestone is missing. Impact that began at an unknown
+ * time is taken to begin when it was detected for TTM and TTR; TTD then
+ * has no value rather than a made-up zero.
+ */
+void
+inc_incident__durations(const cJSON *doc, int64_t out[4], bool has[4])
 {
-	int64_t ta = inc_doc__time(doc, a), tb = inc_doc__time(doc, b);
+	int64_t started = inc_doc__time(doc, "started_at");
+	int64_t detected = inc_doc__time(doc, "detected_at");
+	int64_t start = started != 0 ? started : detected;
+	int64_t ends[4] = {detected, inc_doc__time(doc, "acknowledged_at"),
+	                   inc_doc__time(doc, "mitigated_at"),
+	                   inc_doc__time(doc, "resolved_at")};
+	int64_t begins[4] = {started, detected, start, start};
 
-	if (ta == 0 || tb == 0)
-		return cJSON_CreateNull();
-	return cJSON_CreateNumber((double)(tb - ta));
+	for (int i = 0; i < 4; i++) {
+		has[i] = begins[i] != 0 && ends[i] != 0;
+		out[i] = has[i] ? ends[i] - begins[i] : 0;
+	}
 }
 
-/*
- * The durations of DESIGN §3. Impact that began at an unknown time is
- * taken to begin when it was detected for TTM and TTR; TTD then has no
- * value rather than a made-up zero.
- */
 static cJSON *
 durations(const cJSON *doc)
 {
+	static const char *const keys[] = {"ttd", "tta", "ttm", "ttr"};
 	cJSON *o = cJSON_CreateObject();
-	const char *start = inc_doc__time(doc, "started_at") != 0
-	                            ? "started_at"
-	                            : "detected_at";
+	int64_t v[4];
+	bool has[4];
 
 	if (o == NULL)
 		return NULL;
-	cJSON_AddItemToObject(o, "ttd", span(doc, "started_at", "detected_at"));
-	cJSON_AddItemToObject(o, "tta",
-	                      span(doc, "detected_at", "acknowledged_at"));
-	cJSON_AddItemToObject(o, "ttm", span(doc, start, "mitigated_at"));
-	cJSON_AddItemToObject(o, "ttr", span(doc, start, "resolved_at"));
+	inc_incident__durations(doc, v, has);
+	for (int i = 0; i < 4; i++)
+		cJSON_AddItemToObject(o, keys[i],
+		                      has[i] ? cJSON_CreateNumber((double)v[i])
+		                             : cJSON_CreateNull());
 	return o;
 }
 

@@ -177,6 +177,8 @@ int inc_action__check(enum inc_action a, const char *short_id,
 int inc_incident__fold(inc_incident **out, inc_store *store, const char *id,
                        inc_error *err);
 
+void inc_incident__durations(const cJSON *doc, int64_t out[4], bool has[4]);
+
 /* doc.c: typed reads of a projection */
 const char *inc_doc__str(const cJSON *doc, const char *key);
 int64_t inc_doc__time(const cJSON *doc, const char *key);

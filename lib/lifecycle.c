@@ -44,6 +44,12 @@ static const struct transition {
         [INC_ACTION_EDIT] = {"edit", "edited", ANY, SAME},
         [INC_ACTION_ATTACH] = {"attach an alert to", "alert_attached", ACTIVE,
                                SAME},
+        [INC_ACTION_REVIEW] = {"review", "reviewed", S(RESOLVED) | S(CLOSED),
+                               SAME},
+        [INC_ACTION_ACTION_ADD] = {"add an action to", "action_added", ANY,
+                                   SAME},
+        [INC_ACTION_ACTION_DONE] = {"finish an action of", "action_done", ANY,
+                                    SAME},
 };
 
 const char *

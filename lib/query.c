@@ -275,3 +275,110 @@ inc_list_free(inc_list *list)
 	free(list->items);
 	free(list);
 }
+
+static int
+compare_due(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a,
+	            *y = *(const cJSON *const *)b;
+	const char *dx = inc_doc__str(x, "due"), *dy = inc_doc__str(y, "due");
+	int c;
+
+	if ((dx == NULL) != (dy == NULL))
+		return dx == NULL ? 1 : -1; /* no due date last */
+	if (dx != NULL && (c = strcmp(dx, dy)) != 0)
+		return c;
+	if ((c = strcmp(inc_doc__str(x, "added_at"),
+	                inc_doc__str(y, "added_at"))) != 0)
+		return c;
+	return inc_doc__int(x, "n") - inc_doc__int(y, "n");
+}
+
+/* One incident's actions that pass the query, into arr. */
+static int
+collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
+                const inc_action_query *q, inc_error *err)
+{
+	char short_id[INC_ID_LEN + 1];
+	const cJSON *a;
+	int ret;
+
+	if ((ret = inc_store_short_id(short_id, s, inc_doc__str(doc, "id"),
+	                              err)) < 0)
+		return ret;
+	cJSON_ArrayForEach (a,
+	                    cJSON_GetObjectItemCaseSensitive(doc, "actions")) {
+		bool done = !cJSON_IsNull(
+		        cJSON_GetObjectItemCaseSensitive(a, "done_at"));
+		int64_t due = inc_doc__time(a, "due");
+		bool overdue = !done && due != 0 && due < q->now;
+		const char *owner = inc_doc__str(a, "owner");
+		cJSON *item;
+
+		if ((q->open && done) || (q->overdue && !overdue) ||
+		    (q->owner != NULL &&
+		     (owner == NULL || strcmp(owner, q->owner) != 0)))
+			continue;
+		if ((item = cJSON_Duplicate(a, true)) == NULL)
+			return inc_error__nomem(err);
+		cJSON_AddStringToObject(item, "incident",
+		                        inc_doc__str(doc, "id"));
+		cJSON_AddStringToObject(item, "short_id", short_id);
+		cJSON_AddStringToObject(item, "title",
+		                        inc_doc__str(doc, "title"));
+		cJSON_AddBoolToObject(item, "overdue", overdue);
+		cJSON_AddItemToArray(arr, item);
+	}
+	return 0;
+}
+
+int
+inc_action_list(cJSON **out, inc_store *s, const inc_action_query *q,
+                inc_error *err)
+{
+	cJSON *arr = cJSON_CreateArray(), **v = NULL, *sorted = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t n;
+	int rc, ret;
+
+	*out = NULL;
+	if (arr == NULL)
+		return inc_error__nomem(err);
+	ret = inc_store__prepare(
+	        &st, s,
+	        "SELECT doc FROM incidents WHERE id IN (SELECT incident FROM "
+	        "labels WHERE kind = 'has_actions')",
+	        err);
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *doc =
+		        cJSON_Parse((const char *)sqlite3_column_text(st, 0));
+		if (doc == NULL)
+			ret = inc_error_set(err, INC_ECORRUPT,
+			                    "an incident record is unreadable");
+		else
+			ret = collect_actions(arr, s, doc, q, err);
+		cJSON_Delete(doc);
+	}
+	sqlite3_finalize(st);
+	if (ret < 0)
+		goto done;
+	/* by due date: detach, sort, put back */
+	n = (size_t)cJSON_GetArraySize(arr);
+	if ((v = malloc((n + 1) * sizeof(*v))) == NULL ||
+	    (sorted = cJSON_CreateArray()) == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = cJSON_DetachItemFromArray(arr, 0);
+	qsort(v, n, sizeof(*v), compare_due);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(sorted, v[i]);
+	*out = sorted;
+	sorted = NULL;
+done:
+	free(v);
+	cJSON_Delete(sorted);
+	cJSON_Delete(arr);
+	return ret;
+}

@@ -869,8 +869,18 @@ inc_store__project(inc_store *s, const cJSON *doc, inc_error *err)
 	             cJSON_GetObjectItemCaseSensitive(doc, "dedup_keys"),
 	             err)) < 0)
 		goto done;
-	ret = put_fields(s, id, cJSON_GetObjectItemCaseSensitive(doc, "fields"),
-	                 err);
+	if ((ret = put_fields(s, id,
+	                      cJSON_GetObjectItemCaseSensitive(doc, "fields"),
+	                      err)) < 0)
+		goto done;
+	/* action list reads only the incidents that have actions */
+	if (cJSON_GetArraySize(
+	            cJSON_GetObjectItemCaseSensitive(doc, "actions")) > 0) {
+		cJSON *yes = cJSON_CreateArray();
+		cJSON_AddItemToArray(yes, cJSON_CreateString("yes"));
+		ret = put_labels(s, id, "has_actions", yes, err);
+		cJSON_Delete(yes);
+	}
 done:
 	free(text);
 	return ret;

@@ -1,0 +1,150 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+const struct opt stats_opts[] = {
+        {"json", OPT_JSON, no_argument, NULL, "print the figures as JSON"},
+        {"since", OPT_SINCE, required_argument, "time",
+         "incidents opened at or after this time"},
+        {"until", OPT_UNTIL, required_argument, "time",
+         "incidents opened before this time"},
+        {"by", OPT_BY, required_argument, "group",
+         "one group per severity, service, tag or month"},
+        {NULL, 0, 0, NULL, NULL},
+};
+
+#define BAR 24
+
+static int
+num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valueint : 0;
+}
+
+static void
+figure(const cJSON *m, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, key);
+	char buf[32];
+
+	printf("  %s %-7s", key,
+	       cJSON_IsNumber(v) ? inc_duration_format(buf, sizeof(buf),
+	                                               (int64_t)v->valuedouble)
+	                         : "-");
+}
+
+static void
+print_group(struct inc_ctx *ctx, const cJSON *g, int widest)
+{
+	static const char *const keys[] = {"ttd", "tta", "ttm", "ttr"};
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(g, "counts");
+	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(g, "metrics");
+	const cJSON *rate =
+	        cJSON_GetObjectItemCaseSensitive(g, "escalation_rate");
+	int opened = num(c, "opened");
+	int len = widest > 0 ? (opened * BAR + widest - 1) / widest : 0;
+
+	printf("%s", color(ctx, "\033[1m"));
+	print_safe(stdout,
+	           cJSON_GetObjectItemCaseSensitive(g, "key")->valuestring,
+	           false);
+	printf("%s  %s", color(ctx, "\033[m"), color(ctx, "\033[36m"));
+	for (int i = 0; i < len; i++)
+		fputs("\xe2\x96\x88", stdout);
+	printf("%s %d opened, %d resolved, %d open, %d reopened, %d "
+	       "cancelled\n",
+	       color(ctx, "\033[m"), opened, num(c, "resolved"), num(c, "open"),
+	       num(c, "reopened"), num(c, "cancelled"));
+	for (size_t i = 0; i < 4; i++) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(ms, keys[i]);
+		char name[8];
+		for (int j = 0; j < 3; j++)
+			name[j] = (char)(keys[i][j] - 32);
+		name[3] = '\0';
+		printf("  %s  n %-4d", name, num(m, "n"));
+		figure(m, "mean");
+		figure(m, "median");
+		figure(m, "p90");
+		figure(m, "max");
+		if (num(m, "missing") > 0)
+			printf("  (%d without)", num(m, "missing"));
+		putchar('\n');
+	}
+	printf("  escalated ");
+	if (cJSON_IsNumber(rate))
+		printf("%.0f%%", rate->valuedouble * 100);
+	else
+		fputs("-", stdout);
+	printf(", reviews done %d of %d, overdue actions %d\n",
+	       num(c, "reviewed"), num(c, "resolved"),
+	       num(g, "overdue_actions"));
+}
+
+int
+cmd_stats(struct inc_ctx *ctx, int argc, char **argv)
+{
+	inc_stats_opts o = {0, 0, NULL, 0};
+	bool json = false;
+	struct opt_state st;
+	cJSON *doc, *g;
+	inc_error err;
+	int c, ret, widest = 0;
+
+	o.now = ctx->now;
+	opt_begin(&st, ctx->cmd, argc, argv);
+	while ((c = opt_next(&st)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_SINCE:
+			if ((ret = parse_time(&o.since, ctx, st.arg)))
+				return ret;
+			break;
+		case OPT_UNTIL:
+			if ((ret = parse_time(&o.until, ctx, st.arg)))
+				return ret;
+			break;
+		case OPT_BY:
+			o.by = st.arg;
+			if (strcmp(o.by, "severity") &&
+			    strcmp(o.by, "service") && strcmp(o.by, "tag") &&
+			    strcmp(o.by, "month"))
+				return usage_error(
+				        ctx->cmd,
+				        "--by takes severity, service, "
+				        "tag or month");
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (opt_end(&st) != argc)
+		return usage_error(ctx->cmd, "unexpected argument '%s'",
+		                   argv[opt_end(&st)]);
+	if (ctx->store == NULL) {
+		inc_error_set(&err, INC_ENOTFOUND, "no incidents yet");
+		return fail(&err);
+	}
+	if (inc_stats(&doc, ctx->store, &o, &err) < 0)
+		return fail(&err);
+	if (json)
+		return print_json(doc);
+	cJSON_ArrayForEach (g,
+	                    cJSON_GetObjectItemCaseSensitive(doc, "groups")) {
+		int n = num(cJSON_GetObjectItemCaseSensitive(g, "counts"),
+		            "opened");
+		if (n > widest)
+			widest = n;
+	}
+	cJSON_ArrayForEach (g, cJSON_GetObjectItemCaseSensitive(doc, "groups"))
+		print_group(ctx, g, widest);
+	if (num(doc, "drills_left_out") > 0)
+		printf("(%d drill%s left out)\n", num(doc, "drills_left_out"),
+		       num(doc, "drills_left_out") == 1 ? "" : "s");
+	cJSON_Delete(doc);
+	return EXIT_OK;
+}

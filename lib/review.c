@@ -1,0 +1,462 @@
+/*
+ * The post-incident review: a Markdown draft built from the incident's
+ * own timeline, milestones, roles and actions, through a template (built
+ * in, or review.template in config). Placeholders are {{name}}; an
+ * unknown one is left as it is.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char default_template[] =
+        "# Post-incident review: {{title}}\n"
+        "\n"
+        "| | |\n"
+        "|---|---|\n"
+        "| Incident | {{short_id}} ({{id}}) |\n"
+        "| Severity | {{severity}} |\n"
+        "| Priority | {{priority}} |\n"
+        "| Services | {{services}} |\n"
+        "| Status | {{status}} |\n"
+        "| Detected | {{detected_at}} |\n"
+        "| Resolved | {{resolved_at}} |\n"
+        "\n"
+        "## Summary\n\n{{summary}}\n\n"
+        "## Impact\n\n{{impact}}\n\n"
+        "## Timeline\n\nAll times UTC.\n\n{{timeline}}\n\n"
+        "## Metrics\n\n{{metrics}}\n\n"
+        "## People and roles\n\n{{people}}\n\n"
+        "## Root cause\n\n{{cause}}\n\n"
+        "## Contributing factors\n\n"
+        "_What made it possible, worse, or harder to see?_\n\n"
+        "## What went well\n\n\n"
+        "## What went badly\n\n\n"
+        "## Where we got lucky\n\n\n"
+        "## Action items\n\n{{actions}}\n\n"
+        "_This review is blameless: it is about systems and decisions, not "
+        "people._\n";
+
+struct out {
+	char *p;
+	size_t len, cap;
+	bool nomem;
+};
+
+static void
+put_n(struct out *o, const char *s, size_t n)
+{
+	if (o->len + n + 1 > o->cap) {
+		size_t cap = (o->len + n + 1) * 2;
+		char *p = realloc(o->p, cap);
+		if (p == NULL) {
+			o->nomem = true;
+			return;
+		}
+		o->p = p;
+		o->cap = cap;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = '\0';
+}
+
+static void
+put(struct out *o, const char *s)
+{
+	put_n(o, s, strlen(s));
+}
+
+static void putf(struct out *o, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static void
+putf(struct out *o, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	put(o, buf);
+}
+
+static const char *
+str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* "2026-11-24 14:02 UTC" */
+static char *
+utc(char *buf, size_t len, int64_t t)
+{
+	inc_time_rfc3339(buf, len, t);
+	if (strlen(buf) == 20) {
+		buf[10] = ' ';
+		buf[16] = '\0';
+		strcat(buf, " UTC");
+	}
+	return buf;
+}
+
+static void
+when(struct out *o, const cJSON *doc, const char *key)
+{
+	char buf[40];
+	int64_t t = inc_doc__time(doc, key);
+
+	put(o, t != 0 ? utc(buf, sizeof(buf), t) : "not yet");
+}
+
+static void
+timeline(struct out *o, inc_store *s, const inc_event_list *events)
+{
+	size_t n = events->n, *order = malloc(n * sizeof(*order));
+
+	if (order == NULL) {
+		o->nomem = true;
+		return;
+	}
+	/* by when it happened (back-dated ones in their place), stable */
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && events->events[order[j - 1]].at >
+		                                    events->events[order[j]].at;
+		     j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		const inc_event *ev = &events->events[order[i]];
+		char buf[40], *what = inc_event_describe(s, ev);
+		const char *lt = strstr(ev->actor, " <");
+
+		putf(o, "- %s, %.*s: %s", utc(buf, sizeof(buf), ev->at),
+		     lt != NULL ? (int)(lt - ev->actor)
+		                : (int)strlen(ev->actor),
+		     ev->actor, ev->kind);
+		if (what != NULL && *what != '\0') {
+			/* one list item: later lines indented under it */
+			put(o, ": ");
+			for (const char *p = what; *p; p++) {
+				if (*p == '\n')
+					put(o, "\n  ");
+				else
+					put_n(o, p, 1);
+			}
+		}
+		put(o, "\n");
+		free(what);
+	}
+	free(order);
+}
+
+static void
+metric(struct out *o, const cJSON *d, const char *key, const char *name,
+       const char *meaning)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(d, key);
+	char buf[32];
+
+	putf(o, "| %s | %s | %s |\n", name,
+	     cJSON_IsNumber(v) ? inc_duration_format(buf, sizeof(buf),
+	                                             (int64_t)v->valuedouble)
+	                       : "n/a (a milestone is missing)",
+	     meaning);
+}
+
+static void
+metrics(struct out *o, const cJSON *j)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "durations");
+
+	put(o, "| Metric | Value | From → to |\n|---|---|---|\n");
+	metric(o, d, "ttd", "TTD", "impact began → detected");
+	metric(o, d, "tta", "TTA", "detected → acknowledged");
+	metric(o, d, "ttm", "TTM", "impact began → mitigated");
+	metric(o, d, "ttr", "TTR", "impact began → resolved");
+}
+
+static void
+impact(struct out *o, const cJSON *doc)
+{
+	int64_t start = inc_doc__time(doc, "started_at");
+	int64_t end = inc_doc__time(doc, "mitigated_at");
+	char a[40], b[40], d[32];
+
+	if (start == 0)
+		start = inc_doc__time(doc, "detected_at");
+	if (end == 0) {
+		put(o, "Not mitigated yet.");
+		return;
+	}
+	putf(o, "Customer-facing for %s, from %s to %s (mitigation).",
+	     inc_duration_format(d, sizeof(d), end - start),
+	     utc(a, sizeof(a), start), utc(b, sizeof(b), end));
+	if (inc_doc__time(doc, "started_at") == 0)
+		put(o,
+		    " When impact began is unknown: counted from detection.");
+}
+
+static void
+people(struct out *o, const cJSON *doc, const inc_event_list *events)
+{
+	const cJSON *h, *r;
+	bool any = false;
+
+	cJSON_ArrayForEach (r, cJSON_GetObjectItemCaseSensitive(doc, "roles")) {
+		if (cJSON_IsString(r)) {
+			putf(o, "- %s: %s\n", r->string, r->valuestring);
+			any = true;
+		}
+	}
+	cJSON_ArrayForEach (
+	        h, cJSON_GetObjectItemCaseSensitive(doc, "assignments")) {
+		putf(o, "- %s %s from %s%s%s\n", str(h, "who"), str(h, "role"),
+		     str(h, "since"), str(h, "until") ? " until " : "",
+		     str(h, "until") ? str(h, "until") : "");
+		any = true;
+	}
+	put(o, any ? "\nEveryone who acted: " : "Everyone who acted: ");
+	for (size_t i = 0; i < events->n; i++) {
+		const char *a = events->events[i].actor;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(events->events[j].actor, a) == 0;
+		if (seen)
+			continue;
+		if (i > 0)
+			put(o, ", ");
+		put(o, a);
+	}
+	put(o, ".");
+}
+
+/* " (alice, due 2026-12-01, preventive, high priority)" */
+static void
+action_meta(struct out *o, const cJSON *a)
+{
+	const char *owner = str(a, "owner"), *due = str(a, "due");
+	const char *type = str(a, "type"), *prio = str(a, "priority");
+	const char *sep = "";
+
+	if (owner == NULL && due == NULL && type == NULL && prio == NULL)
+		return;
+	put(o, " (");
+	if (owner != NULL) {
+		put(o, owner);
+		sep = ", ";
+	}
+	if (due != NULL) {
+		putf(o, "%sdue %.10s", sep, due);
+		sep = ", ";
+	}
+	if (type != NULL) {
+		putf(o, "%s%s", sep, type);
+		sep = ", ";
+	}
+	if (prio != NULL)
+		putf(o, "%s%s priority", sep, prio);
+	put(o, ")");
+}
+
+static void
+actions(struct out *o, const cJSON *doc, const char *short_id)
+{
+	const cJSON *a, *arr = cJSON_GetObjectItemCaseSensitive(doc, "actions");
+
+	if (cJSON_GetArraySize(arr) == 0) {
+		putf(o,
+		     "_None yet: incident action add %s \"...\" --owner WHO "
+		     "--due DATE_",
+		     short_id);
+		return;
+	}
+	cJSON_ArrayForEach (a, arr) {
+		bool done = !cJSON_IsNull(
+		        cJSON_GetObjectItemCaseSensitive(a, "done_at"));
+		putf(o, "- [%c] #%d %s", done ? 'x' : ' ',
+		     cJSON_GetObjectItemCaseSensitive(a, "n")->valueint,
+		     str(a, "text"));
+		action_meta(o, a);
+		put(o, "\n");
+	}
+}
+
+static void
+list(struct out *o, const cJSON *arr)
+{
+	const cJSON *v;
+
+	if (cJSON_GetArraySize(arr) == 0) {
+		put(o, "none");
+		return;
+	}
+	cJSON_ArrayForEach (v, arr) {
+		put(o, v->valuestring);
+		if (v->next != NULL)
+			put(o, ", ");
+	}
+}
+
+/* Writes the value of one placeholder; false when it is unknown. */
+static bool
+fill(struct out *o, const char *name, size_t len, inc_store *s, const cJSON *j,
+     const inc_event_list *events)
+{
+#define IS(x) (len == strlen(x) && strncmp(name, x, len) == 0)
+	const char *v;
+
+	if (IS("title") || IS("id") || IS("short_id") || IS("status")) {
+		char key[16];
+		snprintf(key, sizeof(key), "%.*s", (int)len, name);
+		put(o, str(j, key));
+	} else if (IS("severity")) {
+		put(o, str(j, "severity_name"));
+	} else if (IS("priority")) {
+		put(o, (v = str(j, "priority")) ? v : "not set");
+	} else if (IS("services")) {
+		list(o, cJSON_GetObjectItemCaseSensitive(j, "services"));
+	} else if (IS("detected_at") || IS("resolved_at") ||
+	           IS("mitigated_at") || IS("started_at")) {
+		char key[16];
+		snprintf(key, sizeof(key), "%.*s", (int)len, name);
+		when(o, j, key);
+	} else if (IS("summary")) {
+		put(o, (v = str(j, "summary")) ? v
+		                               : "_What happened, in a few "
+		                                 "sentences._");
+	} else if (IS("cause")) {
+		put(o, (v = str(j, "cause")) ? v : "_Why did it happen?_");
+	} else if (IS("impact")) {
+		impact(o, j);
+	} else if (IS("timeline")) {
+		timeline(o, s, events);
+	} else if (IS("metrics")) {
+		metrics(o, j);
+	} else if (IS("people")) {
+		people(o, j, events);
+	} else if (IS("actions")) {
+		actions(o, j, str(j, "short_id"));
+	} else {
+		return false;
+	}
+	return true;
+#undef IS
+}
+
+static int
+load_template(char **out, inc_store *s, inc_error *err)
+{
+	const inc_config *cfg = NULL;
+	const char *path;
+	char *full;
+	FILE *f;
+	long n;
+	int ret;
+
+	*out = NULL;
+	if ((ret = inc_store_config(&cfg, s, err)) < 0)
+		return ret;
+	if ((path = inc_config_get(cfg, "review.template")) == NULL)
+		return 0;
+	full = path[0] == '/' ? inc__strdup(path)
+	                      : inc__asprintf("%s/%s", s->dir, path);
+	if (full == NULL)
+		return inc_error__nomem(err);
+	if ((f = fopen(full, "r")) == NULL || fseek(f, 0, SEEK_END) < 0 ||
+	    (n = ftell(f)) < 0 || n > INC_REVIEW_MAX ||
+	    fseek(f, 0, SEEK_SET) < 0 ||
+	    (*out = malloc((size_t)n + 1)) == NULL ||
+	    fread(*out, 1, (size_t)n, f) != (size_t)n) {
+		ret = inc_error_set(err, INC_ERROR,
+		                    "review.template %s: cannot read it: %s",
+		                    full,
+		                    errno ? strerror(errno) : "too large");
+		free(*out);
+		*out = NULL;
+	} else {
+		(*out)[n] = '\0';
+	}
+	if (f != NULL)
+		fclose(f);
+	free(full);
+	return ret;
+}
+
+int
+inc_review_draft(char **out, inc_store *s, const char *prefix, int64_t now,
+                 inc_error *err)
+{
+	inc_incident *inc = NULL;
+	inc_event_list *events = NULL;
+	struct out o = {NULL, 0, 0, false};
+	char *custom = NULL;
+	cJSON *j = NULL;
+	const char *t;
+	int ret;
+
+	*out = NULL;
+	if ((ret = inc_incident_load(&inc, s, prefix, err)) < 0 ||
+	    (ret = inc_incident_to_json(&j, s, inc, now, err)) < 0 ||
+	    (ret = inc_event__load(&events, s, inc_incident_id(inc), err)) <
+	            0 ||
+	    (ret = load_template(&custom, s, err)) < 0)
+		goto done;
+	put(&o, "");
+	for (t = custom != NULL ? custom : default_template; *t != '\0';) {
+		const char *open = strstr(t, "{{"), *close;
+		if (open == NULL || (close = strstr(open + 2, "}}")) == NULL) {
+			put(&o, t);
+			break;
+		}
+		put_n(&o, t, (size_t)(open - t));
+		if (!fill(&o, open + 2, (size_t)(close - open - 2), s, j,
+		          events))
+			put_n(&o, open, (size_t)(close + 2 - open));
+		t = close + 2;
+	}
+	if (o.nomem) {
+		ret = inc_error__nomem(err);
+		free(o.p);
+	} else {
+		*out = o.p;
+	}
+done:
+	free(custom);
+	cJSON_Delete(j);
+	inc_event_list_free(events);
+	inc_incident_free(inc);
+	return ret;
+}
+
+int
+inc_review_saved(char **out, inc_store *s, const char *prefix, inc_error *err)
+{
+	inc_event_list *events = NULL;
+	int ret;
+
+	*out = NULL;
+	if ((ret = inc_event_list_load(&events, s, prefix, err)) < 0)
+		return ret;
+	for (size_t i = events->n; i > 0; i--) {
+		const inc_event *ev = &events->events[i - 1];
+		if (strcmp(ev->kind, "reviewed") == 0) {
+			const char *d = inc_doc__str(ev->payload, "document");
+			if (d != NULL && (*out = inc__strdup(d)) == NULL)
+				ret = inc_error__nomem(err);
+			break;
+		}
+	}
+	inc_event_list_free(events);
+	return ret;
+}
