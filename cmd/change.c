@@ -43,6 +43,9 @@ past(enum inc_action action)
 	        [INC_ACTION_UPDATE] = "posted an update on",
 	        [INC_ACTION_ASSIGN] = "assigned",
 	        [INC_ACTION_EDIT] = "edited",
+	        [INC_ACTION_REVIEW] = "reviewed",
+	        [INC_ACTION_ACTION_ADD] = "added an action to",
+	        [INC_ACTION_ACTION_DONE] = "finished an action of",
 	};
 
 	return verbs[action] != NULL ? verbs[action] : "changed";
