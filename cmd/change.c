@@ -1,4 +1,5 @@
 /* What the commands that change an incident share: options and output. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -134,5 +135,67 @@ change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
 		return fail(&err);
 	ret = change_print(ctx, inc, action, a);
 	inc_incident_free(inc);
+	return ret;
+}
+
+int
+change_simple(struct inc_ctx *ctx, int argc, char **argv,
+              enum inc_action action, const struct change_field *fields)
+{
+	struct change_args a = {0};
+	struct opt_state st;
+	int c, r, ret = 0;
+
+	opt_begin(&st, ctx->cmd, argc, argv);
+	while ((c = opt_next(&st)) != -1) {
+		const struct change_field *f = fields;
+		if ((r = change_opt(ctx, &a, c, st.arg, &ret)) < 0)
+			return ret;
+		if (r > 0)
+			continue;
+		while (f != NULL && f->name != NULL && f->val != c)
+			f++;
+		if (f == NULL || f->name == NULL)
+			return EXIT_USAGE;
+		*(const char **)((char *)&a.o + f->offset) = st.arg;
+	}
+	if (opt_end(&st) != argc - 1)
+		return usage_error(ctx->cmd, "one incident id is needed");
+	for (const struct change_field *f = fields; f != NULL && f->name; f++)
+		if (f->required &&
+		    *(const char **)((char *)&a.o + f->offset) == NULL)
+			return usage_error(ctx->cmd, "--%s is required",
+			                   f->name);
+	return change_run(ctx, argv[argc - 1], action, &a);
+}
+
+int
+change_text(struct inc_ctx *ctx, int argc, char **argv, enum inc_action action,
+            const char *what)
+{
+	struct change_args a = {0};
+	struct opt_state st;
+	const char *id;
+	char *text;
+	int c, r, first, ret = 0;
+
+	opt_begin(&st, ctx->cmd, argc, argv);
+	while ((c = opt_next(&st)) != -1) {
+		if ((r = change_opt(ctx, &a, c, st.arg, &ret)) < 0)
+			return ret;
+		if (r == 0)
+			return EXIT_USAGE;
+	}
+	first = opt_end(&st);
+	if (first >= argc)
+		return usage_error(ctx->cmd, "an incident id is needed");
+	id = argv[first++];
+	if ((ret = need_store(ctx, id)) != 0)
+		return ret;
+	if ((text = read_text(ctx, argc, argv, first, id, what, &ret)) == NULL)
+		return ret;
+	a.o.text = text;
+	ret = change_run(ctx, id, action, &a);
+	free(text);
 	return ret;
 }

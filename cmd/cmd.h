@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "incident.h"
@@ -151,6 +152,19 @@ int change_opt(struct inc_ctx *ctx, struct change_args *a, int c,
 /* Applies the change and prints the result; the exit status. */
 int change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
                struct change_args *a);
+/* An option of a simple change command: it sets one text member. */
+struct change_field {
+	const char *name; /* the long option, for messages */
+	int val;
+	size_t offset; /* offsetof(inc_change_opts, member) */
+	bool required;
+};
+/* A change command whose options are CHANGE_OPTS and text fields. */
+int change_simple(struct inc_ctx *ctx, int argc, char **argv,
+                  enum inc_action action, const struct change_field *fields);
+/* note and update: an id, then the text (words, "-", or the editor). */
+int change_text(struct inc_ctx *ctx, int argc, char **argv,
+                enum inc_action action, const char *what);
 /* Prints a changed incident as the change commands do. */
 int change_print(struct inc_ctx *ctx, const inc_incident *inc,
                  enum inc_action action, const struct change_args *a);
