@@ -45,14 +45,18 @@ list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
 		return print_json(root);
 	}
 	cJSON_ArrayForEach (it, arr) {
-		const char *due = str(it, "due");
+		int64_t due_t = 0;
+		char due[16] = "-", when[32];
 		bool done = str(it, "done_at") != NULL;
 		bool late = cJSON_IsTrue(
 		        cJSON_GetObjectItemCaseSensitive(it, "overdue"));
 
+		if (inc_time_from_rfc3339(&due_t, str(it, "due")) == 0)
+			snprintf(due, sizeof(due), "%.10s",
+			         local_time(when, sizeof(when), due_t));
 		printf("%s #%-3d %s%-10.10s%s  %-8s  ", str(it, "short_id"),
 		       cJSON_GetObjectItemCaseSensitive(it, "n")->valueint,
-		       late ? color(ctx, "\033[1;31m") : "", due ? due : "-",
+		       late ? color(ctx, "\033[1;31m") : "", due,
 		       late ? color(ctx, "\033[m") : "",
 		       done   ? "done"
 		       : late ? "overdue"
@@ -109,6 +113,9 @@ cmd_action(struct inc_ctx *ctx, int argc, char **argv)
 		case OPT_DUE:
 			if ((ret = parse_time(&a.o.due, ctx, st.arg)))
 				return ret;
+			/* due on a day means by its end, where you are */
+			if (strlen(st.arg) == 10 && st.arg[4] == '-')
+				a.o.due += 86399;
 			break;
 		case OPT_TYPE:
 			a.o.action_type = st.arg;

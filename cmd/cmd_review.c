@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,7 +57,7 @@ awaiting(struct inc_ctx *ctx, bool json)
 			        &t, cJSON_GetObjectItemCaseSensitive(
 			                    items[i].doc, "resolved_at")
 			                    ->valuestring);
-			printf("%-*s  %-5s  resolved %-9s ago  ",
+			printf("%-*s  %-5s  resolved %s ago  ",
 			       (int)strlen(items[i].short_id),
 			       items[i].short_id,
 			       inc_store_severity_name(ctx->store,
@@ -91,11 +92,10 @@ write_file(const char *path, const char *text)
 	FILE *f = fopen(path, "w");
 
 	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
-		fputs("incident review: cannot write ", stderr);
+		fputs("incident: ", stderr);
 		print_safe(stderr, path, false);
-		fputc('\n', stderr);
-		if (f != NULL)
-			fclose(f);
+		fprintf(stderr, ": cannot write the review: %s\n",
+		        strerror(errno));
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
@@ -140,6 +140,31 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 	id = argv[argc - 1];
 	if ((ret = need_store(ctx, id)) != 0)
 		return ret;
+	/* refused before anyone writes a word of it in the editor */
+	if (inc_incident_load(&inc, ctx->store, id, &err) < 0)
+		return fail(&err);
+	if (!inc_action_allowed(INC_ACTION_REVIEW, inc_incident_status(inc))) {
+		char short_id[INC_ID_LEN + 1];
+		if (inc_store_short_id(short_id, ctx->store,
+		                       inc_incident_id(inc), &err) < 0)
+			snprintf(short_id, sizeof(short_id), "%.5s",
+			         inc_incident_id(inc));
+		inc_error_set(
+		        &err, INC_EREFUSED,
+		        "incident %s: cannot review %s %s incident (allowed "
+		        "once it is resolved)",
+		        short_id,
+		        inc_incident_status(inc) == INC_STATUS_OPEN ||
+		                        inc_incident_status(inc) ==
+		                                INC_STATUS_INVESTIGATING
+		                ? "an"
+		                : "a",
+		        inc_status_name(inc_incident_status(inc)));
+		inc_incident_free(inc);
+		return fail(&err);
+	}
+	inc_incident_free(inc);
+	inc = NULL;
 	/* the saved review goes on being edited; else a fresh draft */
 	if (inc_review_saved(&draft, ctx->store, id, &err) < 0 ||
 	    (draft == NULL &&
@@ -155,7 +180,12 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	a.o.text = text;
+	/* the file first: a failed write must not leave a half-done run */
+	if (output != NULL && (ret = write_file(output, text)) != EXIT_OK)
+		goto out;
 	/* a review is saved when it is new or changed */
+	free(draft);
+	draft = NULL;
 	if (inc_review_saved(&draft, ctx->store, id, &err) == 0 &&
 	    (draft == NULL || strcmp(draft, text) != 0)) {
 		if (inc_change(&inc, ctx->store, id, INC_ACTION_REVIEW, &a.o,
@@ -179,8 +209,6 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		ret = fail(&err);
 		goto out;
 	}
-	if (output != NULL && (ret = write_file(output, text)) != EXIT_OK)
-		goto out;
 	if (a.json) {
 		cJSON *root = json_doc(), *doc, *rv;
 		if (inc_incident_to_json(&doc, ctx->store, inc, ctx->now,

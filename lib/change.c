@@ -395,7 +395,8 @@ check_order(struct ctx *c, enum inc_action a, int64_t at)
 		        "time",
 		        c->short_id,
 		        inc_time_rfc3339(when, sizeof(when), opened));
-	if (a == INC_ACTION_REOPEN && at < inc_doc__time(c->doc, "resolved_at"))
+	if ((a == INC_ACTION_REOPEN || a == INC_ACTION_CLOSE) &&
+	    at < inc_doc__time(c->doc, "resolved_at"))
 		return inc_error_set(c->err, INC_EINVALID,
 		                     "incident %s: that time is before it was "
 		                     "resolved",

@@ -22,10 +22,9 @@ cJSON *
 inc_fold__new(const char *id)
 {
 	static const char *const milestones[] = {
-	        "opened_at",       "started_at",   "detected_at",
-	        "acknowledged_at", "mitigated_at", "resolved_at",
-	        "reviewed_at",     "closed_at",    "cancelled_at",
-	        "updated_at",
+	        "opened_at",    "started_at",  "detected_at", "acknowledged_at",
+	        "mitigated_at", "resolved_at", "reviewed_at", "closed_at",
+	        "cancelled_at", "updated_at",
 	};
 	cJSON *d = cJSON_CreateObject(), *r;
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -257,7 +258,17 @@ action_meta(struct out *o, const cJSON *a)
 		sep = ", ";
 	}
 	if (due != NULL) {
-		putf(o, "%sdue %.10s", sep, due);
+		int64_t t = 0;
+		time_t tt;
+		struct tm tm;
+		char day[16] = "?";
+		/* the day it is due where the review is written */
+		if (inc_time_from_rfc3339(&t, due) == 0) {
+			tt = (time_t)t;
+			if (localtime_r(&tt, &tm) != NULL)
+				strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		}
+		putf(o, "%sdue %s", sep, day);
 		sep = ", ";
 	}
 	if (type != NULL) {
@@ -378,10 +389,10 @@ load_template(char **out, inc_store *s, inc_error *err)
 	    fseek(f, 0, SEEK_SET) < 0 ||
 	    (*out = malloc((size_t)n + 1)) == NULL ||
 	    fread(*out, 1, (size_t)n, f) != (size_t)n) {
-		ret = inc_error_set(err, INC_ERROR,
-		                    "review.template %s: cannot read it: %s",
-		                    full,
-		                    errno ? strerror(errno) : "too large");
+		ret = inc_error_set(
+		        err, INC_ERROR,
+		        "review.template %s: cannot read it: %s", full,
+		        n > INC_REVIEW_MAX ? "over 1 MiB" : strerror(errno));
 		free(*out);
 		*out = NULL;
 	} else {

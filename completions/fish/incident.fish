@@ -7,13 +7,15 @@
 
 # What operand N (1, 2, ...) of a command is, where we can tell: an
 # incident id, from `incident list -q` with "all" (--all), "active" (no
-# more) or "ended" (--status resolved,closed); a role; a command name.
+# more) or "ended" (--status resolved,closed); a role; a command name; a
+# subcommand (__incident_subcommands), after which the operands are those
+# of "command subcommand", counted from 1 again.
 # Adding a command that takes an id is one edit here.
 function __incident_operand --argument-names cmd n
     switch $cmd:$n
-        case show:1 log:1
+        case show:1 log:1 'action add:1' 'action done:1'
             echo all
-        case reopen:1
+        case reopen:1 review:1
             echo ended
         case note:1 triage:1 investigate:1 mitigate:1 resolve:1 \
             escalate:1 cancel:1 update:1 assign:1 edit:1 merge:1 merge:2
@@ -22,8 +24,18 @@ function __incident_operand --argument-names cmd n
             echo role
         case help:1
             echo command
+        case action:1
+            echo subcommand
         case '*'
             return 1
+    end
+end
+
+# The subcommands of a command whose first operand names one.
+function __incident_subcommands --argument-names cmd
+    switch $cmd
+        case action
+            printf '%s\n' add done list
     end
 end
 
@@ -56,9 +68,9 @@ function __incident_commands
     set -q found[1]; and return
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
-    or printf '%s\n' assign cancel edit escalate export gc help init \
+    or printf '%s\n' action assign cancel edit escalate export gc help init \
         investigate list log merge mitigate note open rebuild reopen resolve \
-        show sync triage update verify
+        review show stats sync triage update verify
 end
 
 # Incident ids; titles as descriptions when there are few enough to ask
@@ -232,9 +244,20 @@ function __incident_complete
             case --impact --urgency
                 printf "$prefix%s\n" high medium low
             case --priority
-                printf "$prefix%s\n" P1 P2 P3 P4
+                # an action's priority is a level, an incident's P1..P4
+                if test "$cmd" = action
+                    printf "$prefix%s\n" high medium low
+                else
+                    printf "$prefix%s\n" P1 P2 P3 P4
+                end
+            case --type
+                printf "$prefix%s\n" detective preventive corrective
+            case --by
+                printf "$prefix%s\n" severity service tag month
             case --dir
-                __fish_complete_directories $cur | string replace -r '^' -- $prefix
+                __fish_complete_directories $cur | string replace -r '^' -- "$prefix"
+            case --output
+                __fish_complete_path $cur | string replace -r '^' -- "$prefix"
         end
         return
     end
@@ -254,10 +277,20 @@ function __incident_complete
         return
     end
 
-    set -l what (__incident_operand $cmd (math (count $ops) + 1)); or return
+    # after a subcommand, its operands count from 1
+    set -l key $cmd
+    set -l n (math (count $ops) + 1)
+    set -l first (__incident_operand $cmd 1)
+    if test $n -gt 1; and test "$first" = subcommand
+        set key "$cmd $ops[1]"
+        set n (math $n - 1)
+    end
+    set -l what (__incident_operand $key $n); or return
     switch $what
         case command
             __incident_commands
+        case subcommand
+            __incident_subcommands $cmd
         case role
             printf '%s\n' commander comms ops scribe
         case '*'

@@ -29,6 +29,14 @@ test_expect_success 'review --done is refused before the incident is resolved' '
 	store_snapshot >after && test_cmp before after
 '
 
+test_expect_success 'the editor never opens for an incident that cannot be reviewed' '
+	other=$(incident open -q "burning") &&
+	printf "#!/bin/sh\necho opened >\"$PWD/editor-ran\"\n" >ed0 && chmod +x ed0 &&
+	EDITOR=$PWD/ed0 script -qec "incident review $other; echo rc=\$?" /dev/null >out &&
+	grep "rc=4" out && grep "cannot review an open incident" out &&
+	! test -e editor-ran
+'
+
 test_expect_success 'the review has all 30 timeline entries in order' '
 	incident review --no-edit "$(cat id)" >review.md 2>status &&
 	grep "^saved the review of " status &&
@@ -85,6 +93,11 @@ test_expect_success 'the editor edits the saved review on a terminal' '
 	EDITOR=$PWD/ed script -qec "incident review $(cat id)" /dev/null >out &&
 	grep "saved the review" out &&
 	incident review --no-edit "$(cat id)" 2>/dev/null | grep "^Rollback took 3 minutes.$"
+'
+
+test_expect_success 'closing is not dated before the resolution' '
+	test_expect_code 2 incident review --done --no-edit --at "$(at 2000)" "$(cat id)" 2>err &&
+	grep "before it was resolved" err
 '
 
 test_expect_success '--done closes; the list of awaiting reviews empties' '

@@ -19,7 +19,7 @@ test_expect_success 'add numbers actions per incident' '
 	incident show --json "$(cat a)" >s.json &&
 	test "$(jq -c "[.incident.actions[] | .n]" s.json)" = "[1,2]" &&
 	test "$(jq -r ".incident.actions[1].text" s.json)" = "Canary deploys for payments" &&
-	test "$(jq -r ".incident.actions[0].due" s.json)" = 2026-01-10T00:00:00Z &&
+	test "$(jq -r ".incident.actions[0].due" s.json)" = 2026-01-10T23:59:59Z &&
 	test "$(jq -r ".incident.actions[0].type" s.json)" = detective
 '
 

@@ -101,7 +101,7 @@ fi
 
 test_expect_success 'the synopsis of every command page is its usage line' '
 	while read -r cmd; do
-		"$INCIDENT" "$cmd" --help | sed -n "1s/^usage: //p" >usage &&
+		"$INCIDENT" "$cmd" --help | sed -n "1,/^\$/p" | sed "/^\$/d;s/^usage: //;s/^ *//" | tr "\n" " " | sed "s/ \$//" >usage && echo >>usage &&
 		# the page: the SYNOPSIS section, markup and escapes removed
 		sed -n "/^# SYNOPSIS/,/^# DESCRIPTION/p" \
 			"$MAN_SRC/incident-$cmd.1.scd" |

@@ -147,6 +147,13 @@ test_expect_success 'setup: incidents in two stores, one resolved' '
 	: >file-here
 '
 
+# review, action and stats: their values, sorted as the shells' output is
+test_expect_success 'setup: subcommands and values of action and stats' '
+	printf "%s\n" add done list >subcmds &&
+	printf "%s\n" corrective detective preventive >types &&
+	printf "%s\n" month service severity tag >groups
+'
+
 test_expect_success 'bash: command names' '
 	bash_complete "incident o" >actual &&
 	echo open >expect &&
@@ -361,6 +368,61 @@ test_expect_success 'bash: works without bash-completion' '
 	test_cmp id-other actual
 '
 
+test_expect_success 'bash: review takes a resolved incident, --output a file' '
+	: >"$TRASH/calls" &&
+	bash_complete "incident review " >actual &&
+	test_cmp id-resolved actual &&
+	grep -x "list -q --status resolved,closed" "$TRASH/calls" &&
+	bash_complete "incident review --done --at now " >actual &&
+	test_cmp id-resolved actual &&
+	bash_complete "incident review $(cat id-resolved) " >actual &&
+	test ! -s actual &&
+	bash_complete "incident review --output file-h" >actual &&
+	echo file-here >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'bash: action takes a subcommand, then any incident' '
+	bash_complete "incident action " >actual &&
+	test_cmp subcmds actual &&
+	bash_complete "incident action --dry-run d" >actual &&
+	echo done >expect &&
+	test_cmp expect actual &&
+	: >"$TRASH/calls" &&
+	bash_complete "incident action add " >actual &&
+	test_cmp ids-all actual &&
+	grep -x "list -q --all" "$TRASH/calls" &&
+	bash_complete "incident action done --at now " >actual &&
+	test_cmp ids-all actual &&
+	COMP_MODE=plain bash_complete "incident action done " >actual &&
+	test_cmp ids-all actual &&
+	id=$(cat id-api) &&
+	for line in "incident action list " "incident action add $id " \
+		"incident action done $id " "incident action nosuch "; do
+		bash_complete "$line" >actual &&
+		test ! -s actual || exit 1
+	done
+'
+
+test_expect_success 'bash: action types and priorities, stats groups' '
+	bash_complete "incident action add --type " >actual &&
+	test_cmp types actual &&
+	bash_complete "incident action add --priority " >actual &&
+	test_cmp levels actual &&
+	COMP_MODE=plain bash_complete "incident action add --priority=h" >actual &&
+	echo high >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident triage --priority " >actual &&
+	test_cmp priorities actual &&
+	bash_complete "incident stats --by " >actual &&
+	test_cmp groups actual &&
+	bash_complete "incident stats --by=se" >actual &&
+	printf "%s\n" service severity >expect &&
+	test_cmp expect actual &&
+	bash_complete "incident stats " >actual &&
+	test ! -s actual
+'
+
 test_expect_success 'fish: command names with their summaries' '
 	fish_complete "incident sh" >actual &&
 	printf "show\tShow everything known about an incident.\n" >expect &&
@@ -462,6 +524,40 @@ test_expect_success 'fish: triage values, short options by their marker' '
 	test ! -s actual
 '
 
+test_expect_success 'fish: review, action and stats' '
+	: >"$TRASH/calls" &&
+	fish_complete "incident review " | cut -f1 >actual &&
+	test_cmp id-resolved actual &&
+	grep -x "list --status resolved,closed -q" "$TRASH/calls" &&
+	fish_complete "incident review --output file-h" | cut -f1 >actual &&
+	echo file-here >expect &&
+	test_cmp expect actual &&
+	fish_complete "incident init --dir dirs/a" | cut -f1 >actual &&
+	echo dirs/alpha/ >expect &&
+	test_cmp expect actual &&
+	fish_complete "incident action " >actual &&
+	test_cmp subcmds actual &&
+	: >"$TRASH/calls" &&
+	fish_complete "incident action add " | cut -f1 >actual &&
+	test_cmp ids-all actual &&
+	grep -x "list --all -q" "$TRASH/calls" &&
+	fish_complete "incident action done --at now " | cut -f1 >actual &&
+	test_cmp ids-all actual &&
+	id=$(cat id-api) &&
+	fish_complete "incident action list " >actual &&
+	test ! -s actual &&
+	fish_complete "incident action add $id " >actual &&
+	test ! -s actual &&
+	fish_complete "incident action add --type " >actual &&
+	test_cmp types actual &&
+	fish_complete "incident action add --priority " >actual &&
+	test_cmp levels actual &&
+	fish_complete "incident triage --priority " >actual &&
+	test_cmp priorities actual &&
+	fish_complete "incident stats --by " >actual &&
+	test_cmp groups actual
+'
+
 if zsh -fc 'zmodload zsh/zpty' 2>/dev/null && command -v timeout >/dev/null; then
 	test_expect_success 'zsh: command names' '
 		zsh_complete "incident sh" >actual &&
@@ -542,6 +638,23 @@ if zsh -fc 'zmodload zsh/zpty' 2>/dev/null && command -v timeout >/dev/null; the
 		zsh_complete "incident open -" >actual &&
 		grep -x -- -s actual &&
 		! grep -e "-s=" actual
+	'
+
+	test_expect_success 'zsh: review, action and stats' '
+		: >"$TRASH/calls" &&
+		zsh_complete "incident review " >actual &&
+		test_cmp id-resolved actual &&
+		grep -x "list -q --status resolved,closed" "$TRASH/calls" &&
+		zsh_complete "incident action " >actual &&
+		test_cmp subcmds actual &&
+		: >"$TRASH/calls" &&
+		zsh_complete "incident action add " >actual &&
+		test_cmp ids-all actual &&
+		grep -x "list -q --all" "$TRASH/calls" &&
+		zsh_complete "incident action add --priority " >actual &&
+		test_cmp levels actual &&
+		zsh_complete "incident stats --by " >actual &&
+		test_cmp groups actual
 	'
 else
 	test_skip 'zsh: real completion' 'no zsh/zpty module or timeout(1)'
