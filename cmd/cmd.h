@@ -134,6 +134,8 @@ int opt_begin(struct opt_state *o, const struct cmd *cmd, int argc,
 int opt_next(struct opt_state *o);
 /* The first operand's index once opt_next() returned -1. */
 int opt_end(struct opt_state *o);
+int opt_json_only(struct inc_ctx *ctx, int argc, char **argv, int operands,
+                  bool *json);
 void opt_usage(const struct cmd *cmd, FILE *f);
 void opt_help(const struct cmd *cmd, FILE *f);
 void opt_complete(const struct cmd *cmd, FILE *f);

@@ -9,20 +9,12 @@ int
 cmd_gc(struct inc_ctx *ctx, int argc, char **argv)
 {
 	bool json = false;
-	struct opt_state st;
 	size_t packed, pruned;
 	inc_error err;
-	int c;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if (c != OPT_JSON)
-			return EXIT_USAGE;
-		json = true;
-	}
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
+	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
+		return ret;
 	if (ctx->store == NULL) {
 		inc_error_set(&err, INC_EINVALID, "no store here yet");
 		return fail(&err);

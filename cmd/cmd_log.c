@@ -41,18 +41,11 @@ cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 {
 	inc_event_list *events;
 	bool json = false;
-	struct opt_state st;
 	inc_error err;
-	int c, ret;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if (c != OPT_JSON)
-			return EXIT_USAGE;
-		json = true;
-	}
-	if (opt_end(&st) != argc - 1)
-		return usage_error(ctx->cmd, "one incident id is needed");
+	if ((ret = opt_json_only(ctx, argc, argv, 1, &json)) != 0)
+		return ret;
 	if ((ret = need_store(ctx, argv[argc - 1])) != 0)
 		return ret;
 	if (inc_event_list_load(&events, ctx->store, argv[argc - 1], &err) < 0)

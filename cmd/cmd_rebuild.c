@@ -11,21 +11,13 @@ int
 cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 {
 	bool json = false;
-	struct opt_state st;
 	inc_error err;
 	size_t events;
 	char *dir, *backup = NULL;
-	int c, ret;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if (c != OPT_JSON)
-			return EXIT_USAGE;
-		json = true;
-	}
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
+	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
+		return ret;
 	if (inc_store_discover(&dir, ctx->dir_opt, &err) < 0)
 		return fail(&err);
 	ret = inc_rebuild(&events, &backup, dir, &err);

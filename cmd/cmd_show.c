@@ -321,19 +321,12 @@ cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 {
 	inc_incident *inc = NULL;
 	bool json = false;
-	struct opt_state st;
 	inc_error err;
 	cJSON *o;
-	int c, ret;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if (c != OPT_JSON)
-			return EXIT_USAGE;
-		json = true;
-	}
-	if (opt_end(&st) != argc - 1)
-		return usage_error(ctx->cmd, "one incident id is needed");
+	if ((ret = opt_json_only(ctx, argc, argv, 1, &json)) != 0)
+		return ret;
 	if ((ret = need_store(ctx, argv[argc - 1])) != 0)
 		return ret;
 	if (inc_incident_load(&inc, ctx->store, argv[argc - 1], &err) < 0 ||

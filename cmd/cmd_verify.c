@@ -12,21 +12,13 @@ int
 cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 {
 	bool json = false;
-	struct opt_state st;
 	char **problems = NULL;
 	size_t n = 0, events = 0;
 	inc_error err;
-	int c, ret;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if (c != OPT_JSON)
-			return EXIT_USAGE;
-		json = true;
-	}
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
+	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
+		return ret;
 	if (ctx->store != NULL &&
 	    inc_verify(&problems, &n, &events, ctx->store, &err) < 0)
 		return fail(&err);

@@ -152,3 +152,30 @@ usage_error(const struct cmd *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
+
+/*
+ * For commands whose only option is --json: parses it and checks there
+ * are exactly operands operands (0, or 1 incident id). 0, else the exit
+ * status.
+ */
+int
+opt_json_only(struct inc_ctx *ctx, int argc, char **argv, int operands,
+              bool *json)
+{
+	struct opt_state st;
+	int c;
+
+	*json = false;
+	opt_begin(&st, ctx->cmd, argc, argv);
+	while ((c = opt_next(&st)) != -1) {
+		if (c != OPT_JSON)
+			return EXIT_USAGE;
+		*json = true;
+	}
+	if (opt_end(&st) == argc - operands)
+		return 0;
+	if (operands == 1)
+		return usage_error(ctx->cmd, "one incident id is needed");
+	return usage_error(ctx->cmd, "unexpected argument '%s'",
+	                   argv[opt_end(&st)]);
+}

@@ -341,15 +341,8 @@ inc_audit_flush(size_t *behind, inc_store *s, inc_error *err)
 
 	if (behind != NULL)
 		*behind = 0;
-	if (!inc_audit__enabled(s) || s->readonly)
-		return 0;
-	/* cheap before libgit2: anything to do at all? */
-	if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) <
-	            0 ||
-	    (ret = inc_audit__pending(&last, s, mirrored, err)) < 0)
+	if ((ret = inc_audit__behind(&last, s, err)) < 0 || last == 0)
 		return ret;
-	if (last == 0)
-		return 0;
 	if (behind != NULL)
 		*behind = (size_t)last;
 	if ((ret = inc_audit__open(s, false, err)) < 0)

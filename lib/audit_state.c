@@ -147,3 +147,17 @@ inc_incident_audit(inc_audit_counts *out, inc_store *s, const char *id,
 	sqlite3_finalize(st);
 	return ret;
 }
+
+int
+inc_audit__behind(int64_t *out, inc_store *s, inc_error *err)
+{
+	int64_t mirrored = 0;
+	int ret;
+
+	*out = 0;
+	if (!inc_audit__enabled(s) || s->readonly)
+		return 0;
+	if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) < 0)
+		return ret;
+	return inc_audit__pending(out, s, mirrored, err);
+}

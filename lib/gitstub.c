@@ -89,20 +89,14 @@ int
 inc_audit_flush(size_t *behind, inc_store *s, inc_error *err)
 {
 	const struct inc_git_plugin *p;
-	int64_t mirrored = 0, n = 0;
+	int64_t n = 0;
 	int ret;
 
 	if (behind != NULL)
 		*behind = 0;
 	/* the usual answer, "nothing to mirror", needs no git at all */
-	if (!inc_audit__enabled(s) || s->readonly)
-		return 0;
-	if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) <
-	            0 ||
-	    (ret = inc_audit__pending(&n, s, mirrored, err)) < 0)
+	if ((ret = inc_audit__behind(&n, s, err)) < 0 || n == 0)
 		return ret;
-	if (n == 0)
-		return 0;
 	if (behind != NULL)
 		*behind = (size_t)n;
 	if ((p = plugin(s, err)) == NULL)

@@ -326,22 +326,15 @@ verify_git(struct problems *p, inc_store *s, inc_error *err)
 	git_oid tip, imported;
 	bool has_tip;
 	char hex[GIT_OID_HEXSZ + 1] = "";
-	sqlite3_stmt *st;
 	int ret;
 
 	if ((ret = inc_audit__open(s, false, err)) < 0 ||
 	    (ret = inc_audit__tip(&tip, &has_tip, s, err)) < 0 ||
 	    (ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) < 0)
 		return ret;
-	ret = inc_store__prepare(
-	        &st, s, "SELECT value FROM meta WHERE key = 'imported_tip'",
-	        err);
-	if (ret < 0)
+	if ((ret = inc_store__meta_text(hex, sizeof(hex), s, "imported_tip",
+	                                err)) < 0)
 		return ret;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(hex, sizeof(hex), "%s",
-		         (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
 	if (hex[0] != '\0' && git_oid_fromstr(&imported, hex) == 0 &&
 	    (!has_tip ||
 	     (!git_oid_equal(&imported, &tip) &&

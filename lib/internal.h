@@ -126,6 +126,9 @@ int inc_store__meta_int(int64_t *out, inc_store *store, const char *key,
                         inc_error *err);
 int inc_store__meta_set_int(inc_store *store, const char *key, int64_t v,
                             inc_error *err);
+/* The text value of a meta key into out ("" when absent). */
+int inc_store__meta_text(char *out, size_t len, inc_store *store,
+                         const char *key, inc_error *err);
 int inc_store__last_seq(int64_t *out, inc_store *store, inc_error *err);
 int inc_store__insert(bool *added, inc_store *store, inc_event *ev,
                       bool imported, inc_error *err);
@@ -143,6 +146,9 @@ int inc_store__project(inc_store *store, const cJSON *doc, inc_error *err);
 bool inc_audit__enabled(inc_store *s);
 /* How many local events arrived after seq (imported ones are in git). */
 int inc_audit__pending(int64_t *out, inc_store *s, int64_t seq, inc_error *err);
+
+/* Local events waiting for the mirror; 0 when it is off. No git. */
+int inc_audit__behind(int64_t *out, inc_store *s, inc_error *err);
 
 /* audit.c (in the git plugin) */
 int inc_audit__open(inc_store *s, bool create, inc_error *err);

@@ -648,6 +648,29 @@ inc_store__meta_set_int(inc_store *s, const char *key, int64_t v,
 }
 
 int
+inc_store__meta_text(char *out, size_t len, inc_store *s, const char *key,
+                     inc_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	out[0] = '\0';
+	ret = inc_store__prepare(&st, s, "SELECT value FROM meta WHERE key = ?",
+	                         err);
+	if (ret < 0)
+		return ret;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(out, len, "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+	else if (rc != SQLITE_DONE)
+		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int
 inc_store__last_seq(int64_t *out, inc_store *s, inc_error *err)
 {
 	return query_int64(out, s, "SELECT coalesce(max(seq), 0) FROM events",

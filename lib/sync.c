@@ -213,19 +213,12 @@ inc_audit__import(size_t *added, inc_store *s, const git_oid *tip,
 	git_tree *old_t = NULL, *new_t = NULL;
 	git_diff *diff = NULL;
 	git_oid old;
-	sqlite3_stmt *st;
 	int rc = 0, ret = 0;
 
 	*added = 0;
-	ret = inc_store__prepare(
-	        &st, s, "SELECT value FROM meta WHERE key = 'imported_tip'",
-	        err);
-	if (ret < 0)
+	if ((ret = inc_store__meta_text(hex, sizeof(hex), s, "imported_tip",
+	                                err)) < 0)
 		return ret;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(hex, sizeof(hex), "%s",
-		         (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
 	if (hex[0] != '\0' && git_oid_fromstr(&old, hex) == 0 &&
 	    git_oid_equal(&old, tip))
 		return 0;
