@@ -502,7 +502,8 @@ inc_fold__events(const char *id, inc_event *events, size_t n)
 
 	if (d == NULL)
 		return NULL;
-	qsort(events, n, sizeof(*events), compare);
+	if (n > 1)
+		qsort(events, n, sizeof(*events), compare);
 	for (size_t i = 0; i < n; i++)
 		inc_fold__apply(d, &events[i]);
 	return d;

@@ -372,7 +372,7 @@ load_template(char **out, inc_store *s, inc_error *err)
 	const char *path;
 	char *full;
 	FILE *f;
-	long n;
+	long n = 0;
 	int ret;
 
 	*out = NULL;

@@ -132,7 +132,8 @@ summary(struct values *vs, size_t missing)
 
 	if (o == NULL)
 		return NULL;
-	qsort(vs->v, n, sizeof(*vs->v), cmp64);
+	if (n > 0) /* qsort wants an array, even of nothing */
+		qsort(vs->v, n, sizeof(*vs->v), cmp64);
 	for (size_t i = 0; i < n; i++)
 		sum += (double)vs->v[i];
 	cJSON_AddNumberToObject(o, "n", (double)n);
@@ -311,7 +312,8 @@ inc_stats(cJSON **out, inc_store *s, const inc_stats_opts *o, inc_error *err)
 			ret = inc_error__nomem(err);
 		goto done;
 	}
-	qsort(gs.g, gs.n, sizeof(*gs.g), compare_groups);
+	if (gs.n > 0)
+		qsort(gs.g, gs.n, sizeof(*gs.g), compare_groups);
 	cJSON_AddNumberToObject(root, "format", INC_JSON_FORMAT);
 	if (o->since != 0)
 		cJSON_AddStringToObject(

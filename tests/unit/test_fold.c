@@ -32,11 +32,11 @@ next(uint32_t *s)
 }
 
 static const char *const kinds[] = {
-	"opened",	  "triaged",   "investigating", "mitigated",
-	"resolved",	  "reopened",  "closed",	"escalated",
-	"cancelled",	  "merged",    "absorbed",	"noted",
-	"updated",	  "assigned",  "edited",	"alert_attached",
-	"from_the_future",
+        "opened",          "triaged",  "investigating", "mitigated",
+        "resolved",        "reopened", "closed",        "escalated",
+        "cancelled",       "merged",   "absorbed",      "noted",
+        "updated",         "assigned", "edited",        "alert_attached",
+        "from_the_future",
 };
 
 static const char *const words[] = {"alpha", "beta", "gamma", "delta"};

@@ -144,19 +144,24 @@ test_validation_writes_nothing(void **state)
 	inc_error err;
 
 	o.title = "   ";
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	                 INC_EINVALID);
 	o.title = "bad \xff";
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	                 INC_EINVALID);
 	o.title = "fine";
 	o.severity = 5;
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	                 INC_EINVALID);
 	o.severity = 0;
 	o.services = bad_service;
 	o.nservices = 1;
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	                 INC_EINVALID);
 	o.nservices = 0;
 	o.at = inc_time_now() + 3600;
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	                 INC_EINVALID);
 	assert_string_equal(err.message, "that time is in the future");
 	o.at = 0;
 	o.dry_run = true;
