@@ -175,6 +175,8 @@ int change_print(struct inc_ctx *ctx, const inc_incident *inc,
 char *read_text(struct inc_ctx *ctx, int argc, char **argv, int first,
                 const char *id, const char *what, int *status);
 char *edit_text(const char *text);
+/* argv joined by single spaces; malloc'd, NULL on ENOMEM. */
+char *join_words(int argc, char **argv);
 
 /* output.c */
 int fail(const inc_error *err);
@@ -182,8 +184,6 @@ int exit_code(int status);
 void print_safe(FILE *f, const char *text, bool keep_newlines);
 void print_actor(FILE *f, const char *actor);
 void print_indented(FILE *f, const char *text, const char *indent);
-/* Prints "  name" padded with spaces to width display columns. */
-void print_padded(FILE *f, const char *text, size_t width);
 int print_json(cJSON *root);
 cJSON *json_doc(void);
 const char *color(const struct inc_ctx *ctx, const char *sgr);

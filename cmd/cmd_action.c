@@ -72,24 +72,6 @@ list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
 	return EXIT_OK;
 }
 
-static char *
-join(int argc, char **argv)
-{
-	size_t len = 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	if ((s = calloc(1, len)) == NULL)
-		return NULL;
-	for (int i = 0; i < argc; i++) {
-		if (i > 0)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 int
 cmd_action(struct inc_ctx *ctx, int argc, char **argv)
 {
@@ -148,7 +130,8 @@ cmd_action(struct inc_ctx *ctx, int argc, char **argv)
 			                   "add needs an id and a text");
 		if ((ret = need_store(ctx, argv[first])) != 0)
 			return ret;
-		if ((text = join(argc - first - 1, argv + first + 1)) == NULL)
+		if ((text = join_words(argc - first - 1, argv + first + 1)) ==
+		    NULL)
 			return EXIT_FAIL;
 		a.o.text = text;
 		a.o.owner = owner;

@@ -149,8 +149,8 @@ from_editor(const char *id, const char *what)
 	return text;
 }
 
-static char *
-join(int argc, char **argv)
+char *
+join_words(int argc, char **argv)
 {
 	size_t len = 1;
 	char *s;
@@ -184,7 +184,7 @@ read_text(struct inc_ctx *ctx, int argc, char **argv, int first, const char *id,
 	if (first == argc - 1 && strcmp(argv[first], "-") == 0)
 		text = slurp(stdin, "standard input");
 	else if (first < argc)
-		text = join(argc - first, argv + first);
+		text = join_words(argc - first, argv + first);
 	else if (ctx->tty_in)
 		text = from_editor(id, what);
 	else {

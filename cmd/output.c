@@ -60,20 +60,6 @@ print_indented(FILE *f, const char *text, const char *indent)
 	free(safe);
 }
 
-void
-print_padded(FILE *f, const char *text, size_t width)
-{
-	char *safe = inc_text_sanitize(text, false);
-	size_t w;
-
-	if (safe == NULL)
-		return;
-	fputs(safe, f);
-	for (w = inc_text_width(safe); w < width; w++)
-		fputc(' ', f);
-	free(safe);
-}
-
 cJSON *
 json_doc(void)
 {

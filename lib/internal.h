@@ -129,7 +129,6 @@ int inc_store__meta_set_int(inc_store *store, const char *key, int64_t v,
 /* The text value of a meta key into out ("" when absent). */
 int inc_store__meta_text(char *out, size_t len, inc_store *store,
                          const char *key, inc_error *err);
-int inc_store__last_seq(int64_t *out, inc_store *store, inc_error *err);
 int inc_store__insert(bool *added, inc_store *store, inc_event *ev,
                       bool imported, inc_error *err);
 int inc_store__append(inc_store *store, inc_event *ev, inc_error *err);

@@ -670,13 +670,6 @@ inc_store__meta_text(char *out, size_t len, inc_store *s, const char *key,
 	return ret;
 }
 
-int
-inc_store__last_seq(int64_t *out, inc_store *s, inc_error *err)
-{
-	return query_int64(out, s, "SELECT coalesce(max(seq), 0) FROM events",
-	                   err);
-}
-
 /* The chain value of the last event appended here ("" before the first). */
 static int
 last_chain(char out[INC_EVENT_ID_LEN + 1], inc_store *s, inc_error *err)
