@@ -186,6 +186,43 @@ problem(struct problems *p, const char *fmt, ...)
 		p->n++;
 }
 
+/*
+ * PRAGMA quick_check: 1 (with a problem per line it reports) when the
+ * database file itself is damaged, 0 when it is sound.
+ */
+static int
+quick_check(struct problems *p, inc_store *s, inc_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, ret, bad = 0;
+
+	if ((ret = inc_store__prepare(&st, s, "PRAGMA quick_check", err)) < 0)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+
+		if (line == NULL || strcmp(line, "ok") == 0)
+			continue;
+		/* one problem a line of what SQLite found */
+		for (const char *l = line; *l != '\0';) {
+			size_t n = strcspn(l, "\n");
+			if (n > 0 && strncmp(l, "***", 3) != 0)
+				problem(p, "database: %.*s", (int)n, l);
+			l += n + (l[n] == '\n');
+		}
+		bad = 1;
+	}
+	if (rc != SQLITE_DONE) {
+		problem(p, "database: %s", sqlite3_errmsg(s->db));
+		bad = 1;
+	}
+	if (bad)
+		problem(p, "database: the file is damaged; incident rebuild "
+		           "recreates it from the audit history");
+	sqlite3_finalize(st);
+	return bad;
+}
+
 /* The database against itself: ids, the hash chain, the projections. */
 static int
 verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
@@ -195,6 +232,9 @@ verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
 	sqlite3_stmt *st = NULL;
 	int rc, ret;
 
+	/* SQLite's own check first: past a damaged page nothing is trusted */
+	if ((ret = quick_check(p, s, err)) != 0)
+		return ret < 0 ? ret : 0;
 	if ((ret = inc_event__load_all(&events, s, false, err)) < 0)
 		return ret;
 	ret = inc_store__prepare(&st, s,
@@ -204,7 +244,7 @@ verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
 		char *link;
 
 		memcpy(want, ev.id, sizeof(want));
-		if (inc_event__hash(&ev, err) < 0)
+		if ((ret = inc_event__hash(&ev, err)) < 0)
 			break;
 		if (strcmp(ev.id, want) != 0)
 			problem(p,
@@ -212,7 +252,11 @@ verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
 			        "database does not hash to its id: changed "
 			        "there",
 			        want, ev.incident);
-		rc = sqlite3_step(st);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW &&
+		    rc != SQLITE_DONE) {
+			ret = inc_error__sqlite(err, s->db, rc, "verify");
+			break;
+		}
 		link = inc__asprintf("%s%s", prev, want);
 		if (link != NULL && rc == SQLITE_ROW) {
 			inc__sha256_hex(prev, link, strlen(link));
@@ -252,6 +296,8 @@ verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
 		cJSON_Delete(stored);
 		inc_incident_free(inc);
 	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = inc_error__sqlite(err, s->db, rc, "verify");
 	sqlite3_finalize(st);
 	return ret;
 }
