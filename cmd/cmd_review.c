@@ -18,7 +18,8 @@ const struct opt review_opts[] = {
 static int
 compare_resolved(const void *a, const void *b)
 {
-	const inc_list_item *x = a, *y = b;
+	const inc_list_item *x = *(const inc_list_item *const *)a;
+	const inc_list_item *y = *(const inc_list_item *const *)b;
 	const char *rx = cJSON_GetObjectItemCaseSensitive(x->doc, "resolved_at")
 	                         ->valuestring;
 	const char *ry = cJSON_GetObjectItemCaseSensitive(y->doc, "resolved_at")
@@ -34,7 +35,7 @@ awaiting(struct inc_ctx *ctx, bool json)
 	enum inc_status st = INC_STATUS_RESOLVED;
 	inc_list_opts o = INC_LIST_OPTS_INIT;
 	inc_list *list = NULL;
-	inc_list_item *items;
+	const inc_list_item **items = NULL;
 	cJSON *root, *arr;
 	inc_error err;
 	size_t n;
@@ -46,7 +47,12 @@ awaiting(struct inc_ctx *ctx, bool json)
 	    inc_list_query(&list, ctx->store, &o, &err) < 0)
 		return fail(&err);
 	n = list != NULL ? inc_list_count(list) : 0;
-	items = n > 0 ? (inc_list_item *)inc_list_get(list, 0) : NULL;
+	if (n > 0 && (items = malloc(n * sizeof(*items))) == NULL) {
+		inc_list_free(list);
+		return EXIT_FAIL;
+	}
+	for (size_t i = 0; i < n; i++)
+		items[i] = inc_list_get(list, i);
 	if (n > 1)
 		qsort(items, n, sizeof(*items), compare_resolved);
 	if (!json) {
@@ -55,18 +61,19 @@ awaiting(struct inc_ctx *ctx, bool json)
 			char age[32];
 			inc_time_from_rfc3339(
 			        &t, cJSON_GetObjectItemCaseSensitive(
-			                    items[i].doc, "resolved_at")
+			                    items[i]->doc, "resolved_at")
 			                    ->valuestring);
 			printf("%-*s  %-5s  resolved %s ago  ",
-			       (int)strlen(items[i].short_id),
-			       items[i].short_id,
+			       (int)strlen(items[i]->short_id),
+			       items[i]->short_id,
 			       inc_store_severity_name(ctx->store,
-			                               items[i].severity),
+			                               items[i]->severity),
 			       inc_duration_format(age, sizeof(age),
 			                           ctx->now - t));
-			print_safe(stdout, items[i].title, false);
+			print_safe(stdout, items[i]->title, false);
 			putchar('\n');
 		}
+		free(items);
 		inc_list_free(list);
 		return EXIT_OK;
 	}
@@ -74,14 +81,16 @@ awaiting(struct inc_ctx *ctx, bool json)
 	arr = cJSON_AddArrayToObject(root, "awaiting");
 	for (size_t i = 0; i < n; i++) {
 		cJSON *doc;
-		if (inc_incident_doc_to_json(&doc, ctx->store, items[i].doc,
+		if (inc_incident_doc_to_json(&doc, ctx->store, items[i]->doc,
 		                             ctx->now, &err) < 0) {
+			free(items);
 			inc_list_free(list);
 			cJSON_Delete(root);
 			return fail(&err);
 		}
 		cJSON_AddItemToArray(arr, doc);
 	}
+	free(items);
 	inc_list_free(list);
 	return print_json(root);
 }
@@ -107,7 +116,7 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 	struct change_args a = {0};
 	bool done = false, no_edit = false, saved = false, closed = false;
 	const char *output = NULL, *id;
-	char *draft = NULL, *text = NULL;
+	char *before = NULL, *draft = NULL, *text = NULL;
 	inc_incident *inc = NULL;
 	struct opt_state st;
 	inc_error err;
@@ -140,54 +149,39 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 	id = argv[argc - 1];
 	if ((ret = need_store(ctx, id)) != 0)
 		return ret;
-	/* refused before anyone writes a word of it in the editor */
-	if (inc_incident_load(&inc, ctx->store, id, &err) < 0)
-		return fail(&err);
-	if (!inc_action_allowed(INC_ACTION_REVIEW, inc_incident_status(inc))) {
-		char short_id[INC_ID_LEN + 1];
-		if (inc_store_short_id(short_id, ctx->store,
-		                       inc_incident_id(inc), &err) < 0)
-			snprintf(short_id, sizeof(short_id), "%.5s",
-			         inc_incident_id(inc));
-		inc_error_set(
-		        &err, INC_EREFUSED,
-		        "incident %s: cannot review %s %s incident (allowed "
-		        "once it is resolved)",
-		        short_id,
-		        inc_incident_status(inc) == INC_STATUS_OPEN ||
-		                        inc_incident_status(inc) ==
-		                                INC_STATUS_INVESTIGATING
-		                ? "an"
-		                : "a",
-		        inc_status_name(inc_incident_status(inc)));
-		inc_incident_free(inc);
-		return fail(&err);
+	/*
+	 * Refused before anyone writes a word of it in the editor: a dry
+	 * run asks the lifecycle exactly as the save will.
+	 */
+	{
+		inc_change_opts probe = a.o;
+		probe.dry_run = true;
+		probe.text = "draft";
+		if (inc_change(NULL, ctx->store, id, INC_ACTION_REVIEW, &probe,
+		               &err) < 0)
+			return fail(&err);
 	}
-	inc_incident_free(inc);
-	inc = NULL;
 	/* the saved review goes on being edited; else a fresh draft */
-	if (inc_review_saved(&draft, ctx->store, id, &err) < 0 ||
-	    (draft == NULL &&
-	     inc_review_draft(&draft, ctx->store, id, ctx->now, &err) < 0))
-		return fail(&err);
-	if (ctx->tty_in && ctx->tty_out && !no_edit && !a.json) {
-		if ((text = edit_text(draft)) == NULL) {
-			free(draft);
-			return EXIT_FAIL;
-		}
-	} else if ((text = strdup(draft)) == NULL) {
-		free(draft);
-		return EXIT_FAIL;
+	if (inc_review_saved(&before, ctx->store, id, &err) < 0 ||
+	    (before == NULL &&
+	     inc_review_draft(&draft, ctx->store, id, ctx->now, &err) < 0)) {
+		ret = fail(&err);
+		goto out;
+	}
+	if (ctx->tty_in && ctx->tty_out && !no_edit && !a.json)
+		text = edit_text(before != NULL ? before : draft);
+	else
+		text = strdup(before != NULL ? before : draft);
+	if (text == NULL) {
+		ret = EXIT_FAIL;
+		goto out;
 	}
 	a.o.text = text;
 	/* the file first: a failed write must not leave a half-done run */
 	if (output != NULL && (ret = write_file(output, text)) != EXIT_OK)
 		goto out;
 	/* a review is saved when it is new or changed */
-	free(draft);
-	draft = NULL;
-	if (inc_review_saved(&draft, ctx->store, id, &err) == 0 &&
-	    (draft == NULL || strcmp(draft, text) != 0)) {
+	if (before == NULL || strcmp(before, text) != 0) {
 		if (inc_change(&inc, ctx->store, id, INC_ACTION_REVIEW, &a.o,
 		               &err) < 0) {
 			ret = fail(&err);
@@ -242,6 +236,7 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		        closed ? "; the incident is closed" : "");
 	}
 out:
+	free(before);
 	free(draft);
 	free(text);
 	inc_incident_free(inc);
