@@ -27,7 +27,14 @@ enum cmd_flags {
 	CMD_CREATE = 3,   /* opens the store, creating it on first use */
 	CMD_STORE_MASK = 3,
 	CMD_MIRROR = 4, /* brings the audit mirror up to date afterwards */
+	CMD_GIT = 8,    /* handed to the helper incident-git (helper.c) */
 };
+
+/* The summaries of the commands incident-git runs, for both tables. */
+#define SUMMARY_GC "Pack the audit repository (it also happens by itself)."
+#define SUMMARY_REBUILD "Recreate the database from the audit history alone."
+#define SUMMARY_SYNC "Share incidents through a git remote: fetch, merge, push."
+#define SUMMARY_VERIFY "Check the database and the audit history agree."
 
 struct opt {
 	const char *name; /* long name */
@@ -77,6 +84,7 @@ enum {
 	OPT_OVERDUE,
 	OPT_UNTIL,
 	OPT_BY,
+	OPT_INIT,
 };
 
 /* The options every command that changes an incident takes. */
@@ -114,8 +122,26 @@ struct inc_ctx {
 };
 
 extern const struct cmd commands[];
-/* Opens the store as flags say (main.c); an exit status. */
+
+/* ctx.c: around a command, in both programs */
+void ctx_init(struct inc_ctx *ctx, const struct cmd *cmd, const char *dir_opt);
+/* Opens the store as flags say; an exit status. */
 int ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want);
+void ctx_release(struct inc_ctx *ctx);
+bool ctx_wants_help(int argc, char **argv);
+/* Flushes and checks stdout: a full disk fails the command. */
+int finish(int status);
+void mirror_warning(size_t behind, const char *why);
+
+/* helper.c: running incident-git (in incident only) */
+/* Replaces the process with the helper: [--dir dir_opt] argv...; returns
+ * only on failure, with the exit status. */
+int helper_exec(const char *dir_opt, int argc, char **argv);
+/* Runs the helper on the store in dir with args (NULL-ended) and waits:
+ * its exit status, or -1 (err set) when it could not run. */
+int helper_run(const char *dir, const char *const *args, inc_error *err);
+/* After a write: mirrors what is pending, warning when it cannot. */
+void helper_mirror(struct inc_ctx *ctx);
 const struct cmd *cmd_find(const char *name);
 void main_help(FILE *f);
 
@@ -224,12 +250,14 @@ int cmd_gc(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_review(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_action(struct inc_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct inc_ctx *ctx, int argc, char **argv);
+int cmd_mirror(struct inc_ctx *ctx, int argc, char **argv);
 
 extern const struct opt open_opts[], list_opts[], show_opts[], log_opts[],
         note_opts[], init_opts[], help_opts[], triage_opts[],
         investigate_opts[], mitigate_opts[], resolve_opts[], reopen_opts[],
         escalate_opts[], cancel_opts[], merge_opts[], assign_opts[],
         edit_opts[], update_opts[], sync_opts[], export_opts[], rebuild_opts[],
-        verify_opts[], gc_opts[], review_opts[], action_opts[], stats_opts[];
+        verify_opts[], gc_opts[], review_opts[], action_opts[], stats_opts[],
+        mirror_opts[];
 
 #endif

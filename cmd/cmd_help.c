@@ -58,6 +58,10 @@ cmd_help(struct inc_ctx *ctx, int argc, char **argv)
 	if (isatty(STDOUT_FILENO) && getenv("INCIDENT_NO_MAN") == NULL &&
 	    run_man(page) == 0)
 		return EXIT_OK;
+	if (cmd->flags & CMD_GIT) {
+		char *ask[] = {argv[1], "--help"};
+		return helper_exec(NULL, 2, ask);
+	}
 	opt_help(cmd, stdout);
 	return EXIT_OK;
 }

@@ -11,12 +11,26 @@ const struct opt init_opts[] = {
         {NULL, 0, 0, NULL, NULL},
 };
 
+/* The config here, the repository and its first commits in the helper. */
+static int
+init_git(struct inc_ctx *ctx, const char *remote)
+{
+	static const char *const args[] = {"mirror", "--init", NULL};
+	inc_error err;
+	int ret;
+
+	if (inc_audit_enable(ctx->store, remote, &err) < 0)
+		return fail(&err);
+	if ((ret = helper_run(ctx->dir, args, &err)) < 0)
+		return fail(&err);
+	return ret;
+}
+
 int
 cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const char *dir = ctx->dir_opt, *remote = NULL;
 	bool json = false, git = false;
-	inc_error err;
 	struct opt_state st;
 	int c, ret;
 
@@ -45,8 +59,8 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 		                   argv[opt_end(&st)]);
 	if ((ret = ctx_prepare(ctx, dir, CMD_CREATE)) != 0)
 		return ret;
-	if (git && inc_audit_init(ctx->store, remote, &err) < 0)
-		return fail(&err);
+	if (git && (ret = init_git(ctx, remote)) != 0)
+		return ret;
 	if (json) {
 		cJSON *root = json_doc();
 		cJSON_AddStringToObject(root, "dir", inc_store_dir(ctx->store));

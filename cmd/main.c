@@ -38,9 +38,7 @@ const struct cmd commands[] = {
         {"export", cmd_export, CMD_READ,
          "Print every event and incident as one JSON document.", export_opts,
          "incident export"},
-        {"gc", cmd_gc, CMD_WRITE,
-         "Pack the audit repository (it also happens by itself).", gc_opts,
-         "incident gc [--json]"},
+        {"gc", NULL, CMD_GIT, SUMMARY_GC, NULL, NULL},
         {"help", cmd_help, CMD_NO_STORE, "Show the manual of a command.",
          help_opts, "incident help [command]"},
         {"init", cmd_init, CMD_NO_STORE | CMD_MIRROR,
@@ -72,9 +70,7 @@ const struct cmd commands[] = {
          "[--service name]... [--tag tag]... [--summary text] [--at time] "
          "[--started time] [--commander who] [--dedup-key key] "
          "[--source name] title"},
-        {"rebuild", cmd_rebuild, CMD_NO_STORE,
-         "Recreate the database from the audit history alone.", rebuild_opts,
-         "incident rebuild [--json]"},
+        {"rebuild", NULL, CMD_GIT, SUMMARY_REBUILD, NULL, NULL},
         {"reopen", cmd_reopen, CMD_WRITE | CMD_MIRROR,
          "Reopen a resolved or closed incident.", reopen_opts,
          "incident reopen [-q] [--json] [--dry-run] [--at time] --reason text "
@@ -94,9 +90,7 @@ const struct cmd commands[] = {
          "Response metrics: TTD, TTA, TTM, TTR and counts.", stats_opts,
          "incident stats [--json] [--since time] [--until time] "
          "[--by severity|service|tag|month]"},
-        {"sync", cmd_sync, CMD_WRITE,
-         "Share incidents through a git remote: fetch, merge, push.", sync_opts,
-         "incident sync [-q] [--json] [--timeout seconds] [remote]"},
+        {"sync", NULL, CMD_GIT, SUMMARY_SYNC, NULL, NULL},
         {"triage", cmd_triage, CMD_WRITE | CMD_MIRROR,
          "Acknowledge and classify an incident in one step.", triage_opts,
          "incident triage [-q] [--json] [--dry-run] [--at time] [-s sev] "
@@ -107,16 +101,14 @@ const struct cmd commands[] = {
         {"update", cmd_update, CMD_WRITE | CMD_MIRROR,
          "Post a status update for stakeholders.", update_opts,
          "incident update [-q] [--json] [--dry-run] [--at time] id [text | -]"},
-        {"verify", cmd_verify, CMD_READ,
-         "Check the database and the audit history agree.", verify_opts,
-         "incident verify [--json]"},
+        {"verify", NULL, CMD_GIT, SUMMARY_VERIFY, NULL, NULL},
         {NULL, NULL, 0, NULL, NULL, NULL},
 };
 
 const struct cmd *
 cmd_find(const char *name)
 {
-	for (const struct cmd *c = commands + 1; c->run != NULL; c++)
+	for (const struct cmd *c = commands + 1; c->name != NULL; c++)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
@@ -156,7 +148,7 @@ unknown_command(const char *name)
 	const struct cmd *best = NULL;
 	size_t best_d = 3;
 
-	for (const struct cmd *c = commands + 1; c->run != NULL; c++) {
+	for (const struct cmd *c = commands + 1; c->name != NULL; c++) {
 		size_t d = distance(name, c->name);
 		if (d < best_d || (strncmp(name, c->name, strlen(name)) == 0 &&
 		                   strlen(name) >= 2 && best == NULL)) {
@@ -179,7 +171,7 @@ main_help(FILE *f)
 	fprintf(f, "usage: %s\n       incident --version\n\n",
 	        commands[0].usage);
 	fputs("With no command, shows the open incidents.\n\ncommands:\n", f);
-	for (const struct cmd *c = commands + 1; c->run != NULL; c++)
+	for (const struct cmd *c = commands + 1; c->name != NULL; c++)
 		fprintf(f, "  %-12s %s\n", c->name, c->summary);
 	fputs("\nglobal options:\n"
 	      "  --dir dir   use the store in dir (default: $INCIDENT_DIR, a\n"
@@ -188,88 +180,6 @@ main_help(FILE *f)
 	      "  -h, --help  show this help\n"
 	      "\nSee 'incident help <command>' and incident(1).\n",
 	      f);
-}
-
-/* -h/--help anywhere before "--" asks for help, store or no store. */
-static bool
-wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return false;
-		if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0)
-			return true;
-	}
-	return false;
-}
-
-int
-ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
-{
-	static const enum inc_open_mode modes[] = {
-	        INC_OPEN_READONLY, INC_OPEN_READONLY, INC_OPEN_READWRITE,
-	        INC_OPEN_CREATE};
-	const inc_config *cfg;
-	char actor[512];
-	inc_error err;
-	int ret;
-
-	if (want == CMD_NO_STORE)
-		return 0;
-	if (inc_store_discover(&ctx->dir, dir_opt, &err) < 0)
-		return fail(&err);
-	ret = inc_store_open(&ctx->store, ctx->dir, modes[want], &err);
-	if (ret == INC_ENOSTORE && want != CMD_CREATE)
-		return 0;
-	if (ret < 0)
-		return fail(&err);
-	/* a bad config line is an error for readers too, never ignored */
-	if (inc_store_config(&cfg, ctx->store, &err) < 0)
-		return fail(&err);
-	if (want == CMD_READ)
-		return 0;
-	inc_identity(actor, sizeof(actor), cfg);
-	if (inc_store_set_actor(ctx->store, actor) < 0) {
-		fputs("incident: out of memory\n", stderr);
-		return EXIT_FAIL;
-	}
-	return 0;
-}
-
-/*
- * After a write, the audit mirror catches up. A git failure never fails
- * the command: the events stay pending in SQLite and go out next time.
- */
-static void
-mirror(struct inc_ctx *ctx)
-{
-	size_t behind = 0;
-	inc_error err;
-
-	if (ctx->store == NULL || inc_store_audit_repo(ctx->store) == NULL)
-		return;
-	if (inc_audit_flush(&behind, ctx->store, &err) < 0) {
-		fprintf(stderr,
-		        "incident: warning: the audit mirror is behind by %zu "
-		        "event%s (kept, sent with the next command): ",
-		        behind, behind == 1 ? "" : "s");
-		print_safe(stderr, err.message, false);
-		fputc('\n', stderr);
-	}
-}
-
-static int
-finish(int status)
-{
-	/* a full disk or a closed pipe is a failure, not a short answer */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (status == EXIT_OK)
-			fprintf(stderr, "incident: cannot write output: %s\n",
-			        strerror(errno));
-		return status == EXIT_OK ? EXIT_FAIL : status;
-	}
-	return status;
 }
 
 enum { GOPT_VERSION = 1000, GOPT_LIST_CMDS, GOPT_COMPLETE, GOPT_DIR };
@@ -286,8 +196,7 @@ main(int argc, char **argv)
 	        {NULL, 0, NULL, 0},
 	};
 	struct inc_ctx ctx = {0};
-	const char *dir_opt = NULL, *nocolor = getenv("NO_COLOR");
-	const char *term = getenv("TERM");
+	const char *dir_opt = NULL;
 	const struct cmd *cmd;
 	int c, status;
 
@@ -312,12 +221,16 @@ main(int argc, char **argv)
 			main_help(stdout);
 			return finish(EXIT_OK);
 		case GOPT_LIST_CMDS:
-			for (cmd = commands + 1; cmd->run != NULL; cmd++)
+			for (cmd = commands + 1; cmd->name != NULL; cmd++)
 				printf("%s\n", cmd->name);
 			return finish(EXIT_OK);
 		case GOPT_COMPLETE:
 			if ((cmd = cmd_find(optarg)) == NULL)
 				return unknown_command(optarg);
+			if (cmd->flags & CMD_GIT) {
+				char *ask[] = {"--complete-options", optarg};
+				return helper_exec(NULL, 2, ask);
+			}
 			opt_complete(cmd, stdout);
 			return finish(EXIT_OK);
 		case ':':
@@ -339,24 +252,19 @@ main(int argc, char **argv)
 	} else if ((cmd = cmd_find(argv[0])) == NULL) {
 		return unknown_command(argv[0]);
 	}
-	if (cmd->name != NULL && wants_help(argc, argv)) {
+	if (cmd->flags & CMD_GIT)
+		return helper_exec(dir_opt, argc, argv);
+	if (cmd->name != NULL && ctx_wants_help(argc, argv)) {
 		opt_help(cmd, stdout);
 		return finish(EXIT_OK);
 	}
-	ctx.cmd = cmd;
-	ctx.now = inc_time_now();
-	ctx.tty_in = isatty(STDIN_FILENO);
-	ctx.tty_out = isatty(STDOUT_FILENO);
-	ctx.color = ctx.tty_out && (nocolor == NULL || *nocolor == '\0') &&
-	            (term == NULL || strcmp(term, "dumb") != 0);
-	ctx.dir_opt = dir_opt;
+	ctx_init(&ctx, cmd, dir_opt);
 	status = ctx_prepare(&ctx, dir_opt, cmd->flags & CMD_STORE_MASK);
 	if (status == EXIT_OK)
 		status = cmd->run(&ctx, argc, argv);
 	if (status == EXIT_OK && (cmd->flags & CMD_MIRROR))
-		mirror(&ctx);
+		helper_mirror(&ctx);
 	status = finish(status);
-	inc_store_close(ctx.store);
-	free(ctx.dir);
+	ctx_release(&ctx);
 	return status;
 }

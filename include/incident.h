@@ -370,23 +370,40 @@ INC_EXTERN int inc_merge(inc_incident **out, inc_store *store,
                          const char *id_or_prefix, const char *into,
                          const inc_change_opts *opts, inc_error *err);
 
-/* ---- the audit mirror (audit.c, sync.c) ---- */
+/*
+ * ---- the audit mirror ----
+ *
+ * Two programs share this library. incident(1) links the core and never
+ * libgit2; the helper incident-git (libexec) links the core and the git
+ * side too. Functions marked "git side" exist only in the helper: the
+ * binary runs it (an argv, no shell) when a command needs git.
+ */
 
 /*
- * Switches the git audit mirror on for the store (config audit.enabled,
- * and sync.remote when remote is not NULL), creates the bare repository
- * (audit.repo, default audit.git beside the database) and mirrors every
- * event the store holds.
+ * Switches the git audit mirror on for the store: config audit.enabled,
+ * and sync.remote when remote is not NULL. Needs no git: the repository
+ * is made by inc_audit_init().
  */
-INC_EXTERN int inc_audit_init(inc_store *store, const char *remote,
-                              inc_error *err);
+INC_EXTERN int inc_audit_enable(inc_store *store, const char *remote,
+                                inc_error *err);
 /*
- * Mirrors the events not yet in git, one commit each. On failure the
+ * Git side. Creates the bare repository (audit.repo, default audit.git
+ * beside the database) if it is missing and mirrors every event the
+ * store holds.
+ */
+INC_EXTERN int inc_audit_init(inc_store *store, inc_error *err);
+/*
+ * Git side. Mirrors the events not yet in git, one commit each. On failure the
  * events stay pending for the next command; *behind (may be NULL) is how
  * many are still pending.
  */
 INC_EXTERN int inc_audit_flush(size_t *behind, inc_store *store,
                                inc_error *err);
+/*
+ * How many local events wait for the mirror: 0 when it is off or up to
+ * date. Needs no git, so a command asks before it runs the helper.
+ */
+INC_EXTERN int inc_audit_pending(size_t *out, inc_store *store, inc_error *err);
 /* The audit repository's path, or NULL when the mirror is off. */
 INC_EXTERN const char *inc_store_audit_repo(inc_store *store);
 /* How many events are mirrored and pushed (arrival order numbers). */
@@ -417,7 +434,7 @@ typedef struct inc_sync_result {
 } inc_sync_result;
 
 /*
- * Fetches the remote (remote, else config sync.remote), merges the
+ * Git side. Fetches the remote (remote, else config sync.remote), merges the
  * histories, imports the events this store lacks and pushes. deadline
  * (epoch seconds, 0: none) bounds the network work; the caller should
  * also interrupt blocking calls (libgit2 1.5 has no socket timeouts).
@@ -425,7 +442,7 @@ typedef struct inc_sync_result {
 INC_EXTERN int inc_sync(inc_sync_result *res, inc_store *store,
                         const char *remote, int64_t deadline, inc_error *err);
 
-/* ---- the history (history.c) ---- */
+/* ---- the history (history.c; git side but inc_export) ---- */
 
 /*
  * Everything the store knows, independent of the store: every event in
@@ -433,7 +450,7 @@ INC_EXTERN int inc_sync(inc_sync_result *res, inc_store *store,
  */
 INC_EXTERN int inc_export(cJSON **out, inc_store *store, inc_error *err);
 /*
- * Recreates the database in dir from the audit history alone; the old
+ * Git side. Recreates the database in dir from the audit history alone; the old
  * files are kept as incident.db.before-rebuild. Nothing may write to the
  * store meanwhile.
  */
@@ -441,13 +458,13 @@ INC_EXTERN int inc_export(cJSON **out, inc_store *store, inc_error *err);
 INC_EXTERN int inc_rebuild(size_t *events, char **backup, const char *dir,
                            inc_error *err);
 /*
- * Checks the database against itself (ids, hash chain, projections) and
- * against the audit history, event for event. *problems (one line each,
+ * Git side. Checks the database against itself (ids, hash chain, projections)
+ * and against the audit history, event for event. *problems (one line each,
  * *nproblems of them) is the caller's: free each, then the array.
  */
 INC_EXTERN int inc_verify(char ***problems, size_t *nproblems, size_t *nevents,
                           inc_store *store, inc_error *err);
-/* Packs the audit repository into one pack; loose objects go. */
+/* Git side. Packs the audit repository into one pack; loose objects go. */
 INC_EXTERN int inc_audit_gc(size_t *packed, size_t *pruned, inc_store *store,
                             inc_error *err);
 

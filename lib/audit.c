@@ -53,6 +53,7 @@ inc_audit__open(inc_store *s, bool create, inc_error *err)
 		if ((rc = git_libgit2_init()) < 0)
 			return inc_audit__git_error(err, rc, "libgit2");
 		s->git_ready = true;
+		s->release_git = inc_audit__close;
 		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	}
 	if (stat(s->audit_repo, &st) < 0) {
@@ -399,39 +400,15 @@ done:
 }
 
 int
-inc_audit_init(inc_store *s, const char *remote, inc_error *err)
+inc_audit_init(inc_store *s, inc_error *err)
 {
-	const inc_config *cfg;
 	bool fresh;
 	int ret;
 
-	if (!inc_audit__enabled(s)) {
-		ret = inc_config__store_set(s->dir, "audit", "enabled", "true",
-		                            err);
-		if (ret < 0)
-			return ret;
-	}
-	if (remote != NULL) {
-		if ((ret = inc_text_check(remote, 1000, "the remote", err)) < 0)
-			return ret;
-		if ((ret = inc_config__store_set(s->dir, "sync", "remote",
-		                                 remote, err)) < 0)
-			return ret;
-	}
-	/* read the config again, then make the repository */
-	inc_config_free(s->config);
-	s->config = NULL;
-	free(s->audit_repo);
-	free(s->audit_ref);
-	s->audit_repo = s->audit_ref = NULL;
-	s->audit_loaded = false;
-	if ((ret = inc_store_config(&cfg, s, err)) < 0)
-		return ret;
 	if (!inc_audit__enabled(s))
-		return inc_error_set(
-		        err, INC_ERROR,
-		        "audit.enabled is set to false in a config "
-		        "file that wins over the store's");
+		return inc_error_set(err, INC_ERROR,
+		                     "the audit mirror is off (incident init "
+		                     "--git switches it on)");
 	fresh = access(s->audit_repo, F_OK) < 0;
 	if ((ret = inc_audit__open(s, true, err)) < 0)
 		return ret;

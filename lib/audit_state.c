@@ -2,6 +2,7 @@
  * What the rest of the program needs to know of the audit mirror without
  * loading git: whether it is on, where, and how far it has got.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -160,4 +161,50 @@ inc_audit__behind(int64_t *out, inc_store *s, inc_error *err)
 	if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) < 0)
 		return ret;
 	return inc_audit__pending(out, s, mirrored, err);
+}
+
+int
+inc_audit_enable(inc_store *s, const char *remote, inc_error *err)
+{
+	const inc_config *cfg;
+	int ret;
+
+	if (!inc_audit__enabled(s)) {
+		ret = inc_config__store_set(s->dir, "audit", "enabled", "true",
+		                            err);
+		if (ret < 0)
+			return ret;
+	}
+	if (remote != NULL) {
+		if ((ret = inc_text_check(remote, 1000, "the remote", err)) < 0)
+			return ret;
+		if ((ret = inc_config__store_set(s->dir, "sync", "remote",
+		                                 remote, err)) < 0)
+			return ret;
+	}
+	/* read the config again */
+	inc_config_free(s->config);
+	s->config = NULL;
+	free(s->audit_repo);
+	free(s->audit_ref);
+	s->audit_repo = s->audit_ref = NULL;
+	s->audit_loaded = false;
+	if ((ret = inc_store_config(&cfg, s, err)) < 0)
+		return ret;
+	if (!inc_audit__enabled(s))
+		return inc_error_set(
+		        err, INC_ERROR,
+		        "audit.enabled is set to false in a config "
+		        "file that wins over the store's");
+	return 0;
+}
+
+int
+inc_audit_pending(size_t *out, inc_store *s, inc_error *err)
+{
+	int64_t n = 0;
+	int ret = inc_audit__behind(&n, s, err);
+
+	*out = ret == 0 && n > 0 ? (size_t)n : 0;
+	return ret;
 }

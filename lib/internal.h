@@ -34,7 +34,6 @@ struct inc_incident {
 
 struct git_repository;
 struct git_oid;
-struct inc_git_plugin;
 
 struct inc_store {
 	sqlite3 *db;
@@ -55,7 +54,8 @@ struct inc_store {
 	char *audit_ref;
 	struct git_repository *repo;
 	bool git_ready;
-	const struct inc_git_plugin *plugin; /* loaded on first need */
+	/* set by the git side (incident-git only) when it holds git state */
+	void (*release_git)(inc_store *s);
 	size_t audit_written; /* objects written by this process */
 	/* prepared statements reused within a command, keyed by their SQL */
 	struct {
@@ -149,7 +149,7 @@ int inc_audit__pending(int64_t *out, inc_store *s, int64_t seq, inc_error *err);
 /* Local events waiting for the mirror; 0 when it is off. No git. */
 int inc_audit__behind(int64_t *out, inc_store *s, inc_error *err);
 
-/* audit.c (in the git plugin) */
+/* audit.c (in incident-git only: links libgit2) */
 int inc_audit__open(inc_store *s, bool create, inc_error *err);
 void inc_audit__close(inc_store *s);
 int inc_audit__git_error(inc_error *err, int rc, const char *what);

@@ -507,7 +507,8 @@ inc_store_close(inc_store *s)
 {
 	if (s == NULL)
 		return;
-	inc_audit__close(s);
+	if (s->release_git != NULL)
+		s->release_git(s);
 	free(s->audit_repo);
 	free(s->audit_ref);
 	for (size_t i = 0; i < sizeof(s->cache) / sizeof(s->cache[0]); i++)

@@ -134,4 +134,54 @@ test_expect_success 'without --git nothing touches git' '
 	grep "audit mirror is off" err
 '
 
+# LD_DEBUG=libs writes one file a process (LD_DEBUG_OUTPUT.PID) naming
+# every library it maps; only the helper incident-git may map libgit2.
+maps_git() { # command...: the programs of that run that mapped libgit2
+	rm -rf lddebug && mkdir lddebug &&
+	LD_DEBUG=libs LD_DEBUG_OUTPUT=$PWD/lddebug/ld "$@" >/dev/null 2>&1
+	for f in lddebug/ld.*; do
+		grep -q "libgit2" "$f" &&
+			sed -n "s/.*initialize program: *//p" "$f" | tail -n 1
+	done | sort -u
+}
+
+test_expect_success 'commands that touch no git map no libgit2 library' '
+	id=$(cat id) &&
+	for c in "--version" "list" "show $id" "log $id" "stats" "export" \
+		"list --all --json" "action list"; do
+		test -z "$(maps_git incident $c)" || { echo "$c maps libgit2"; exit 1; }
+	done &&
+	test -z "$(maps_git incident --dir plain note -q "$(incident --dir plain open -q x)" y)"
+'
+
+test_expect_success 'a mirrored write maps libgit2 in the helper only' '
+	id=$(cat id) &&
+	maps_git incident note "$id" "helper only" >progs &&
+	test_line_count = 1 progs &&
+	grep "incident-git$" progs &&
+	maps_git incident sync --help >progs &&
+	grep "incident-git$" progs
+'
+
+test_expect_success 'without its helper a write succeeds, says the mirror is behind, loses nothing' '
+	mkdir -p lonely && cp "$BUILD_ROOT/incident" lonely/ &&
+	id=$(cat id) &&
+	before=$(g rev-list --count incidents) &&
+	INCIDENT_LIBEXEC= lonely/incident note "$id" "while the helper is away" 2>err &&
+	grep "^incident: warning: the audit mirror is behind by 1 event (kept, sent with the next command): cannot find incident-git" err &&
+	test "$(g rev-list --count incidents)" = "$before" &&
+	test_expect_code 1 env INCIDENT_LIBEXEC= lonely/incident verify 2>err &&
+	grep "^incident: cannot find incident-git (the git support)" err &&
+	incident note -q "$id" "helper is back" >/dev/null &&
+	test "$(g rev-list --count incidents)" = $((before + 2)) &&
+	incident verify
+'
+
+test_expect_success 'INCIDENT_LIBEXEC points at the helper first' '
+	mkdir -p fake && printf "#!/bin/sh\necho fake helper \"\$@\"\n" >fake/incident-git &&
+	chmod +x fake/incident-git &&
+	INCIDENT_LIBEXEC=$PWD/fake incident sync --json >out &&
+	grep "^fake helper sync --json$" out
+'
+
 test_done

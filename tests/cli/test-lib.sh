@@ -8,9 +8,13 @@
 : "${INCIDENT:?set INCIDENT to the incident binary}"
 INCIDENT=$(cd "$(dirname "$INCIDENT")" && pwd)/$(basename "$INCIDENT")
 # CI runs the suite once more with every incident process under valgrind
+unset INCIDENT_LIBEXEC
 if [ -n "${INCIDENT_VALGRIND:-}" ]; then
 	INCIDENT=$(dirname "$INCIDENT")/valgrind/incident
 	test -x "$INCIDENT" || { echo "Bail out! no $INCIDENT"; exit 1; }
+	# and the helper incident-git too, found there first
+	INCIDENT_LIBEXEC=$(dirname "$INCIDENT")
+	export INCIDENT_LIBEXEC
 fi
 TEST_DIRECTORY=$(cd "$(dirname "$0")" && pwd)
 SOURCE_ROOT=$(cd "$TEST_DIRECTORY/../.." && pwd)

@@ -1,0 +1,107 @@
+/*
+ * What both programs, incident and the helper incident-git, do around a
+ * command: set up the context, open the store as the command's flags say,
+ * and check the output once it has run.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+void
+ctx_init(struct inc_ctx *ctx, const struct cmd *cmd, const char *dir_opt)
+{
+	const char *nocolor = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	ctx->cmd = cmd;
+	ctx->now = inc_time_now();
+	ctx->tty_in = isatty(STDIN_FILENO);
+	ctx->tty_out = isatty(STDOUT_FILENO);
+	ctx->color = ctx->tty_out && (nocolor == NULL || *nocolor == '\0') &&
+	             (term == NULL || strcmp(term, "dumb") != 0);
+	ctx->dir_opt = dir_opt;
+}
+
+int
+ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
+{
+	static const enum inc_open_mode modes[] = {
+	        INC_OPEN_READONLY, INC_OPEN_READONLY, INC_OPEN_READWRITE,
+	        INC_OPEN_CREATE};
+	const inc_config *cfg;
+	char actor[512];
+	inc_error err;
+	int ret;
+
+	if (want == CMD_NO_STORE)
+		return 0;
+	if (inc_store_discover(&ctx->dir, dir_opt, &err) < 0)
+		return fail(&err);
+	ret = inc_store_open(&ctx->store, ctx->dir, modes[want], &err);
+	if (ret == INC_ENOSTORE && want != CMD_CREATE)
+		return 0;
+	if (ret < 0)
+		return fail(&err);
+	/* a bad config line is an error for readers too, never ignored */
+	if (inc_store_config(&cfg, ctx->store, &err) < 0)
+		return fail(&err);
+	if (want == CMD_READ)
+		return 0;
+	inc_identity(actor, sizeof(actor), cfg);
+	if (inc_store_set_actor(ctx->store, actor) < 0) {
+		fputs("incident: out of memory\n", stderr);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+void
+ctx_release(struct inc_ctx *ctx)
+{
+	inc_store_close(ctx->store);
+	ctx->store = NULL;
+	free(ctx->dir);
+	ctx->dir = NULL;
+}
+
+int
+finish(int status)
+{
+	/* a full disk is a failure, not a short answer (SIGPIPE stays at
+	 * its default, so a closed pipe ends the process quietly first) */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (status == EXIT_OK)
+			fprintf(stderr, "incident: cannot write output: %s\n",
+			        strerror(errno));
+		return status == EXIT_OK ? EXIT_FAIL : status;
+	}
+	return status;
+}
+
+/* A mirror that fell behind is always said, with how far and why. */
+void
+mirror_warning(size_t behind, const char *why)
+{
+	fprintf(stderr,
+	        "incident: warning: the audit mirror is behind by %zu "
+	        "event%s (kept, sent with the next command): ",
+	        behind, behind == 1 ? "" : "s");
+	print_safe(stderr, why, false);
+	fputc('\n', stderr);
+}
+
+/* -h/--help anywhere before "--" asks for help, store or no store. */
+bool
+ctx_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
