@@ -452,3 +452,58 @@ inc_event__load_all(inc_event_list **out, inc_store *s, bool total_order,
 	                  "ORDER BY seq",
 	        err);
 }
+
+static bool
+copy_str(char *dst, size_t len, const cJSON *o, const char *key)
+{
+	const char *v = inc_doc__str(o, key);
+
+	if (v == NULL || strlen(v) >= len)
+		return false;
+	memcpy(dst, v, strlen(v) + 1);
+	return true;
+}
+
+/* Parses an event file into ev (released with inc_event__release). */
+int
+inc_event__from_json(inc_event *ev, const char *text, size_t len,
+                     inc_error *err)
+{
+	cJSON *o = cJSON_ParseWithLength(text, len);
+	const cJSON *lamport, *payload;
+	bool ok;
+
+	memset(ev, 0, sizeof(*ev));
+	if (o == NULL)
+		return inc_error_set(err, INC_ECORRUPT,
+		                     "an event file is not "
+		                     "JSON");
+	lamport = cJSON_GetObjectItemCaseSensitive(o, "lamport");
+	payload = cJSON_GetObjectItemCaseSensitive(o, "payload");
+	ok = copy_str(ev->id, sizeof(ev->id), o, "id") &&
+	     copy_str(ev->incident, sizeof(ev->incident), o, "incident") &&
+	     copy_str(ev->kind, sizeof(ev->kind), o, "kind") &&
+	     copy_str(ev->replica, sizeof(ev->replica), o, "replica") &&
+	     inc_time_from_rfc3339(&ev->at, inc_doc__str(o, "at")) == 0 &&
+	     inc_time_from_rfc3339(&ev->recorded_at,
+	                           inc_doc__str(o, "recorded_at")) == 0 &&
+	     cJSON_IsNumber(lamport) && lamport->valuedouble >= 1 &&
+	     inc_doc__str(o, "actor") != NULL && cJSON_IsObject(payload) &&
+	     inc_id__valid(ev->incident);
+	if (ok) {
+		ev->lamport = (int64_t)lamport->valuedouble;
+		ev->actor = inc__strdup(inc_doc__str(o, "actor"));
+		ev->payload = cJSON_Duplicate(payload, true);
+	}
+	cJSON_Delete(o);
+	if (!ok)
+		return inc_error_set(
+		        err, INC_ECORRUPT,
+		        "an event file lacks a member or has a bad "
+		        "one");
+	if (ev->actor == NULL || ev->payload == NULL) {
+		inc_event__release(ev);
+		return inc_error__nomem(err);
+	}
+	return 0;
+}

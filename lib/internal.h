@@ -8,7 +8,6 @@
 
 #define INC_EVENT_ID_LEN 64 /* hex SHA-256 */
 #define INC_KIND_MAX 32
-#define INC_SCHEMA_VERSION 1
 
 struct inc_event {
 	int64_t seq; /* local arrival order; 0 when not stored */
@@ -101,6 +100,9 @@ int inc_event__load_after(inc_event_list **out, inc_store *store, int64_t seq,
 int inc_event__compare(const inc_event *a, const inc_event *b);
 int inc_event__load(inc_event_list **out, inc_store *store, const char *id,
                     inc_error *err);
+/* Parses an event file into ev (released with inc_event__release). */
+int inc_event__from_json(inc_event *ev, const char *text, size_t len,
+                         inc_error *err);
 
 /* fold.c: the one place that says what an event means */
 cJSON *inc_fold__new(const char *id);
@@ -108,7 +110,15 @@ void inc_fold__apply(cJSON *doc, const inc_event *ev);
 /* Folds events (sorted here into total order) into a new projection. */
 cJSON *inc_fold__events(const char *id, inc_event *events, size_t n);
 
-/* store.c */
+/* store/: the SQLite store, a file a concept */
+/* sql.c: statements and transactions */
+int inc_store__exec(inc_store *store, const char *sql, const char *what,
+                    inc_error *err);
+/* Steps a statement that returns no row. */
+int inc_store__step_done(inc_store *store, sqlite3_stmt *st, inc_error *err);
+/* The integer of a one-row, one-column query. */
+int inc_store__query_int64(int64_t *out, inc_store *store, const char *sql,
+                           inc_error *err);
 int inc_store__begin(inc_store *store, inc_error *err);
 int inc_store__commit(inc_store *store, inc_error *err);
 void inc_store__rollback(inc_store *store);
@@ -120,6 +130,12 @@ int inc_store__prepare(sqlite3_stmt **out, inc_store *store, const char *sql,
  */
 int inc_store__cached(sqlite3_stmt **out, inc_store *store, const char *sql,
                       inc_error *err);
+/* schema.c */
+int inc_store__schema_version(void);
+int inc_store__user_version(int *out, inc_store *store, inc_error *err);
+/* Brings the schema up to date inside one write transaction. */
+int inc_store__migrate(inc_store *store, inc_error *err);
+/* meta.c */
 int inc_store__meta_set(inc_store *store, const char *key, const char *value,
                         inc_error *err);
 int inc_store__meta_int(int64_t *out, inc_store *store, const char *key,
@@ -129,9 +145,11 @@ int inc_store__meta_set_int(inc_store *store, const char *key, int64_t v,
 /* The text value of a meta key into out ("" when absent). */
 int inc_store__meta_text(char *out, size_t len, inc_store *store,
                          const char *key, inc_error *err);
+/* append.c */
 int inc_store__insert(bool *added, inc_store *store, inc_event *ev,
                       bool imported, inc_error *err);
 int inc_store__append(inc_store *store, inc_event *ev, inc_error *err);
+/* project.c */
 int inc_store__project(inc_store *store, const cJSON *doc, inc_error *err);
 
 /*
@@ -141,7 +159,9 @@ int inc_store__project(inc_store *store, const cJSON *doc, inc_error *err);
 #define INC_MIRROR_IMPORTED                                                    \
 	"coalesce((SELECT value FROM meta WHERE key = 'mirror_imported'), 0)"
 
-/* audit_state.c */
+/* audit/: the git audit mirror. state.c needs no git; the rest is the
+ * git side, linked into incident-git only. */
+/* audit/state.c */
 bool inc_audit__enabled(inc_store *s);
 /* How many local events arrived after seq (imported ones are in git). */
 int inc_audit__pending(int64_t *out, inc_store *s, int64_t seq, inc_error *err);
@@ -149,7 +169,7 @@ int inc_audit__pending(int64_t *out, inc_store *s, int64_t seq, inc_error *err);
 /* Local events waiting for the mirror; 0 when it is off. No git. */
 int inc_audit__behind(int64_t *out, inc_store *s, inc_error *err);
 
-/* audit.c (in incident-git only: links libgit2) */
+/* audit/repo.c: the repository, its tip, an event's path and file */
 int inc_audit__open(inc_store *s, bool create, inc_error *err);
 void inc_audit__close(inc_store *s);
 int inc_audit__git_error(inc_error *err, int rc, const char *what);
@@ -158,16 +178,15 @@ char *inc_audit__file(const inc_event *ev);
 
 int inc_audit__tip(struct git_oid *out, bool *has, inc_store *s,
                    inc_error *err);
+/* audit/read.c: the history read back */
 int inc_audit__import(size_t *added, inc_store *s, const struct git_oid *tip,
                       inc_error *err);
 int inc_audit__each_file(inc_store *s, const struct git_oid *commit,
                          int (*fn)(void *, const char *,
                                    const struct git_oid *),
                          void *arg, inc_error *err);
-int inc_event__from_json(inc_event *ev, const char *text, size_t len,
-                         inc_error *err);
 
-/* history.c */
+/* audit/gc.c: after a write, pack when loose objects piled up */
 int inc_audit__maybe_gc(inc_store *s, inc_error *err);
 
 /* lifecycle.c */

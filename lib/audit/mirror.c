@@ -23,95 +23,6 @@
 #define CAS_TRIES 20
 #define SUBJECT_MAX 120
 
-int
-inc_audit__git_error(inc_error *err, int rc, const char *what)
-{
-	/* git_error_last() may be NULL in libgit2 1.5 */
-	const git_error *e = git_error_last();
-
-	if (rc == GIT_ELOCKED)
-		return inc_error_set(err, INC_EBUSY,
-		                     "%s: the git repository "
-		                     "is locked; try again",
-		                     what);
-	return inc_error_set(err, INC_ERROR, "%s: %s", what,
-	                     e != NULL && e->message != NULL ? e->message
-	                                                     : "git error");
-}
-
-/* Initialises libgit2 and opens (or with create, makes) the repository. */
-int
-inc_audit__open(inc_store *s, bool create, inc_error *err)
-{
-	git_repository_init_options o;
-	struct stat st;
-	int rc;
-
-	if (s->repo != NULL)
-		return 0;
-	if (!s->git_ready) {
-		if ((rc = git_libgit2_init()) < 0)
-			return inc_audit__git_error(err, rc, "libgit2");
-		s->git_ready = true;
-		s->release_git = inc_audit__close;
-		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-	}
-	if (stat(s->audit_repo, &st) < 0) {
-		if (!create)
-			return inc_error_set(err, INC_ERROR,
-			                     "%s: the audit repository is "
-			                     "missing (incident init --git "
-			                     "makes it)",
-			                     s->audit_repo);
-		git_repository_init_options_init(
-		        &o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
-		o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
-		o.initial_head = s->audit_ref + strlen("refs/heads/");
-		rc = git_repository_init_ext(&s->repo, s->audit_repo, &o);
-	} else {
-		rc = git_repository_open_ext(&s->repo, s->audit_repo,
-		                             GIT_REPOSITORY_OPEN_NO_SEARCH,
-		                             NULL);
-	}
-	if (rc < 0)
-		return inc_audit__git_error(err, rc, s->audit_repo);
-	return 0;
-}
-
-void
-inc_audit__close(inc_store *s)
-{
-	git_repository_free(s->repo);
-	s->repo = NULL;
-	if (s->git_ready)
-		git_libgit2_shutdown();
-	s->git_ready = false;
-}
-
-/* "incidents/7f/7fk2q.../events/0000000012-<replica>-<id>.json" */
-void
-inc_audit__path(char *out, size_t len, const inc_event *ev)
-{
-	snprintf(out, len, "incidents/%.2s/%s/events/%010lld-%s-%s.json",
-	         ev->incident, ev->incident, (long long)ev->lamport,
-	         ev->replica, ev->id);
-}
-
-/* The file's bytes: the canonical JSON of the event and a newline. */
-char *
-inc_audit__file(const inc_event *ev)
-{
-	cJSON *o = inc_event__json(ev, true);
-	char *text = o != NULL ? cJSON_PrintUnformatted(o) : NULL, *out;
-
-	cJSON_Delete(o);
-	if (text == NULL)
-		return NULL;
-	out = inc__asprintf("%s\n", text);
-	free(text);
-	return out;
-}
-
 /*
  * Writes the tree of parent (may be NULL) with blob at path: only the
  * trees along the path are rewritten, never an index of the whole tree.
@@ -293,17 +204,6 @@ done:
 	free(msg);
 	free(file);
 	return ret;
-}
-
-int
-inc_audit__tip(git_oid *out, bool *has, inc_store *s, inc_error *err)
-{
-	int rc = git_reference_name_to_id(out, s->repo, s->audit_ref);
-
-	*has = rc == 0;
-	if (rc < 0 && rc != GIT_ENOTFOUND)
-		return inc_audit__git_error(err, rc, s->audit_repo);
-	return 0;
 }
 
 /* The incident as it stood right after ev, in total order. */

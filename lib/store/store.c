@@ -1,0 +1,304 @@
+/*
+ * Opening and closing a store: the database file, WAL, the busy timeout,
+ * read-only and immutable fallbacks, and the accessors of the handle.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define DB_NAME "incident.db"
+#define BUSY_TIMEOUT_MS 30000
+
+/* $INCIDENT_BUSY_TIMEOUT (milliseconds) shortens the wait, e.g. in tests. */
+static int
+busy_timeout(void)
+{
+	const char *env = getenv("INCIDENT_BUSY_TIMEOUT");
+	char *end;
+	long ms;
+
+	if (env == NULL || *env == '\0')
+		return BUSY_TIMEOUT_MS;
+	ms = strtol(env, &end, 10);
+	return *end == '\0' && ms >= 0 && ms <= 3600000 ? (int)ms
+	                                                : BUSY_TIMEOUT_MS;
+}
+
+static int
+load_replica(inc_store *s, inc_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	ret = inc_store__prepare(
+	        &st, s, "SELECT value FROM meta WHERE key = 'replica'", err);
+	if (ret < 0)
+		return ret;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == INC_ID_LEN) {
+		memcpy(s->replica, sqlite3_column_text(st, 0), INC_ID_LEN);
+		s->replica[INC_ID_LEN] = '\0';
+		ret = 0;
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		ret = inc_error_set(err, INC_ECORRUPT,
+		                    "%s: the store has no replica id",
+		                    s->db_path);
+	} else {
+		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * Switching to WAL needs a moment alone with the file; when many first
+ * commands start at once some find it busy before the busy handler is
+ * consulted, so try again for a while.
+ */
+static int
+enable_wal(inc_store *s, inc_error *err)
+{
+	for (int tries = 0;; tries++) {
+		int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL,
+		                      NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc & 0xff) != SQLITE_BUSY || tries >= 3000)
+			return inc_error__sqlite(err, s->db, rc, s->db_path);
+		sqlite3_sleep(10);
+	}
+}
+
+/*
+ * Each command is a fresh process, so each one opens the WAL as its
+ * first connection and rebuilds the WAL index, which forgets what was
+ * already checkpointed: with the auto-checkpoint alone the WAL is never
+ * restarted, grows without bound (11.6 MB after 300 opens) and every
+ * command reads all of it. So after a commit leaves the WAL past a few
+ * hundred KiB, checkpoint and truncate it. It never waits: under a write
+ * storm the next committer tries again.
+ */
+#define WAL_TRUNCATE_FRAMES 128
+
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	if (frames >= WAL_TRUNCATE_FRAMES) {
+		sqlite3_busy_timeout(db, 0);
+		(void)sqlite3_wal_checkpoint_v2(
+		        db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		sqlite3_busy_timeout(db, busy_timeout());
+	}
+	(void)arg;
+	return SQLITE_OK;
+}
+
+static int
+setup(inc_store *s, enum inc_open_mode mode, inc_error *err)
+{
+	int version, ret;
+
+	sqlite3_busy_timeout(s->db, busy_timeout());
+	/* one process per command: let the auto-checkpoint do the work */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	if ((ret = inc_store__user_version(&version, s, err)) < 0)
+		return ret;
+	if (version > inc_store__schema_version())
+		return inc_error_set(err, INC_ENEWER,
+		                     "%s: written by a newer version of "
+		                     "incident (schema %d; this one knows %d); "
+		                     "left as it is",
+		                     s->db_path, version,
+		                     inc_store__schema_version());
+	if (mode == INC_OPEN_READONLY) {
+		if (version == 0)
+			return inc_error_set(err, INC_ENOSTORE,
+			                     "%s: no store yet", s->dir);
+		if (version < inc_store__schema_version())
+			return inc_error_set(err, INC_ERROR,
+			                     "%s: the store needs an upgrade; "
+			                     "run any command that writes",
+			                     s->db_path);
+		return load_replica(s, err);
+	}
+	if ((ret = inc_store__exec(s, "PRAGMA synchronous = FULL", s->db_path,
+	                           err)) < 0)
+		return ret;
+	sqlite3_wal_hook(s->db, wal_hook, NULL);
+	if (version == 0 && (ret = enable_wal(s, err)) < 0)
+		return ret;
+	if (version < inc_store__schema_version() &&
+	    (ret = inc_store__migrate(s, err)) < 0)
+		return ret;
+	return load_replica(s, err);
+}
+
+/* "file:/path?immutable=1", escaping what a URI path cannot hold. */
+static char *
+immutable_uri(const char *path)
+{
+	size_t len = strlen(path);
+	char *uri = malloc(len * 3 + 32), *u = uri;
+
+	if (uri == NULL)
+		return NULL;
+	u += sprintf(u, "file:");
+	for (const char *p = path; *p != '\0'; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			u += sprintf(u, "%%%02X", (unsigned char)*p);
+		else
+			*u++ = *p;
+	}
+	strcpy(u, "?immutable=1");
+	return uri;
+}
+
+/*
+ * A WAL store in a folder we cannot write, with no -shm file left, cannot
+ * be read the usual way. Nobody can write it either, so reading it as an
+ * immutable file is safe.
+ */
+static int
+reopen_immutable(inc_store *s, inc_error *err)
+{
+	char *uri = immutable_uri(s->db_path);
+	int rc;
+
+	if (uri == NULL)
+		return inc_error__nomem(err);
+	for (size_t i = 0; i < sizeof(s->cache) / sizeof(s->cache[0]); i++) {
+		sqlite3_finalize(s->cache[i].stmt);
+		s->cache[i].sql = NULL;
+		s->cache[i].stmt = NULL;
+	}
+	sqlite3_close(s->db);
+	s->db = NULL;
+	rc = sqlite3_open_v2(uri, &s->db,
+	                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+	                             SQLITE_OPEN_NOMUTEX,
+	                     NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return inc_error__sqlite(err, s->db, rc, s->db_path);
+	return setup(s, INC_OPEN_READONLY, err);
+}
+
+int
+inc_store_open(inc_store **out, const char *dir, enum inc_open_mode mode,
+               inc_error *err)
+{
+	inc_store *s;
+	struct stat st;
+	int flags, rc, ret;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return inc_error__nomem(err);
+	s->dir = inc__strdup(dir);
+	s->db_path = inc__asprintf("%s/" DB_NAME, dir);
+	if (s->dir == NULL || s->db_path == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	if (stat(s->db_path, &st) < 0) {
+		if (mode != INC_OPEN_CREATE) {
+			ret = inc_error_set(err, INC_ENOSTORE,
+			                    "%s: no store yet", dir);
+			goto done;
+		}
+		if ((ret = inc__mkdir_p(dir, err)) < 0)
+			goto done;
+	}
+	if (mode == INC_OPEN_READONLY)
+		flags = SQLITE_OPEN_READONLY;
+	else if (mode == INC_OPEN_READWRITE)
+		flags = SQLITE_OPEN_READWRITE;
+	else
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(s->db_path, &s->db, flags | SQLITE_OPEN_NOMUTEX,
+	                     NULL);
+	if (rc != SQLITE_OK) {
+		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
+		goto done;
+	}
+	s->readonly = mode == INC_OPEN_READONLY;
+	ret = setup(s, mode, err);
+	if (ret == INC_EREADONLY && mode == INC_OPEN_READONLY &&
+	    access(dir, W_OK) < 0)
+		ret = reopen_immutable(s, err);
+done:
+	if (ret < 0)
+		inc_store_close(s);
+	else
+		*out = s;
+	return ret;
+}
+
+void
+inc_store_close(inc_store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->release_git != NULL)
+		s->release_git(s);
+	free(s->audit_repo);
+	free(s->audit_ref);
+	for (size_t i = 0; i < sizeof(s->cache) / sizeof(s->cache[0]); i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	sqlite3_close(s->db);
+	inc_config_free(s->config);
+	for (int i = 0; i < s->severity_count; i++)
+		free(s->severity_names[i]);
+	free(s->severity_names);
+	free(s->actor);
+	free(s->dir);
+	free(s->db_path);
+	free(s);
+}
+
+const char *
+inc_store_dir(const inc_store *s)
+{
+	return s->dir;
+}
+
+const char *
+inc_store_replica(const inc_store *s)
+{
+	return s->replica;
+}
+
+bool
+inc_store_created(const inc_store *s)
+{
+	return s->created;
+}
+
+int
+inc_store_set_actor(inc_store *s, const char *actor)
+{
+	char *copy = inc__strdup(actor);
+
+	if (copy == NULL)
+		return INC_ENOMEM;
+	free(s->actor);
+	s->actor = copy;
+	return 0;
+}
+
+int
+inc_store_config(const inc_config **out, inc_store *s, inc_error *err)
+{
+	int ret;
+
+	if (s->config == NULL &&
+	    (ret = inc_config_load(&s->config, s->dir, err)) < 0)
+		return ret;
+	*out = s->config;
+	return 0;
+}
