@@ -151,14 +151,13 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		return ret;
 	/*
 	 * Refused before anyone writes a word of it in the editor: a dry
-	 * run asks the lifecycle exactly as the save will.
+	 * run asks the lifecycle exactly as the save (and close) will.
 	 */
 	{
 		inc_change_opts probe = a.o;
 		probe.dry_run = true;
-		probe.text = "draft";
-		if (inc_change(NULL, ctx->store, id, INC_ACTION_REVIEW, &probe,
-		               &err) < 0)
+		if (inc_review_save(NULL, NULL, ctx->store, id, "draft", done,
+		                    &probe, &err) < 0)
 			return fail(&err);
 	}
 	/* the saved review goes on being edited; else a fresh draft */
@@ -180,29 +179,13 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 	/* the file first: a failed write must not leave a half-done run */
 	if (output != NULL && (ret = write_file(output, text)) != EXIT_OK)
 		goto out;
-	/* a review is saved when it is new or changed */
-	if (before == NULL || strcmp(before, text) != 0) {
-		if (inc_change(&inc, ctx->store, id, INC_ACTION_REVIEW, &a.o,
-		               &err) < 0) {
-			ret = fail(&err);
-			goto out;
-		}
-		saved = true;
-	}
-	if (done) {
-		inc_incident_free(inc);
-		inc = NULL;
-		if (inc_change(&inc, ctx->store, id, INC_ACTION_CLOSE, &a.o,
-		               &err) < 0) {
-			ret = fail(&err);
-			goto out;
-		}
-		closed = true;
-	}
-	if (inc == NULL && inc_incident_load(&inc, ctx->store, id, &err) < 0) {
+	/* saved when new or changed, and closed, in one transaction */
+	if (inc_review_save(&inc, &saved, ctx->store, id, text, done, &a.o,
+	                    &err) < 0) {
 		ret = fail(&err);
 		goto out;
 	}
+	closed = done;
 	if (a.json) {
 		cJSON *root = json_doc(), *doc, *rv;
 		if (inc_incident_to_json(&doc, ctx->store, inc, ctx->now,

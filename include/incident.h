@@ -464,6 +464,21 @@ INC_EXTERN int inc_review_draft(char **out, inc_store *store,
 INC_EXTERN int inc_review_saved(char **out, inc_store *store,
                                 const char *id_or_prefix, inc_error *err);
 
+/*
+ * Saves text as the review of the incident (a reviewed event), and with
+ * close also closes it, in one transaction: when either step is refused
+ * (INC_EREFUSED, INC_EINVALID), nothing is written. A text equal to the
+ * latest saved review is not saved again; with close, text may be NULL
+ * to close without saving. opts gives at and dry_run; its
+ * text is not read. *saved (may be NULL) says whether a new version was
+ * saved; *out (may be NULL) gets the new state, the caller's, freed with
+ * inc_incident_free().
+ */
+INC_EXTERN int inc_review_save(inc_incident **out, bool *saved,
+                               inc_store *store, const char *id_or_prefix,
+                               const char *text, bool close,
+                               const inc_change_opts *opts, inc_error *err);
+
 typedef struct inc_action_query {
 	bool open;         /* only actions not done */
 	bool overdue;      /* only open actions past their due date */

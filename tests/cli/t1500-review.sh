@@ -110,6 +110,33 @@ test_expect_success '--done closes; the list of awaiting reviews empties' '
 	test "$(jq ".awaiting | length" a.json)" = 0
 '
 
+test_expect_success 'a refused --done saves no review, and opens no editor' '
+	store_snapshot >before &&
+	rm -f editor-ran &&
+	EDITOR=$PWD/ed0 script -qec "incident review --done $(cat id); echo rc=\$?" /dev/null >out &&
+	grep "rc=4" out && grep "cannot close a closed incident" out &&
+	! test -e editor-ran &&
+	store_snapshot >after && test_cmp before after
+'
+
+test_expect_success 'a close refused at the save leaves no review saved either' '
+	race=$(incident open -q "closed while the review was written") &&
+	incident resolve -q "$race" >/dev/null &&
+	cat >ed-race <<-EOT &&
+	#!/bin/sh
+	# someone else closes it while this review is being written
+	incident review --done --no-edit "$race" >/dev/null 2>&1 || exit 1
+	incident log --json "$race" >"$PWD/log-before"
+	echo "Written while it was closed." >>"\$1"
+	EOT
+	chmod +x ed-race &&
+	EDITOR=$PWD/ed-race script -qec "incident review --done $race; echo rc=\$?" /dev/null >out &&
+	grep "rc=4" out && grep "cannot close a closed incident" out &&
+	incident log --json "$race" >log-after &&
+	test_cmp log-before log-after &&
+	test "$(jq "[.events[] | select(.kind == \"reviewed\")] | length" log-after)" = 1
+'
+
 test_expect_success 'awaiting reviews are listed oldest first' '
 	x=$(incident open -q --at "2026-03-01T00:00:00Z" "later") &&
 	y=$(incident open -q --at "2026-02-20T00:00:00Z" "earlier") &&
