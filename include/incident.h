@@ -508,9 +508,9 @@ INC_EXTERN int inc_stats(cJSON **out, inc_store *store,
 /* ---- queries (query.c) ---- */
 
 typedef struct inc_list_opts {
-	const enum inc_status *statuses; /* NULL: every active status */
+	const enum inc_status *statuses; /* none: every active status */
 	size_t nstatuses;
-	bool all;             /* every status */
+	bool all;             /* every status, unless statuses narrows it */
 	int severity;         /* 0: any */
 	const char *service;  /* NULL: any */
 	const char *tag;      /* NULL: any */
