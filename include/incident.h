@@ -348,7 +348,7 @@ typedef struct inc_change_opts {
 
 /*
  * Applies action to the incident id_or_prefix: INC_EREFUSED when the
- * lifecycle does not allow it (the message names what is allowed next),
+ * lifecycle does not allow it (the message names the commands allowed next),
  * INC_EINVALID for bad input; nothing is written then. *out (may be
  * NULL) gets the new state, the caller's.
  */

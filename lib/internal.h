@@ -174,7 +174,10 @@ int inc_audit__maybe_gc(inc_store *s, inc_error *err);
 const char *inc_action__kind(enum inc_action a);
 int inc_action__from_kind(enum inc_action *out, const char *kind);
 enum inc_status inc_action__next(enum inc_action a, enum inc_status from);
-/* INC_EREFUSED, naming the status and the allowed next steps. */
+/*
+ * INC_EREFUSED: "7fk2q: cannot escalate a resolved incident (next: reopen,
+ * or review --done to close)", naming the commands of the allowed steps.
+ */
 int inc_action__check(enum inc_action a, const char *short_id,
                       enum inc_status st, inc_error *err);
 
