@@ -169,8 +169,9 @@ INC_EXTERN size_t inc_config_get_all(const inc_config *cfg, const char *key,
                                      const char **out, size_t max);
 /*
  * Who is acting: config user.name/user.email, then git's user.name and
- * user.email (~/.gitconfig, XDG git/config), then $USER. Writes
- * "Name <email>" or "name" into out.
+ * user.email (~/.gitconfig, XDG git/config), then $USER, then the name
+ * of the effective user in the password database, then "unknown".
+ * Writes "Name <email>" or "name" into out.
  */
 INC_EXTERN void inc_identity(char *out, size_t len, const inc_config *cfg);
 
