@@ -168,6 +168,27 @@ void opt_complete(const struct cmd *cmd, FILE *f);
 int usage_error(const struct cmd *cmd, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/* suggest.c: "did you mean ...?" for commands, options and help */
+struct suggest {
+	const char *typed;
+	size_t best; /* the score to beat: the threshold, then the best */
+	const char *names[8];
+	size_t n;
+};
+/* Edit distance counting a swap of neighbours as one (Damerau). */
+size_t suggest_distance(const char *a, const char *b);
+void suggest_begin(struct suggest *s, const char *typed);
+/* Offers name as a candidate; name must outlive s. */
+void suggest_add(struct suggest *s, const char *name);
+/*
+ * "; did you mean 'x'?" ('x' or 'y', 'x', 'y' or 'z'), each name after
+ * prefix, or "" when nothing is close. Returns buf.
+ */
+char *suggest_text(char *buf, size_t len, const struct suggest *s,
+                   const char *prefix);
+/* The same for a command name, from the command table (main.c). */
+char *suggest_command(char *buf, size_t len, const char *typed);
+
 /* change.c: what the commands that change an incident share */
 struct change_args {
 	inc_change_opts o;

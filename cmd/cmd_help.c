@@ -39,7 +39,7 @@ int
 cmd_help(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd *cmd;
-	char page[64];
+	char page[64], hint[256];
 
 	if (argc > 2)
 		return usage_error(ctx->cmd, "one command at a time");
@@ -50,7 +50,9 @@ cmd_help(struct inc_ctx *ctx, int argc, char **argv)
 	if ((cmd = cmd_find(argv[1])) == NULL) {
 		fputs("incident help: '", stderr);
 		print_safe(stderr, argv[1], false);
-		fputs("' is not a command (see 'incident --help')\n", stderr);
+		fprintf(stderr,
+		        "' is not a command%s (see 'incident --help')\n",
+		        suggest_command(hint, sizeof(hint), argv[1]));
 		return EXIT_USAGE;
 	}
 	snprintf(page, sizeof(page), "incident-%s", cmd->name);

@@ -110,12 +110,71 @@ write_file(const char *path, const char *text)
 	return EXIT_OK;
 }
 
+/* Equal but for the newlines at the end, which editors add and drop. */
+static bool
+same_document(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 0 && (a[la - 1] == '\n' || a[la - 1] == '\r'))
+		la--;
+	while (lb > 0 && (b[lb - 1] == '\n' || b[lb - 1] == '\r'))
+		lb--;
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
+/* The short id of an incident known to exist, for messages. */
+static void
+short_of(char out[INC_ID_LEN + 1], struct inc_ctx *ctx, const char *prefix)
+{
+	char id[INC_ID_LEN + 1];
+	inc_error err;
+
+	if (inc_store_resolve(id, ctx->store, prefix, &err) < 0 ||
+	    inc_store_short_id(out, ctx->store, id, &err) < 0)
+		snprintf(out, INC_ID_LEN + 1, "%.*s", INC_ID_LEN, prefix);
+}
+
+/*
+ * A draft nobody changed is not a review, as git commit saves no message
+ * nobody wrote: nothing is saved. Without a terminal there was no editor,
+ * and showing the draft is all that was asked; a run that meant to save
+ * (an editor quit without a change, --done, -q) fails.
+ */
+static int
+untouched(struct inc_ctx *ctx, const char *id, const char *text, bool tty,
+          bool done, bool quiet, const char *output)
+{
+	char sid[INC_ID_LEN + 1];
+	int ret;
+
+	short_of(sid, ctx, id);
+	if (tty || done || quiet) {
+		fprintf(stderr, "incident: %s: nothing saved%s: %s\n", sid,
+		        done ? " or closed" : "",
+		        tty ? "the review draft was not changed"
+		            : "no terminal for the editor (--no-edit saves "
+		              "the draft as it is)");
+		return EXIT_FAIL;
+	}
+	if (output != NULL && (ret = write_file(output, text)) != EXIT_OK)
+		return ret;
+	if (output == NULL)
+		fputs(text, stdout);
+	fprintf(stderr,
+	        "not saved: the draft review of %s (no terminal for the "
+	        "editor; --no-edit saves it as it is)\n",
+	        sid);
+	return EXIT_OK;
+}
+
 int
 cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct change_args a = {0};
 	bool done = false, no_edit = false, saved = false, closed = false;
-	const char *output = NULL, *id;
+	bool edit, tty;
+	const char *output = NULL, *id, *start;
 	char *before = NULL, *draft = NULL, *text = NULL;
 	inc_incident *inc = NULL;
 	struct opt_state st;
@@ -151,14 +210,13 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		return ret;
 	/*
 	 * Refused before anyone writes a word of it in the editor: a dry
-	 * run asks the lifecycle exactly as the save will.
+	 * run asks the lifecycle exactly as the save (and close) will.
 	 */
 	{
 		inc_change_opts probe = a.o;
 		probe.dry_run = true;
-		probe.text = "draft";
-		if (inc_change(NULL, ctx->store, id, INC_ACTION_REVIEW, &probe,
-		               &err) < 0)
+		if (inc_review_save(NULL, NULL, ctx->store, id, "draft", done,
+		                    &probe, &err) < 0)
 			return fail(&err);
 	}
 	/* the saved review goes on being edited; else a fresh draft */
@@ -168,41 +226,33 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		ret = fail(&err);
 		goto out;
 	}
-	if (ctx->tty_in && ctx->tty_out && !no_edit && !a.json)
-		text = edit_text(before != NULL ? before : draft);
-	else
-		text = strdup(before != NULL ? before : draft);
+	start = before != NULL ? before : draft;
+	edit = !no_edit && !a.json;
+	tty = ctx->tty_in && ctx->tty_out;
+	text = edit && tty ? edit_text(start) : strdup(start);
+	/* editors add and drop the last newline: that is no change */
+	if (text != NULL && edit && tty && same_document(text, start)) {
+		free(text);
+		text = strdup(start);
+	}
 	if (text == NULL) {
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	a.o.text = text;
+	if (edit && before == NULL && strcmp(text, draft) == 0) {
+		ret = untouched(ctx, id, text, tty, done, a.quiet, output);
+		goto out;
+	}
 	/* the file first: a failed write must not leave a half-done run */
 	if (output != NULL && (ret = write_file(output, text)) != EXIT_OK)
 		goto out;
-	/* a review is saved when it is new or changed */
-	if (before == NULL || strcmp(before, text) != 0) {
-		if (inc_change(&inc, ctx->store, id, INC_ACTION_REVIEW, &a.o,
-		               &err) < 0) {
-			ret = fail(&err);
-			goto out;
-		}
-		saved = true;
-	}
-	if (done) {
-		inc_incident_free(inc);
-		inc = NULL;
-		if (inc_change(&inc, ctx->store, id, INC_ACTION_CLOSE, &a.o,
-		               &err) < 0) {
-			ret = fail(&err);
-			goto out;
-		}
-		closed = true;
-	}
-	if (inc == NULL && inc_incident_load(&inc, ctx->store, id, &err) < 0) {
+	/* saved when new or changed, and closed, in one transaction */
+	if (inc_review_save(&inc, &saved, ctx->store, id, text, done, &a.o,
+	                    &err) < 0) {
 		ret = fail(&err);
 		goto out;
 	}
+	closed = done;
 	if (a.json) {
 		cJSON *root = json_doc(), *doc, *rv;
 		if (inc_incident_to_json(&doc, ctx->store, inc, ctx->now,
@@ -224,10 +274,7 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		/* without a file to go to, the document goes to stdout */
 		FILE *say = output == NULL && !ctx->tty_out ? stderr : stdout;
 		char short_id[INC_ID_LEN + 1];
-		if (inc_store_short_id(short_id, ctx->store,
-		                       inc_incident_id(inc), &err) < 0)
-			snprintf(short_id, sizeof(short_id), "%s",
-			         inc_incident_id(inc));
+		short_of(short_id, ctx, inc_incident_id(inc));
 		if (say == stderr)
 			fputs(text, stdout);
 		fprintf(say, "%s%s the review of %s%s\n",

@@ -105,8 +105,20 @@ const struct cmd commands[] = {
         {NULL, NULL, 0, NULL, NULL, NULL},
 };
 
-const struct cmd *
-cmd_find(const char *name)
+/*
+ * Other names people type for a command, run as the command itself.
+ * --list-cmds, the help and the completions show the real names only.
+ */
+static const struct alias {
+	const char *name;
+	const char *command;
+} aliases[] = {
+        {"ack", "triage"},
+        {"ls", "list"},
+};
+
+static const struct cmd *
+find_exact(const char *name)
 {
 	for (const struct cmd *c = commands + 1; c->name != NULL; c++)
 		if (strcmp(c->name, name) == 0)
@@ -114,54 +126,38 @@ cmd_find(const char *name)
 	return NULL;
 }
 
-/* Edit distance counting a swap of neighbours as one (Damerau). */
-static size_t
-distance(const char *a, const char *b)
+const struct cmd *
+cmd_find(const char *name)
 {
-	size_t la = strlen(a), lb = strlen(b), d[32][32];
+	const struct cmd *c = find_exact(name);
 
-	if (la >= 32 || lb >= 32)
-		return (size_t)-1;
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		for (size_t j = 1; j <= lb; j++) {
-			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[la][lb];
+	for (size_t i = 0; c == NULL && i < ARRAY_SIZE(aliases); i++)
+		if (strcmp(aliases[i].name, name) == 0)
+			c = find_exact(aliases[i].command);
+	return c;
+}
+
+/* "; did you mean 'x'?" for a mistyped command, or "". */
+char *
+suggest_command(char *buf, size_t len, const char *typed)
+{
+	struct suggest s;
+
+	suggest_begin(&s, typed);
+	for (const struct cmd *c = commands + 1; c->name != NULL; c++)
+		suggest_add(&s, c->name);
+	return suggest_text(buf, len, &s, "");
 }
 
 static int
 unknown_command(const char *name)
 {
-	const struct cmd *best = NULL;
-	size_t best_d = 3;
+	char hint[256];
 
-	for (const struct cmd *c = commands + 1; c->name != NULL; c++) {
-		size_t d = distance(name, c->name);
-		if (d < best_d || (strncmp(name, c->name, strlen(name)) == 0 &&
-		                   strlen(name) >= 2 && best == NULL)) {
-			best = c;
-			best_d = d;
-		}
-	}
 	fputs("incident: '", stderr);
 	print_safe(stderr, name, false);
-	fputs("' is not a command", stderr);
-	if (best != NULL)
-		fprintf(stderr, "; did you mean '%s'?", best->name);
-	fputs(" (see 'incident --help')\n", stderr);
+	fprintf(stderr, "' is not a command%s (see 'incident --help')\n",
+	        suggest_command(hint, sizeof(hint), name));
 	return EXIT_USAGE;
 }
 
@@ -177,12 +173,34 @@ main_help(FILE *f)
 	      "  --dir dir   use the store in dir (default: $INCIDENT_DIR, a\n"
 	      "              .incident folder above, ~/.local/share/incident)\n"
 	      "  --version   print the version\n"
-	      "  -h, --help  show this help\n"
-	      "\nSee 'incident help <command>' and incident(1).\n",
+	      "  -h, --help  show this help\n",
 	      f);
+	fputs("\naliases:", f);
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
+		fprintf(f, "%s %s (%s)", i > 0 ? "," : "", aliases[i].name,
+		        aliases[i].command);
+	fputs("\n\nSee 'incident help <command>' and incident(1).\n", f);
 }
 
 enum { GOPT_VERSION = 1000, GOPT_LIST_CMDS, GOPT_COMPLETE, GOPT_DIR };
+
+static int
+unknown_global(const struct option *globals, const char *arg)
+{
+	const char *word = strncmp(arg, "--", 2) == 0 ? arg + 2 : "";
+	char name[64], hint[256];
+	struct suggest s;
+
+	/* "--dri=x" is the option "dri"; a short one has no near name */
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="), word);
+	suggest_begin(&s, name);
+	for (const struct option *g = globals; *word != '\0' && g->name; g++)
+		suggest_add(&s, g->name);
+	fprintf(stderr,
+	        "incident: unknown option '%s'%s (see 'incident --help')\n",
+	        arg, suggest_text(hint, sizeof(hint), &s, "--"));
+	return EXIT_USAGE;
+}
 
 int
 main(int argc, char **argv)
@@ -238,11 +256,7 @@ main(int argc, char **argv)
 			        argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			fprintf(stderr,
-			        "incident: unknown option '%s' (see 'incident "
-			        "--help')\n",
-			        argv[optind - 1]);
-			return EXIT_USAGE;
+			return unknown_global(globals, argv[optind - 1]);
 		}
 	}
 	argc -= optind;

@@ -61,18 +61,36 @@ name_of(const struct cmd *cmd, int val)
 	return "?";
 }
 
+/* "; did you mean '--severity'?" for "--sevrity" or "--sevrity=2" */
+static char *
+near_option(char *buf, size_t len, const struct opt_state *o, const char *arg)
+{
+	const char *word = strncmp(arg, "--", 2) == 0 ? arg + 2 : "";
+	char name[64];
+	struct suggest s;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="), word);
+	suggest_begin(&s, name);
+	for (size_t i = 0; *word != '\0' && o->longopts[i].name != NULL; i++)
+		suggest_add(&s, o->longopts[i].name);
+	return suggest_text(buf, len, &s, "--");
+}
+
 int
 opt_next(struct opt_state *o)
 {
 	int c = getopt_long(o->argc, o->argv, o->shortopts, o->longopts, NULL);
+	char hint[256];
 
 	o->arg = optarg;
 	if (c == '?') {
 		if (optopt != 0 && optopt < 256)
 			usage_error(o->cmd, "unknown option '-%c'", optopt);
 		else
-			usage_error(o->cmd, "unknown option '%s'",
-			            o->argv[optind - 1]);
+			usage_error(o->cmd, "unknown option '%s'%s",
+			            o->argv[optind - 1],
+			            near_option(hint, sizeof(hint), o,
+			                        o->argv[optind - 1]));
 	} else if (c == ':') {
 		usage_error(o->cmd, "option '--%s' needs a value",
 		            name_of(o->cmd, optopt));

@@ -169,8 +169,9 @@ INC_EXTERN size_t inc_config_get_all(const inc_config *cfg, const char *key,
                                      const char **out, size_t max);
 /*
  * Who is acting: config user.name/user.email, then git's user.name and
- * user.email (~/.gitconfig, XDG git/config), then $USER. Writes
- * "Name <email>" or "name" into out.
+ * user.email (~/.gitconfig, XDG git/config), then $USER, then the name
+ * of the effective user in the password database, then "unknown".
+ * Writes "Name <email>" or "name" into out.
  */
 INC_EXTERN void inc_identity(char *out, size_t len, const inc_config *cfg);
 
@@ -348,7 +349,7 @@ typedef struct inc_change_opts {
 
 /*
  * Applies action to the incident id_or_prefix: INC_EREFUSED when the
- * lifecycle does not allow it (the message names what is allowed next),
+ * lifecycle does not allow it (the message names the commands allowed next),
  * INC_EINVALID for bad input; nothing is written then. *out (may be
  * NULL) gets the new state, the caller's.
  */
@@ -481,6 +482,21 @@ INC_EXTERN int inc_review_draft(char **out, inc_store *store,
 INC_EXTERN int inc_review_saved(char **out, inc_store *store,
                                 const char *id_or_prefix, inc_error *err);
 
+/*
+ * Saves text as the review of the incident (a reviewed event), and with
+ * close also closes it, in one transaction: when either step is refused
+ * (INC_EREFUSED, INC_EINVALID), nothing is written. A text equal to the
+ * latest saved review is not saved again; with close, text may be NULL
+ * to close without saving. opts gives at and dry_run; its
+ * text is not read. *saved (may be NULL) says whether a new version was
+ * saved; *out (may be NULL) gets the new state, the caller's, freed with
+ * inc_incident_free().
+ */
+INC_EXTERN int inc_review_save(inc_incident **out, bool *saved,
+                               inc_store *store, const char *id_or_prefix,
+                               const char *text, bool close,
+                               const inc_change_opts *opts, inc_error *err);
+
 typedef struct inc_action_query {
 	bool open;         /* only actions not done */
 	bool overdue;      /* only open actions past their due date */
@@ -510,9 +526,9 @@ INC_EXTERN int inc_stats(cJSON **out, inc_store *store,
 /* ---- queries (query.c) ---- */
 
 typedef struct inc_list_opts {
-	const enum inc_status *statuses; /* NULL: every active status */
+	const enum inc_status *statuses; /* none: every active status */
 	size_t nstatuses;
-	bool all;             /* every status */
+	bool all;             /* every status, unless statuses narrows it */
 	int severity;         /* 0: any */
 	const char *service;  /* NULL: any */
 	const char *tag;      /* NULL: any */

@@ -541,11 +541,10 @@ build(struct ctx *c, enum inc_action a)
 	}
 }
 
-/* Loads id's state for a change; *short_id filled. In a transaction. */
-static int
-load_current(inc_incident **cur, char id[INC_ID_LEN + 1],
-             char short_id[INC_ID_LEN + 1], inc_store *s, const char *prefix,
-             inc_error *err)
+int
+inc_change__load(inc_incident **cur, char id[INC_ID_LEN + 1],
+                 char short_id[INC_ID_LEN + 1], inc_store *s,
+                 const char *prefix, inc_error *err)
 {
 	int ret;
 
@@ -556,43 +555,66 @@ load_current(inc_incident **cur, char id[INC_ID_LEN + 1],
 }
 
 int
+inc_change__apply(inc_incident **cur, inc_store *s, const char *short_id,
+                  enum inc_action a, const inc_change_opts *o, int64_t now,
+                  inc_error *err)
+{
+	char id[INC_ID_LEN + 1];
+	struct ctx c = {s, (*cur)->doc, short_id, o, NULL, err};
+	inc_incident *next = NULL;
+	int64_t at = o->at;
+	cJSON *doc;
+	int ret;
+
+	if ((unsigned)a >= INC_ACTION__COUNT)
+		return inc_error_set(err, INC_EINVALID, "unknown action");
+	if ((ret = check_at(&at, now, err)) < 0 ||
+	    (ret = inc_action__check(a, short_id, inc_incident_status(*cur),
+	                             err)) < 0 ||
+	    (ret = check_order(&c, a, at)) < 0)
+		return ret;
+	if ((c.p = cJSON_CreateObject()) == NULL)
+		return inc_error__nomem(err);
+	if ((ret = build(&c, a)) < 0)
+		goto done;
+	snprintf(id, sizeof(id), "%s", inc_incident_id(*cur));
+	doc = (*cur)->doc;
+	(*cur)->doc = NULL;
+	if ((ret = append(&next, s, id, doc, inc_action__kind(a), c.p, at, now,
+	                  o->dry_run, err)) < 0)
+		goto done;
+	inc_incident_free(*cur);
+	*cur = next;
+done:
+	cJSON_Delete(c.p);
+	return ret;
+}
+
+int
 inc_change(inc_incident **out, inc_store *s, const char *prefix,
            enum inc_action a, const inc_change_opts *o, inc_error *err)
 {
-	int64_t now = inc_time_now(), at = o->at;
 	char id[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
 	inc_incident *cur = NULL;
-	struct ctx c = {s, NULL, short_id, o, NULL, err};
-	cJSON *doc;
 	int ret;
 
 	if (out != NULL)
 		*out = NULL;
-	if ((unsigned)a >= INC_ACTION__COUNT)
-		return inc_error_set(err, INC_EINVALID, "unknown action");
-	if ((ret = check_at(&at, now, err)) < 0)
-		return ret;
-	if ((c.p = cJSON_CreateObject()) == NULL)
-		return inc_error__nomem(err);
 	if ((ret = inc_store__begin(s, err)) < 0)
+		return ret;
+	if ((ret = inc_change__load(&cur, id, short_id, s, prefix, err)) < 0 ||
+	    (ret = inc_change__apply(&cur, s, short_id, a, o, inc_time_now(),
+	                             err)) < 0)
 		goto done;
-	if ((ret = load_current(&cur, id, short_id, s, prefix, err)) < 0)
+	if (!o->dry_run && (ret = inc_store__commit(s, err)) < 0)
 		goto done;
-	c.doc = cur->doc;
-	if ((ret = inc_action__check(a, short_id, inc_incident_status(cur),
-	                             err)) < 0 ||
-	    (ret = check_order(&c, a, at)) < 0 || (ret = build(&c, a)) < 0)
-		goto done;
-	doc = cur->doc;
-	cur->doc = NULL;
-	ret = append(out, s, id, doc, inc_action__kind(a), c.p, at, now,
-	             o->dry_run, err);
-	if (ret == 0 && !o->dry_run)
-		ret = inc_store__commit(s, err);
+	if (out != NULL) {
+		*out = cur;
+		cur = NULL;
+	}
 done:
 	inc_store__rollback(s);
 	inc_incident_free(cur);
-	cJSON_Delete(c.p);
 	return ret;
 }
 
@@ -628,8 +650,9 @@ inc_merge(inc_incident **out, inc_store *s, const char *prefix,
 		return ret;
 	if ((ret = inc_store__begin(s, err)) < 0)
 		goto done;
-	if ((ret = load_current(&src, id, sid, s, prefix, err)) < 0 ||
-	    (ret = load_current(&dst, into, into_sid, s, into_prefix, err)) < 0)
+	if ((ret = inc_change__load(&src, id, sid, s, prefix, err)) < 0 ||
+	    (ret = inc_change__load(&dst, into, into_sid, s, into_prefix,
+	                            err)) < 0)
 		goto done;
 	if (strcmp(id, into) == 0) {
 		ret = inc_error_set(err, INC_EINVALID,

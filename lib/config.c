@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,8 @@ inc_identity(char *out, size_t len, const inc_config *cfg)
 {
 	const char *name = inc_config_get(cfg, "user.name");
 	const char *email = inc_config_get(cfg, "user.email");
+	struct passwd pw, *found = NULL;
+	char buf[4096];
 
 	/* a name and an address from one source, never one of each */
 	if ((name == NULL || *name == '\0') &&
@@ -267,6 +270,11 @@ inc_identity(char *out, size_t len, const inc_config *cfg)
 	}
 	if (name == NULL || *name == '\0')
 		name = getenv("USER");
+	/* cron and systemd set no $USER: the account still has a name */
+	if ((name == NULL || *name == '\0') &&
+	    getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &found) == 0 &&
+	    found != NULL)
+		name = found->pw_name;
 	if (name == NULL || *name == '\0')
 		name = "unknown";
 	if (email != NULL && *email != '\0')

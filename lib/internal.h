@@ -193,9 +193,26 @@ int inc_audit__maybe_gc(inc_store *s, inc_error *err);
 const char *inc_action__kind(enum inc_action a);
 int inc_action__from_kind(enum inc_action *out, const char *kind);
 enum inc_status inc_action__next(enum inc_action a, enum inc_status from);
-/* INC_EREFUSED, naming the status and the allowed next steps. */
+/*
+ * INC_EREFUSED: "7fk2q: cannot escalate a resolved incident (next: reopen,
+ * or review --done to close)", naming the commands of the allowed steps.
+ */
 int inc_action__check(enum inc_action a, const char *short_id,
                       enum inc_status st, inc_error *err);
+
+/* change.c: the steps of a change, for writes of several events */
+/* Loads id's state for a change; id and short_id filled. In a transaction. */
+int inc_change__load(inc_incident **cur, char id[INC_ID_LEN + 1],
+                     char short_id[INC_ID_LEN + 1], inc_store *store,
+                     const char *prefix, inc_error *err);
+/*
+ * In the caller's write transaction: checks action a against *cur and
+ * appends its event; *cur becomes the new state. On failure *cur has no
+ * state left and is only good for inc_incident_free().
+ */
+int inc_change__apply(inc_incident **cur, inc_store *store,
+                      const char *short_id, enum inc_action a,
+                      const inc_change_opts *opts, int64_t now, inc_error *err);
 
 /* incident.c */
 int inc_incident__fold(inc_incident **out, inc_store *store, const char *id,

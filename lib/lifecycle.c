@@ -19,37 +19,42 @@ static const struct transition {
 	const char *kind;   /* the event it writes */
 	unsigned from;      /* statuses it is allowed from */
 	int to;             /* the status it leads to, or SAME */
+	const char *step;   /* the command a refusal names as a next step */
 } table[INC_ACTION__COUNT] = {
-        [INC_ACTION_TRIAGE] = {"triage", "triaged", ACTIVE, SAME},
+        [INC_ACTION_TRIAGE] = {"triage", "triaged", ACTIVE, SAME, "triage"},
         [INC_ACTION_INVESTIGATE] = {"investigate", "investigating",
                                     S(OPEN) | S(TRIAGED) | S(MITIGATED),
-                                    INC_STATUS_INVESTIGATING},
+                                    INC_STATUS_INVESTIGATING, "investigate"},
         [INC_ACTION_MITIGATE] = {"mitigate", "mitigated",
                                  S(OPEN) | S(TRIAGED) | S(INVESTIGATING),
-                                 INC_STATUS_MITIGATED},
+                                 INC_STATUS_MITIGATED, "mitigate"},
         [INC_ACTION_RESOLVE] = {"resolve", "resolved", ACTIVE,
-                                INC_STATUS_RESOLVED},
+                                INC_STATUS_RESOLVED, "resolve"},
         [INC_ACTION_REOPEN] = {"reopen", "reopened", S(RESOLVED) | S(CLOSED),
-                               INC_STATUS_INVESTIGATING},
-        [INC_ACTION_CLOSE] = {"close", "closed", S(RESOLVED),
-                              INC_STATUS_CLOSED},
-        [INC_ACTION_ESCALATE] = {"escalate", "escalated", ACTIVE, SAME},
+                               INC_STATUS_INVESTIGATING, "reopen"},
+        /* there is no close command: the finished review closes */
+        [INC_ACTION_CLOSE] = {"close", "closed", S(RESOLVED), INC_STATUS_CLOSED,
+                              "review --done to close"},
+        [INC_ACTION_ESCALATE] = {"escalate", "escalated", ACTIVE, SAME,
+                                 "escalate"},
         [INC_ACTION_CANCEL] = {"cancel", "cancelled", ACTIVE,
-                               INC_STATUS_CANCELLED},
-        [INC_ACTION_MERGE] = {"merge", "merged", ACTIVE, INC_STATUS_MERGED},
-        [INC_ACTION_ABSORB] = {"merge into", "absorbed", ACTIVE, SAME},
-        [INC_ACTION_NOTE] = {"note", "noted", ANY, SAME},
-        [INC_ACTION_UPDATE] = {"update", "updated", ANY, SAME},
-        [INC_ACTION_ASSIGN] = {"assign", "assigned", ANY, SAME},
-        [INC_ACTION_EDIT] = {"edit", "edited", ANY, SAME},
+                               INC_STATUS_CANCELLED, "cancel"},
+        [INC_ACTION_MERGE] = {"merge", "merged", ACTIVE, INC_STATUS_MERGED,
+                              "merge"},
+        /* the rest are no steps of the lifecycle, or not the user's */
+        [INC_ACTION_ABSORB] = {"merge into", "absorbed", ACTIVE, SAME, NULL},
+        [INC_ACTION_NOTE] = {"note", "noted", ANY, SAME, NULL},
+        [INC_ACTION_UPDATE] = {"update", "updated", ANY, SAME, NULL},
+        [INC_ACTION_ASSIGN] = {"assign", "assigned", ANY, SAME, NULL},
+        [INC_ACTION_EDIT] = {"edit", "edited", ANY, SAME, NULL},
         [INC_ACTION_ATTACH] = {"attach an alert to", "alert_attached", ACTIVE,
-                               SAME},
+                               SAME, NULL},
         [INC_ACTION_REVIEW] = {"review", "reviewed", S(RESOLVED) | S(CLOSED),
-                               SAME},
+                               SAME, NULL},
         [INC_ACTION_ACTION_ADD] = {"add an action to", "action_added", ANY,
-                                   SAME},
+                                   SAME, NULL},
         [INC_ACTION_ACTION_DONE] = {"finish an action of", "action_done", ANY,
-                                    SAME},
+                                    SAME, NULL},
 };
 
 const char *
@@ -91,47 +96,46 @@ inc_action__next(enum inc_action a, enum inc_status from)
 	return table[a].to == SAME ? from : (enum inc_status)table[a].to;
 }
 
-/* "triage, investigate, mitigate, ..." : the lifecycle steps from st. */
+/*
+ * "next: reopen, or review --done to close": the commands of the
+ * lifecycle steps allowed from st, in the table's order; "it is final"
+ * when there is none.
+ */
 static void
-allowed_next(char *buf, size_t len, enum inc_status st)
+next_steps(char *buf, size_t len, enum inc_status st)
 {
-	static const enum inc_action steps[] = {
-	        INC_ACTION_TRIAGE,   INC_ACTION_INVESTIGATE,
-	        INC_ACTION_MITIGATE, INC_ACTION_RESOLVE,
-	        INC_ACTION_REOPEN,   INC_ACTION_CLOSE,
-	        INC_ACTION_ESCALATE, INC_ACTION_CANCEL,
-	        INC_ACTION_MERGE,
-	};
-	size_t o = 0;
+	const char *steps[INC_ACTION__COUNT];
+	size_t n = 0, o;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		if (!inc_action_allowed(steps[i], st))
-			continue;
-		o += (size_t)snprintf(buf + o, len - o, "%s%s",
-		                      o > 0 ? ", " : "",
-		                      table[steps[i]].action);
-		if (o >= len)
-			break;
+	for (int a = 0; a < INC_ACTION__COUNT; a++)
+		if (table[a].step != NULL &&
+		    inc_action_allowed((enum inc_action)a, st))
+			steps[n++] = table[a].step;
+	if (n == 0) {
+		snprintf(buf, len, "it is final");
+		return;
 	}
-	if (o == 0)
-		snprintf(buf, len, "nothing: it is final");
+	o = (size_t)snprintf(buf, len, "next: ");
+	for (size_t i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s",
+		                      i == 0      ? ""
+		                      : i + 1 < n ? ", "
+		                                  : ", or ",
+		                      steps[i]);
 }
 
 int
 inc_action__check(enum inc_action a, const char *short_id, enum inc_status st,
                   inc_error *err)
 {
-	char next[160];
+	char next[200];
 
 	if (inc_action_allowed(a, st))
 		return 0;
-	allowed_next(next, sizeof(next), st);
-	return inc_error_set(err, INC_EREFUSED,
-	                     "incident %s: cannot %s %s %s incident "
-	                     "(allowed next: %s)",
-	                     short_id, table[a].action,
-	                     strchr("aeiou", inc_status_name(st)[0]) ? "an"
-	                                                             : "a",
-	                     inc_status_name(st), next);
+	next_steps(next, sizeof(next), st);
+	return inc_error_set(
+	        err, INC_EREFUSED, "%s: cannot %s %s %s incident (%s)",
+	        short_id, table[a].action,
+	        strchr("aeiou", inc_status_name(st)[0]) ? "an" : "a",
+	        inc_status_name(st), next);
 }

@@ -164,7 +164,8 @@ bind_list(sqlite3_stmt *st, const inc_list_opts *o, char **statuses)
 	if (o->field != NULL)
 		sqlite3_bind_text(st, 8, o->field, -1, SQLITE_STATIC);
 	*statuses = NULL;
-	if (!o->all && o->nstatuses > 0) {
+	/* with all too: --all --status resolved means the resolved ones */
+	if (o->nstatuses > 0) {
 		cJSON *arr = cJSON_CreateArray();
 		for (size_t i = 0; arr != NULL && i < o->nstatuses; i++)
 			cJSON_AddItemToArray(

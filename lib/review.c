@@ -450,24 +450,91 @@ done:
 	return ret;
 }
 
+/* The latest saved review document of events, or NULL; borrowed. */
+static const char *
+latest(const inc_event_list *events)
+{
+	for (size_t i = events->n; i > 0; i--) {
+		const inc_event *ev = &events->events[i - 1];
+		if (strcmp(ev->kind, "reviewed") == 0)
+			return inc_doc__str(ev->payload, "document");
+	}
+	return NULL;
+}
+
 int
 inc_review_saved(char **out, inc_store *s, const char *prefix, inc_error *err)
 {
 	inc_event_list *events = NULL;
+	const char *d;
 	int ret;
 
 	*out = NULL;
 	if ((ret = inc_event_list_load(&events, s, prefix, err)) < 0)
 		return ret;
-	for (size_t i = events->n; i > 0; i--) {
-		const inc_event *ev = &events->events[i - 1];
-		if (strcmp(ev->kind, "reviewed") == 0) {
-			const char *d = inc_doc__str(ev->payload, "document");
-			if (d != NULL && (*out = inc__strdup(d)) == NULL)
-				ret = inc_error__nomem(err);
-			break;
-		}
-	}
+	if ((d = latest(events)) != NULL && (*out = inc__strdup(d)) == NULL)
+		ret = inc_error__nomem(err);
 	inc_event_list_free(events);
+	return ret;
+}
+
+/*
+ * The document and the closing in one transaction: a refused close
+ * must not leave a review saved behind it.
+ */
+int
+inc_review_save(inc_incident **out, bool *saved, inc_store *s,
+                const char *prefix, const char *text, bool close,
+                const inc_change_opts *opts, inc_error *err)
+{
+	int64_t now = inc_time_now();
+	char id[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
+	inc_change_opts o = *opts;
+	inc_event_list *events = NULL;
+	inc_incident *cur = NULL;
+	const char *last;
+	bool save = false;
+	int ret;
+
+	if (out != NULL)
+		*out = NULL;
+	if (saved != NULL)
+		*saved = false;
+	if (text == NULL && !close)
+		return inc_error_set(err, INC_EINVALID, "no review to save");
+	if ((ret = inc_store__begin(s, err)) < 0)
+		return ret;
+	if ((ret = inc_change__load(&cur, id, short_id, s, prefix, err)) < 0)
+		goto done;
+	if (text != NULL) {
+		if ((ret = inc_event__load(&events, s, id, err)) < 0)
+			goto done;
+		/* the same document again is not a new version */
+		last = latest(events);
+		save = last == NULL || strcmp(last, text) != 0;
+		o.text = text;
+		ret = save ? inc_change__apply(&cur, s, short_id,
+		                               INC_ACTION_REVIEW, &o, now, err)
+		           : inc_action__check(INC_ACTION_REVIEW, short_id,
+		                               inc_incident_status(cur), err);
+		if (ret < 0)
+			goto done;
+	}
+	if (close &&
+	    (ret = inc_change__apply(&cur, s, short_id, INC_ACTION_CLOSE, &o,
+	                             now, err)) < 0)
+		goto done;
+	if (!o.dry_run && (ret = inc_store__commit(s, err)) < 0)
+		goto done;
+	if (saved != NULL)
+		*saved = save;
+	if (out != NULL) {
+		*out = cur;
+		cur = NULL;
+	}
+done:
+	inc_store__rollback(s);
+	inc_event_list_free(events);
+	inc_incident_free(cur);
 	return ret;
 }

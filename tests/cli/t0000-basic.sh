@@ -39,6 +39,40 @@ test_expect_success 'no prefix abbreviation of command names' '
 	test_expect_code 2 incident ope x 2>err
 '
 
+test_expect_success 'suggestions: every nearest command, none when nothing is near' '
+	test_expect_code 2 incident idit x 2>err &&
+	grep "^incident: .idit. is not a command; did you mean .edit. or .init.? (see" err &&
+	test_expect_code 2 incident lsit 2>err &&
+	grep "did you mean .list.?" err &&
+	for c in rm close sh; do
+		test_expect_code 2 incident $c x 2>err &&
+		grep "^incident: .$c. is not a command (see .incident --help.)$" err || exit 1
+	done
+'
+
+test_expect_success 'aliases: ls is list, ack is triage; --list-cmds has neither' '
+	id=$(incident open -q "aliased") &&
+	incident list >expect && incident ls >out && test_cmp expect out &&
+	incident ls -q --status open >out && grep -x "$id" out &&
+	incident ack "$id" >out &&
+	grep "^triaged " out &&
+	test "$(incident show --json "$id" | jq -r .incident.status)" = triaged &&
+	incident ls --help >out && grep "^usage: incident list" out &&
+	incident --help >out && grep "^aliases: ack (triage), ls (list)$" out &&
+	incident --list-cmds >cmds &&
+	! grep -x -e ls -e ack cmds
+'
+
+test_expect_success 'an unknown option suggests the nearest one' '
+	test_expect_code 2 incident open --sevrity 2 title >out 2>err &&
+	test_line_count = 1 err && test_line_count = 0 out &&
+	grep "^incident open: unknown option .--sevrity.; did you mean .--severity.? (see" err &&
+	test_expect_code 2 incident list --stauts=open 2>err &&
+	grep "did you mean .--status.?" err &&
+	test_expect_code 2 incident --dri x list 2>err &&
+	grep "unknown option .--dri.; did you mean .--dir.?" err
+'
+
 test_expect_success 'unknown global option exits 2' '
 	test_expect_code 2 incident --bogus 2>err &&
 	grep "unknown option" err
@@ -60,7 +94,12 @@ test_expect_success 'help CMD falls back to --help when not on a terminal' '
 	incident help open >out &&
 	grep "^usage: incident open" out &&
 	test_expect_code 2 incident help nosuch 2>err &&
-	grep "not a command" err
+	grep "not a command" err &&
+	! grep "did you mean" err &&
+	test_expect_code 2 incident help opne 2>err &&
+	grep "^incident help: .opne. is not a command; did you mean .open.? (see" err &&
+	incident help ls >out &&
+	grep "^usage: incident list" out
 '
 
 test_expect_success 'incident help alone shows the commands' '

@@ -65,6 +65,20 @@ test_expect_success 'identity comes from git config when incident has none' '
 	rm "$XDG_CONFIG_HOME/incident/config" "$HOME/.gitconfig"
 '
 
+if me=$(id -un 2>/dev/null) && test -n "$me"; then
+	test_expect_success 'without $USER (cron, systemd) the actor is the account name' '
+		env -u USER incident open -q "from cron" >cron-id &&
+		id=$(cat cron-id) &&
+		test "$(incident show --json "$id" | jq -r .incident.opened_by)" = "$me" &&
+		env -u USER incident note -q "$id" "still from cron" >/dev/null &&
+		incident log --json "$id" >log &&
+		test "$(jq -r "[.events[].actor] | unique | join(\",\")" log)" = "$me"
+	'
+else
+	test_skip 'without $USER (cron, systemd) the actor is the account name' \
+		"uid $(id -u) has no name in the password database"
+fi
+
 test_expect_success '--at back-dates detection; recorded time stays now' '
 	incident open --json --at "2026-01-02T03:04:05Z" "old one" >out &&
 	test "$(jq -r .incident.opened_at out)" = 2026-01-02T03:04:05Z &&

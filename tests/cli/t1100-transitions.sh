@@ -50,7 +50,7 @@ test_expect_success 'the transition table, exhaustively' '
 			fi
 			if test $want = 4; then
 				test_line_count = 1 err &&
-				grep -q "cannot $a a.* $status incident (allowed next: " err || {
+				grep -qE "^incident: [0-9a-z]{5,}: cannot $a an? $status incident \((next: [a-z -]+(, [a-z -]+)*|it is final)\)$" err || {
 					cat err >&2; exit 1; }
 			fi
 		done
@@ -59,14 +59,27 @@ test_expect_success 'the transition table, exhaustively' '
 	test_cmp before after
 '
 
-test_expect_success 'refusals name the allowed next steps' '
+test_expect_success 'refusals name the commands of the allowed next steps' '
+	sid() { incident show --json "$(cat $1)" | jq -r .incident.short_id; } &&
 	test_expect_code 4 incident mitigate "$(cat resolved)" 2>err &&
-	grep "cannot mitigate a resolved incident (allowed next: reopen, close)" err &&
+	echo "incident: $(sid resolved): cannot mitigate a resolved incident (next: reopen, or review --done to close)" >expect &&
+	test_cmp expect err &&
 	test_expect_code 4 incident triage "$(cat resolved)" 2>err &&
 	grep "cannot triage a resolved incident" err &&
 	test_expect_code 4 incident resolve "$(cat cancelled)" 2>err &&
-	grep "cannot resolve a cancelled incident (allowed next: nothing: it is final)" err &&
-	test_expect_code 4 incident reopen --reason x "$(cat merged)" 2>err
+	echo "incident: $(sid cancelled): cannot resolve a cancelled incident (it is final)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 4 incident reopen --reason x "$(cat merged)" 2>err &&
+	grep ": cannot reopen a merged incident (it is final)$" err &&
+	test_expect_code 4 incident reopen --reason x "$(cat open)" 2>err &&
+	echo "incident: $(sid open): cannot reopen an open incident (next: triage, investigate, mitigate, resolve, escalate, cancel, or merge)" >expect &&
+	test_cmp expect err &&
+	test_expect_code 4 incident reopen --reason x "$(cat investigating)" 2>err &&
+	grep ": cannot reopen an investigating incident (next: triage, mitigate, resolve, escalate, cancel, or merge)$" err &&
+	incident open -q "s-closed" >closed && incident resolve -q "$(cat closed)" >/dev/null &&
+	incident review -q --done --no-edit "$(cat closed)" >/dev/null &&
+	test_expect_code 4 incident review --done --no-edit "$(cat closed)" 2>err &&
+	grep ": cannot close a closed incident (next: reopen)$" err
 '
 
 test_expect_success 'merge refuses final incidents, itself, and unknown ids' '

@@ -95,6 +95,55 @@ test_expect_success 'the editor edits the saved review on a terminal' '
 	incident review --no-edit "$(cat id)" 2>/dev/null | grep "^Rollback took 3 minutes.$"
 '
 
+test_expect_success 'a draft left unchanged in the editor is not saved; an edited one is' '
+	d=$(incident open -q "left as drafted") &&
+	incident resolve -q "$d" >/dev/null &&
+	store_snapshot >before &&
+	EDITOR=true script -qec "incident review $d; echo rc=\$?" /dev/null >out &&
+	grep "rc=1" out &&
+	grep "incident: $(cut -c1-5 <<<"$d").*: nothing saved: the review draft was not changed" out &&
+	EDITOR=true script -qec "incident review --done $d; echo rc=\$?" /dev/null >out &&
+	grep "rc=1" out && grep "nothing saved or closed" out &&
+	store_snapshot >after && test_cmp before after &&
+	EDITOR=$PWD/ed script -qec "incident review --done $d; echo rc=\$?" /dev/null >out &&
+	grep "rc=0" out && grep "saved the review of .*; the incident is closed" out &&
+	incident show --json "$d" >s.json &&
+	test "$(jq .incident.review_count s.json)" = 1 &&
+	test "$(jq -r .incident.status s.json)" = closed &&
+	EDITOR=true script -qec "incident review $d; echo rc=\$?" /dev/null >out &&
+	grep "rc=0" out && grep "unchanged: the review of" out &&
+	test "$(incident show --json "$d" | jq .incident.review_count)" = 1
+'
+
+test_expect_success 'a saved review left unchanged in the editor is not saved again' '
+	d=$(incident open -q "saved as drafted") &&
+	incident resolve -q "$d" >/dev/null &&
+	incident review --no-edit "$d" >/dev/null 2>&1 &&
+	EDITOR=true script -qec "incident review --done $d; echo rc=\$?" /dev/null >out &&
+	grep "rc=0" out && grep "unchanged: the review of .*; the incident is closed" out &&
+	test "$(incident show --json "$d" | jq .incident.review_count)" = 1
+'
+
+test_expect_success 'without a terminal the draft is shown, not saved' '
+	d=$(incident open -q "read in a pager") &&
+	incident resolve -q "$d" >/dev/null &&
+	store_snapshot >before &&
+	incident review "$d" >shown.md 2>err &&
+	grep "^# Post-incident review: read in a pager" shown.md &&
+	grep "^not saved: the draft review of " err &&
+	incident review "$d" 2>/dev/null | cat >piped.md &&
+	test_cmp shown.md piped.md &&
+	test_expect_code 1 incident review --done "$d" >out 2>err &&
+	test_must_fail test -s out &&
+	grep "nothing saved or closed: no terminal for the editor (--no-edit saves the draft as it is)" err &&
+	test_expect_code 1 incident review -q "$d" >out 2>err &&
+	test_must_fail test -s out &&
+	store_snapshot >after && test_cmp before after &&
+	incident review --done --no-edit "$d" >saved.md 2>err &&
+	test_cmp shown.md saved.md &&
+	grep "^saved the review of .*; the incident is closed" err
+'
+
 test_expect_success 'closing is not dated before the resolution' '
 	test_expect_code 2 incident review --done --no-edit --at "$(at 2000)" "$(cat id)" 2>err &&
 	grep "before it was resolved" err
@@ -108,6 +157,33 @@ test_expect_success '--done closes; the list of awaiting reviews empties' '
 	test "$(jq -r .incident.reviewed_at r.json)" != null &&
 	incident review --json >a.json &&
 	test "$(jq ".awaiting | length" a.json)" = 0
+'
+
+test_expect_success 'a refused --done saves no review, and opens no editor' '
+	store_snapshot >before &&
+	rm -f editor-ran &&
+	EDITOR=$PWD/ed0 script -qec "incident review --done $(cat id); echo rc=\$?" /dev/null >out &&
+	grep "rc=4" out && grep "cannot close a closed incident" out &&
+	! test -e editor-ran &&
+	store_snapshot >after && test_cmp before after
+'
+
+test_expect_success 'a close refused at the save leaves no review saved either' '
+	race=$(incident open -q "closed while the review was written") &&
+	incident resolve -q "$race" >/dev/null &&
+	cat >ed-race <<-EOT &&
+	#!/bin/sh
+	# someone else closes it while this review is being written
+	incident review --done --no-edit "$race" >/dev/null 2>&1 || exit 1
+	incident log --json "$race" >"$PWD/log-before"
+	echo "Written while it was closed." >>"\$1"
+	EOT
+	chmod +x ed-race &&
+	EDITOR=$PWD/ed-race script -qec "incident review --done $race; echo rc=\$?" /dev/null >out &&
+	grep "rc=4" out && grep "cannot close a closed incident" out &&
+	incident log --json "$race" >log-after &&
+	test_cmp log-before log-after &&
+	test "$(jq "[.events[] | select(.kind == \"reviewed\")] | length" log-after)" = 1
 '
 
 test_expect_success 'awaiting reviews are listed oldest first' '

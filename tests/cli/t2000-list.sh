@@ -52,6 +52,16 @@ test_expect_success '--status and --all' '
 	incident list -q --all >out && test_line_count = 4 out
 '
 
+test_expect_success '--status filters with --all too' '
+	incident resolve -q "$(cat d)" >/dev/null &&
+	incident list -q --all --status resolved >out && test_cmp d out &&
+	incident list -q --status resolved --all >out && test_cmp d out &&
+	incident list -q --all --status open >out && cat c b a >expect && test_cmp expect out &&
+	incident list -q --all >out && test_line_count = 4 out &&
+	incident reopen -q --reason "not over" "$(cat d)" >/dev/null &&
+	incident list -q --all --status resolved >out && test_line_count = 0 out
+'
+
 test_expect_success 'list --json carries full incidents' '
 	incident list --json >out &&
 	test "$(jq ".incidents | length" out)" = 4 &&
