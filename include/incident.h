@@ -143,6 +143,24 @@ INC_EXTERN char *inc_text_sanitize(const char *text, bool keep_newlines);
 /* Display width in terminal columns of UTF-8 text. */
 INC_EXTERN size_t inc_text_width(const char *text);
 
+/* ---- reading JSON documents (json.c) ---- */
+
+/* The largest integer a JSON number (a double) holds exactly: 2^53 - 1. */
+#define INC_JSON_INT_MAX 9007199254740991LL
+
+/*
+ * The one checked reader of integers from JSON: v must be a number that
+ * is whole and within [min, max] (and within +-INC_JSON_INT_MAX), checked
+ * before it is converted. 0, or INC_EINVALID with *out 0.
+ */
+INC_EXTERN int inc_json_number(int64_t *out, const cJSON *v, int64_t min,
+                               int64_t max);
+/* The same for the member key of the object obj. */
+INC_EXTERN int inc_json_int(int64_t *out, const cJSON *obj, const char *key,
+                            int64_t min, int64_t max);
+/* The string member key of obj, or NULL; borrowed from obj. */
+INC_EXTERN const char *inc_json_str(const cJSON *obj, const char *key);
+
 /* ---- ids (id.c) ---- */
 
 /* Normalises a user-typed id or prefix (case, i/l->1, o->0) into out. */

@@ -223,9 +223,9 @@ build_triage(struct ctx *c)
 	} else if (o->impact != NULL || o->urgency != NULL) {
 		/* the other half comes from the current classification */
 		if (impact < 0)
-			impact = level3(inc_doc__str(c->doc, "impact"));
+			impact = level3(inc_json_str(c->doc, "impact"));
 		if (urgency < 0)
-			urgency = level3(inc_doc__str(c->doc, "urgency"));
+			urgency = level3(inc_json_str(c->doc, "urgency"));
 		if (impact >= 0 && urgency >= 0 &&
 		    (ret = priority_of(prio, c->s, impact, urgency, c->err)) <
 		            0)
@@ -303,7 +303,7 @@ build_assign(struct ctx *c)
 		                     "ops, scribe)",
 		                     c->o->role != NULL ? c->o->role : "");
 	if (c->o->who == NULL) {
-		if (inc_doc__str(roles, c->o->role) == NULL)
+		if (inc_json_str(roles, c->o->role) == NULL)
 			return inc_error_set(c->err, INC_EINVALID,
 			                     "incident %s has no %s to remove",
 			                     c->short_id, c->o->role);
@@ -472,7 +472,7 @@ build_action_done(struct ctx *c)
 		        c->err, INC_EINVALID,
 		        "action #%d of incident %s is done already",
 		        c->o->action_n, c->short_id);
-	cJSON_AddStringToObject(c->p, "action", inc_doc__str(a, "id"));
+	cJSON_AddStringToObject(c->p, "action", inc_json_str(a, "id"));
 	return 0;
 }
 
@@ -641,7 +641,6 @@ inc_merge(inc_incident **out, inc_store *s, const char *prefix,
 	char into[INC_ID_LEN + 1], into_sid[INC_ID_LEN + 1];
 	inc_incident *src = NULL, *dst = NULL;
 	cJSON *p1 = NULL, *p2 = NULL, *doc;
-	const cJSON *n;
 	int ret;
 
 	if (out != NULL)
@@ -677,9 +676,8 @@ inc_merge(inc_incident **out, inc_store *s, const char *prefix,
 	                      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
 	                                              src->doc, "dedup_keys"),
 	                                      true));
-	n = cJSON_GetObjectItemCaseSensitive(src->doc, "alert_count");
 	cJSON_AddNumberToObject(p2, "alert_count",
-	                        cJSON_IsNumber(n) ? n->valuedouble : 0);
+	                        inc_doc__int(src->doc, "alert_count"));
 	doc = src->doc;
 	src->doc = NULL;
 	ret = append(NULL, s, id, doc, "merged", p1, at, now, o->dry_run, err);

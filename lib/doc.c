@@ -1,32 +1,27 @@
 /* Typed reads and writes of projection documents (cJSON objects). */
+#include <limits.h>
 #include <string.h>
 
 #include "internal.h"
-
-const char *
-inc_doc__str(const cJSON *doc, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 int64_t
 inc_doc__time(const cJSON *doc, const char *key)
 {
 	int64_t t;
 
-	if (inc_time_from_rfc3339(&t, inc_doc__str(doc, key)) < 0)
+	if (inc_time_from_rfc3339(&t, inc_json_str(doc, key)) < 0)
 		return 0;
 	return t;
 }
 
+/* A counter or level of a document: a whole number from 0 to INT_MAX,
+ * else 0. */
 int
 inc_doc__int(const cJSON *doc, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, key);
+	int64_t v;
 
-	return cJSON_IsNumber(v) ? (int)v->valuedouble : 0;
+	return inc_json_int(&v, doc, key, 0, INT_MAX) == 0 ? (int)v : 0;
 }
 
 static void

@@ -316,7 +316,7 @@ put(struct buf *b, const char *text)
 static void
 put_member(struct buf *b, const cJSON *p, const char *key, const char *label)
 {
-	const char *v = inc_doc__str(p, key);
+	const char *v = inc_json_str(p, key);
 
 	if (v == NULL)
 		return;
@@ -392,9 +392,9 @@ inc_event_describe(inc_store *s, const inc_event *ev)
 		snprintf(num, sizeof(num), "level %d",
 		         inc_doc__int(p, "level"));
 		put(&b, num);
-		if (inc_doc__str(p, "to") != NULL) {
+		if (inc_json_str(p, "to") != NULL) {
 			put(&b, " to ");
-			put(&b, inc_doc__str(p, "to"));
+			put(&b, inc_json_str(p, "to"));
 		}
 		put_member(&b, p, "reason", NULL);
 	} else if (strcmp(k, "merged") == 0) {
@@ -456,7 +456,7 @@ inc_event__load_all(inc_event_list **out, inc_store *s, bool total_order,
 static bool
 copy_str(char *dst, size_t len, const cJSON *o, const char *key)
 {
-	const char *v = inc_doc__str(o, key);
+	const char *v = inc_json_str(o, key);
 
 	if (v == NULL || strlen(v) >= len)
 		return false;
@@ -470,7 +470,7 @@ inc_event__from_json(inc_event *ev, const char *text, size_t len,
                      inc_error *err)
 {
 	cJSON *o = cJSON_ParseWithLength(text, len);
-	const cJSON *lamport, *payload;
+	const cJSON *payload;
 	bool ok;
 
 	memset(ev, 0, sizeof(*ev));
@@ -478,21 +478,20 @@ inc_event__from_json(inc_event *ev, const char *text, size_t len,
 		return inc_error_set(err, INC_ECORRUPT,
 		                     "an event file is not "
 		                     "JSON");
-	lamport = cJSON_GetObjectItemCaseSensitive(o, "lamport");
 	payload = cJSON_GetObjectItemCaseSensitive(o, "payload");
 	ok = copy_str(ev->id, sizeof(ev->id), o, "id") &&
 	     copy_str(ev->incident, sizeof(ev->incident), o, "incident") &&
 	     copy_str(ev->kind, sizeof(ev->kind), o, "kind") &&
 	     copy_str(ev->replica, sizeof(ev->replica), o, "replica") &&
-	     inc_time_from_rfc3339(&ev->at, inc_doc__str(o, "at")) == 0 &&
+	     inc_time_from_rfc3339(&ev->at, inc_json_str(o, "at")) == 0 &&
 	     inc_time_from_rfc3339(&ev->recorded_at,
-	                           inc_doc__str(o, "recorded_at")) == 0 &&
-	     cJSON_IsNumber(lamport) && lamport->valuedouble >= 1 &&
-	     inc_doc__str(o, "actor") != NULL && cJSON_IsObject(payload) &&
+	                           inc_json_str(o, "recorded_at")) == 0 &&
+	     inc_json_int(&ev->lamport, o, "lamport", 1, INC_JSON_INT_MAX) ==
+	             0 &&
+	     inc_json_str(o, "actor") != NULL && cJSON_IsObject(payload) &&
 	     inc_id__valid(ev->incident);
 	if (ok) {
-		ev->lamport = (int64_t)lamport->valuedouble;
-		ev->actor = inc__strdup(inc_doc__str(o, "actor"));
+		ev->actor = inc__strdup(inc_json_str(o, "actor"));
 		ev->payload = cJSON_Duplicate(payload, true);
 	}
 	cJSON_Delete(o);

@@ -10,6 +10,7 @@
  * otherwise ignored. Nothing here reads the clock, the config or the
  * store, so the same events give the same incident on every machine.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,7 +85,7 @@ member_mut(cJSON *o, const char *key)
 static void
 increment(cJSON *d, const char *key, int by)
 {
-	inc_doc__set_int(d, key, inc_doc__int(d, key) + by);
+	inc_doc__set_int(d, key, (double)inc_doc__int(d, key) + by);
 }
 
 /* Copies a string member of the payload when it is there. */
@@ -97,13 +98,14 @@ take_str(cJSON *d, const char *key, const cJSON *p, const char *pkey)
 		inc_doc__set_str(d, key, v->valuestring);
 }
 
+/* Copies a whole number of the payload within [0, INT_MAX]. */
 static void
 take_number(cJSON *d, const char *key, const cJSON *p)
 {
-	const cJSON *v = member(p, key);
+	int64_t v;
 
-	if (cJSON_IsNumber(v))
-		inc_doc__set_int(d, key, v->valuedouble);
+	if (inc_json_int(&v, p, key, 0, INT_MAX) == 0)
+		inc_doc__set_int(d, key, (double)v);
 }
 
 /* Sets a milestone unless it already has a time. */
@@ -197,8 +199,8 @@ classify(cJSON *d, const inc_event *ev)
 	union_strings(d, "tags", member(p, "tags"));
 	v = member(p, "commander");
 	if (cJSON_IsString(v) &&
-	    (inc_doc__str(member(d, "roles"), "commander") == NULL ||
-	     strcmp(inc_doc__str(member(d, "roles"), "commander"),
+	    (inc_json_str(member(d, "roles"), "commander") == NULL ||
+	     strcmp(inc_json_str(member(d, "roles"), "commander"),
 	            v->valuestring) != 0))
 		set_role(d, "commander", v->valuestring, ev->at, ev->actor);
 	v = member(p, "started_at");
@@ -238,7 +240,7 @@ apply_transition(cJSON *d, enum inc_action a, const inc_event *ev)
 	const cJSON *p = ev->payload;
 	enum inc_status st = INC_STATUS_OPEN;
 
-	(void)inc_status_parse(&st, inc_doc__str(d, "status"));
+	(void)inc_status_parse(&st, inc_json_str(d, "status"));
 	if (!inc_action_allowed(a, st))
 		return;
 	inc_doc__set_str(d, "status", inc_status_name(inc_action__next(a, st)));
@@ -287,24 +289,21 @@ apply_transition(cJSON *d, enum inc_action a, const inc_event *ev)
 static void
 apply_escalated(cJSON *d, const cJSON *p)
 {
-	const cJSON *v = member(p, "level");
+	int64_t level;
 
 	/* a maximum: two people escalating at once mean the same level */
-	if (cJSON_IsNumber(v) &&
-	    v->valuedouble > inc_doc__int(d, "escalation_level"))
-		inc_doc__set_int(d, "escalation_level", v->valuedouble);
+	if (inc_json_int(&level, p, "level", 0, INT_MAX) == 0 &&
+	    level > inc_doc__int(d, "escalation_level"))
+		inc_doc__set_int(d, "escalation_level", (double)level);
 	take_str(d, "escalated_to", p, "to");
 }
 
 static void
 apply_absorbed(cJSON *d, const cJSON *p)
 {
-	const cJSON *n = member(p, "alert_count");
-
 	union_strings(d, "dedup_keys", member(p, "dedup_keys"));
 	union_one(d, "merged_from", p, "from");
-	if (cJSON_IsNumber(n))
-		increment(d, "alert_count", (int)n->valuedouble);
+	increment(d, "alert_count", inc_doc__int(p, "alert_count"));
 }
 
 /*
@@ -322,7 +321,7 @@ set_role(cJSON *d, const char *role, const char *who, int64_t at,
 	if (role == NULL || member(r, role) == NULL)
 		return;
 	cJSON_ArrayForEach (h, hist) {
-		if (strcmp(inc_doc__str(h, "role"), role) == 0 &&
+		if (strcmp(inc_json_str(h, "role"), role) == 0 &&
 		    cJSON_IsNull(member(h, "until")))
 			inc_doc__set_time(h, "until", at);
 	}
@@ -343,7 +342,7 @@ apply_assigned(cJSON *d, const inc_event *ev)
 {
 	const cJSON *who = member(ev->payload, "who");
 
-	set_role(d, inc_doc__str(ev->payload, "role"),
+	set_role(d, inc_json_str(ev->payload, "role"),
 	         cJSON_IsString(who) ? who->valuestring : NULL, ev->at,
 	         ev->actor);
 }
@@ -384,11 +383,11 @@ apply_action_added(cJSON *d, const inc_event *ev)
 	cJSON_AddNumberToObject(a, "n", cJSON_GetArraySize(arr) + 1);
 	cJSON_AddStringToObject(
 	        a, "text",
-	        inc_doc__str(p, "text") ? inc_doc__str(p, "text") : "");
-	inc_doc__set_str(a, "owner", inc_doc__str(p, "owner"));
-	inc_doc__set_str(a, "due", inc_doc__str(p, "due"));
-	inc_doc__set_str(a, "type", inc_doc__str(p, "type"));
-	inc_doc__set_str(a, "priority", inc_doc__str(p, "priority"));
+	        inc_json_str(p, "text") ? inc_json_str(p, "text") : "");
+	inc_doc__set_str(a, "owner", inc_json_str(p, "owner"));
+	inc_doc__set_str(a, "due", inc_json_str(p, "due"));
+	inc_doc__set_str(a, "type", inc_json_str(p, "type"));
+	inc_doc__set_str(a, "priority", inc_json_str(p, "priority"));
 	cJSON_AddStringToObject(a, "added_at",
 	                        inc_time_rfc3339(at, sizeof(at), ev->at));
 	cJSON_AddStringToObject(a, "added_by", ev->actor);
@@ -400,12 +399,12 @@ apply_action_added(cJSON *d, const inc_event *ev)
 static void
 apply_action_done(cJSON *d, const inc_event *ev)
 {
-	const char *which = inc_doc__str(ev->payload, "action");
+	const char *which = inc_json_str(ev->payload, "action");
 	cJSON *a;
 
 	cJSON_ArrayForEach (a, member_mut(d, "actions")) {
 		if (which == NULL ||
-		    strcmp(inc_doc__str(a, "id"), which) != 0 ||
+		    strcmp(inc_json_str(a, "id"), which) != 0 ||
 		    !cJSON_IsNull(member(a, "done_at")))
 			continue;
 		inc_doc__set_time(a, "done_at", ev->at);
@@ -425,7 +424,7 @@ apply_updated(cJSON *d, const inc_event *ev)
 		return;
 	if ((u = cJSON_CreateObject()) == NULL)
 		return;
-	cJSON_AddStringToObject(u, "text", inc_doc__str(ev->payload, "text"));
+	cJSON_AddStringToObject(u, "text", inc_json_str(ev->payload, "text"));
 	cJSON_AddStringToObject(u, "at",
 	                        inc_time_rfc3339(at, sizeof(at), ev->at));
 	cJSON_AddStringToObject(u, "by", ev->actor);

@@ -87,13 +87,13 @@ inc_incident_free(inc_incident *inc)
 const char *
 inc_incident_id(const inc_incident *inc)
 {
-	return inc_doc__str(inc->doc, "id");
+	return inc_json_str(inc->doc, "id");
 }
 
 const char *
 inc_incident_title(const inc_incident *inc)
 {
-	return inc_doc__str(inc->doc, "title");
+	return inc_json_str(inc->doc, "title");
 }
 
 enum inc_status
@@ -101,7 +101,7 @@ inc_incident_status(const inc_incident *inc)
 {
 	enum inc_status st = INC_STATUS_OPEN;
 
-	(void)inc_status_parse(&st, inc_doc__str(inc->doc, "status"));
+	(void)inc_status_parse(&st, inc_json_str(inc->doc, "status"));
 	return st;
 }
 
@@ -178,7 +178,7 @@ inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 	*out = NULL;
 	if (o == NULL)
 		return inc_error__nomem(err);
-	ret = inc_store_short_id(short_id, s, inc_doc__str(doc, "id"), err);
+	ret = inc_store_short_id(short_id, s, inc_json_str(doc, "id"), err);
 	if (ret < 0) {
 		cJSON_Delete(o);
 		return ret;
@@ -192,13 +192,13 @@ inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 		else if (strcmp(m->string, "severity") == 0)
 			cJSON_AddStringToObject(
 			        o, "severity_name",
-			        inc_store_severity_name(s,
-			                                (int)m->valuedouble));
+			        inc_store_severity_name(
+			                s, inc_doc__int(doc, "severity")));
 	}
 	if ((d = durations(doc)) == NULL)
 		goto nomem;
 	cJSON_AddItemToObject(o, "durations", d);
-	(void)inc_status_parse(&st, inc_doc__str(doc, "status"));
+	(void)inc_status_parse(&st, inc_json_str(doc, "status"));
 	sev = inc_doc__int(doc, "severity");
 	if (inc_store_update_cadence(s, sev) > 0 && inc_status_active(st))
 		cJSON_AddBoolToObject(

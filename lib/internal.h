@@ -221,7 +221,6 @@ int inc_incident__fold(inc_incident **out, inc_store *store, const char *id,
 void inc_incident__durations(const cJSON *doc, int64_t out[4], bool has[4]);
 
 /* doc.c: typed reads of a projection */
-const char *inc_doc__str(const cJSON *doc, const char *key);
 int64_t inc_doc__time(const cJSON *doc, const char *key);
 int inc_doc__int(const cJSON *doc, const char *key);
 void inc_doc__set_str(cJSON *doc, const char *key, const char *value);

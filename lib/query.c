@@ -282,15 +282,15 @@ compare_due(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a,
 	            *y = *(const cJSON *const *)b;
-	const char *dx = inc_doc__str(x, "due"), *dy = inc_doc__str(y, "due");
+	const char *dx = inc_json_str(x, "due"), *dy = inc_json_str(y, "due");
 	int c;
 
 	if ((dx == NULL) != (dy == NULL))
 		return dx == NULL ? 1 : -1; /* no due date last */
 	if (dx != NULL && (c = strcmp(dx, dy)) != 0)
 		return c;
-	if ((c = strcmp(inc_doc__str(x, "added_at"),
-	                inc_doc__str(y, "added_at"))) != 0)
+	if ((c = strcmp(inc_json_str(x, "added_at"),
+	                inc_json_str(y, "added_at"))) != 0)
 		return c;
 	return inc_doc__int(x, "n") - inc_doc__int(y, "n");
 }
@@ -304,7 +304,7 @@ collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
 	const cJSON *a;
 	int ret;
 
-	if ((ret = inc_store_short_id(short_id, s, inc_doc__str(doc, "id"),
+	if ((ret = inc_store_short_id(short_id, s, inc_json_str(doc, "id"),
 	                              err)) < 0)
 		return ret;
 	cJSON_ArrayForEach (a,
@@ -313,7 +313,7 @@ collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
 		        cJSON_GetObjectItemCaseSensitive(a, "done_at"));
 		int64_t due = inc_doc__time(a, "due");
 		bool overdue = !done && due != 0 && due < q->now;
-		const char *owner = inc_doc__str(a, "owner");
+		const char *owner = inc_json_str(a, "owner");
 		cJSON *item;
 
 		if ((q->open && done) || (q->overdue && !overdue) ||
@@ -323,10 +323,10 @@ collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
 		if ((item = cJSON_Duplicate(a, true)) == NULL)
 			return inc_error__nomem(err);
 		cJSON_AddStringToObject(item, "incident",
-		                        inc_doc__str(doc, "id"));
+		                        inc_json_str(doc, "id"));
 		cJSON_AddStringToObject(item, "short_id", short_id);
 		cJSON_AddStringToObject(item, "title",
-		                        inc_doc__str(doc, "title"));
+		                        inc_json_str(doc, "title"));
 		cJSON_AddBoolToObject(item, "overdue", overdue);
 		cJSON_AddItemToArray(arr, item);
 	}

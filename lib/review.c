@@ -86,14 +86,6 @@ putf(struct out *o, const char *fmt, ...)
 	put(o, buf);
 }
 
-static const char *
-str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* "2026-11-24 14:02 UTC" */
 static char *
 utc(char *buf, size_t len, int64_t t)
@@ -165,13 +157,13 @@ static void
 metric(struct out *o, const cJSON *d, const char *key, const char *name,
        const char *meaning)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(d, key);
 	char buf[32];
+	int64_t secs;
 
 	putf(o, "| %s | %s | %s |\n", name,
-	     cJSON_IsNumber(v) ? inc_duration_format(buf, sizeof(buf),
-	                                             (int64_t)v->valuedouble)
-	                       : "n/a (a milestone is missing)",
+	     inc_json_int(&secs, d, key, 0, INC_JSON_INT_MAX) == 0
+	             ? inc_duration_format(buf, sizeof(buf), secs)
+	             : "n/a (a milestone is missing)",
 	     meaning);
 }
 
@@ -222,9 +214,10 @@ people(struct out *o, const cJSON *doc, const inc_event_list *events)
 	}
 	cJSON_ArrayForEach (
 	        h, cJSON_GetObjectItemCaseSensitive(doc, "assignments")) {
-		putf(o, "- %s %s from %s%s%s\n", str(h, "who"), str(h, "role"),
-		     str(h, "since"), str(h, "until") ? " until " : "",
-		     str(h, "until") ? str(h, "until") : "");
+		putf(o, "- %s %s from %s%s%s\n", inc_json_str(h, "who"),
+		     inc_json_str(h, "role"), inc_json_str(h, "since"),
+		     inc_json_str(h, "until") ? " until " : "",
+		     inc_json_str(h, "until") ? inc_json_str(h, "until") : "");
 		any = true;
 	}
 	put(o, any ? "\nEveryone who acted: " : "Everyone who acted: ");
@@ -246,8 +239,10 @@ people(struct out *o, const cJSON *doc, const inc_event_list *events)
 static void
 action_meta(struct out *o, const cJSON *a)
 {
-	const char *owner = str(a, "owner"), *due = str(a, "due");
-	const char *type = str(a, "type"), *prio = str(a, "priority");
+	const char *owner = inc_json_str(a, "owner"),
+	           *due = inc_json_str(a, "due");
+	const char *type = inc_json_str(a, "type"),
+	           *prio = inc_json_str(a, "priority");
 	const char *sep = "";
 
 	if (owner == NULL && due == NULL && type == NULL && prio == NULL)
@@ -295,9 +290,8 @@ actions(struct out *o, const cJSON *doc, const char *short_id)
 	cJSON_ArrayForEach (a, arr) {
 		bool done = !cJSON_IsNull(
 		        cJSON_GetObjectItemCaseSensitive(a, "done_at"));
-		putf(o, "- [%c] #%d %s", done ? 'x' : ' ',
-		     cJSON_GetObjectItemCaseSensitive(a, "n")->valueint,
-		     str(a, "text"));
+		putf(o, "- [%c] #%d %s", done ? 'x' : ' ', inc_doc__int(a, "n"),
+		     inc_json_str(a, "text"));
 		action_meta(o, a);
 		put(o, "\n");
 	}
@@ -330,11 +324,11 @@ fill(struct out *o, const char *name, size_t len, inc_store *s, const cJSON *j,
 	if (IS("title") || IS("id") || IS("short_id") || IS("status")) {
 		char key[16];
 		snprintf(key, sizeof(key), "%.*s", (int)len, name);
-		put(o, str(j, key));
+		put(o, inc_json_str(j, key));
 	} else if (IS("severity")) {
-		put(o, str(j, "severity_name"));
+		put(o, inc_json_str(j, "severity_name"));
 	} else if (IS("priority")) {
-		put(o, (v = str(j, "priority")) ? v : "not set");
+		put(o, (v = inc_json_str(j, "priority")) ? v : "not set");
 	} else if (IS("services")) {
 		list(o, cJSON_GetObjectItemCaseSensitive(j, "services"));
 	} else if (IS("detected_at") || IS("resolved_at") ||
@@ -343,11 +337,13 @@ fill(struct out *o, const char *name, size_t len, inc_store *s, const cJSON *j,
 		snprintf(key, sizeof(key), "%.*s", (int)len, name);
 		when(o, j, key);
 	} else if (IS("summary")) {
-		put(o, (v = str(j, "summary")) ? v
-		                               : "_What happened, in a few "
-		                                 "sentences._");
+		put(o, (v = inc_json_str(j, "summary"))
+		               ? v
+		               : "_What happened, in a few "
+		                 "sentences._");
 	} else if (IS("cause")) {
-		put(o, (v = str(j, "cause")) ? v : "_Why did it happen?_");
+		put(o, (v = inc_json_str(j, "cause")) ? v
+		                                      : "_Why did it happen?_");
 	} else if (IS("impact")) {
 		impact(o, j);
 	} else if (IS("timeline")) {
@@ -357,7 +353,7 @@ fill(struct out *o, const char *name, size_t len, inc_store *s, const cJSON *j,
 	} else if (IS("people")) {
 		people(o, j, events);
 	} else if (IS("actions")) {
-		actions(o, j, str(j, "short_id"));
+		actions(o, j, inc_json_str(j, "short_id"));
 	} else {
 		return false;
 	}
@@ -457,7 +453,7 @@ latest(const inc_event_list *events)
 	for (size_t i = events->n; i > 0; i--) {
 		const inc_event *ev = &events->events[i - 1];
 		if (strcmp(ev->kind, "reviewed") == 0)
-			return inc_doc__str(ev->payload, "document");
+			return inc_json_str(ev->payload, "document");
 	}
 	return NULL;
 }

@@ -76,7 +76,7 @@ add(struct group *g, const cJSON *doc, int64_t now)
 	bool has[4];
 	const cJSON *a;
 
-	(void)inc_status_parse(&st, inc_doc__str(doc, "status"));
+	(void)inc_status_parse(&st, inc_json_str(doc, "status"));
 	g->opened++;
 	g->resolved += st == INC_STATUS_RESOLVED || st == INC_STATUS_CLOSED;
 	g->open += inc_status_active(st);

@@ -110,7 +110,7 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 {
 	char short_id[INC_ID_LEN + 1];
 	char *what = inc_event_describe(s, ev), *msg;
-	const char *title = inc_doc__str(doc, "title");
+	const char *title = inc_json_str(doc, "title");
 	inc_error ignored;
 
 	if (inc_store_short_id(short_id, s, ev->incident, &ignored) < 0)
@@ -134,7 +134,7 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 	        strcmp(ev->kind, "opened") == 0 ? "" : (title ? title : ""),
 	        ev->incident, ev->id,
 	        inc_store_severity_name(s, inc_doc__int(doc, "severity")),
-	        inc_doc__str(doc, "status"));
+	        inc_json_str(doc, "status"));
 	free(what);
 	return msg;
 }
