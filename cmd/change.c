@@ -28,31 +28,6 @@ change_opt(struct inc_ctx *ctx, struct change_args *a, int c, const char *arg,
 }
 
 static const char *
-past(enum inc_action action)
-{
-	static const char *const verbs[INC_ACTION__COUNT] = {
-	        [INC_ACTION_TRIAGE] = "triaged",
-	        [INC_ACTION_INVESTIGATE] = "investigating",
-	        [INC_ACTION_MITIGATE] = "mitigated",
-	        [INC_ACTION_RESOLVE] = "resolved",
-	        [INC_ACTION_REOPEN] = "reopened",
-	        [INC_ACTION_CLOSE] = "closed",
-	        [INC_ACTION_ESCALATE] = "escalated",
-	        [INC_ACTION_CANCEL] = "cancelled",
-	        [INC_ACTION_MERGE] = "merged into",
-	        [INC_ACTION_NOTE] = "noted on",
-	        [INC_ACTION_UPDATE] = "posted an update on",
-	        [INC_ACTION_ASSIGN] = "assigned",
-	        [INC_ACTION_EDIT] = "edited",
-	        [INC_ACTION_REVIEW] = "reviewed",
-	        [INC_ACTION_ACTION_ADD] = "added an action to",
-	        [INC_ACTION_ACTION_DONE] = "finished an action of",
-	};
-
-	return verbs[action] != NULL ? verbs[action] : "changed";
-}
-
-static const char *
 str(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -112,8 +87,9 @@ change_print(struct inc_ctx *ctx, const inc_incident *inc,
 		return print_json(root);
 	}
 	printf("%s%s %s%s%s: ",
-	       a->o.dry_run ? "(dry run, nothing written) " : "", past(action),
-	       color(ctx, "\033[1m"), str(o, "short_id"), color(ctx, "\033[m"));
+	       a->o.dry_run ? "(dry run, nothing written) " : "",
+	       inc_action_past(action), color(ctx, "\033[1m"),
+	       str(o, "short_id"), color(ctx, "\033[m"));
 	print_safe(stdout, str(o, "title"), false);
 	print_state(o, action);
 	putchar('\n');

@@ -117,11 +117,9 @@ notes(struct inc_ctx *ctx, const char *id)
 		return;
 	for (size_t i = 0; i < inc_event_list_count(events); i++) {
 		const inc_event *ev = inc_event_list_get(events, i);
-		const cJSON *text;
-		if (strcmp(inc_event_kind(ev), "noted") != 0)
+		const char *text = inc_event_text(ev);
+		if (!inc_event_is(ev, INC_ACTION_NOTE))
 			continue;
-		text = cJSON_GetObjectItemCaseSensitive(inc_event_payload(ev),
-		                                        "text");
 		if (!header)
 			printf("\n%snotes%s\n", color(ctx, "\033[1m"),
 			       color(ctx, "\033[m"));
@@ -130,9 +128,7 @@ notes(struct inc_ctx *ctx, const char *id)
 		       local_time(when, sizeof(when), inc_event_at(ev)));
 		print_actor(stdout, inc_event_actor(ev));
 		fputs("\n    ", stdout);
-		print_indented(stdout,
-		               cJSON_IsString(text) ? text->valuestring : "",
-		               "    ");
+		print_indented(stdout, text != NULL ? text : "", "    ");
 		putchar('\n');
 	}
 	inc_event_list_free(events);

@@ -255,6 +255,8 @@ INC_EXTERN int inc_store_short_id(char out[INC_ID_LEN + 1], inc_store *store,
 /* ---- incidents (incident.c) ---- */
 
 INC_EXTERN const char *inc_action_name(enum inc_action action);
+/* What a command did, for its answer: "triaged", "noted on". */
+INC_EXTERN const char *inc_action_past(enum inc_action action);
 /* Whether the lifecycle allows action on an incident in status from. */
 INC_EXTERN bool inc_action_allowed(enum inc_action action,
                                    enum inc_status from);
@@ -606,6 +608,13 @@ INC_EXTERN const char *inc_event_actor(const inc_event *ev);
 INC_EXTERN int64_t inc_event_at(const inc_event *ev);
 INC_EXTERN int64_t inc_event_recorded_at(const inc_event *ev);
 INC_EXTERN const cJSON *inc_event_payload(const inc_event *ev);
+/*
+ * Whether ev is the event action writes (a note: INC_ACTION_NOTE), and
+ * the free text such an event carries (a note's, an update's, a review's
+ * document), or NULL; borrowed, valid until the event list is freed.
+ */
+INC_EXTERN bool inc_event_is(const inc_event *ev, enum inc_action action);
+INC_EXTERN const char *inc_event_text(const inc_event *ev);
 /* The event as its canonical JSON document; *out is the caller's. */
 INC_EXTERN int inc_event_to_json(cJSON **out, const inc_event *ev,
                                  inc_error *err);

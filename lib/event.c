@@ -506,3 +506,21 @@ inc_event__from_json(inc_event *ev, const char *text, size_t len,
 	}
 	return 0;
 }
+
+bool
+inc_event_is(const inc_event *ev, enum inc_action a)
+{
+	return strcmp(ev->kind, inc_action__kind(a)) == 0;
+}
+
+const char *
+inc_event_text(const inc_event *ev)
+{
+	enum inc_action a;
+	const char *key;
+
+	if (inc_action__from_kind(&a, ev->kind) < 0 ||
+	    (key = inc_action__text_key(a)) == NULL)
+		return NULL;
+	return inc_json_str(ev->payload, key);
+}

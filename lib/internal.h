@@ -191,6 +191,7 @@ int inc_audit__maybe_gc(inc_store *s, inc_error *err);
 
 /* lifecycle.c */
 const char *inc_action__kind(enum inc_action a);
+const char *inc_action__text_key(enum inc_action a);
 int inc_action__from_kind(enum inc_action *out, const char *kind);
 enum inc_status inc_action__next(enum inc_action a, enum inc_status from);
 /*

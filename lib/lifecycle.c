@@ -20,47 +20,72 @@ static const struct transition {
 	unsigned from;      /* statuses it is allowed from */
 	int to;             /* the status it leads to, or SAME */
 	const char *step;   /* the command a refusal names as a next step */
+	const char *past;   /* what a command did: "noted on" */
+	const char *text;   /* the payload member with its free text */
 } table[INC_ACTION__COUNT] = {
-        [INC_ACTION_TRIAGE] = {"triage", "triaged", ACTIVE, SAME, "triage"},
+        [INC_ACTION_TRIAGE] = {"triage", "triaged", ACTIVE, SAME, "triage",
+                               "triaged", NULL},
         [INC_ACTION_INVESTIGATE] = {"investigate", "investigating",
                                     S(OPEN) | S(TRIAGED) | S(MITIGATED),
-                                    INC_STATUS_INVESTIGATING, "investigate"},
+                                    INC_STATUS_INVESTIGATING, "investigate",
+                                    "investigating", "note"},
         [INC_ACTION_MITIGATE] = {"mitigate", "mitigated",
                                  S(OPEN) | S(TRIAGED) | S(INVESTIGATING),
-                                 INC_STATUS_MITIGATED, "mitigate"},
+                                 INC_STATUS_MITIGATED, "mitigate", "mitigated",
+                                 "note"},
         [INC_ACTION_RESOLVE] = {"resolve", "resolved", ACTIVE,
-                                INC_STATUS_RESOLVED, "resolve"},
+                                INC_STATUS_RESOLVED, "resolve", "resolved",
+                                NULL},
         [INC_ACTION_REOPEN] = {"reopen", "reopened", S(RESOLVED) | S(CLOSED),
-                               INC_STATUS_INVESTIGATING, "reopen"},
+                               INC_STATUS_INVESTIGATING, "reopen", "reopened",
+                               NULL},
         /* there is no close command: the finished review closes */
         [INC_ACTION_CLOSE] = {"close", "closed", S(RESOLVED), INC_STATUS_CLOSED,
-                              "review --done to close"},
+                              "review --done to close", "closed", NULL},
         [INC_ACTION_ESCALATE] = {"escalate", "escalated", ACTIVE, SAME,
-                                 "escalate"},
+                                 "escalate", "escalated", NULL},
         [INC_ACTION_CANCEL] = {"cancel", "cancelled", ACTIVE,
-                               INC_STATUS_CANCELLED, "cancel"},
+                               INC_STATUS_CANCELLED, "cancel", "cancelled",
+                               NULL},
         [INC_ACTION_MERGE] = {"merge", "merged", ACTIVE, INC_STATUS_MERGED,
-                              "merge"},
+                              "merge", "merged into", NULL},
         /* the rest are no steps of the lifecycle, or not the user's */
-        [INC_ACTION_ABSORB] = {"merge into", "absorbed", ACTIVE, SAME, NULL},
-        [INC_ACTION_NOTE] = {"note", "noted", ANY, SAME, NULL},
-        [INC_ACTION_UPDATE] = {"update", "updated", ANY, SAME, NULL},
-        [INC_ACTION_ASSIGN] = {"assign", "assigned", ANY, SAME, NULL},
-        [INC_ACTION_EDIT] = {"edit", "edited", ANY, SAME, NULL},
+        [INC_ACTION_ABSORB] = {"merge into", "absorbed", ACTIVE, SAME, NULL,
+                               "absorbed into", NULL},
+        [INC_ACTION_NOTE] = {"note", "noted", ANY, SAME, NULL, "noted on",
+                             "text"},
+        [INC_ACTION_UPDATE] = {"update", "updated", ANY, SAME, NULL,
+                               "posted an update on", "text"},
+        [INC_ACTION_ASSIGN] = {"assign", "assigned", ANY, SAME, NULL,
+                               "assigned", NULL},
+        [INC_ACTION_EDIT] = {"edit", "edited", ANY, SAME, NULL, "edited", NULL},
         [INC_ACTION_ATTACH] = {"attach an alert to", "alert_attached", ACTIVE,
-                               SAME, NULL},
+                               SAME, NULL, "attached an alert to", NULL},
         [INC_ACTION_REVIEW] = {"review", "reviewed", S(RESOLVED) | S(CLOSED),
-                               SAME, NULL},
+                               SAME, NULL, "reviewed", "document"},
         [INC_ACTION_ACTION_ADD] = {"add an action to", "action_added", ANY,
-                                   SAME, NULL},
+                                   SAME, NULL, "added an action to", "text"},
         [INC_ACTION_ACTION_DONE] = {"finish an action of", "action_done", ANY,
-                                    SAME, NULL},
+                                    SAME, NULL, "finished an action of", NULL},
 };
 
 const char *
 inc_action_name(enum inc_action a)
 {
 	return (unsigned)a < INC_ACTION__COUNT ? table[a].action : "?";
+}
+
+const char *
+inc_action_past(enum inc_action a)
+{
+	return (unsigned)a < INC_ACTION__COUNT ? table[a].past : "changed";
+}
+
+/* The payload member with the event's free text, or NULL. */
+const char *
+inc_action__text_key(enum inc_action a)
+{
+	return table[a].text;
 }
 
 const char *
