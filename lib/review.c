@@ -432,12 +432,13 @@ inc_review_draft(char **out, inc_store *s, const char *prefix, int64_t now,
 			put_n(&o, open, (size_t)(close + 2 - open));
 		t = close + 2;
 	}
-	if (o.nomem) {
+	/* the draft is read on a terminal and in an editor: what came from
+	 * alerts and people is made safe, by the one sanitiser */
+	if (!o.nomem && (*out = inc_text_sanitize(o.p, true)) == NULL)
+		o.nomem = true;
+	free(o.p);
+	if (o.nomem)
 		ret = inc_error__nomem(err);
-		free(o.p);
-	} else {
-		*out = o.p;
-	}
 done:
 	free(custom);
 	cJSON_Delete(j);

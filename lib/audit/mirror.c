@@ -109,16 +109,19 @@ static char *
 message(inc_store *s, const inc_event *ev, const cJSON *doc)
 {
 	char short_id[INC_ID_LEN + 1];
-	char *what = inc_event_describe(s, ev), *msg;
-	const char *title = inc_json_str(doc, "title");
+	char *raw = inc_event_describe(s, ev), *what, *title, *msg;
+	const char *t = inc_json_str(doc, "title");
 	inc_error ignored;
 
 	if (inc_store_short_id(short_id, s, ev->incident, &ignored) < 0)
 		snprintf(short_id, sizeof(short_id), "%.5s", ev->incident);
 	/* the subject is one line, cut whole characters only */
-	for (char *p = what; p != NULL && *p; p++)
-		if (*p == '\n' || *p == '\r')
+	for (char *p = raw; p != NULL && *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
 			*p = ' ';
+	/* git log shows it on a terminal: the one sanitiser, as for ours */
+	what = raw != NULL ? inc_text_sanitize(raw, false) : NULL;
+	title = inc_text_sanitize(t != NULL ? t : "", false);
 	if (what != NULL && strlen(what) > SUBJECT_MAX) {
 		size_t n = SUBJECT_MAX;
 		while (n > 0 && ((unsigned char)what[n] & 0xc0) == 0x80)
@@ -131,11 +134,13 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 	        ev->kind, short_id, what != NULL && *what ? ": " : "",
 	        SUBJECT_MAX, what != NULL ? what : "",
 	        strcmp(ev->kind, "opened") == 0 ? "" : " \xe2\x80\x94 ",
-	        strcmp(ev->kind, "opened") == 0 ? "" : (title ? title : ""),
+	        strcmp(ev->kind, "opened") == 0 ? "" : (title ? title : "?"),
 	        ev->incident, ev->id,
 	        inc_store_severity_name(s, inc_doc__int(doc, "severity")),
 	        inc_json_str(doc, "status"));
+	free(raw);
 	free(what);
+	free(title);
 	return msg;
 }
 

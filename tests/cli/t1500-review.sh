@@ -203,4 +203,13 @@ test_expect_success 'a template from config' '
 	grep "^{{unknown}}$" t.md
 '
 
+test_expect_success 'the draft carries no terminal escapes from titles or notes' '
+	id=$(incident open -q "$(printf "esc \033]0;owned\007 title")") &&
+	incident note -q "$id" "$(printf "a \033[2Jnote")" >/dev/null &&
+	incident resolve -q "$id" >/dev/null &&
+	incident review "$id" >draft 2>/dev/null &&
+	! grep -q "$(printf "\033")" draft &&
+	grep -F "esc ^[]0;owned^G title" draft
+'
+
 test_done

@@ -134,6 +134,16 @@ test_expect_success 'without --git nothing touches git' '
 	grep "audit mirror is off" err
 '
 
+test_expect_success 'commit messages carry no terminal escapes from titles or notes' '
+	id=$(incident open -q "$(printf "red \033[31mtitle\033[m")") &&
+	incident note -q "$id" "$(printf "bell\a and \342\200\256bidi")" >/dev/null &&
+	g log -2 --format=%B incidents >msgs &&
+	! grep -q "$(printf "\033")" msgs &&
+	! grep -q "$(printf "\a")" msgs &&
+	grep -F "opened ${id:0:5}" msgs | grep -F "red ^[[31mtitle^[[m" &&
+	grep -F "bell^G and \\u202ebidi" msgs
+'
+
 # LD_DEBUG=libs writes one file a process (LD_DEBUG_OUTPUT.PID) naming
 # every library it maps; only the helper incident-git may map libgit2.
 maps_git() { # command...: the programs of that run that mapped libgit2
