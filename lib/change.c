@@ -114,7 +114,10 @@ append(inc_incident **out, inc_store *s, const char *id, cJSON *doc,
 		return inc_error__nomem(err);
 	if (!dry_run && (ret = inc_store__append(s, &ev, err)) < 0)
 		goto done;
-	inc_fold__apply(doc, &ev);
+	if (inc_fold__apply(doc, &ev) < 0) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
 	if (!dry_run && (ret = inc_store__project(s, doc, err)) < 0)
 		goto done;
 	if (out != NULL) {

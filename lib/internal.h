@@ -105,10 +105,40 @@ int inc_event__from_json(inc_event *ev, const char *text, size_t len,
                          inc_error *err);
 
 /* fold.c: the one place that says what an event means */
+struct inc_fold {
+	cJSON *d; /* the projection being folded */
+	bool oom; /* an allocation failed: the projection is not to be used */
+};
 cJSON *inc_fold__new(const char *id);
-void inc_fold__apply(cJSON *doc, const inc_event *ev);
-/* Folds events (sorted here into total order) into a new projection. */
+/* Folds one more event into doc; INC_ENOMEM leaves doc unusable. */
+int inc_fold__apply(cJSON *doc, const inc_event *ev);
+/* Folds events (sorted here into total order) into a new projection;
+ * NULL when out of memory. */
 cJSON *inc_fold__events(const char *id, inc_event *events, size_t n);
+/* The handlers kind.c's table names, one a kind (or a family). */
+void inc_fold__opened(struct inc_fold *f, const inc_event *ev);
+void inc_fold__transition(struct inc_fold *f, const inc_event *ev);
+void inc_fold__escalated(struct inc_fold *f, const inc_event *ev);
+void inc_fold__absorbed(struct inc_fold *f, const inc_event *ev);
+void inc_fold__noted(struct inc_fold *f, const inc_event *ev);
+void inc_fold__updated(struct inc_fold *f, const inc_event *ev);
+void inc_fold__assigned(struct inc_fold *f, const inc_event *ev);
+void inc_fold__edited(struct inc_fold *f, const inc_event *ev);
+void inc_fold__alert_attached(struct inc_fold *f, const inc_event *ev);
+void inc_fold__reviewed(struct inc_fold *f, const inc_event *ev);
+void inc_fold__action_added(struct inc_fold *f, const inc_event *ev);
+void inc_fold__action_done(struct inc_fold *f, const inc_event *ev);
+
+/* kind.c: one description per event kind */
+struct inc_kind;
+/* NULL for a kind this version does not know (the fold counts it). */
+const struct inc_kind *inc_kind__find(const char *name);
+void inc_kind__fold(const struct inc_kind *k, struct inc_fold *f,
+                    const inc_event *ev);
+/* The timeline line of ev; malloc'd, NULL when out of memory. */
+char *inc_kind__describe(inc_store *s, const inc_event *ev);
+/* Holds a payload to its kind: known members, types, size limits. */
+int inc_kind__check(const char *kind, const cJSON *payload, inc_error *err);
 
 /* store/: the SQLite store, a file a concept */
 /* sql.c: statements and transactions */
@@ -224,8 +254,9 @@ void inc_incident__durations(const cJSON *doc, int64_t out[4], bool has[4]);
 /* doc.c: typed reads of a projection */
 int64_t inc_doc__time(const cJSON *doc, const char *key);
 int inc_doc__int(const cJSON *doc, const char *key);
-void inc_doc__set_str(cJSON *doc, const char *key, const char *value);
-void inc_doc__set_time(cJSON *doc, const char *key, int64_t t);
-void inc_doc__set_int(cJSON *doc, const char *key, double value);
+int inc_doc__replace(cJSON *doc, const char *key, cJSON *item);
+int inc_doc__set_str(cJSON *doc, const char *key, const char *value);
+int inc_doc__set_time(cJSON *doc, const char *key, int64_t t);
+int inc_doc__set_int(cJSON *doc, const char *key, double value);
 
 #endif

@@ -1,0 +1,491 @@
+/*
+ * One description per event kind: the payload members it may carry, with
+ * their type and size limit, how the timeline (log, commit subjects)
+ * describes it, and the fold handler that says what it does to the
+ * incident. The lifecycle table (lifecycle.c) says which action writes
+ * which kind and when it is allowed; this table says what the kind is.
+ * The writers in change.c build payloads within these limits, and
+ * inc_kind__check() holds any payload, however it arrived, to them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define LABEL_MAX 100
+#define NAME_MAX_BYTES 200
+#define KEY_MAX 200
+
+/* ---- describing an event: one line for the timeline ---- */
+
+struct line {
+	char *p;
+	size_t len, cap;
+	bool nomem;
+};
+
+static void
+put(struct line *b, const char *text)
+{
+	size_t n = strlen(text);
+	char *np;
+
+	if (b->nomem)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		if ((np = realloc(b->p, cap)) == NULL) {
+			b->nomem = true;
+			return;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, text, n + 1);
+	b->len += n;
+}
+
+/* ", label value" for a string member of the payload that is set */
+static void
+put_member(struct line *b, const cJSON *p, const char *key, const char *label)
+{
+	const char *v = inc_json_str(p, key);
+
+	if (v == NULL)
+		return;
+	if (b->len > 0)
+		put(b, ", ");
+	if (label != NULL) {
+		put(b, label);
+		put(b, " ");
+	}
+	put(b, v);
+}
+
+static void
+put_list(struct line *b, const cJSON *p, const char *key, const char *label)
+{
+	const cJSON *v, *arr = cJSON_GetObjectItemCaseSensitive(p, key);
+
+	if (cJSON_GetArraySize(arr) == 0)
+		return;
+	put(b, b->len > 0 ? ", " : "");
+	put(b, label);
+	cJSON_ArrayForEach (v, arr) {
+		put(b, v == arr->child ? " " : ",");
+		put(b, cJSON_IsString(v) ? v->valuestring : "?");
+	}
+}
+
+static void
+put_severity(struct line *b, inc_store *s, const cJSON *p)
+{
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "severity")))
+		return;
+	put(b, b->len > 0 ? ", " : "");
+	put(b, inc_store_severity_name(s, inc_doc__int(p, "severity")));
+}
+
+static void
+describe_opened(struct line *b, inc_store *s, const cJSON *p)
+{
+	struct line in = {NULL, 0, 0, false};
+	const char *title = inc_json_str(p, "title");
+
+	put(&in, "");
+	put_severity(&in, s, p);
+	put_list(&in, p, "services", "services");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "drill")))
+		put(&in, ", drill");
+	put_member(&in, p, "dedup_key", "dedup key");
+	put(b, title != NULL ? title : "");
+	put(b, " (");
+	put(b, in.p != NULL ? in.p : "");
+	put(b, ")");
+	b->nomem |= in.nomem;
+	free(in.p);
+}
+
+static void
+describe_triaged(struct line *b, inc_store *s, const cJSON *p)
+{
+	put_severity(b, s, p);
+	put_member(b, p, "priority", NULL);
+	put_member(b, p, "impact", "impact");
+	put_member(b, p, "urgency", "urgency");
+	put_member(b, p, "commander", "commander");
+	put_list(b, p, "services", "services");
+	put_list(b, p, "tags", "tags");
+	put_member(b, p, "started_at", "impact began");
+	put_member(b, p, "summary", NULL);
+}
+
+static void
+describe_escalated(struct line *b, inc_store *s, const cJSON *p)
+{
+	char num[32];
+
+	(void)s;
+	snprintf(num, sizeof(num), "level %d", inc_doc__int(p, "level"));
+	put(b, num);
+	if (inc_json_str(p, "to") != NULL) {
+		put(b, " to ");
+		put(b, inc_json_str(p, "to"));
+	}
+	put_member(b, p, "reason", NULL);
+}
+
+static void
+describe_merged(struct line *b, inc_store *s, const cJSON *p)
+{
+	(void)s;
+	put_member(b, p, "into", "into");
+}
+
+static void
+describe_absorbed(struct line *b, inc_store *s, const cJSON *p)
+{
+	char num[32];
+
+	(void)s;
+	put_member(b, p, "from", "merged in");
+	snprintf(num, sizeof(num), "%d", inc_doc__int(p, "alert_count"));
+	put(b, ", alerts ");
+	put(b, num);
+}
+
+static void
+describe_assigned(struct line *b, inc_store *s, const cJSON *p)
+{
+	const char *who = inc_json_str(p, "who");
+
+	(void)s;
+	put_member(b, p, "role", NULL);
+	put(b, who != NULL ? " \xe2\x86\x92 " : " removed");
+	if (who != NULL)
+		put(b, who);
+}
+
+static void
+describe_edited(struct line *b, inc_store *s, const cJSON *p)
+{
+	const cJSON *v;
+
+	(void)s;
+	put_member(b, p, "title", "title");
+	put_member(b, p, "summary", "summary");
+	cJSON_ArrayForEach (v, cJSON_GetObjectItemCaseSensitive(p, "fields")) {
+		put(b, b->len > 0 ? ", " : "");
+		put(b, v->string);
+		put(b, "=");
+		put(b, cJSON_IsString(v) ? v->valuestring : "");
+	}
+}
+
+static void
+describe_attached(struct line *b, inc_store *s, const cJSON *p)
+{
+	(void)s;
+	put_member(b, p, "dedup_key", NULL);
+	put_member(b, p, "source", "from");
+}
+
+/* note, update, investigate, mitigate, resolve, reopen, cancel, ... */
+static void
+describe_text(struct line *b, inc_store *s, const cJSON *p)
+{
+	(void)s;
+	put_member(b, p, "summary", NULL);
+	put_member(b, p, "cause", "cause:");
+	put_member(b, p, "reason", NULL);
+	put_member(b, p, "note", NULL);
+	put_member(b, p, "text", NULL);
+}
+
+/* ---- the payload members of each kind ---- */
+
+enum field_type {
+	F_LINE,   /* one line of text, at most max bytes */
+	F_TEXT,   /* free text, newlines allowed, at most max bytes */
+	F_LABEL,  /* a service, tag or level: no spaces or commas */
+	F_LABELS, /* an array of labels */
+	F_INT,    /* a whole number from 0 to max */
+	F_TIME,   /* RFC 3339 */
+	F_BOOL,
+	F_ID,       /* an incident id */
+	F_EVENT_ID, /* an event id */
+	F_NAME,     /* a person, or null where it removes one */
+	F_MAP,      /* an object of strings (or null: removed) */
+};
+
+struct field {
+	const char *key;
+	enum field_type type;
+	int64_t max;
+};
+
+#define END                                                                    \
+	{                                                                      \
+		NULL, F_LINE, 0                                                \
+	}
+
+static const struct field f_opened[] = {
+        {"title", F_LINE, INC_TITLE_MAX},
+        {"summary", F_TEXT, INC_TEXT_MAX},
+        {"severity", F_INT, 1000},
+        {"services", F_LABELS, LABEL_MAX},
+        {"tags", F_LABELS, LABEL_MAX},
+        {"commander", F_NAME, NAME_MAX_BYTES},
+        {"started_at", F_TIME, 0},
+        {"drill", F_BOOL, 0},
+        {"dedup_key", F_LINE, INC_TITLE_MAX},
+        {"source", F_LINE, INC_TITLE_MAX},
+        END,
+};
+static const struct field f_triaged[] = {
+        {"severity", F_INT, 1000},
+        {"impact", F_LABEL, LABEL_MAX},
+        {"urgency", F_LABEL, LABEL_MAX},
+        {"priority", F_LABEL, LABEL_MAX},
+        {"commander", F_NAME, NAME_MAX_BYTES},
+        {"summary", F_TEXT, INC_TEXT_MAX},
+        {"services", F_LABELS, LABEL_MAX},
+        {"tags", F_LABELS, LABEL_MAX},
+        {"started_at", F_TIME, 0},
+        END,
+};
+static const struct field f_note[] = {{"note", F_TEXT, INC_TEXT_MAX}, END};
+static const struct field f_resolved[] = {
+        {"summary", F_TEXT, INC_TEXT_MAX},
+        {"cause", F_TEXT, INC_TEXT_MAX},
+        END,
+};
+static const struct field f_reason[] = {{"reason", F_TEXT, INC_TEXT_MAX}, END};
+static const struct field f_none[] = {END};
+static const struct field f_escalated[] = {
+        {"level", F_INT, 1000000},
+        {"to", F_NAME, NAME_MAX_BYTES},
+        {"reason", F_TEXT, INC_TEXT_MAX},
+        END,
+};
+static const struct field f_merged[] = {{"into", F_ID, 0}, END};
+static const struct field f_absorbed[] = {
+        {"from", F_ID, 0},
+        {"dedup_keys", F_LABELS, INC_TITLE_MAX},
+        {"alert_count", F_INT, INC_JSON_INT_MAX},
+        END,
+};
+static const struct field f_text[] = {{"text", F_TEXT, INC_TEXT_MAX}, END};
+static const struct field f_assigned[] = {
+        {"role", F_LABEL, LABEL_MAX},
+        {"who", F_NAME, NAME_MAX_BYTES},
+        END,
+};
+static const struct field f_edited[] = {
+        {"title", F_LINE, INC_TITLE_MAX},
+        {"summary", F_TEXT, INC_TEXT_MAX},
+        {"fields", F_MAP, INC_TEXT_MAX},
+        END,
+};
+static const struct field f_attached[] = {
+        {"dedup_key", F_LINE, INC_TITLE_MAX},
+        {"source", F_LINE, INC_TITLE_MAX},
+        {"title", F_LINE, INC_TITLE_MAX},
+        END,
+};
+static const struct field f_reviewed[] = {
+        {"document", F_TEXT, INC_REVIEW_MAX},
+        END,
+};
+static const struct field f_action_added[] = {
+        {"text", F_TEXT, INC_TEXT_MAX},
+        {"owner", F_NAME, NAME_MAX_BYTES},
+        {"due", F_TIME, 0},
+        {"type", F_LABEL, LABEL_MAX},
+        {"priority", F_LABEL, LABEL_MAX},
+        END,
+};
+static const struct field f_action_done[] = {{"action", F_EVENT_ID, 0}, END};
+
+/* ---- the table ---- */
+
+typedef void (*describe_fn)(struct line *b, inc_store *s, const cJSON *p);
+
+static const struct inc_kind {
+	const char *name;
+	const struct field *fields;
+	describe_fn describe;
+	void (*fold)(struct inc_fold *f, const inc_event *ev);
+} kinds[] = {
+        {"opened", f_opened, describe_opened, inc_fold__opened},
+        {"triaged", f_triaged, describe_triaged, inc_fold__transition},
+        {"investigating", f_note, describe_text, inc_fold__transition},
+        {"mitigated", f_note, describe_text, inc_fold__transition},
+        {"resolved", f_resolved, describe_text, inc_fold__transition},
+        {"reopened", f_reason, describe_text, inc_fold__transition},
+        {"closed", f_none, describe_text, inc_fold__transition},
+        {"escalated", f_escalated, describe_escalated, inc_fold__escalated},
+        {"cancelled", f_reason, describe_text, inc_fold__transition},
+        {"merged", f_merged, describe_merged, inc_fold__transition},
+        {"absorbed", f_absorbed, describe_absorbed, inc_fold__absorbed},
+        {"noted", f_text, describe_text, inc_fold__noted},
+        {"updated", f_text, describe_text, inc_fold__updated},
+        {"assigned", f_assigned, describe_assigned, inc_fold__assigned},
+        {"edited", f_edited, describe_edited, inc_fold__edited},
+        {"alert_attached", f_attached, describe_attached,
+         inc_fold__alert_attached},
+        {"reviewed", f_reviewed, describe_text, inc_fold__reviewed},
+        {"action_added", f_action_added, describe_text, inc_fold__action_added},
+        {"action_done", f_action_done, describe_text, inc_fold__action_done},
+};
+
+const struct inc_kind *
+inc_kind__find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+void
+inc_kind__fold(const struct inc_kind *k, struct inc_fold *f,
+               const inc_event *ev)
+{
+	k->fold(f, ev);
+}
+
+char *
+inc_kind__describe(inc_store *s, const inc_event *ev)
+{
+	const struct inc_kind *k = inc_kind__find(ev->kind);
+	struct line b = {NULL, 0, 0, false};
+
+	put(&b, "");
+	(k != NULL ? k->describe : describe_text)(&b, s, ev->payload);
+	if (b.nomem) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p;
+}
+
+/* ---- holding a payload to its kind ---- */
+
+static bool
+label_ok(const cJSON *v, int64_t max)
+{
+	return cJSON_IsString(v) && *v->valuestring != '\0' &&
+	       strlen(v->valuestring) <= (size_t)max &&
+	       strpbrk(v->valuestring, " \t\r\n,") == NULL;
+}
+
+static int
+check_field(const struct field *f, const cJSON *v, inc_error *err)
+{
+	const cJSON *x;
+	int64_t n, t;
+
+	switch (f->type) {
+	case F_LINE:
+	case F_TEXT:
+		if (!cJSON_IsString(v))
+			break;
+		if (f->type == F_LINE && strpbrk(v->valuestring, "\r\n"))
+			break;
+		return inc_text_check(v->valuestring, (size_t)f->max, f->key,
+		                      err);
+	case F_NAME:
+		if (cJSON_IsNull(v))
+			return 0;
+		if (!cJSON_IsString(v) || strpbrk(v->valuestring, "\r\n"))
+			break;
+		return inc_text_check(v->valuestring, (size_t)f->max, f->key,
+		                      err);
+	case F_LABEL:
+		if (label_ok(v, f->max))
+			return inc_text_check(v->valuestring, (size_t)f->max,
+			                      f->key, err);
+		break;
+	case F_LABELS:
+		if (!cJSON_IsArray(v))
+			break;
+		cJSON_ArrayForEach (x, v)
+			if (!label_ok(x, f->max) ||
+			    inc_text_check(x->valuestring, (size_t)f->max,
+			                   f->key, err) < 0)
+				return inc_error_set(err, INC_EINVALID,
+				                     "%s: not a list of labels",
+				                     f->key);
+		return 0;
+	case F_INT:
+		if (inc_json_number(&n, v, 0, f->max) == 0)
+			return 0;
+		break;
+	case F_TIME:
+		if (cJSON_IsString(v) &&
+		    inc_time_from_rfc3339(&t, v->valuestring) == 0)
+			return 0;
+		break;
+	case F_BOOL:
+		if (cJSON_IsBool(v))
+			return 0;
+		break;
+	case F_ID:
+		if (cJSON_IsString(v) && inc_id__valid(v->valuestring))
+			return 0;
+		break;
+	case F_EVENT_ID:
+		if (cJSON_IsString(v) &&
+		    strlen(v->valuestring) == INC_EVENT_ID_LEN &&
+		    strspn(v->valuestring, "0123456789abcdef") ==
+		            INC_EVENT_ID_LEN)
+			return 0;
+		break;
+	case F_MAP:
+		if (!cJSON_IsObject(v))
+			break;
+		cJSON_ArrayForEach (x, v) {
+			if (strlen(x->string) > KEY_MAX ||
+			    (!cJSON_IsNull(x) && !cJSON_IsString(x)) ||
+			    inc_text_check(x->string, KEY_MAX, f->key, err) <
+			            0 ||
+			    (cJSON_IsString(x) &&
+			     inc_text_check(x->valuestring, (size_t)f->max,
+			                    f->key, err) < 0))
+				return inc_error_set(err, INC_EINVALID,
+				                     "%s: not a map of texts",
+				                     f->key);
+		}
+		return 0;
+	}
+	return inc_error_set(err, INC_EINVALID, "%s: not a valid value",
+	                     f->key);
+}
+
+int
+inc_kind__check(const char *kind, const cJSON *payload, inc_error *err)
+{
+	const struct inc_kind *k = inc_kind__find(kind);
+	const cJSON *v;
+	int ret;
+
+	if (k == NULL)
+		return inc_error_set(err, INC_EINVALID, "unknown event kind");
+	if (!cJSON_IsObject(payload))
+		return inc_error_set(err, INC_EINVALID,
+		                     "%s: the payload is not an object", kind);
+	cJSON_ArrayForEach (v, payload) {
+		const struct field *f = k->fields;
+		while (f->key != NULL && strcmp(f->key, v->string) != 0)
+			f++;
+		if (f->key == NULL)
+			return inc_error_set(err, INC_EINVALID,
+			                     "%s: unexpected member '%.40s'",
+			                     kind, v->string);
+		if ((ret = check_field(f, v, err)) < 0)
+			return ret;
+	}
+	return 0;
+}

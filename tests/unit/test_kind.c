@@ -1,0 +1,272 @@
+/*
+ * The table of event kinds: what the write path writes fits it, what a
+ * forged history might carry does not, and a fold that runs out of
+ * memory gives no projection rather than a wrong one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+static void
+check_payload(const char *kind, const char *payload, int want)
+{
+	cJSON *p = cJSON_Parse(payload);
+	inc_error err;
+
+	assert_non_null(p);
+	if (inc_kind__check(kind, p, &err) != want)
+		fail_msg("%s %s: expected %d (%s)", kind, payload, want,
+		         want == 0 ? err.message : "accepted");
+	cJSON_Delete(p);
+}
+
+static void
+test_forged_payloads(void **state)
+{
+	(void)state;
+	check_payload("noted", "{\"text\": \"fine\"}", 0);
+	check_payload(
+	        "opened",
+	        "{\"title\": \"t\", \"severity\": 2, \"services\": [\"api\"],"
+	        " \"drill\": true, \"started_at\": \"2026-11-24T09:00:00Z\"}",
+	        0);
+	check_payload("assigned", "{\"role\": \"ops\", \"who\": null}", 0);
+	check_payload("edited",
+	              "{\"fields\": {\"region\": \"eu\", \"x\": null}}", 0);
+	check_payload("opened", "{\"title\": \"two\\nlines\"}", INC_EINVALID);
+	check_payload("opened", "{\"severity\": 1e300}", INC_EINVALID);
+	check_payload("opened", "{\"severity\": 2.5}", INC_EINVALID);
+	check_payload("opened", "{\"services\": [\"a b\"]}", INC_EINVALID);
+	check_payload("opened", "{\"services\": \"api\"}", INC_EINVALID);
+	check_payload("opened", "{\"started_at\": \"yesterday\"}",
+	              INC_EINVALID);
+	check_payload("noted", "{\"text\": 5}", INC_EINVALID);
+	check_payload("noted", "{\"text\": \"x\", \"extra\": 1}", INC_EINVALID);
+	check_payload("noted", "{\"text\": \"\xff\"}", INC_EINVALID);
+	check_payload("merged", "{\"into\": \"not an id\"}", INC_EINVALID);
+	check_payload("action_done", "{\"action\": \"abc\"}", INC_EINVALID);
+	check_payload("edited", "{\"fields\": {\"k\": 1}}", INC_EINVALID);
+	check_payload("from_the_future", "{}", INC_EINVALID);
+}
+
+/* Every payload the write path builds fits the table of its kind. */
+static void
+test_written_payloads_fit(void **state)
+{
+	char dir[] = "/tmp/incident-kind.XXXXXX";
+	inc_change_opts o = INC_CHANGE_OPTS_INIT;
+	inc_open_opts oo = INC_OPEN_OPTS_INIT;
+	const char *services[] = {"api", "db"}, *tags[] = {"eu"};
+	const char *fields[] = {"region=eu", "gone="};
+	inc_incident *inc = NULL, *other = NULL;
+	inc_event_list *events;
+	inc_store *s;
+	inc_error err;
+	char id[INC_ID_LEN + 1];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(inc_store_open(&s, dir, INC_OPEN_CREATE, &err), 0);
+	oo.title = "API 5xx";
+	oo.summary = "errors";
+	oo.severity = 2;
+	oo.services = services;
+	oo.nservices = 2;
+	oo.tags = tags;
+	oo.ntags = 1;
+	oo.commander = "alice";
+	oo.dedup_key = "k1";
+	oo.source = "alertmanager";
+	assert_int_equal(inc_open(&inc, NULL, s, &oo, &err), 0);
+	snprintf(id, sizeof(id), "%s", inc_incident_id(inc));
+	inc_incident_free(inc);
+	assert_int_equal(inc_open(NULL, NULL, s, &oo, &err), 0); /* attach */
+	o.impact = "high";
+	o.urgency = "low";
+	o.services = services;
+	o.nservices = 1;
+	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_TRIAGE, &o, &err),
+	                 0);
+	memset(&o, 0, sizeof(o));
+	o.text = "a note";
+	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_NOTE, &o, &err), 0);
+	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_UPDATE, &o, &err),
+	                 0);
+	assert_int_equal(
+	        inc_change(NULL, s, id, INC_ACTION_INVESTIGATE, &o, &err), 0);
+	memset(&o, 0, sizeof(o));
+	o.to = "db-oncall";
+	o.reason = "lag";
+	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_ESCALATE, &o, &err),
+	                 0);
+	memset(&o, 0, sizeof(o));
+	o.role = "ops";
+	o.who = "bob";
+	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_ASSIGN, &o, &err),
+	                 0);
+	memset(&o, 0, sizeof(o));
+	o.title = "API 5xx in EU";
+	o.fields = fields;
+	o.nfields = 2;
+	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_EDIT, &o, &err), 0);
+	memset(&o, 0, sizeof(o));
+	o.summary = "rolled back";
+	o.cause = "bad push";
+	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_RESOLVE, &o, &err),
+	                 0);
+	memset(&o, 0, sizeof(o));
+	o.text = "fix the push";
+	o.owner = "carol";
+	o.due = 1800000000;
+	o.action_type = "preventive";
+	o.action_priority = "high";
+	assert_int_equal(
+	        inc_change(NULL, s, id, INC_ACTION_ACTION_ADD, &o, &err), 0);
+	memset(&o, 0, sizeof(o));
+	o.action_n = 1;
+	assert_int_equal(
+	        inc_change(NULL, s, id, INC_ACTION_ACTION_DONE, &o, &err), 0);
+	memset(&o, 0, sizeof(o));
+	o.reason = "it came back";
+	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_REOPEN, &o, &err),
+	                 0);
+	oo.dedup_key = NULL;
+	assert_int_equal(inc_open(&other, NULL, s, &oo, &err), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(
+	        inc_merge(NULL, s, inc_incident_id(other), id, &o, &err), 0);
+	inc_incident_free(other);
+
+	assert_int_equal(inc_event__load_all(&events, s, true, &err), 0);
+	assert_true(events->n >= 15);
+	for (size_t i = 0; i < events->n; i++) {
+		const inc_event *ev = &events->events[i];
+		if (inc_kind__check(ev->kind, ev->payload, &err) < 0)
+			fail_msg("%s: %s", ev->kind, err.message);
+	}
+	inc_event_list_free(events);
+	inc_store_close(s);
+	assert_int_equal(
+	        system("rm -rf /tmp/incident-kind.[A-Za-z0-9]*[A-Za-z0-9]"), 0);
+}
+
+/* ---- out of memory in the fold ---- */
+
+struct budget {
+	long left; /* allocations that still succeed; < 0: all */
+};
+
+static struct budget budget = {-1};
+
+static void *
+limited_malloc(size_t n)
+{
+	if (budget.left == 0)
+		return NULL;
+	if (budget.left > 0)
+		budget.left--;
+	return malloc(n);
+}
+
+static inc_event *
+events_of_every_kind(size_t *n)
+{
+	static const char *const kinds[] = {
+	        "opened",   "triaged", "escalated",      "noted",
+	        "assigned", "edited",  "alert_attached", "updated",
+	        "resolved", "reopened"};
+	static const char *const payloads[] = {
+	        "{\"title\":\"t\",\"severity\":2,\"services\":[\"b\",\"a\"],"
+	        "\"tags\":[\"x\"],\"commander\":\"alice\",\"dedup_key\":\"k\"}",
+	        "{\"severity\":1,\"services\":[\"c\",\"a0\"],\"priority\":"
+	        "\"P1\"}",
+	        "{\"level\":2,\"to\":\"db\"}",
+	        "{\"text\":\"n\"}",
+	        "{\"role\":\"ops\",\"who\":\"bob\"}",
+	        "{\"title\":\"t2\",\"fields\":{\"r\":\"eu\"}}",
+	        "{\"dedup_key\":\"k2\"}",
+	        "{\"text\":\"u\"}",
+	        "{\"summary\":\"s\",\"cause\":\"c\"}",
+	        "{\"reason\":\"r\"}"};
+	size_t k = sizeof(kinds) / sizeof(*kinds);
+	inc_event *ev = calloc(k, sizeof(*ev));
+
+	assert_non_null(ev);
+	for (size_t i = 0; i < k; i++) {
+		snprintf(ev[i].id, sizeof(ev[i].id), "%064zu", i);
+		snprintf(ev[i].incident, sizeof(ev[i].incident),
+		         "0123456789abcdef");
+		snprintf(ev[i].kind, sizeof(ev[i].kind), "%s", kinds[i]);
+		snprintf(ev[i].replica, sizeof(ev[i].replica),
+		         "aaaaaaaaaaaaaaaa");
+		ev[i].at = ev[i].recorded_at = 1800000000 + (int64_t)i * 60;
+		ev[i].lamport = (int64_t)i + 1;
+		ev[i].actor = "alice";
+		ev[i].payload = cJSON_Parse(payloads[i]);
+		assert_non_null(ev[i].payload);
+	}
+	*n = k;
+	return ev;
+}
+
+static void
+test_fold_out_of_memory(void **state)
+{
+	cJSON_Hooks hooks = {limited_malloc, free};
+	size_t n;
+	inc_event *ev = events_of_every_kind(&n);
+	cJSON *whole = inc_fold__events("0123456789abcdef", ev, n);
+	char *want = cJSON_PrintUnformatted(whole);
+	long failures = 0;
+
+	(void)state;
+	assert_non_null(want);
+	/* fail the first, second, third... allocation in turn: either no
+	 * projection at all, or exactly the right one */
+	cJSON_InitHooks(&hooks);
+	for (long k = 0;; k++) {
+		cJSON *d;
+		char *got;
+
+		budget.left = k;
+		d = inc_fold__events("0123456789abcdef", ev, n);
+		budget.left = -1;
+		if (d == NULL) {
+			failures++;
+			continue;
+		}
+		got = cJSON_PrintUnformatted(d);
+		assert_non_null(got);
+		assert_string_equal(got, want);
+		free(got);
+		cJSON_Delete(d);
+		break;
+	}
+	cJSON_InitHooks(NULL);
+	assert_true(failures > 100);
+	free(want);
+	cJSON_Delete(whole);
+	for (size_t i = 0; i < n; i++)
+		cJSON_Delete(ev[i].payload);
+	free(ev);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_forged_payloads),
+	        cmocka_unit_test(test_written_payloads_fit),
+	        cmocka_unit_test(test_fold_out_of_memory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
