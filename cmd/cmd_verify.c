@@ -12,7 +12,7 @@ int
 cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 {
 	bool json = false;
-	char **problems = NULL;
+	inc_strarray problems = {NULL, 0};
 	size_t n = 0, events = 0;
 	inc_error err;
 	int ret;
@@ -20,20 +20,21 @@ cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
 		return ret;
 	if (ctx->store != NULL &&
-	    inc_verify(&problems, &n, &events, ctx->store, &err) < 0)
+	    inc_verify(&problems, &events, ctx->store, &err) < 0)
 		return fail(&err);
+	n = problems.count;
 	if (json) {
 		cJSON *root = json_doc(), *arr;
 		cJSON_AddNumberToObject(root, "events", (double)events);
 		cJSON_AddBoolToObject(root, "ok", n == 0);
 		arr = cJSON_AddArrayToObject(root, "problems");
 		for (size_t i = 0; i < n; i++)
-			cJSON_AddItemToArray(arr,
-			                     cJSON_CreateString(problems[i]));
+			cJSON_AddItemToArray(
+			        arr, cJSON_CreateString(problems.strings[i]));
 		ret = print_json(root);
 	} else {
 		for (size_t i = 0; i < n; i++) {
-			print_safe(stdout, problems[i], false);
+			print_safe(stdout, problems.strings[i], false);
 			putchar('\n');
 		}
 		if (n == 0)
@@ -48,8 +49,6 @@ cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 			       n == 1 ? "" : "s", events);
 		ret = EXIT_OK;
 	}
-	for (size_t i = 0; i < n; i++)
-		free(problems[i]);
-	free(problems);
+	inc_strarray_dispose(&problems);
 	return ret == EXIT_OK && n > 0 ? EXIT_FAIL : ret;
 }

@@ -1,10 +1,22 @@
 /*
  * libincident: the model, the store and the event log behind incident(1).
  *
- * Conventions (libgit2's): exported names are inc_<module>_<verb>;
- * fallible calls return 0 or a negative INC_E* status and fill a
- * caller-owned inc_error; out-parameters come first and are named out.
- * The library never prints and never exits.
+ * Conventions (libgit2's):
+ * - Exported names are inc_<module>_<verb>; private cross-file helpers
+ *   inc_<module>__<name> (lib/internal.h).
+ * - Fallible calls return 0 or a negative inc_error_code and fill a
+ *   caller-owned inc_error (may be NULL); the library never prints, never
+ *   exits and keeps no global state.
+ * - Out-parameters come first and are named out.
+ *
+ * Ownership, once for the whole header:
+ * - What a call returns through **out is the caller's, and is freed with
+ *   the free function of its type: inc_<type>_free() for handles,
+ *   inc_str_free() for strings, inc_strarray_dispose() for string arrays,
+ *   cJSON_Delete() for JSON documents. Never mix them with free().
+ * - A returned const pointer is borrowed: it stays valid until the object
+ *   it came from is freed (the comment names it), and is never freed.
+ * - Strings passed in are copied when the library keeps them.
  */
 #ifndef INCIDENT_H
 #define INCIDENT_H
@@ -26,7 +38,7 @@
 #define INC_JSON_FORMAT 1
 
 /* Status codes: 0 is success, everything else is negative. */
-enum {
+typedef enum inc_error_code {
 	INC_OK = 0,
 	INC_ERROR = -1,      /* generic failure */
 	INC_EINVALID = -2,   /* bad input (a usage error for the caller) */
@@ -39,12 +51,12 @@ enum {
 	INC_ENOMEM = -9,
 	INC_ENOSTORE = -10, /* no store exists yet (read-only open) */
 	INC_ENEWER = -11,   /* the store was written by a newer version */
-};
+} inc_error_code;
 
 #define INC_ERROR_MAX 256
 
 typedef struct inc_error {
-	int code;
+	inc_error_code code;
 	char message[INC_ERROR_MAX];
 } inc_error;
 
@@ -101,6 +113,19 @@ enum inc_action {
 };
 
 /* ---- errors ---- */
+
+/* The code's name for people: "busy", "not found". */
+INC_EXTERN const char *inc_error_code_str(inc_error_code code);
+/* Frees a string the library returned. */
+INC_EXTERN void inc_str_free(char *s);
+
+/* An array of strings the library returned (problems, ...). */
+typedef struct inc_strarray {
+	char **strings;
+	size_t count;
+} inc_strarray;
+/* Frees the strings and the array, and zeroes *a. */
+INC_EXTERN void inc_strarray_dispose(inc_strarray *a);
 
 /* Sets err (if not NULL) and returns code. */
 INC_EXTERN int inc_error_set(inc_error *err, int code, const char *fmt, ...)
@@ -479,12 +504,13 @@ INC_EXTERN int inc_export(cJSON **out, inc_store *store, inc_error *err);
 INC_EXTERN int inc_rebuild(size_t *events, char **backup, const char *dir,
                            inc_error *err);
 /*
- * Git side. Checks the database against itself (ids, hash chain, projections)
- * and against the audit history, event for event. *problems (one line each,
- * *nproblems of them) is the caller's: free each, then the array.
+ * Git side. Checks the database against itself (ids, hash chain,
+ * projections) and against the audit history, event for event: *out gets
+ * one line a problem (none: they agree), the caller's, freed with
+ * inc_strarray_dispose(); *nevents how many events were checked.
  */
-INC_EXTERN int inc_verify(char ***problems, size_t *nproblems, size_t *nevents,
-                          inc_store *store, inc_error *err);
+INC_EXTERN int inc_verify(inc_strarray *out, size_t *nevents, inc_store *store,
+                          inc_error *err);
 /* Git side. Packs the audit repository into one pack; loose objects go. */
 INC_EXTERN int inc_audit_gc(size_t *packed, size_t *pruned, inc_store *store,
                             inc_error *err);

@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "internal.h"
 
@@ -10,7 +11,7 @@ inc_error_set(inc_error *err, int code, const char *fmt, ...)
 
 	if (err == NULL)
 		return code;
-	err->code = code;
+	err->code = (inc_error_code)code;
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
@@ -54,4 +55,54 @@ inc_error__sqlite(inc_error *err, sqlite3 *db, int rc, const char *what)
 	default:
 		return inc_error_set(err, INC_ERROR, "%s: %s", what, msg);
 	}
+}
+
+const char *
+inc_error_code_str(inc_error_code code)
+{
+	switch (code) {
+	case INC_OK:
+		return "ok";
+	case INC_ERROR:
+		return "failed";
+	case INC_EINVALID:
+		return "invalid input";
+	case INC_ENOTFOUND:
+		return "not found";
+	case INC_EAMBIGUOUS:
+		return "ambiguous";
+	case INC_EREFUSED:
+		return "refused by the lifecycle";
+	case INC_EBUSY:
+		return "busy";
+	case INC_EREADONLY:
+		return "read-only";
+	case INC_ECORRUPT:
+		return "damaged";
+	case INC_ENOMEM:
+		return "out of memory";
+	case INC_ENOSTORE:
+		return "no store";
+	case INC_ENEWER:
+		return "from a newer version";
+	}
+	return "unknown error";
+}
+
+void
+inc_str_free(char *s)
+{
+	free(s);
+}
+
+void
+inc_strarray_dispose(inc_strarray *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->count; i++)
+		free(a->strings[i]);
+	free(a->strings);
+	a->strings = NULL;
+	a->count = 0;
 }

@@ -284,24 +284,20 @@ verify_git(struct problems *p, inc_store *s, inc_error *err)
 }
 
 int
-inc_verify(char ***problems_out, size_t *nproblems, size_t *nevents,
-           inc_store *s, inc_error *err)
+inc_verify(inc_strarray *out, size_t *nevents, inc_store *s, inc_error *err)
 {
 	struct problems p = {NULL, 0, 0};
 	int ret;
 
-	*problems_out = NULL;
-	*nproblems = 0;
+	out->strings = NULL;
+	out->count = 0;
+	*nevents = 0;
 	if ((ret = verify_db(&p, s, nevents, err)) == 0 &&
 	    inc_audit__enabled(s))
 		ret = verify_git(&p, s, err);
-	if (ret < 0) {
-		for (size_t i = 0; i < p.n; i++)
-			free(p.v[i]);
-		free(p.v);
-		return ret;
-	}
-	*problems_out = p.v;
-	*nproblems = p.n;
-	return 0;
+	out->strings = p.v;
+	out->count = p.n;
+	if (ret < 0)
+		inc_strarray_dispose(out);
+	return ret;
 }
