@@ -26,6 +26,7 @@ cmd_merge(struct inc_ctx *ctx, int argc, char **argv)
 		                             "the incident to keep are needed");
 	if ((ret = need_store(ctx, argv[argc - 2])) != 0)
 		return ret;
+	a.o.now = ctx->now;
 	if (inc_merge(&kept, ctx->store, argv[argc - 2], argv[argc - 1], &a.o,
 	              &err) < 0)
 		return fail(&err);

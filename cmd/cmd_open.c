@@ -106,6 +106,7 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 	o.title = argv[argc - 1];
 	o.services = services;
 	o.tags = tags;
+	o.now = ctx->now;
 	if (inc_open(&inc, &dedup, ctx->store, &o, &err) < 0) {
 		ret = fail(&err);
 		goto done;

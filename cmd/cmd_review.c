@@ -208,6 +208,7 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 	id = argv[argc - 1];
 	if ((ret = need_store(ctx, id)) != 0)
 		return ret;
+	a.o.now = ctx->now;
 	/*
 	 * Refused before anyone writes a word of it in the editor: a dry
 	 * run asks the lifecycle exactly as the save (and close) will.

@@ -41,10 +41,10 @@ str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* "2026-11-24 14:02 (5m ago)" for a milestone that is set. */
+/* "2026-11-24 14:02 (5m ago)" for a time that is set. */
 static void
-time_field(struct inc_ctx *ctx, const char *name, const cJSON *o,
-           const char *key, const char *by)
+time_since(const char *name, const cJSON *o, const char *key, const char *by,
+           int64_t now)
 {
 	char when[32], rel[32];
 	int64_t t;
@@ -52,12 +52,20 @@ time_field(struct inc_ctx *ctx, const char *name, const cJSON *o,
 	if (inc_time_from_rfc3339(&t, str(o, key)) < 0)
 		return;
 	printf("  %-12s %s (%s)", name, local_time(when, sizeof(when), t),
-	       inc_time_relative(rel, sizeof(rel), t, ctx->now));
+	       inc_time_relative(rel, sizeof(rel), t, now));
 	if (by != NULL) {
 		fputs(" by ", stdout);
 		print_actor(stdout, by);
 	}
 	putchar('\n');
+}
+
+/* A milestone: a time in the world, against now (or INCIDENT_NOW). */
+static void
+time_field(struct inc_ctx *ctx, const char *name, const cJSON *o,
+           const char *key, const char *by)
+{
+	time_since(name, o, key, by, ctx->now);
 }
 
 /*
@@ -290,7 +298,8 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 	time_field(ctx, "resolved", o, "resolved_at", NULL);
 	time_field(ctx, "closed", o, "closed_at", NULL);
 	time_field(ctx, "cancelled", o, "cancelled_at", NULL);
-	time_field(ctx, "updated", o, "updated_at", NULL);
+	/* when it was last logged: the clock's time, whatever INCIDENT_NOW */
+	time_since("updated", o, "updated_at", NULL, inc_time_now());
 	durations(ctx, o);
 	notes_n = cJSON_GetObjectItemCaseSensitive(o, "note_count")->valueint;
 	snprintf(buf, sizeof(buf), "%d (%d note%s)",

@@ -83,7 +83,9 @@ cmd_sync(struct inc_ctx *ctx, int argc, char **argv)
 		return fail(&err);
 	}
 	arm((unsigned)timeout + 2);
-	ret = inc_sync(&res, ctx->store, remote, ctx->now + timeout, &err);
+	/* a real deadline: the clock's, never INCIDENT_NOW */
+	ret = inc_sync(&res, ctx->store, remote, inc_time_now() + timeout,
+	               &err);
 	alarm(0);
 	if (ret < 0)
 		return fail(&err);

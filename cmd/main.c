@@ -182,6 +182,30 @@ main_help(FILE *f)
 	fputs("\n\nSee 'incident help <command>' and incident(1).\n", f);
 }
 
+/*
+ * Now, as the world's time of events and the reference of relative
+ * times: the clock, or INCIDENT_NOW for drills and tests. Read here
+ * once; recorded_at and real deadlines keep to the clock.
+ */
+static int
+world_now(int64_t *out)
+{
+	const char *env = getenv("INCIDENT_NOW");
+
+	*out = inc_time_now();
+	if (env == NULL || *env == '\0')
+		return EXIT_OK;
+	if (inc_time_from_rfc3339(out, env) < 0) {
+		fputs("incident: INCIDENT_NOW: '", stderr);
+		print_safe(stderr, env, false);
+		fputs("' is not an RFC 3339 time (like "
+		      "2026-11-24T09:41:00Z)\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 enum { GOPT_VERSION = 1000, GOPT_LIST_CMDS, GOPT_COMPLETE, GOPT_DIR };
 
 static int
@@ -273,6 +297,8 @@ main(int argc, char **argv)
 		return finish(EXIT_OK);
 	}
 	ctx_init(&ctx, cmd, dir_opt);
+	if ((status = world_now(&ctx.now)) != EXIT_OK)
+		return status;
 	status = ctx_prepare(&ctx, dir_opt, cmd->flags & CMD_STORE_MASK);
 	if (status == EXIT_OK)
 		status = cmd->run(&ctx, argc, argv);

@@ -334,6 +334,7 @@ typedef struct inc_open_opts {
 	size_t ntags;
 	const char *commander; /* may be NULL */
 	int64_t at;            /* when it was detected; 0: now */
+	int64_t now;           /* what now is (see inc_change_opts) */
 	int64_t started;       /* when impact began; 0: unknown */
 	bool drill;            /* an exercise: left out of metrics */
 	const char *dedup_key; /* while an incident with it is active, attach */
@@ -358,6 +359,12 @@ INC_EXTERN int inc_open(inc_incident **out, bool *deduplicated,
 /* What a change says; each action reads the members it needs. */
 typedef struct inc_change_opts {
 	int64_t at; /* when it happened; 0: now */
+	/*
+	 * What now is in the world: at's default and the latest at allowed
+	 * (a drill's INCIDENT_NOW); 0: the clock. recorded_at is always the
+	 * clock's, whatever now says.
+	 */
+	int64_t now;
 	bool dry_run;
 	const char *text;      /* note, update; investigate/mitigate --note */
 	const char *summary;   /* triage, edit; resolve: the resolution */

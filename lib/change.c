@@ -12,14 +12,21 @@
 
 #include "internal.h"
 
-/* How far ahead of this machine's clock a time may be (clock skew). */
+/* How far ahead of "now" a time may be (clock skew). */
 #define FUTURE_SLACK 300
 #define LABEL_MAX 100
 #define NAME_MAX_BYTES 200
 
+/*
+ * at defaults to the world's now (the caller's, e.g. a drill's
+ * INCIDENT_NOW; else the clock) and may not run ahead of it. Only
+ * recorded_at is always the clock: it says when the event was logged.
+ */
 static int
-check_at(int64_t *at, int64_t now, inc_error *err)
+check_at(int64_t *at, int64_t now, int64_t clock, inc_error *err)
 {
+	if (now == 0)
+		now = clock;
 	if (*at == 0)
 		*at = now;
 	if (*at > now + FUTURE_SLACK)
@@ -97,8 +104,8 @@ add_time(cJSON *p, const char *key, int64_t t)
  */
 static int
 append(inc_incident **out, inc_store *s, const char *id, cJSON *doc,
-       const char *kind, cJSON *payload, int64_t at, int64_t now, bool dry_run,
-       inc_error *err)
+       const char *kind, cJSON *payload, int64_t at, int64_t recorded,
+       bool dry_run, inc_error *err)
 {
 	inc_event ev = {0};
 	int ret = 0;
@@ -107,7 +114,7 @@ append(inc_incident **out, inc_store *s, const char *id, cJSON *doc,
 	snprintf(ev.kind, sizeof(ev.kind), "%s", kind);
 	snprintf(ev.replica, sizeof(ev.replica), "%s", s->replica);
 	ev.at = at;
-	ev.recorded_at = now;
+	ev.recorded_at = recorded;
 	ev.actor = s->actor != NULL ? s->actor : "unknown";
 	ev.payload = payload;
 	if (doc == NULL && (doc = inc_fold__new(id)) == NULL)
@@ -571,7 +578,7 @@ inc_change__apply(inc_incident **cur, inc_store *s, const char *short_id,
 
 	if ((unsigned)a >= INC_ACTION__COUNT)
 		return inc_error_set(err, INC_EINVALID, "unknown action");
-	if ((ret = check_at(&at, now, err)) < 0 ||
+	if ((ret = check_at(&at, o->now, now, err)) < 0 ||
 	    (ret = inc_action__check(a, short_id, inc_incident_status(*cur),
 	                             err)) < 0 ||
 	    (ret = check_order(&c, a, at)) < 0)
@@ -639,7 +646,7 @@ int
 inc_merge(inc_incident **out, inc_store *s, const char *prefix,
           const char *into_prefix, const inc_change_opts *o, inc_error *err)
 {
-	int64_t now = inc_time_now(), at = o->at;
+	int64_t recorded = inc_time_now(), at = o->at;
 	char id[INC_ID_LEN + 1], sid[INC_ID_LEN + 1];
 	char into[INC_ID_LEN + 1], into_sid[INC_ID_LEN + 1];
 	inc_incident *src = NULL, *dst = NULL;
@@ -648,7 +655,7 @@ inc_merge(inc_incident **out, inc_store *s, const char *prefix,
 
 	if (out != NULL)
 		*out = NULL;
-	if ((ret = check_at(&at, now, err)) < 0)
+	if ((ret = check_at(&at, o->now, recorded, err)) < 0)
 		return ret;
 	if ((ret = inc_store__begin(s, err)) < 0)
 		goto done;
@@ -683,13 +690,14 @@ inc_merge(inc_incident **out, inc_store *s, const char *prefix,
 	                        inc_doc__int(src->doc, "alert_count"));
 	doc = src->doc;
 	src->doc = NULL;
-	ret = append(NULL, s, id, doc, "merged", p1, at, now, o->dry_run, err);
+	ret = append(NULL, s, id, doc, "merged", p1, at, recorded, o->dry_run,
+	             err);
 	if (ret < 0)
 		goto done;
 	doc = dst->doc;
 	dst->doc = NULL;
-	ret = append(out, s, into, doc, "absorbed", p2, at, now, o->dry_run,
-	             err);
+	ret = append(out, s, into, doc, "absorbed", p2, at, recorded,
+	             o->dry_run, err);
 	if (ret == 0 && !o->dry_run)
 		ret = inc_store__commit(s, err);
 done:
@@ -760,7 +768,7 @@ find_dedup(char out[INC_ID_LEN + 1], inc_store *s, const char *key,
 
 static int
 attach(inc_incident **out, inc_store *s, const char *id, const inc_open_opts *o,
-       int64_t at, int64_t now, inc_error *err)
+       int64_t at, int64_t recorded, inc_error *err)
 {
 	inc_incident *cur = NULL;
 	cJSON *p = cJSON_CreateObject(), *doc;
@@ -774,7 +782,7 @@ attach(inc_incident **out, inc_store *s, const char *id, const inc_open_opts *o,
 	if ((ret = inc_incident__fold(&cur, s, id, err)) == 0) {
 		doc = cur->doc;
 		cur->doc = NULL;
-		ret = append(out, s, id, doc, "alert_attached", p, at, now,
+		ret = append(out, s, id, doc, "alert_attached", p, at, recorded,
 		             o->dry_run, err);
 	}
 	inc_incident_free(cur);
@@ -786,7 +794,7 @@ int
 inc_open(inc_incident **out, bool *deduplicated, inc_store *s,
          const inc_open_opts *o, inc_error *err)
 {
-	int64_t now = inc_time_now(), at = o->at;
+	int64_t recorded = inc_time_now(), at = o->at;
 	char id[INC_ID_LEN + 1];
 	cJSON *p;
 	int ret;
@@ -796,7 +804,7 @@ inc_open(inc_incident **out, bool *deduplicated, inc_store *s,
 	if (deduplicated != NULL)
 		*deduplicated = false;
 	if ((ret = check_open(s, o, err)) < 0 ||
-	    (ret = check_at(&at, now, err)) < 0)
+	    (ret = check_at(&at, o->now, recorded, err)) < 0)
 		return ret;
 	if (o->started != 0 && o->started > at)
 		return inc_error_set(
@@ -810,7 +818,7 @@ inc_open(inc_incident **out, bool *deduplicated, inc_store *s,
 	if (o->dedup_key != NULL && id[0] != '\0') {
 		if (deduplicated != NULL)
 			*deduplicated = true;
-		ret = attach(out, s, id, o, at, now, err);
+		ret = attach(out, s, id, o, at, recorded, err);
 		goto commit;
 	}
 	if (inc_id__new(id) < 0) {
@@ -836,7 +844,8 @@ inc_open(inc_incident **out, bool *deduplicated, inc_store *s,
 		add_time(p, "started_at", o->started);
 	add_opt_str(p, "dedup_key", o->dedup_key);
 	add_opt_str(p, "source", o->source);
-	ret = append(out, s, id, NULL, "opened", p, at, now, o->dry_run, err);
+	ret = append(out, s, id, NULL, "opened", p, at, recorded, o->dry_run,
+	             err);
 	cJSON_Delete(p);
 commit:
 	if (ret == 0 && !o->dry_run)

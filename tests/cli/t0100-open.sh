@@ -156,4 +156,47 @@ test_expect_success 'a title starting with a dash follows --' '
 	test "$(jq -r .incident.title out)" = "-5% traffic"
 '
 
+test_expect_success 'INCIDENT_NOW is when an open happens; recorded_at stays real' '
+	before=$(date -u +%s) &&
+	INCIDENT_NOW=2026-03-04T05:06:07Z incident open --json "drill" >out &&
+	after=$(date -u +%s) &&
+	test "$(jq -r .incident.opened_at out)" = 2026-03-04T05:06:07Z &&
+	test "$(jq -r .incident.detected_at out)" = 2026-03-04T05:06:07Z &&
+	incident log --json "$(jq -r .incident.id out)" >log &&
+	test "$(jq -r ".events[0].at" log)" = 2026-03-04T05:06:07Z &&
+	rec=$(date -u -d "$(jq -r ".events[0].recorded_at" log)" +%s) &&
+	test "$rec" -ge "$before" && test "$rec" -le "$after"
+'
+
+test_expect_success 'relative times count from INCIDENT_NOW' '
+	export INCIDENT_NOW=2026-03-04T05:06:07Z &&
+	incident open --json --at "10m ago" "ten minutes" >out &&
+	test "$(jq -r .incident.opened_at out)" = 2026-03-04T04:56:07Z &&
+	incident open --json --at 05:00 --started "yesterday 23:30" "today" >out &&
+	test "$(jq -r .incident.opened_at out)" = 2026-03-04T05:00:00Z &&
+	test "$(jq -r .incident.started_at out)" = 2026-03-03T23:30:00Z &&
+	test_expect_code 2 incident open --at 06:00 "ahead of it" 2>err &&
+	grep "in the future" err
+'
+
+test_expect_success 'INCIDENT_NOW may be ahead of the clock (a drill)' '
+	INCIDENT_NOW=2099-01-01T00:00:00+01:00 incident open --json "later" >out &&
+	test "$(jq -r .incident.opened_at out)" = 2098-12-31T23:00:00Z
+'
+
+test_expect_success 'a bad INCIDENT_NOW: exit 2, one line, store unchanged' '
+	store_snapshot >before &&
+	for v in yesterday 2026-03-04 "2026-03-04 05:06" 2026-13-01T00:00:00Z \
+		"2026-03-04T05:06:07Z junk"; do
+		test_expect_code 2 env INCIDENT_NOW="$v" incident open x 2>err &&
+		test_line_count = 1 err &&
+		grep "^incident: INCIDENT_NOW: .* is not an RFC 3339 time" err ||
+		exit 1
+	done &&
+	test_expect_code 2 env INCIDENT_NOW=junk incident list 2>err &&
+	store_snapshot >after &&
+	test_cmp before after &&
+	INCIDENT_NOW= incident open -q "empty is unset" >id4
+'
+
 test_done

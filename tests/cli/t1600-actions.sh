@@ -39,6 +39,13 @@ test_expect_success 'overdue by date, open, owner' '
 	test "$(jq ".actions | length" l.json)" = 1
 '
 
+test_expect_success 'overdue is measured from INCIDENT_NOW' '
+	INCIDENT_NOW=2026-01-07T12:00:00Z incident action list --overdue --json >l.json &&
+	test "$(jq -r "[.actions[].text] | join(\"|\")" l.json)" = "Runbook for failover" &&
+	INCIDENT_NOW=2099-06-01T00:00:00Z incident action list --overdue --json >l.json &&
+	test "$(jq ".actions | length" l.json)" = 3
+'
+
 test_expect_success 'done marks it, once' '
 	incident action done "$(cat b)" 1 >out &&
 	grep "^finished an action of " out &&

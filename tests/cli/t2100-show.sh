@@ -35,6 +35,21 @@ test_expect_success 'show --json: the whole documented shape' '
 	test "$(jq -c .incident.durations out)" = "{\"ttd\":null,\"tta\":null,\"ttm\":null,\"ttr\":null}"
 '
 
+test_expect_success 'show measures relative times from INCIDENT_NOW' '
+	INCIDENT_NOW=2026-11-20T10:25:00Z incident show "$(cat id)" >out &&
+	grep -E "^  opened +2026-11-20 10:00 \(25m ago\) by Alice Example$" out &&
+	grep -E "^  durations +TTA 25m so far, TTM 25m so far, TTR 25m so far$" out &&
+	INCIDENT_NOW=2026-11-23T10:00:00Z incident show "$(cat id)" >out &&
+	grep -E "^  opened +2026-11-20 10:00 \(3d ago\) by Alice Example$" out &&
+	INCIDENT_NOW=2026-11-20T10:25:00Z incident >out &&
+	grep -E "^[0-9a-z]{5,}  SEV2  open +25m +API 5xx spike$" out
+'
+
+test_expect_success 'the last logged time is measured from the clock' '
+	INCIDENT_NOW=2026-11-20T10:25:00Z incident show "$(cat id)" >out &&
+	grep -E "^  updated +[0-9-]+ [0-9:]+ \((just now|[0-9]+s ago|[0-9]+m ago)\)$" out
+'
+
 test_expect_success 'unknown and ambiguous ids' '
 	test_expect_code 3 incident show zzzzzz 2>err &&
 	test_line_count = 1 err &&
