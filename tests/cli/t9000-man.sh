@@ -12,6 +12,7 @@ if command -v man >/dev/null 2>&1 && command -v scdoc >/dev/null 2>&1 &&
 	[ -d "$MAN_BUILT" ] && ls "$MAN_BUILT"/*.[157] >/dev/null 2>&1; then
 	have_man=true
 fi
+test_lazy_prereq MAN '$have_man' 'man, scdoc or the built pages are missing'
 
 test_expect_success 'the commands are listed' '
 	"$INCIDENT" --list-cmds >cmds &&
@@ -200,16 +201,12 @@ test_expect_success 'help for something that is not a command is a usage error' 
 	grep -q "not a command" err
 '
 
-if $have_man && command -v script >/dev/null 2>&1; then
-	test_expect_success 'help runs man on a terminal' '
-		mkdir -p manpath/man1 &&
-		cp "$MAN_BUILT/incident-open.1" manpath/man1/ &&
-		MANPATH="$TRASH/manpath" MANPAGER=cat PAGER=cat MANWIDTH=80 \
-			script -qec "\"$INCIDENT\" help open" /dev/null >out &&
-		grep -q "incident-open - open an incident" out
-	'
-else
-	test_skip 'help runs man on a terminal' 'script(1) or the pages are missing'
-fi
+test_expect_success MAN,TTY 'help runs man on a terminal' '
+	mkdir -p manpath/man1 &&
+	cp "$MAN_BUILT/incident-open.1" manpath/man1/ &&
+	MANPATH="$TRASH/manpath" MANPAGER=cat PAGER=cat MANWIDTH=80 \
+		script -qec "\"$INCIDENT\" help open" /dev/null >out &&
+	grep -q "incident-open - open an incident" out
+'
 
 test_done
