@@ -3,6 +3,7 @@
 # The completion scripts, checked through the shells themselves: bash
 # through bash-completion and a faked COMP_* state, fish through
 # `complete -C`, zsh through a real line editor in a pseudo-terminal.
+# That every command is in every script is t0001-meta's.
 
 BASH_SCRIPT=$SOURCE_ROOT/completions/bash/incident
 ZSH_SCRIPT=$SOURCE_ROOT/completions/zsh/_incident
@@ -123,19 +124,10 @@ test_expect_success FISH 'fish: the script parses' '
 	fish --no-config -n "$FISH_SCRIPT"
 '
 
-test_expect_success 'every command appears in every completion script' '
-	incident --list-cmds >cmds &&
-	test -s cmds &&
-	for f in "$BASH_SCRIPT" "$ZSH_SCRIPT" "$FISH_SCRIPT"; do
-		while read -r c; do
-			grep -v "^[[:space:]]*#" "$f" | grep -qw -- "$c" ||
-			{ echo "$f: no $c"; exit 1; } || exit 1
-		done <cmds
-	done
-'
-
 # ids: the active incidents; ids-all: those and the resolved one
 test_expect_success 'setup: incidents in two stores, one resolved' '
+	incident --list-cmds >cmds &&
+	test -s cmds &&
 	incident open -q "API down" -s 1 --service api >id-api &&
 	incident open -q "DB slow" -s 3 >id-db &&
 	incident open -q "Disk full" -s 2 >id-disk &&
