@@ -69,6 +69,14 @@ test_expect_success 'refusals name the allowed next steps' '
 	test_expect_code 4 incident reopen --reason x "$(cat merged)" 2>err
 '
 
+# STYLE: the program name is the prefix, so the message names the
+# incident by its id alone ("incident: 7fk2q: cannot ..."); today lib/
+# writes "incident 7fk2q: ..." and the user reads the word twice.
+test_expect_failure 'a refusal names the incident once' '
+	test_expect_code 4 incident escalate "$(cat resolved)" 2>err &&
+	grep "^incident: [0-9a-z]*: cannot escalate a resolved incident" err
+'
+
 test_expect_success 'merge refuses final incidents, itself, and unknown ids' '
 	test_expect_code 4 incident merge "$(cat resolved)" "$(cat open)" 2>err &&
 	test_expect_code 4 incident merge "$(cat triaged)" "$(cat cancelled)" 2>err &&
