@@ -10,7 +10,7 @@
 # Running a script by hand (git's t/README):
 #
 #   INCIDENT=build/incident BUILD_ROOT=$PWD/build bash tests/cli/t0100-open.sh [options]
-#   meson test -C build t0100-open --test-args=--run=3 --verbose
+#   meson test -C build t0100-open --test-args='--run=1,3 -v'
 #
 #   --run=SELECTOR, -r SELECTOR
 #                   run only the tests the selector picks; the others
