@@ -1,5 +1,6 @@
 #!/bin/bash
-# Basics: version, help, usage errors, exit codes, a fresh machine.
+# Basics: version, help, usage errors, exit codes, a fresh machine. That
+# every command answers --help is t0001-meta's.
 . "$(dirname "$0")/test-lib.sh"
 
 test_expect_success 'version' '
@@ -11,21 +12,6 @@ test_expect_success 'bare incident on a fresh machine needs no set-up' '
 	incident >out &&
 	echo "no open incidents" >expect &&
 	test_cmp expect out &&
-	! test -e "$INCIDENT_DIR"
-'
-
-test_expect_success 'help lists every command' '
-	incident --help >out &&
-	for c in $(incident --list-cmds); do grep -q "^  $c " out || exit 1; done
-'
-
-test_expect_success 'every command answers --help and -h without a store' '
-	for c in $(incident --list-cmds); do
-		incident $c --help >out &&
-		grep -q "^usage: incident $c" out &&
-		incident $c -h >out2 &&
-		test_cmp out out2 || exit 1
-	done &&
 	! test -e "$INCIDENT_DIR"
 '
 
@@ -102,9 +88,30 @@ test_expect_success 'help CMD falls back to --help when not on a terminal' '
 	grep "^usage: incident list" out
 '
 
-test_expect_success 'incident help alone shows the commands' '
-	incident help >out &&
-	grep "^commands:" out
+test_expect_success 'help CMD prints its --help when not on a terminal, for every command' '
+	for c in $(incident --list-cmds); do
+		incident "$c" --help >expect &&
+		incident help "$c" >actual &&
+		test_cmp expect actual || exit 1
+	done
+'
+
+test_expect_success 'help prints --help when INCIDENT_NO_MAN is set' '
+	incident open --help >expect &&
+	INCIDENT_NO_MAN=1 incident help open >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'help alone prints the list of commands' '
+	incident --help >expect &&
+	incident help >actual &&
+	test_cmp expect actual &&
+	grep "^commands:" actual
+'
+
+test_expect_success 'help for something that is not a command is a usage error' '
+	test_expect_code 2 incident help no-such-command 2>err &&
+	grep -q "not a command" err
 '
 
 test_expect_success 'output to a full disk is an error, not silence' '

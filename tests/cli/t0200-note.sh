@@ -38,7 +38,7 @@ test_expect_success '--json and --at' '
 	grep "noted: back-dated (logged " log
 '
 
-test_expect_success 'the editor is used on a terminal when no text is given' '
+test_expect_success TTY 'the editor is used on a terminal when no text is given' '
 	cat >fake-editor <<-\EOT &&
 	#!/bin/sh
 	printf "from the editor\n# a comment line\n" >"$1"
@@ -50,7 +50,7 @@ test_expect_success 'the editor is used on a terminal when no text is given' '
 	test "$(jq -r ".events[-1].payload.text" log)" = "from the editor"
 '
 
-test_expect_success 'an empty note from the editor adds nothing' '
+test_expect_success TTY 'an empty note from the editor adds nothing' '
 	id=$(cat id) &&
 	store_snapshot >before &&
 	EDITOR=true script -qec "incident note $id; echo rc=\$?" /dev/null >out &&

@@ -82,6 +82,14 @@ test_expect_success 'refusals name the commands of the allowed next steps' '
 	grep ": cannot close a closed incident (next: reopen)$" err
 '
 
+# STYLE: the program name is the prefix, so the message names the
+# incident by its id alone ("incident: 7fk2q: cannot ..."); today lib/
+# writes "incident 7fk2q: ..." and the user reads the word twice.
+test_expect_success 'a refusal names the incident once' '
+	test_expect_code 4 incident escalate "$(cat resolved)" 2>err &&
+	grep "^incident: [0-9a-z]*: cannot escalate a resolved incident" err
+'
+
 test_expect_success 'merge refuses final incidents, itself, and unknown ids' '
 	test_expect_code 4 incident merge "$(cat resolved)" "$(cat open)" 2>err &&
 	test_expect_code 4 incident merge "$(cat triaged)" "$(cat cancelled)" 2>err &&

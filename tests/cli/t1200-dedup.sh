@@ -70,6 +70,18 @@ test_expect_success 'merge moves alerts and dedup keys to the kept incident' '
 	test_cmp keep out
 '
 
+# Every other change refuses a time before the incident was opened
+# (exit 2, nothing written); inc_merge() skips that check.
+test_expect_failure 'merge refuses a time before the incidents were opened' '
+	incident open -q "a later duplicate" >late &&
+	incident open -q "kept, later" >kept &&
+	store_snapshot >before &&
+	test_expect_code 2 incident merge --at 2020-01-01T00:00:00Z \
+		"$(cat late)" "$(cat kept)" 2>err &&
+	grep "was opened at" err &&
+	store_snapshot >after && test_cmp before after
+'
+
 test_expect_success 'dedup keys are validated; --dry-run writes nothing' '
 	test_expect_code 2 incident open --dedup-key "" x 2>err &&
 	store_snapshot >before &&

@@ -29,7 +29,7 @@ test_expect_success 'review --done is refused before the incident is resolved' '
 	store_snapshot >after && test_cmp before after
 '
 
-test_expect_success 'the editor never opens for an incident that cannot be reviewed' '
+test_expect_success TTY 'the editor never opens for an incident that cannot be reviewed' '
 	other=$(incident open -q "burning") &&
 	printf "#!/bin/sh\necho opened >\"$PWD/editor-ran\"\n" >ed0 && chmod +x ed0 &&
 	EDITOR=$PWD/ed0 script -qec "incident review $other; echo rc=\$?" /dev/null >out &&
@@ -84,7 +84,7 @@ test_expect_success 'an unchanged review is not saved twice; --output writes a f
 	test "$(incident show --json "$(cat id)" | jq .incident.review_count)" = 1
 '
 
-test_expect_success 'the editor edits the saved review on a terminal' '
+test_expect_success TTY 'the editor edits the saved review on a terminal' '
 	cat >ed <<-\EOT &&
 	#!/bin/sh
 	sed -i "s/^## What went well$/## What went well\n\nRollback took 3 minutes./" "$1"

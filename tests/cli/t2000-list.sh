@@ -80,7 +80,7 @@ test_expect_success 'bad filters are usage errors' '
 	test_expect_code 2 incident list extra 2>err
 '
 
-test_expect_success 'colour and a header only on a terminal, never with NO_COLOR' '
+test_expect_success TTY 'colour and a header only on a terminal, never with NO_COLOR' '
 	script -qec "incident list" /dev/null >tty &&
 	grep -q "$(printf "\033\\[")" tty &&
 	grep -q "ID .*SEV .*STATUS .*AGE .*TITLE" tty &&
@@ -91,7 +91,7 @@ test_expect_success 'colour and a header only on a terminal, never with NO_COLOR
 	! grep -q "$(printf "\033")" plain
 '
 
-test_expect_success 'long titles are cut to the terminal width on a terminal only' '
+test_expect_success TTY 'long titles are cut to the terminal width on a terminal only' '
 	incident open -q "$(printf "%0200d" 0)" >/dev/null &&
 	NO_COLOR=1 COLUMNS=60 script -qec "incident list" /dev/null | tr -d "\r" >tty &&
 	grep -q "…$" tty &&

@@ -76,8 +76,9 @@ test_expect_success 'over file:// too' '
 '
 
 test_expect_success 'over git:// through a git daemon on 127.0.0.1' '
-	rm -rf served && mkdir served && git init -q --bare served/remote.git &&
+	rm -rf served daemon.pid && mkdir served && git init -q --bare served/remote.git &&
 	port=$((20000 + RANDOM % 20000)) &&
+	test_when_finished "test ! -f daemon.pid || kill \$(cat daemon.pid)" &&
 	git daemon --export-all --enable=receive-pack --base-path="$PWD/served" \
 		--listen=127.0.0.1 --port=$port --reuseaddr --detach \
 		--pid-file="$PWD/daemon.pid" "$PWD/served" &&
@@ -85,10 +86,7 @@ test_expect_success 'over git:// through a git daemon on 127.0.0.1' '
 		git ls-remote "git://127.0.0.1:$port/remote.git" >/dev/null 2>&1 && break
 		sleep 0.1
 	done &&
-	conflict "git://127.0.0.1:$port/remote.git" B A
-	rc=$?
-	kill "$(cat daemon.pid)" 2>/dev/null
-	test $rc = 0 &&
+	conflict "git://127.0.0.1:$port/remote.git" B A &&
 	git --git-dir=served/remote.git fsck --strict
 '
 
@@ -108,21 +106,19 @@ test_expect_success 'a dead remote fails clearly, loses nothing, and the next sy
 
 test_expect_success 'a remote that never answers is given up after --timeout' '
 	port=$((20000 + RANDOM % 20000))
-	# accepts every connection and never says a word
-	(sleep 60 | nc -lk 127.0.0.1 $port >/dev/null) &
-	listener=$! &&
+	# accepts every connection and never says a word (-d: never reads
+	# stdin, so it needs nothing kept open there)
+	nc -dlk 127.0.0.1 $port >/dev/null </dev/null &
+	test_when_finished "kill $!" &&
 	for i in $(seq 50); do
 		nc -z 127.0.0.1 $port 2>/dev/null && break
 		sleep 0.1
 	done &&
 	nc -z 127.0.0.1 $port &&
 	start=$(date +%s) &&
-	test_expect_code 1 incident --dir A sync --timeout 2 "git://127.0.0.1:$port/x.git" 2>err
-	rc=$?
-	end=$(date +%s)
-	pkill -f "nc -lk 127.0.0.1 $port"
-	kill $listener 2>/dev/null
-	test $rc = 0 && test_line_count = 1 err &&
+	test_expect_code 1 incident --dir A sync --timeout 2 "git://127.0.0.1:$port/x.git" 2>err &&
+	end=$(date +%s) &&
+	test_line_count = 1 err &&
 	grep "no answer before the deadline" err &&
 	test $((end - start)) -ge 2 && test $((end - start)) -le 8 &&
 	incident --dir A list -q >out && test_cmp id out

@@ -24,6 +24,9 @@ test_expect_success 'a store locked by another writer: exit 5, nothing lost' '
 	mkfifo hold &&
 	{ echo "BEGIN IMMEDIATE;"; echo "INSERT INTO meta VALUES(\"lock\", \"x\");"; cat hold; echo "ROLLBACK;"; } |
 		sqlite3 "$db" &
+	# if the test fails before it lets go: opened read-write, the fifo
+	# does not block, and the line ends the cat that holds the lock
+	test_when_finished "exec 3<>hold && echo >&3" &&
 	sleep 0.5 &&
 	INCIDENT_BUSY_TIMEOUT=300 test_expect_code 5 incident open "blocked" 2>err &&
 	test_line_count = 1 err &&
@@ -37,6 +40,7 @@ test_expect_success 'a store locked by another writer: exit 5, nothing lost' '
 
 test_expect_success 'a read-only store: reads work, writes exit 1 and change nothing' '
 	store_snapshot >before &&
+	test_when_finished "chmod u+w \"\$INCIDENT_DIR\" \"\$INCIDENT_DIR\"/*" &&
 	chmod -R a+rX "$TRASH" && chmod a-w "$INCIDENT_DIR"/* "$INCIDENT_DIR" &&
 	unprivileged "$INCIDENT" list -q >out &&
 	test_cmp id out &&
@@ -47,7 +51,6 @@ test_expect_success 'a read-only store: reads work, writes exit 1 and change not
 	grep -i "read-only\|cannot" err &&
 	test_expect_code 1 unprivileged "$INCIDENT" open "nope" 2>err &&
 	test_line_count = 1 err &&
-	chmod u+w "$INCIDENT_DIR" "$INCIDENT_DIR"/* &&
 	store_snapshot >after && test_cmp before after
 '
 
@@ -80,11 +83,11 @@ test_expect_success 'a damaged store: one clear line, exit 1; verify names the d
 
 test_expect_success 'a config file with a bad line is a clear error' '
 	mkdir -p "$XDG_CONFIG_HOME/incident" &&
+	test_when_finished "rm -f \"\$XDG_CONFIG_HOME/incident/config\"" &&
 	printf "[user]\nname = ok\nthis line is bad\n" >"$XDG_CONFIG_HOME/incident/config" &&
 	test_expect_code 1 incident open x 2>err &&
 	test_line_count = 1 err &&
-	grep "config:3: bad config line" err &&
-	rm "$XDG_CONFIG_HOME/incident/config"
+	grep "config:3: bad config line" err
 '
 
 test_done
