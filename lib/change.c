@@ -315,7 +315,7 @@ build_assign(struct ctx *c)
 	if (c->o->who == NULL) {
 		if (inc_json_str(roles, c->o->role) == NULL)
 			return inc_error_set(c->err, INC_EINVALID,
-			                     "incident %s has no %s to remove",
+			                     "%s: has no %s to remove",
 			                     c->short_id, c->o->role);
 	} else if ((ret = check_text(c->o->who, NAME_MAX_BYTES, "the name",
 	                             true, c->err)) < 0) {
@@ -401,14 +401,12 @@ check_order(struct ctx *c, enum inc_action a, int64_t at)
 	if (at < opened)
 		return inc_error_set(
 		        c->err, INC_EINVALID,
-		        "incident %s was opened at %s, after that "
-		        "time",
-		        c->short_id,
+		        "%s: opened at %s, after that time", c->short_id,
 		        inc_time_rfc3339(when, sizeof(when), opened));
 	if ((a == INC_ACTION_REOPEN || a == INC_ACTION_CLOSE) &&
 	    at < inc_doc__time(c->doc, "resolved_at"))
 		return inc_error_set(c->err, INC_EINVALID,
-		                     "incident %s: that time is before it was "
+		                     "%s: that time is before it was "
 		                     "resolved",
 		                     c->short_id);
 	for (size_t i = first; i < 2; i++) {
@@ -416,7 +414,7 @@ check_order(struct ctx *c, enum inc_action a, int64_t at)
 		if (t != 0 && at < t)
 			return inc_error_set(
 			        c->err, INC_EINVALID,
-			        "incident %s: that time is before it was %.*s "
+			        "%s: that time is before it was %.*s "
 			        "(%s)",
 			        c->short_id, (int)strlen(before[i]) - 3,
 			        before[i],
@@ -475,8 +473,8 @@ build_action_done(struct ctx *c)
 
 	if (c->o->action_n < 1 || a == NULL)
 		return inc_error_set(c->err, INC_ENOTFOUND,
-		                     "incident %s has no action #%d",
-		                     c->short_id, c->o->action_n);
+		                     "%s: has no action #%d", c->short_id,
+		                     c->o->action_n);
 	if (!cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(a, "done_at")))
 		return inc_error_set(
 		        c->err, INC_EINVALID,
@@ -665,8 +663,7 @@ inc_merge(inc_incident **out, inc_store *s, const char *prefix,
 		goto done;
 	if (strcmp(id, into) == 0) {
 		ret = inc_error_set(err, INC_EINVALID,
-		                    "incident %s cannot be merged into itself",
-		                    sid);
+		                    "%s: cannot be merged into itself", sid);
 		goto done;
 	}
 	if ((ret = inc_action__check(INC_ACTION_MERGE, sid,
@@ -674,6 +671,14 @@ inc_merge(inc_incident **out, inc_store *s, const char *prefix,
 	    (ret = inc_action__check(INC_ACTION_ABSORB, into_sid,
 	                             inc_incident_status(dst), err)) < 0)
 		goto done;
+	/* neither side may be merged before it was opened */
+	{
+		struct ctx from = {s, src->doc, sid, o, NULL, err};
+		struct ctx to = {s, dst->doc, into_sid, o, NULL, err};
+		if ((ret = check_order(&from, INC_ACTION_MERGE, at)) < 0 ||
+		    (ret = check_order(&to, INC_ACTION_ABSORB, at)) < 0)
+			goto done;
+	}
 	p1 = cJSON_CreateObject();
 	p2 = cJSON_CreateObject();
 	if (p1 == NULL || p2 == NULL) {

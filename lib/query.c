@@ -231,8 +231,7 @@ inc_list_query(inc_list **out, inc_store *s, const inc_list_opts *o,
 		list->n++;
 		if (it->title == NULL || (o->docs && it->doc == NULL)) {
 			ret = inc_error_set(err, INC_ECORRUPT,
-			                    "incident %s: unreadable record",
-			                    it->id);
+			                    "%s: unreadable record", it->id);
 			goto done;
 		}
 		if ((ret = inc_store_short_id(it->short_id, s, it->id, err)) <

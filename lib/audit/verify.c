@@ -148,7 +148,7 @@ verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
 		if (inc_incident__fold(&inc, s, id, err) < 0 ||
 		    stored == NULL || !cJSON_Compare(stored, inc->doc, true))
 			problem(p,
-			        "incident %s: its record differs from what its "
+			        "%s: its record differs from what its "
 			        "events say (run incident rebuild)",
 			        id);
 		cJSON_Delete(stored);

@@ -229,11 +229,11 @@ test_milestones_keep_their_order(void **state)
 	const struct change_case cases[] = {
 	        {"cancel before the opening", OPEN, INC_ACTION_CANCEL,
 	         {.reason = "x", .at = BEFORE_OPEN}, INC_EINVALID,
-	         "was opened at "},
+	         ": opened at "},
 	        {"triage before the opening", OPEN, INC_ACTION_TRIAGE,
-	         {.at = BEFORE_OPEN}, INC_EINVALID, "was opened at "},
+	         {.at = BEFORE_OPEN}, INC_EINVALID, ": opened at "},
 	        {"escalate before the opening", OPEN, INC_ACTION_ESCALATE,
-	         {.at = BEFORE_OPEN}, INC_EINVALID, "was opened at "},
+	         {.at = BEFORE_OPEN}, INC_EINVALID, ": opened at "},
 	        {"mitigate before the triage", TRIAGED, INC_ACTION_MITIGATE,
 	         {.at = EARLY}, INC_EINVALID, "before it was acknowledged"},
 	        {"resolve before the mitigation", MITIGATED, INC_ACTION_RESOLVE,
@@ -424,7 +424,7 @@ test_actions_and_reviews_input(void **state)
 	         INC_ENOTFOUND, "has no action #0"},
 	        {"an action beyond the last", RESOLVED, INC_ACTION_ACTION_DONE,
 	         {.action_n = 2}, INC_ENOTFOUND,
-	         "incident ddddd has no action #2"},
+	         "ddddd: has no action #2"},
 	        {"an action done twice", RESOLVED, INC_ACTION_ACTION_DONE,
 	         {.action_n = 1}, INC_EINVALID,
 	         "action #1 of incident ddddd is done already"},
@@ -505,31 +505,21 @@ test_merge_input(void **state)
 }
 
 /*
- * A known bug, in the manner of git's test_expect_failure: every
- * lifecycle change refuses a time before the incident was opened
- * (test_milestones_keep_their_order), but inc_merge() does not call
- * check_order() and writes "merged" and "absorbed" events dated before
- * either incident existed. The check below states what should happen;
- * while the bug is there it does not hold and the test passes, saying
- * so. Once it is fixed the test fails: move the case into
- * test_merge_input then.
+ * Every lifecycle change refuses a time before the incident was opened
+ * (test_milestones_keep_their_order); a merge too, on either side, and
+ * writes nothing.
  */
 static void
-test_known_bug_merge_before_the_opening(void **state)
+test_merge_before_the_opening(void **state)
 {
 	struct fixture *fx = *state;
 	inc_change_opts o = INC_CHANGE_OPTS_INIT;
 	inc_error err = {0};
-	int ret;
 
 	o.at = now - 7200;
-	ret = inc_merge(NULL, fx->store, OPEN, TRIAGED, &o, &err);
-	if (ret == INC_EINVALID && strstr(err.message, "was opened at"))
-		fail_msg("known bug fixed: inc_merge refuses a time before "
-		         "the opening; make this a case of test_merge_input");
-	print_message("# known breakage: inc_merge accepts a time before "
-	              "the incident was opened (returned %d)\n",
-	              ret);
+	assert_int_equal(inc_merge(NULL, fx->store, OPEN, TRIAGED, &o, &err),
+	                 INC_EINVALID);
+	assert_non_null(strstr(err.message, ": opened at "));
 }
 
 static void
@@ -667,9 +657,8 @@ main(void)
 	                                        fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_merge_input, setup,
 	                                        fixture_teardown),
-	        cmocka_unit_test_setup_teardown(
-	                test_known_bug_merge_before_the_opening, setup,
-	                fixture_teardown),
+	        cmocka_unit_test_setup_teardown(test_merge_before_the_opening,
+	                                        setup, fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_open_input, setup,
 	                                        fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_dry_runs_write_nothing,
