@@ -108,7 +108,7 @@ change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
 	if ((ret = need_store(ctx, id)) != 0)
 		return ret;
 	a->o.now = ctx->now;
-	if (inc_change(&inc, ctx->store, id, action, &a->o, &err) < 0)
+	if (inc_incident_change(&inc, ctx->store, id, action, &a->o, &err) < 0)
 		return fail(&err);
 	ret = change_print(ctx, inc, action, a);
 	inc_incident_free(inc);

@@ -31,12 +31,12 @@ static int
 list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
              bool overdue, const char *owner)
 {
-	inc_action_query q = {open, overdue, owner, ctx->now};
+	inc_followup_query q = {open, overdue, owner, ctx->now};
 	cJSON *arr = NULL, *it;
 	inc_error err;
 
 	if (ctx->store != NULL &&
-	    inc_action_list(&arr, ctx->store, &q, &err) < 0)
+	    inc_followup_list(&arr, ctx->store, &q, &err) < 0)
 		return fail(&err);
 	if (a->json) {
 		cJSON *root = json_doc();

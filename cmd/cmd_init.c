@@ -68,10 +68,9 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 		                      inc_store_created(ctx->store));
 		cJSON_AddStringToObject(root, "replica",
 		                        inc_store_replica(ctx->store));
-		if (inc_store_audit_repo(ctx->store) != NULL)
-			cJSON_AddStringToObject(
-			        root, "audit_repo",
-			        inc_store_audit_repo(ctx->store));
+		if (inc_audit_repo(ctx->store) != NULL)
+			cJSON_AddStringToObject(root, "audit_repo",
+			                        inc_audit_repo(ctx->store));
 		else
 			cJSON_AddNullToObject(root, "audit_repo");
 		return print_json(root);
@@ -82,7 +81,7 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 	printf(inc_store_created(ctx->store) ? "\n" : "; left as it is\n");
 	if (git) {
 		fputs("audit mirror: ", stdout);
-		print_safe(stdout, inc_store_audit_repo(ctx->store), false);
+		print_safe(stdout, inc_audit_repo(ctx->store), false);
 		putchar('\n');
 	}
 	return EXIT_OK;

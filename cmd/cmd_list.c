@@ -64,8 +64,8 @@ print_table(struct inc_ctx *ctx, const inc_list *list)
 		size_t w;
 		if ((w = strlen(it->short_id)) > wid)
 			wid = w;
-		if ((w = strlen(inc_store_severity_name(ctx->store,
-		                                        it->severity))) > wsev)
+		if ((w = strlen(inc_severity_name(ctx->store, it->severity))) >
+		    wsev)
 			wsev = w;
 		if ((w = strlen(inc_status_name(it->status))) > wst)
 			wst = w;
@@ -88,22 +88,21 @@ print_table(struct inc_ctx *ctx, const inc_list *list)
 		inc_duration_format(age, sizeof(age), ctx->now - it->opened_at);
 		if (it->drill)
 			used += strlen(DRILL);
-		if (inc_store_update_due(ctx->store, it->severity, it->status,
-		                         it->opened_at, it->last_update_at,
-		                         ctx->now))
+		if (inc_severity_update_due(ctx->store, it->severity,
+		                            it->status, it->opened_at,
+		                            it->last_update_at, ctx->now))
 			used += strlen(DUE);
 		printf("%s%-*s%s  %s%-*s%s  %-*s  %-*s  ",
 		       color(ctx, "\033[1m"), (int)wid, it->short_id,
 		       color(ctx, "\033[m"), severity_color(ctx, it->severity),
-		       (int)wsev,
-		       inc_store_severity_name(ctx->store, it->severity),
+		       (int)wsev, inc_severity_name(ctx->store, it->severity),
 		       color(ctx, "\033[m"), (int)wst,
 		       inc_status_name(it->status), (int)wage, age);
 		if (it->drill)
 			fputs(DRILL, stdout);
-		if (inc_store_update_due(ctx->store, it->severity, it->status,
-		                         it->opened_at, it->last_update_at,
-		                         ctx->now))
+		if (inc_severity_update_due(ctx->store, it->severity,
+		                            it->status, it->opened_at,
+		                            it->last_update_at, ctx->now))
 			printf("%s" DUE "%s", color(ctx, "\033[1;33m"),
 			       color(ctx, "\033[m"));
 		/* on a terminal, a title too long for the line is cut */
@@ -122,7 +121,7 @@ print_table(struct inc_ctx *ctx, const inc_list *list)
 		} else {
 			printf("%s\n", title);
 		}
-		free(title);
+		inc_str_free(title);
 	}
 	return EXIT_OK;
 }

@@ -33,7 +33,7 @@ print_event(struct inc_ctx *ctx, const inc_event *ev, bool audit)
 		printf(" %s[not mirrored yet]%s", color(ctx, "\033[33m"),
 		       color(ctx, "\033[m"));
 	putchar('\n');
-	free(what);
+	inc_str_free(what);
 }
 
 int
@@ -58,7 +58,7 @@ cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 		arr = cJSON_AddArrayToObject(root, "events");
 		/* parallel to events, which stay canonical; null when the
 		 * mirror is off */
-		if (inc_store_audit_repo(ctx->store) != NULL) {
+		if (inc_audit_repo(ctx->store) != NULL) {
 			mirrored = cJSON_AddArrayToObject(root, "mirrored");
 			pushed = cJSON_AddArrayToObject(root, "pushed");
 		} else {
@@ -75,7 +75,7 @@ cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 				return fail(&err);
 			}
 			cJSON_AddItemToArray(arr, o);
-			if (inc_store_audit_repo(ctx->store) != NULL) {
+			if (inc_audit_repo(ctx->store) != NULL) {
 				const inc_event *ev =
 				        inc_event_list_get(events, i);
 				cJSON_AddItemToArray(
@@ -93,7 +93,7 @@ cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < inc_event_list_count(events); i++)
 		print_event(ctx, inc_event_list_get(events, i),
-		            inc_store_audit_repo(ctx->store) != NULL);
+		            inc_audit_repo(ctx->store) != NULL);
 	inc_event_list_free(events);
 	return EXIT_OK;
 }

@@ -27,8 +27,8 @@ cmd_merge(struct inc_ctx *ctx, int argc, char **argv)
 	if ((ret = need_store(ctx, argv[argc - 2])) != 0)
 		return ret;
 	a.o.now = ctx->now;
-	if (inc_merge(&kept, ctx->store, argv[argc - 2], argv[argc - 1], &a.o,
-	              &err) < 0)
+	if (inc_incident_merge(&kept, ctx->store, argv[argc - 2],
+	                       argv[argc - 1], &a.o, &err) < 0)
 		return fail(&err);
 	ret = change_print(ctx, kept, INC_ACTION_MERGE, &a);
 	inc_incident_free(kept);

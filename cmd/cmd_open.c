@@ -107,7 +107,7 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 	o.services = services;
 	o.tags = tags;
 	o.now = ctx->now;
-	if (inc_open(&inc, &dedup, ctx->store, &o, &err) < 0) {
+	if (inc_incident_open(&inc, &dedup, ctx->store, &o, &err) < 0) {
 		ret = fail(&err);
 		goto done;
 	}
@@ -128,8 +128,8 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 	} else {
 		char short_id[INC_ID_LEN + 1];
 		int sev = inc_incident_severity(inc);
-		if (inc_store_short_id(short_id, ctx->store,
-		                       inc_incident_id(inc), &err) < 0) {
+		if (inc_id_short(short_id, ctx->store, inc_incident_id(inc),
+		                 &err) < 0) {
 			ret = fail(&err);
 			goto done;
 		}
@@ -150,7 +150,7 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 		       o.dry_run ? "would open" : "opened",
 		       color(ctx, "\033[1m"), o.dry_run ? "-----" : short_id,
 		       color(ctx, "\033[m"), severity_color(ctx, sev),
-		       inc_store_severity_name(ctx->store, sev),
+		       inc_severity_name(ctx->store, sev),
 		       color(ctx, "\033[m"));
 		print_safe(stdout, inc_incident_title(inc), false);
 		putchar('\n');

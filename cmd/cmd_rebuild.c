@@ -20,9 +20,9 @@ cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 		return ret;
 	if (inc_store_discover(&dir, ctx->dir_opt, &err) < 0)
 		return fail(&err);
-	ret = inc_rebuild(&events, &backup, dir, &err);
+	ret = inc_audit_rebuild(&events, &backup, dir, &err);
 	if (ret < 0) {
-		free(dir);
+		inc_str_free(dir);
 		return fail(&err);
 	}
 	if (json) {
@@ -41,7 +41,7 @@ cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 			printf(" (the old database is kept as %s)", backup);
 		putchar('\n');
 	}
-	free(backup);
-	free(dir);
+	inc_str_free(backup);
+	inc_str_free(dir);
 	return ret;
 }

@@ -66,8 +66,8 @@ awaiting(struct inc_ctx *ctx, bool json)
 			printf("%-*s  %-5s  resolved %s ago  ",
 			       (int)strlen(items[i]->short_id),
 			       items[i]->short_id,
-			       inc_store_severity_name(ctx->store,
-			                               items[i]->severity),
+			       inc_severity_name(ctx->store,
+			                         items[i]->severity),
 			       inc_duration_format(age, sizeof(age),
 			                           ctx->now - t));
 			print_safe(stdout, items[i]->title, false);
@@ -130,8 +130,8 @@ short_of(char out[INC_ID_LEN + 1], struct inc_ctx *ctx, const char *prefix)
 	char id[INC_ID_LEN + 1];
 	inc_error err;
 
-	if (inc_store_resolve(id, ctx->store, prefix, &err) < 0 ||
-	    inc_store_short_id(out, ctx->store, id, &err) < 0)
+	if (inc_id_resolve(id, ctx->store, prefix, &err) < 0 ||
+	    inc_id_short(out, ctx->store, id, &err) < 0)
 		snprintf(out, INC_ID_LEN + 1, "%.*s", INC_ID_LEN, prefix);
 }
 
@@ -284,8 +284,8 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		        closed ? "; the incident is closed" : "");
 	}
 out:
-	free(before);
-	free(draft);
+	inc_str_free(before);
+	inc_str_free(draft);
 	free(text);
 	inc_incident_free(inc);
 	return ret;

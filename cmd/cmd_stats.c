@@ -129,7 +129,7 @@ cmd_stats(struct inc_ctx *ctx, int argc, char **argv)
 		inc_error_set(&err, INC_ENOTFOUND, "no incidents yet");
 		return fail(&err);
 	}
-	if (inc_stats(&doc, ctx->store, &o, &err) < 0)
+	if (inc_stats_compute(&doc, ctx->store, &o, &err) < 0)
 		return fail(&err);
 	if (json)
 		return print_json(doc);

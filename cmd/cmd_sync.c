@@ -84,8 +84,8 @@ cmd_sync(struct inc_ctx *ctx, int argc, char **argv)
 	}
 	arm((unsigned)timeout + 2);
 	/* a real deadline: the clock's, never INCIDENT_NOW */
-	ret = inc_sync(&res, ctx->store, remote, inc_time_now() + timeout,
-	               &err);
+	ret = inc_audit_sync(&res, ctx->store, remote, inc_time_now() + timeout,
+	                     &err);
 	alarm(0);
 	if (ret < 0)
 		return fail(&err);

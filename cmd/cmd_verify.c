@@ -20,7 +20,7 @@ cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
 		return ret;
 	if (ctx->store != NULL &&
-	    inc_verify(&problems, &events, ctx->store, &err) < 0)
+	    inc_audit_verify(&problems, &events, ctx->store, &err) < 0)
 		return fail(&err);
 	n = problems.count;
 	if (json) {
@@ -40,8 +40,7 @@ cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 		if (n == 0)
 			printf("verified %zu event%s: the database%s agree\n",
 			       events, events == 1 ? "" : "s",
-			       ctx->store != NULL &&
-			                       inc_store_audit_repo(ctx->store)
+			       ctx->store != NULL && inc_audit_repo(ctx->store)
 			               ? " and the audit history"
 			               : "'s events, chain and records");
 		else

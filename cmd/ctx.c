@@ -49,7 +49,7 @@ ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
 		return fail(&err);
 	if (want == CMD_READ)
 		return 0;
-	inc_identity(actor, sizeof(actor), cfg);
+	inc_config_identity(actor, sizeof(actor), cfg);
 	if (inc_store_set_actor(ctx->store, actor) < 0) {
 		fputs("incident: out of memory\n", stderr);
 		return EXIT_FAIL;
@@ -62,7 +62,7 @@ ctx_release(struct inc_ctx *ctx)
 {
 	inc_store_close(ctx->store);
 	ctx->store = NULL;
-	free(ctx->dir);
+	inc_str_free(ctx->dir);
 	ctx->dir = NULL;
 }
 

@@ -43,7 +43,7 @@ print_safe(FILE *f, const char *text, bool keep_newlines)
 	char *safe = inc_text_sanitize(text != NULL ? text : "", keep_newlines);
 
 	fputs(safe != NULL ? safe : "?", f);
-	free(safe);
+	inc_str_free(safe);
 }
 
 /* Prints text made safe, indenting every line after the first. */
@@ -57,7 +57,7 @@ print_indented(FILE *f, const char *text, const char *indent)
 		if (*p == '\n')
 			fputs(indent, f);
 	}
-	free(safe);
+	inc_str_free(safe);
 }
 
 cJSON *
@@ -126,7 +126,7 @@ parse_severity(int *out, struct inc_ctx *ctx, const char *text)
 {
 	inc_error err;
 
-	if (inc_store_severity_parse(out, ctx->store, text, &err) < 0)
+	if (inc_severity_parse(out, ctx->store, text, &err) < 0)
 		return usage_error(ctx->cmd, "%s", err.message);
 	return 0;
 }

@@ -162,7 +162,7 @@ INC_EXTERN int inc_text_check(const char *text, size_t max, const char *what,
 /*
  * Returns a copy of text safe for a terminal: control characters, escape
  * sequences and bidirectional overrides become visible escapes (^[, \u202e).
- * keep_newlines keeps \n and \t. The caller frees the result; NULL on ENOMEM.
+ * keep_newlines keeps \n and \t. Freed with inc_str_free(); NULL on ENOMEM.
  */
 INC_EXTERN char *inc_text_sanitize(const char *text, bool keep_newlines);
 /* Display width in terminal columns of UTF-8 text. */
@@ -205,18 +205,13 @@ INC_EXTERN void inc_config_free(inc_config *cfg);
 /* The last value of "section.key" or "section.sub.key"; borrowed. */
 INC_EXTERN const char *inc_config_get(const inc_config *cfg, const char *key);
 /*
- * Every value of a repeatable key, in file order: stores up to max
- * borrowed pointers in out and returns how many values there are.
- */
-INC_EXTERN size_t inc_config_get_all(const inc_config *cfg, const char *key,
-                                     const char **out, size_t max);
-/*
  * Who is acting: config user.name/user.email, then git's user.name and
  * user.email (~/.gitconfig, XDG git/config), then $USER, then the name
  * of the effective user in the password database, then "unknown".
  * Writes "Name <email>" or "name" into out.
  */
-INC_EXTERN void inc_identity(char *out, size_t len, const inc_config *cfg);
+INC_EXTERN void inc_config_identity(char *out, size_t len,
+                                    const inc_config *cfg);
 
 /* ---- the store (store.c) ---- */
 
@@ -229,8 +224,8 @@ enum inc_open_mode {
 /*
  * Finds the store folder: explicit (--dir), then $INCIDENT_DIR, then a
  * .incident folder upward from the working directory, then
- * $XDG_DATA_HOME/incident (~/.local/share/incident). *out is malloc'd and
- * the caller's.
+ * $XDG_DATA_HOME/incident (~/.local/share/incident). *out is the caller's,
+ * freed with inc_str_free().
  */
 INC_EXTERN int inc_store_discover(char **out, const char *explicit_dir,
                                   inc_error *err);
@@ -249,33 +244,34 @@ INC_EXTERN int inc_store_set_actor(inc_store *store, const char *actor);
 INC_EXTERN int inc_store_config(const inc_config **out, inc_store *store,
                                 inc_error *err);
 /* Severity level (1..n) to its name (e.g. "SEV1"); borrowed. */
-INC_EXTERN const char *inc_store_severity_name(inc_store *store, int level);
+INC_EXTERN const char *inc_severity_name(inc_store *store, int level);
 /* Parses "2", "sev2", "SEV2" against the store's scale. */
-INC_EXTERN int inc_store_severity_parse(int *out, inc_store *store,
-                                        const char *text, inc_error *err);
-INC_EXTERN int inc_store_severity_default(inc_store *store);
-INC_EXTERN int inc_store_severity_count(inc_store *store);
+INC_EXTERN int inc_severity_parse(int *out, inc_store *store, const char *text,
+                                  inc_error *err);
+INC_EXTERN int inc_severity_default(inc_store *store);
+INC_EXTERN int inc_severity_count(inc_store *store);
 /*
  * How often stakeholders expect an update at this severity, in seconds
  * (config severity.<NAME>.update-every; SEV1 30m and SEV2 1h out of the
  * box); 0 when there is no cadence.
  */
-INC_EXTERN int64_t inc_store_update_cadence(inc_store *store, int severity);
+INC_EXTERN int64_t inc_severity_update_cadence(inc_store *store, int severity);
 /* Whether an active incident's last update (or its opening) is too old. */
-INC_EXTERN bool inc_store_update_due(inc_store *store, int severity,
-                                     enum inc_status status, int64_t opened_at,
-                                     int64_t last_update_at, int64_t now);
+INC_EXTERN bool inc_severity_update_due(inc_store *store, int severity,
+                                        enum inc_status status,
+                                        int64_t opened_at,
+                                        int64_t last_update_at, int64_t now);
 
 /*
  * Resolves a full id or unique prefix to the full id. INC_ENOTFOUND when
  * nothing matches; INC_EAMBIGUOUS (the message lists the candidates) when
  * several do.
  */
-INC_EXTERN int inc_store_resolve(char out[INC_ID_LEN + 1], inc_store *store,
-                                 const char *prefix, inc_error *err);
+INC_EXTERN int inc_id_resolve(char out[INC_ID_LEN + 1], inc_store *store,
+                              const char *prefix, inc_error *err);
 /* The shortest unique prefix of id (at least INC_SHORT_ID_MIN chars). */
-INC_EXTERN int inc_store_short_id(char out[INC_ID_LEN + 1], inc_store *store,
-                                  const char *id, inc_error *err);
+INC_EXTERN int inc_id_short(char out[INC_ID_LEN + 1], inc_store *store,
+                            const char *id, inc_error *err);
 
 /* ---- incidents (incident.c) ---- */
 
@@ -352,9 +348,9 @@ typedef struct inc_open_opts {
  * attaches an alert to that one (*deduplicated then true). *out (the
  * incident) is the caller's; out and deduplicated may be NULL.
  */
-INC_EXTERN int inc_open(inc_incident **out, bool *deduplicated,
-                        inc_store *store, const inc_open_opts *opts,
-                        inc_error *err);
+INC_EXTERN int inc_incident_open(inc_incident **out, bool *deduplicated,
+                                 inc_store *store, const inc_open_opts *opts,
+                                 inc_error *err);
 
 /* What a change says; each action reads the members it needs. */
 typedef struct inc_change_opts {
@@ -405,23 +401,19 @@ typedef struct inc_change_opts {
  * INC_EINVALID for bad input; nothing is written then. *out (may be
  * NULL) gets the new state, the caller's.
  */
-INC_EXTERN int inc_change(inc_incident **out, inc_store *store,
-                          const char *id_or_prefix, enum inc_action action,
-                          const inc_change_opts *opts, inc_error *err);
-
-/* Adds a responder's note (inc_change with INC_ACTION_NOTE). */
-INC_EXTERN int inc_note(inc_incident **out, inc_store *store,
-                        const char *id_or_prefix, const char *text, int64_t at,
-                        bool dry_run, inc_error *err);
+INC_EXTERN int inc_incident_change(inc_incident **out, inc_store *store,
+                                   const char *id_or_prefix,
+                                   enum inc_action action,
+                                   const inc_change_opts *opts, inc_error *err);
 
 /*
  * Merges a duplicate into the kept incident: the duplicate ends as
  * merged, its alerts and dedup keys move to the kept one. *out is the
  * kept incident.
  */
-INC_EXTERN int inc_merge(inc_incident **out, inc_store *store,
-                         const char *id_or_prefix, const char *into,
-                         const inc_change_opts *opts, inc_error *err);
+INC_EXTERN int inc_incident_merge(inc_incident **out, inc_store *store,
+                                  const char *id_or_prefix, const char *into,
+                                  const inc_change_opts *opts, inc_error *err);
 
 /*
  * ---- the audit mirror ----
@@ -458,10 +450,10 @@ INC_EXTERN int inc_audit_flush(size_t *behind, inc_store *store,
  */
 INC_EXTERN int inc_audit_pending(size_t *out, inc_store *store, inc_error *err);
 /* The audit repository's path, or NULL when the mirror is off. */
-INC_EXTERN const char *inc_store_audit_repo(inc_store *store);
+INC_EXTERN const char *inc_audit_repo(inc_store *store);
 /* How many events are mirrored and pushed (arrival order numbers). */
-INC_EXTERN int inc_store_audit_marks(int64_t *mirrored, int64_t *pushed,
-                                     inc_store *store, inc_error *err);
+INC_EXTERN int inc_audit_marks(int64_t *mirrored, int64_t *pushed,
+                               inc_store *store, inc_error *err);
 INC_EXTERN int64_t inc_event_seq(const inc_event *ev);
 
 typedef struct inc_audit_counts {
@@ -492,32 +484,34 @@ typedef struct inc_sync_result {
  * (epoch seconds, 0: none) bounds the network work; the caller should
  * also interrupt blocking calls (libgit2 1.5 has no socket timeouts).
  */
-INC_EXTERN int inc_sync(inc_sync_result *res, inc_store *store,
-                        const char *remote, int64_t deadline, inc_error *err);
+INC_EXTERN int inc_audit_sync(inc_sync_result *res, inc_store *store,
+                              const char *remote, int64_t deadline,
+                              inc_error *err);
 
-/* ---- the history (history.c; git side but inc_export) ---- */
+/* ---- the history (history.c; git side but inc_export_all) ---- */
 
 /*
  * Everything the store knows, independent of the store: every event in
  * total order and every incident by id. *out is the caller's.
  */
-INC_EXTERN int inc_export(cJSON **out, inc_store *store, inc_error *err);
+INC_EXTERN int inc_export_all(cJSON **out, inc_store *store, inc_error *err);
 /*
  * Git side. Recreates the database in dir from the audit history alone; the old
  * files are kept as incident.db.before-rebuild. Nothing may write to the
  * store meanwhile.
  */
-/* *backup (may be NULL) names the old database kept aside, or is NULL. */
-INC_EXTERN int inc_rebuild(size_t *events, char **backup, const char *dir,
-                           inc_error *err);
+/* *backup (may be NULL) names the old database kept aside, or is NULL;
+ * the caller's (inc_str_free()). */
+INC_EXTERN int inc_audit_rebuild(size_t *events, char **backup, const char *dir,
+                                 inc_error *err);
 /*
  * Git side. Checks the database against itself (ids, hash chain,
  * projections) and against the audit history, event for event: *out gets
  * one line a problem (none: they agree), the caller's, freed with
  * inc_strarray_dispose(); *nevents how many events were checked.
  */
-INC_EXTERN int inc_verify(inc_strarray *out, size_t *nevents, inc_store *store,
-                          inc_error *err);
+INC_EXTERN int inc_audit_verify(inc_strarray *out, size_t *nevents,
+                                inc_store *store, inc_error *err);
 /* Git side. Packs the audit repository into one pack; loose objects go. */
 INC_EXTERN int inc_audit_gc(size_t *packed, size_t *pruned, inc_store *store,
                             inc_error *err);
@@ -526,12 +520,13 @@ INC_EXTERN int inc_audit_gc(size_t *packed, size_t *pruned, inc_store *store,
 
 /*
  * A post-incident review draft in Markdown, from the template (built in,
- * or config review.template). *out is malloc'd, the caller's.
+ * or config review.template). *out is the caller's (inc_str_free()).
  */
 INC_EXTERN int inc_review_draft(char **out, inc_store *store,
                                 const char *id_or_prefix, int64_t now,
                                 inc_error *err);
-/* The latest saved review document, or *out NULL when there is none. */
+/* The latest saved review document (inc_str_free()), or *out NULL when
+ * there is none. */
 INC_EXTERN int inc_review_saved(char **out, inc_store *store,
                                 const char *id_or_prefix, inc_error *err);
 
@@ -550,20 +545,20 @@ INC_EXTERN int inc_review_save(inc_incident **out, bool *saved,
                                const char *text, bool close,
                                const inc_change_opts *opts, inc_error *err);
 
-typedef struct inc_action_query {
+typedef struct inc_followup_query {
 	bool open;         /* only actions not done */
 	bool overdue;      /* only open actions past their due date */
 	const char *owner; /* NULL: anyone */
 	int64_t now;
-} inc_action_query;
+} inc_followup_query;
 
 /*
  * Follow-up actions across incidents as a JSON array of objects (the
  * action plus incident, short_id, title, overdue), by due date (none
  * last). *out is the caller's.
  */
-INC_EXTERN int inc_action_list(cJSON **out, inc_store *store,
-                               const inc_action_query *q, inc_error *err);
+INC_EXTERN int inc_followup_list(cJSON **out, inc_store *store,
+                                 const inc_followup_query *q, inc_error *err);
 
 typedef struct inc_stats_opts {
 	int64_t since;  /* opened at or after; 0: any */
@@ -573,8 +568,8 @@ typedef struct inc_stats_opts {
 } inc_stats_opts;
 
 /* The stats document of incident-stats(1); *out is the caller's. */
-INC_EXTERN int inc_stats(cJSON **out, inc_store *store,
-                         const inc_stats_opts *opts, inc_error *err);
+INC_EXTERN int inc_stats_compute(cJSON **out, inc_store *store,
+                                 const inc_stats_opts *opts, inc_error *err);
 
 /* ---- queries (query.c) ---- */
 
@@ -651,7 +646,8 @@ INC_EXTERN const char *inc_event_text(const inc_event *ev);
 /* The event as its canonical JSON document; *out is the caller's. */
 INC_EXTERN int inc_event_to_json(cJSON **out, const inc_event *ev,
                                  inc_error *err);
-/* One line a person can read: "opened: API 5xx spike (SEV2)". malloc'd. */
+/* One line a person can read: "opened: API 5xx spike (SEV2)"; freed with
+ * inc_str_free(), NULL when out of memory. */
 INC_EXTERN char *inc_event_describe(inc_store *store, const inc_event *ev);
 
 #endif

@@ -213,13 +213,12 @@ build_triage(struct ctx *c)
 	char prio[4] = "";
 
 	if (o->severity != 0) {
-		if (o->severity < 0 ||
-		    o->severity > inc_store_severity_count(c->s))
+		if (o->severity < 0 || o->severity > inc_severity_count(c->s))
 			return inc_error_set(c->err, INC_EINVALID,
 			                     "severity %d is outside the scale "
 			                     "1..%d",
 			                     o->severity,
-			                     inc_store_severity_count(c->s));
+			                     inc_severity_count(c->s));
 		cJSON_AddNumberToObject(c->p, "severity", o->severity);
 	}
 	if ((o->impact != NULL && impact < 0) ||
@@ -556,8 +555,8 @@ inc_change__load(inc_incident **cur, char id[INC_ID_LEN + 1],
 {
 	int ret;
 
-	if ((ret = inc_store_resolve(id, s, prefix, err)) < 0 ||
-	    (ret = inc_store_short_id(short_id, s, id, err)) < 0)
+	if ((ret = inc_id_resolve(id, s, prefix, err)) < 0 ||
+	    (ret = inc_id_short(short_id, s, id, err)) < 0)
 		return ret;
 	return inc_incident__fold(cur, s, id, err);
 }
@@ -599,8 +598,8 @@ done:
 }
 
 int
-inc_change(inc_incident **out, inc_store *s, const char *prefix,
-           enum inc_action a, const inc_change_opts *o, inc_error *err)
+inc_incident_change(inc_incident **out, inc_store *s, const char *prefix,
+                    enum inc_action a, const inc_change_opts *o, inc_error *err)
 {
 	char id[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
 	inc_incident *cur = NULL;
@@ -626,23 +625,12 @@ done:
 	return ret;
 }
 
-int
-inc_note(inc_incident **out, inc_store *s, const char *prefix, const char *text,
-         int64_t at, bool dry_run, inc_error *err)
-{
-	inc_change_opts o = INC_CHANGE_OPTS_INIT;
-
-	o.text = text;
-	o.at = at;
-	o.dry_run = dry_run;
-	return inc_change(out, s, prefix, INC_ACTION_NOTE, &o, err);
-}
-
 /* ---- merge: two events, one transaction ---- */
 
 int
-inc_merge(inc_incident **out, inc_store *s, const char *prefix,
-          const char *into_prefix, const inc_change_opts *o, inc_error *err)
+inc_incident_merge(inc_incident **out, inc_store *s, const char *prefix,
+                   const char *into_prefix, const inc_change_opts *o,
+                   inc_error *err)
 {
 	int64_t recorded = inc_time_now(), at = o->at;
 	char id[INC_ID_LEN + 1], sid[INC_ID_LEN + 1];
@@ -737,10 +725,10 @@ check_open(inc_store *s, const inc_open_opts *o, inc_error *err)
 	    (ret = check_text(o->source, LABEL_MAX, "the source", false, err)) <
 	            0)
 		return ret;
-	if (o->severity < 0 || o->severity > inc_store_severity_count(s))
+	if (o->severity < 0 || o->severity > inc_severity_count(s))
 		return inc_error_set(err, INC_EINVALID,
 		                     "severity %d is outside the scale 1..%d",
-		                     o->severity, inc_store_severity_count(s));
+		                     o->severity, inc_severity_count(s));
 	return 0;
 }
 
@@ -796,8 +784,8 @@ attach(inc_incident **out, inc_store *s, const char *id, const inc_open_opts *o,
 }
 
 int
-inc_open(inc_incident **out, bool *deduplicated, inc_store *s,
-         const inc_open_opts *o, inc_error *err)
+inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
+                  const inc_open_opts *o, inc_error *err)
 {
 	int64_t recorded = inc_time_now(), at = o->at;
 	char id[INC_ID_LEN + 1];
@@ -836,9 +824,9 @@ inc_open(inc_incident **out, bool *deduplicated, inc_store *s,
 	}
 	cJSON_AddStringToObject(p, "title", o->title);
 	add_opt_str(p, "summary", o->summary);
-	cJSON_AddNumberToObject(
-	        p, "severity",
-	        o->severity != 0 ? o->severity : inc_store_severity_default(s));
+	cJSON_AddNumberToObject(p, "severity",
+	                        o->severity != 0 ? o->severity
+	                                         : inc_severity_default(s));
 	cJSON_AddItemToObject(p, "services",
 	                      string_array(o->services, o->nservices));
 	cJSON_AddItemToObject(p, "tags", string_array(o->tags, o->ntags));

@@ -87,7 +87,7 @@ unquote(const char *value)
 		}
 		return v;
 	}
-	return inc__strdup(value);
+	return inc_util__strdup(value);
 }
 
 static int
@@ -159,9 +159,9 @@ config_home(void)
 	const char *home = getenv("HOME");
 
 	if (xdg != NULL && xdg[0] == '/')
-		return inc__strdup(xdg);
+		return inc_util__strdup(xdg);
 	if (home != NULL)
-		return inc__asprintf("%s/.config", home);
+		return inc_util__asprintf("%s/.config", home);
 	return NULL;
 }
 
@@ -180,25 +180,25 @@ inc_config_load(inc_config **out, const char *store_dir, inc_error *err)
 	}
 	/* git's identity, read as git reads it: XDG first, ~/.gitconfig wins */
 	if (xdg != NULL) {
-		path = inc__asprintf("%s/git/config", xdg);
+		path = inc_util__asprintf("%s/git/config", xdg);
 		if (path != NULL)
 			ret = load_file(cfg, path, "git.", false, err);
 		free(path);
 	}
 	if (ret == 0 && home != NULL) {
-		path = inc__asprintf("%s/.gitconfig", home);
+		path = inc_util__asprintf("%s/.gitconfig", home);
 		if (path != NULL)
 			ret = load_file(cfg, path, "git.", false, err);
 		free(path);
 	}
 	if (ret == 0 && xdg != NULL) {
-		path = inc__asprintf("%s/incident/config", xdg);
+		path = inc_util__asprintf("%s/incident/config", xdg);
 		if (path != NULL)
 			ret = load_file(cfg, path, "", true, err);
 		free(path);
 	}
 	if (ret == 0 && store_dir != NULL) {
-		path = inc__asprintf("%s/config", store_dir);
+		path = inc_util__asprintf("%s/config", store_dir);
 		if (path != NULL)
 			ret = load_file(cfg, path, "", true, err);
 		free(path);
@@ -237,8 +237,8 @@ inc_config_get(const inc_config *cfg, const char *key)
 }
 
 size_t
-inc_config_get_all(const inc_config *cfg, const char *key, const char **out,
-                   size_t max)
+inc_config__get_all(const inc_config *cfg, const char *key, const char **out,
+                    size_t max)
 {
 	size_t n = 0;
 
@@ -255,7 +255,7 @@ inc_config_get_all(const inc_config *cfg, const char *key, const char **out,
 }
 
 void
-inc_identity(char *out, size_t len, const inc_config *cfg)
+inc_config_identity(char *out, size_t len, const inc_config *cfg)
 {
 	const char *name = inc_config_get(cfg, "user.name");
 	const char *email = inc_config_get(cfg, "user.email");
@@ -292,8 +292,8 @@ int
 inc_config__store_set(const char *store_dir, const char *section,
                       const char *key, const char *value, inc_error *err)
 {
-	char *path = inc__asprintf("%s/config", store_dir);
-	char *tmp = inc__asprintf("%s/config.tmp", store_dir);
+	char *path = inc_util__asprintf("%s/config", store_dir);
+	char *tmp = inc_util__asprintf("%s/config.tmp", store_dir);
 	FILE *in, *out;
 	char buf[4096], last = '\n';
 	size_t n;

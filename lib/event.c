@@ -60,7 +60,7 @@ inc_event__hash(inc_event *ev, inc_error *err)
 	cJSON_Delete(o);
 	if (text == NULL)
 		return inc_error__nomem(err);
-	inc__sha256_hex(ev->id, text, strlen(text));
+	inc_util__sha256_hex(ev->id, text, strlen(text));
 	free(text);
 	return 0;
 }
@@ -176,8 +176,8 @@ load(inc_event_list **out, inc_store *s, const char *sql, const char *id,
 		ev->recorded_at = sqlite3_column_int64(st, 5);
 		ev->lamport = sqlite3_column_int64(st, 6);
 		copy_col(ev->replica, sizeof(ev->replica), st, 7);
-		ev->actor =
-		        inc__strdup((const char *)sqlite3_column_text(st, 8));
+		ev->actor = inc_util__strdup(
+		        (const char *)sqlite3_column_text(st, 8));
 		ev->payload =
 		        cJSON_Parse((const char *)sqlite3_column_text(st, 9));
 		list->n++;
@@ -207,7 +207,7 @@ inc_event_list_load(inc_event_list **out, inc_store *s, const char *prefix,
 	int ret;
 
 	*out = NULL;
-	if ((ret = inc_store_resolve(id, s, prefix, err)) < 0)
+	if ((ret = inc_id_resolve(id, s, prefix, err)) < 0)
 		return ret;
 	return inc_event__load(out, s, id, err);
 }
@@ -352,7 +352,7 @@ inc_event__from_json(inc_event *ev, const char *text, size_t len,
 	     inc_json_str(o, "actor") != NULL && cJSON_IsObject(payload) &&
 	     inc_id__valid(ev->incident);
 	if (ok) {
-		ev->actor = inc__strdup(inc_json_str(o, "actor"));
+		ev->actor = inc_util__strdup(inc_json_str(o, "actor"));
 		ev->payload = cJSON_Duplicate(payload, true);
 	}
 	cJSON_Delete(o);

@@ -16,7 +16,7 @@ inc_id__new(char out[INC_ID_LEN + 1])
 {
 	unsigned char raw[INC_ID_LEN];
 
-	if (inc__random(raw, sizeof(raw)) < 0)
+	if (inc_util__random(raw, sizeof(raw)) < 0)
 		return -1;
 	for (size_t i = 0; i < INC_ID_LEN; i++)
 		out[i] = alphabet[raw[i] & 31];

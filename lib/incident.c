@@ -70,7 +70,7 @@ inc_incident_load(inc_incident **out, inc_store *s, const char *prefix,
 	int ret;
 
 	*out = NULL;
-	if ((ret = inc_store_resolve(id, s, prefix, err)) < 0)
+	if ((ret = inc_id_resolve(id, s, prefix, err)) < 0)
 		return ret;
 	return inc_incident__fold(out, s, id, err);
 }
@@ -178,7 +178,7 @@ inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 	*out = NULL;
 	if (o == NULL)
 		return inc_error__nomem(err);
-	ret = inc_store_short_id(short_id, s, inc_json_str(doc, "id"), err);
+	ret = inc_id_short(short_id, s, inc_json_str(doc, "id"), err);
 	if (ret < 0) {
 		cJSON_Delete(o);
 		return ret;
@@ -192,7 +192,7 @@ inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 		else if (strcmp(m->string, "severity") == 0)
 			cJSON_AddStringToObject(
 			        o, "severity_name",
-			        inc_store_severity_name(
+			        inc_severity_name(
 			                s, inc_doc__int(doc, "severity")));
 	}
 	if ((d = durations(doc)) == NULL)
@@ -200,10 +200,10 @@ inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 	cJSON_AddItemToObject(o, "durations", d);
 	(void)inc_status_parse(&st, inc_json_str(doc, "status"));
 	sev = inc_doc__int(doc, "severity");
-	if (inc_store_update_cadence(s, sev) > 0 && inc_status_active(st))
+	if (inc_severity_update_cadence(s, sev) > 0 && inc_status_active(st))
 		cJSON_AddBoolToObject(
 		        o, "update_due",
-		        inc_store_update_due(
+		        inc_severity_update_due(
 		                s, sev, st, inc_doc__time(doc, "opened_at"),
 		                inc_doc__time(cJSON_GetObjectItemCaseSensitive(
 		                                      doc, "last_update"),

@@ -68,16 +68,23 @@ int inc_error__sqlite(inc_error *err, sqlite3 *db, int rc, const char *what);
 int inc_error__nomem(inc_error *err);
 
 /* config.c */
+/*
+ * Every value of a repeatable key, in file order: stores up to max
+ * borrowed pointers in out and returns how many values there are.
+ */
+size_t inc_config__get_all(const inc_config *cfg, const char *key,
+                           const char **out, size_t max);
 int inc_config__store_set(const char *store_dir, const char *section,
                           const char *key, const char *value, inc_error *err);
 
 /* util.c */
-char *inc__strdup(const char *s);
-char *inc__asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int inc__random(void *buf, size_t len);
-void inc__sha256_hex(char out[INC_EVENT_ID_LEN + 1], const void *data,
-                     size_t len);
-int inc__mkdir_p(const char *path, inc_error *err);
+char *inc_util__strdup(const char *s);
+char *inc_util__asprintf(const char *fmt, ...)
+        __attribute__((format(printf, 1, 2)));
+int inc_util__random(void *buf, size_t len);
+void inc_util__sha256_hex(char out[INC_EVENT_ID_LEN + 1], const void *data,
+                          size_t len);
+int inc_util__mkdir_p(const char *path, inc_error *err);
 
 /* id.c */
 int inc_id__new(char out[INC_ID_LEN + 1]);

@@ -84,7 +84,7 @@ put_severity(struct line *b, inc_store *s, const cJSON *p)
 	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "severity")))
 		return;
 	put(b, b->len > 0 ? ", " : "");
-	put(b, inc_store_severity_name(s, inc_doc__int(p, "severity")));
+	put(b, inc_severity_name(s, inc_doc__int(p, "severity")));
 }
 
 static void

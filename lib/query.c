@@ -19,8 +19,8 @@ static const char resolve_sql[] =
         "SELECT id FROM incidents WHERE id >= ? AND id < ? ORDER BY id LIMIT 6";
 
 int
-inc_store_resolve(char out[INC_ID_LEN + 1], inc_store *s, const char *text,
-                  inc_error *err)
+inc_id_resolve(char out[INC_ID_LEN + 1], inc_store *s, const char *text,
+               inc_error *err)
 {
 	char prefix[INC_ID_LEN + 1], list[160] = "";
 	sqlite3_stmt *st;
@@ -69,8 +69,8 @@ common_prefix(const char *a, const char *b)
 
 /* The neighbours of id in sorted order decide how much of it is needed. */
 int
-inc_store_short_id(char out[INC_ID_LEN + 1], inc_store *s, const char *id,
-                   inc_error *err)
+inc_id_short(char out[INC_ID_LEN + 1], inc_store *s, const char *id,
+             inc_error *err)
 {
 	static const char *const sql[] = {
 	        "SELECT id FROM incidents WHERE id < ? ORDER BY id DESC "
@@ -219,12 +219,12 @@ inc_list_query(inc_list **out, inc_store *s, const inc_list_opts *o,
 		it->opened_at = sqlite3_column_int64(st, 4);
 		it->updated_at = sqlite3_column_int64(st, 5);
 		if (sqlite3_column_type(st, 7) == SQLITE_TEXT)
-			it->priority = inc__strdup(
+			it->priority = inc_util__strdup(
 			        (const char *)sqlite3_column_text(st, 7));
 		it->drill = sqlite3_column_int(st, 8) != 0;
 		it->last_update_at = sqlite3_column_int64(st, 9);
-		it->title =
-		        inc__strdup((const char *)sqlite3_column_text(st, 1));
+		it->title = inc_util__strdup(
+		        (const char *)sqlite3_column_text(st, 1));
 		if (o->docs)
 			it->doc = cJSON_Parse(
 			        (const char *)sqlite3_column_text(st, 6));
@@ -234,8 +234,7 @@ inc_list_query(inc_list **out, inc_store *s, const inc_list_opts *o,
 			                    "%s: unreadable record", it->id);
 			goto done;
 		}
-		if ((ret = inc_store_short_id(it->short_id, s, it->id, err)) <
-		    0)
+		if ((ret = inc_id_short(it->short_id, s, it->id, err)) < 0)
 			goto done;
 	}
 	if (rc != SQLITE_DONE)
@@ -297,14 +296,13 @@ compare_due(const void *a, const void *b)
 /* One incident's actions that pass the query, into arr. */
 static int
 collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
-                const inc_action_query *q, inc_error *err)
+                const inc_followup_query *q, inc_error *err)
 {
 	char short_id[INC_ID_LEN + 1];
 	const cJSON *a;
 	int ret;
 
-	if ((ret = inc_store_short_id(short_id, s, inc_json_str(doc, "id"),
-	                              err)) < 0)
+	if ((ret = inc_id_short(short_id, s, inc_json_str(doc, "id"), err)) < 0)
 		return ret;
 	cJSON_ArrayForEach (a,
 	                    cJSON_GetObjectItemCaseSensitive(doc, "actions")) {
@@ -333,8 +331,8 @@ collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
 }
 
 int
-inc_action_list(cJSON **out, inc_store *s, const inc_action_query *q,
-                inc_error *err)
+inc_followup_list(cJSON **out, inc_store *s, const inc_followup_query *q,
+                  inc_error *err)
 {
 	cJSON *arr = cJSON_CreateArray(), **v = NULL, *sorted = NULL;
 	sqlite3_stmt *st = NULL;

@@ -376,8 +376,8 @@ load_template(char **out, inc_store *s, inc_error *err)
 		return ret;
 	if ((path = inc_config_get(cfg, "review.template")) == NULL)
 		return 0;
-	full = path[0] == '/' ? inc__strdup(path)
-	                      : inc__asprintf("%s/%s", s->dir, path);
+	full = path[0] == '/' ? inc_util__strdup(path)
+	                      : inc_util__asprintf("%s/%s", s->dir, path);
 	if (full == NULL)
 		return inc_error__nomem(err);
 	if ((f = fopen(full, "r")) == NULL || fseek(f, 0, SEEK_END) < 0 ||
@@ -469,7 +469,8 @@ inc_review_saved(char **out, inc_store *s, const char *prefix, inc_error *err)
 	*out = NULL;
 	if ((ret = inc_event_list_load(&events, s, prefix, err)) < 0)
 		return ret;
-	if ((d = latest(events)) != NULL && (*out = inc__strdup(d)) == NULL)
+	if ((d = latest(events)) != NULL &&
+	    (*out = inc_util__strdup(d)) == NULL)
 		ret = inc_error__nomem(err);
 	inc_event_list_free(events);
 	return ret;

@@ -57,26 +57,26 @@ load_scale(inc_store *s)
 	def = inc_config_get(cfg, "severity.default");
 	if (def != NULL) {
 		int level;
-		if (inc_store_severity_parse(&level, s, def, &ignored) == 0)
+		if (inc_severity_parse(&level, s, def, &ignored) == 0)
 			s->severity_default = level;
 	}
 	return 0;
 }
 
 int
-inc_store_severity_count(inc_store *s)
+inc_severity_count(inc_store *s)
 {
 	return load_scale(s) < 0 ? 0 : s->severity_count;
 }
 
 int
-inc_store_severity_default(inc_store *s)
+inc_severity_default(inc_store *s)
 {
 	return load_scale(s) < 0 ? 1 : s->severity_default;
 }
 
 const char *
-inc_store_severity_name(inc_store *s, int level)
+inc_severity_name(inc_store *s, int level)
 {
 	if (load_scale(s) < 0 || level < 1 || level > s->severity_count)
 		return "SEV?";
@@ -84,8 +84,7 @@ inc_store_severity_name(inc_store *s, int level)
 }
 
 int
-inc_store_severity_parse(int *out, inc_store *s, const char *text,
-                         inc_error *err)
+inc_severity_parse(int *out, inc_store *s, const char *text, inc_error *err)
 {
 	const char *p = text;
 
@@ -113,7 +112,7 @@ inc_store_severity_parse(int *out, inc_store *s, const char *text,
 }
 
 int64_t
-inc_store_update_cadence(inc_store *s, int severity)
+inc_severity_update_cadence(inc_store *s, int severity)
 {
 	const inc_config *cfg = NULL;
 	const char *v;
@@ -123,7 +122,7 @@ inc_store_update_cadence(inc_store *s, int severity)
 
 	(void)inc_store_config(&cfg, s, &ignored);
 	snprintf(key, sizeof(key), "severity.%s.update-every",
-	         inc_store_severity_name(s, severity));
+	         inc_severity_name(s, severity));
 	v = inc_config_get(cfg, key);
 	if (v != NULL)
 		return inc_duration_parse(&secs, v) == 0 ? secs : 0;
@@ -131,14 +130,14 @@ inc_store_update_cadence(inc_store *s, int severity)
 }
 
 bool
-inc_store_update_due(inc_store *s, int severity, enum inc_status status,
-                     int64_t opened_at, int64_t last_update_at, int64_t now)
+inc_severity_update_due(inc_store *s, int severity, enum inc_status status,
+                        int64_t opened_at, int64_t last_update_at, int64_t now)
 {
 	int64_t cadence, since;
 
 	if (!inc_status_active(status))
 		return false;
-	if ((cadence = inc_store_update_cadence(s, severity)) <= 0)
+	if ((cadence = inc_severity_update_cadence(s, severity)) <= 0)
 		return false;
 	since = last_update_at > opened_at ? last_update_at : opened_at;
 	return now - since > cadence;

@@ -224,7 +224,7 @@ classify(struct groups *gs, inc_store *s, const cJSON *doc, const char *by,
 		                                         : -1;
 	if (strcmp(by, "severity") == 0) {
 		int level = inc_doc__int(doc, "severity");
-		g = group(gs, inc_store_severity_name(s, level), level);
+		g = group(gs, inc_severity_name(s, level), level);
 		return g != NULL ? add(g, doc, now) : -1;
 	}
 	if (strcmp(by, "month") == 0) {
@@ -258,7 +258,8 @@ free_groups(struct groups *gs)
 }
 
 int
-inc_stats(cJSON **out, inc_store *s, const inc_stats_opts *o, inc_error *err)
+inc_stats_compute(cJSON **out, inc_store *s, const inc_stats_opts *o,
+                  inc_error *err)
 {
 	struct groups gs = {NULL, 0, 0}, total = {NULL, 0, 0};
 	cJSON *root = NULL, *arr;

@@ -11,7 +11,7 @@
 #include "internal.h"
 
 char *
-inc__strdup(const char *s)
+inc_util__strdup(const char *s)
 {
 	size_t len;
 	char *p;
@@ -25,7 +25,7 @@ inc__strdup(const char *s)
 }
 
 char *
-inc__asprintf(const char *fmt, ...)
+inc_util__asprintf(const char *fmt, ...)
 {
 	va_list ap;
 	int len;
@@ -43,7 +43,7 @@ inc__asprintf(const char *fmt, ...)
 }
 
 int
-inc__random(void *buf, size_t len)
+inc_util__random(void *buf, size_t len)
 {
 	unsigned char *p = buf;
 
@@ -61,7 +61,8 @@ inc__random(void *buf, size_t len)
 }
 
 void
-inc__sha256_hex(char out[INC_EVENT_ID_LEN + 1], const void *data, size_t len)
+inc_util__sha256_hex(char out[INC_EVENT_ID_LEN + 1], const void *data,
+                     size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct sha256_ctx ctx;
@@ -79,9 +80,9 @@ inc__sha256_hex(char out[INC_EVENT_ID_LEN + 1], const void *data, size_t len)
 
 /* mkdir -p; concurrent creators are fine (EEXIST is success). */
 int
-inc__mkdir_p(const char *path, inc_error *err)
+inc_util__mkdir_p(const char *path, inc_error *err)
 {
-	char *copy = inc__strdup(path);
+	char *copy = inc_util__strdup(path);
 	int ret = 0;
 
 	if (copy == NULL)

@@ -22,7 +22,7 @@ prune_loose(const char *objects, char **snapshot, size_t n)
 	size_t removed = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		char *path = inc__asprintf("%s/%s", objects, snapshot[i]);
+		char *path = inc_util__asprintf("%s/%s", objects, snapshot[i]);
 		if (path != NULL && unlink(path) == 0)
 			removed++;
 		/* the fan-out folder goes once empty, as git gc does */
@@ -48,7 +48,7 @@ snapshot_loose(char ***out, size_t *n, const char *objects)
 		DIR *d;
 
 		snprintf(dir, sizeof(dir), "%02x", hi);
-		if ((path = inc__asprintf("%s/%s", objects, dir)) == NULL)
+		if ((path = inc_util__asprintf("%s/%s", objects, dir)) == NULL)
 			return -1;
 		d = opendir(path);
 		free(path);
@@ -64,7 +64,7 @@ snapshot_loose(char ***out, size_t *n, const char *objects)
 					break;
 				v = nv;
 			}
-			v[*n] = inc__asprintf("%s/%s", dir, de->d_name);
+			v[*n] = inc_util__asprintf("%s/%s", dir, de->d_name);
 			if (v[*n] != NULL)
 				(*n)++;
 		}
@@ -77,7 +77,7 @@ snapshot_loose(char ***out, size_t *n, const char *objects)
 static void
 remove_old_packs(const char *objects, const char *keep)
 {
-	char *dir = inc__asprintf("%s/pack", objects);
+	char *dir = inc_util__asprintf("%s/pack", objects);
 	struct dirent *de;
 	DIR *d;
 
@@ -90,7 +90,8 @@ remove_old_packs(const char *objects, const char *keep)
 		if (strncmp(de->d_name, "pack-", 5) != 0 ||
 		    strstr(de->d_name, keep) != NULL)
 			continue;
-		if ((path = inc__asprintf("%s/%s", dir, de->d_name)) != NULL)
+		if ((path = inc_util__asprintf("%s/%s", dir, de->d_name)) !=
+		    NULL)
 			unlink(path);
 		free(path);
 	}
@@ -119,9 +120,10 @@ inc_audit_gc(size_t *packed, size_t *pruned, inc_store *s, inc_error *err)
 	/* the store's lock keeps mirroring writers out meanwhile */
 	if ((ret = inc_store__begin(s, err)) < 0)
 		return ret;
-	objects = inc__asprintf("%s/objects", git_repository_path(s->repo));
-	packdir =
-	        inc__asprintf("%s/objects/pack", git_repository_path(s->repo));
+	objects =
+	        inc_util__asprintf("%s/objects", git_repository_path(s->repo));
+	packdir = inc_util__asprintf("%s/objects/pack",
+	                             git_repository_path(s->repo));
 	if (objects == NULL || packdir == NULL ||
 	    snapshot_loose(&snap, &nsnap, objects) < 0) {
 		ret = inc_error__nomem(err);

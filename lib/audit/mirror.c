@@ -113,7 +113,7 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 	const char *t = inc_json_str(doc, "title");
 	inc_error ignored;
 
-	if (inc_store_short_id(short_id, s, ev->incident, &ignored) < 0)
+	if (inc_id_short(short_id, s, ev->incident, &ignored) < 0)
 		snprintf(short_id, sizeof(short_id), "%.5s", ev->incident);
 	/* the subject is one line, cut whole characters only */
 	for (char *p = raw; p != NULL && *p; p++)
@@ -128,7 +128,7 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 			n--;
 		what[n] = '\0';
 	}
-	msg = inc__asprintf(
+	msg = inc_util__asprintf(
 	        "%s %s%s%.*s%s%s\n\nIncident: %s\nEvent: %s\nSeverity: %s\n"
 	        "Status: %s\n",
 	        ev->kind, short_id, what != NULL && *what ? ": " : "",
@@ -136,7 +136,7 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 	        strcmp(ev->kind, "opened") == 0 ? "" : " \xe2\x80\x94 ",
 	        strcmp(ev->kind, "opened") == 0 ? "" : (title ? title : "?"),
 	        ev->incident, ev->id,
-	        inc_store_severity_name(s, inc_doc__int(doc, "severity")),
+	        inc_severity_name(s, inc_doc__int(doc, "severity")),
 	        inc_json_str(doc, "status"));
 	free(raw);
 	free(what);

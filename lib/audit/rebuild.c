@@ -16,8 +16,8 @@ static int
 rename_aside(const char *dir, const char *name, const char *suffix,
              inc_error *err)
 {
-	char *from = inc__asprintf("%s/%s", dir, name);
-	char *to = inc__asprintf("%s/%s%s", dir, name, suffix);
+	char *from = inc_util__asprintf("%s/%s", dir, name);
+	char *to = inc_util__asprintf("%s/%s%s", dir, name, suffix);
 	int ret = 0;
 
 	if (from == NULL || to == NULL)
@@ -31,13 +31,14 @@ rename_aside(const char *dir, const char *name, const char *suffix,
 }
 
 int
-inc_rebuild(size_t *events_out, char **backup, const char *dir, inc_error *err)
+inc_audit_rebuild(size_t *events_out, char **backup, const char *dir,
+                  inc_error *err)
 {
 	inc_store *old = NULL, *fresh = NULL;
 	char replica[INC_ID_LEN + 1] = "";
-	char *tmp = inc__asprintf("%s/rebuild.tmp", dir);
-	char *tmp_db = inc__asprintf("%s/rebuild.tmp/incident.db", dir);
-	char *db = inc__asprintf("%s/incident.db", dir);
+	char *tmp = inc_util__asprintf("%s/rebuild.tmp", dir);
+	char *tmp_db = inc_util__asprintf("%s/rebuild.tmp/incident.db", dir);
+	char *db = inc_util__asprintf("%s/incident.db", dir);
 	git_oid tip;
 	bool has_tip, had_db = false;
 	size_t added = 0;
@@ -80,7 +81,7 @@ inc_rebuild(size_t *events_out, char **backup, const char *dir, inc_error *err)
 		goto done;
 	/* the history and its config are those of the real store */
 	free(fresh->dir);
-	if ((fresh->dir = inc__strdup(dir)) == NULL) {
+	if ((fresh->dir = inc_util__strdup(dir)) == NULL) {
 		ret = inc_error__nomem(err);
 		goto done;
 	}
@@ -116,8 +117,8 @@ inc_rebuild(size_t *events_out, char **backup, const char *dir, inc_error *err)
 	    (ret = rename_aside(dir, "incident.db-shm", suffix, err)) < 0)
 		goto done;
 	if (backup != NULL)
-		*backup =
-		        had_db ? inc__asprintf("incident.db%s", suffix) : NULL;
+		*backup = had_db ? inc_util__asprintf("incident.db%s", suffix)
+		                 : NULL;
 	if (rename(tmp_db, db) < 0) {
 		ret = inc_error_set(err, INC_ERROR, "%s: %s", db,
 		                    strerror(errno));
@@ -133,7 +134,8 @@ done:
 		char *p;
 		for (const char *sfx = "-wal\0-shm\0\0"; *sfx;
 		     sfx += strlen(sfx) + 1) {
-			if ((p = inc__asprintf("%s%s", tmp_db, sfx)) != NULL)
+			if ((p = inc_util__asprintf("%s%s", tmp_db, sfx)) !=
+			    NULL)
 				unlink(p);
 			free(p);
 		}

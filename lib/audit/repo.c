@@ -96,7 +96,7 @@ inc_audit__file(const inc_event *ev)
 	cJSON_Delete(o);
 	if (text == NULL)
 		return NULL;
-	out = inc__asprintf("%s\n", text);
+	out = inc_util__asprintf("%s\n", text);
 	free(text);
 	return out;
 }

@@ -31,12 +31,12 @@ inc_audit__enabled(inc_store *s)
 	repo = inc_config_get(cfg, "audit.repo");
 	branch = inc_config_get(cfg, "audit.branch");
 	if (repo == NULL || *repo == '\0')
-		s->audit_repo = inc__asprintf("%s/audit.git", s->dir);
+		s->audit_repo = inc_util__asprintf("%s/audit.git", s->dir);
 	else if (repo[0] == '/')
-		s->audit_repo = inc__strdup(repo);
+		s->audit_repo = inc_util__strdup(repo);
 	else
-		s->audit_repo = inc__asprintf("%s/%s", s->dir, repo);
-	s->audit_ref = inc__asprintf(
+		s->audit_repo = inc_util__asprintf("%s/%s", s->dir, repo);
+	s->audit_ref = inc_util__asprintf(
 	        "refs/heads/%s",
 	        branch != NULL && *branch != '\0' ? branch : "incidents");
 	if (s->audit_repo == NULL || s->audit_ref == NULL)
@@ -45,7 +45,7 @@ inc_audit__enabled(inc_store *s)
 }
 
 const char *
-inc_store_audit_repo(inc_store *s)
+inc_audit_repo(inc_store *s)
 {
 	return inc_audit__enabled(s) ? s->audit_repo : NULL;
 }
@@ -73,8 +73,8 @@ inc_audit__pending(int64_t *out, inc_store *s, int64_t seq, inc_error *err)
 }
 
 int
-inc_store_audit_marks(int64_t *mirrored, int64_t *pushed, inc_store *s,
-                      inc_error *err)
+inc_audit_marks(int64_t *mirrored, int64_t *pushed, inc_store *s,
+                inc_error *err)
 {
 	int ret;
 
@@ -125,7 +125,7 @@ inc_incident_audit(inc_audit_counts *out, inc_store *s, const char *id,
 	if ((ret = inc_store_config(&cfg, s, err)) < 0)
 		return ret;
 	out->has_remote = inc_config_get(cfg, "sync.remote") != NULL;
-	if ((ret = inc_store_audit_marks(&mirrored, &pushed, s, err)) < 0)
+	if ((ret = inc_audit_marks(&mirrored, &pushed, s, err)) < 0)
 		return ret;
 	ret = inc_store__prepare(
 	        &st, s,

@@ -97,7 +97,8 @@ merge(git_oid *local, bool *has_local, inc_store *s, const git_oid *remote,
 		    (rc = git_signature_now(&sig, "incident sync",
 		                            "incident-sync@localhost")) < 0)
 			goto done;
-		msg = inc__asprintf("sync: merge the history of %s\n", url);
+		msg = inc_util__asprintf("sync: merge the history of %s\n",
+		                         url);
 		parents[0] = lc;
 		parents[1] = rc_;
 		if (msg == NULL ||
@@ -324,8 +325,8 @@ done:
 }
 
 int
-inc_sync(inc_sync_result *res, inc_store *s, const char *given,
-         int64_t deadline, inc_error *err)
+inc_audit_sync(inc_sync_result *res, inc_store *s, const char *given,
+               int64_t deadline, inc_error *err)
 {
 	struct net n = {deadline, 0, ""};
 	git_remote *remote = NULL;

@@ -40,7 +40,7 @@ problem(struct problems *p, const char *fmt, ...)
 		p->v = v;
 		p->cap = cap;
 	}
-	if ((p->v[p->n] = inc__strdup(buf)) != NULL)
+	if ((p->v[p->n] = inc_util__strdup(buf)) != NULL)
 		p->n++;
 }
 
@@ -115,9 +115,9 @@ verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
 			ret = inc_error__sqlite(err, s->db, rc, "verify");
 			break;
 		}
-		link = inc__asprintf("%s%s", prev, want);
+		link = inc_util__asprintf("%s%s", prev, want);
 		if (link != NULL && rc == SQLITE_ROW) {
-			inc__sha256_hex(prev, link, strlen(link));
+			inc_util__sha256_hex(prev, link, strlen(link));
 			if (strcmp(prev, (const char *)sqlite3_column_text(
 			                         st, 0)) != 0) {
 				problem(p,
@@ -284,7 +284,8 @@ verify_git(struct problems *p, inc_store *s, inc_error *err)
 }
 
 int
-inc_verify(inc_strarray *out, size_t *nevents, inc_store *s, inc_error *err)
+inc_audit_verify(inc_strarray *out, size_t *nevents, inc_store *s,
+                 inc_error *err)
 {
 	struct problems p = {NULL, 0, 0};
 	int ret;

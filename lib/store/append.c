@@ -70,13 +70,13 @@ inc_store__insert(bool *added, inc_store *s, inc_event *ev, bool imported,
 		        want);
 	if ((ret = last_chain(prev, s, err)) < 0)
 		return ret;
-	link = inc__asprintf("%s%s", prev, ev->id);
+	link = inc_util__asprintf("%s%s", prev, ev->id);
 	payload = cJSON_PrintUnformatted(ev->payload);
 	if (link == NULL || payload == NULL) {
 		ret = inc_error__nomem(err);
 		goto done;
 	}
-	inc__sha256_hex(chain, link, strlen(link));
+	inc_util__sha256_hex(chain, link, strlen(link));
 	ret = inc_store__prepare(
 	        &st, s,
 	        "INSERT OR IGNORE INTO events(id, incident, kind, at, "

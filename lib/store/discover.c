@@ -13,8 +13,8 @@ absolute(const char *path)
 	char cwd[PATH_MAX];
 
 	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
-		return inc__strdup(path);
-	return inc__asprintf("%s/%s", cwd, path);
+		return inc_util__strdup(path);
+	return inc_util__asprintf("%s/%s", cwd, path);
 }
 
 static bool
@@ -35,8 +35,8 @@ find_upward(void)
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		return NULL;
 	for (;;) {
-		char *cand = inc__asprintf("%s/.incident",
-		                           strcmp(cwd, "/") == 0 ? "" : cwd);
+		char *cand = inc_util__asprintf(
+		        "%s/.incident", strcmp(cwd, "/") == 0 ? "" : cwd);
 		if (cand == NULL || is_dir(cand))
 			return cand;
 		free(cand);
@@ -65,9 +65,9 @@ inc_store_discover(char **out, const char *explicit_dir, inc_error *err)
 	else if ((dir = find_upward()) != NULL)
 		;
 	else if (xdg != NULL && xdg[0] == '/')
-		dir = inc__asprintf("%s/incident", xdg);
+		dir = inc_util__asprintf("%s/incident", xdg);
 	else if (home != NULL && *home != '\0')
-		dir = inc__asprintf("%s/.local/share/incident", home);
+		dir = inc_util__asprintf("%s/.local/share/incident", home);
 	else
 		return inc_error_set(err, INC_ERROR,
 		                     "cannot find a store: set INCIDENT_DIR, "

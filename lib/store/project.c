@@ -39,9 +39,10 @@ put_fields(inc_store *s, const char *id, const cJSON *fields, inc_error *err)
 
 	cJSON_ArrayForEach (f, fields) {
 		cJSON *one = cJSON_CreateArray();
-		char *kv = cJSON_IsString(f) ? inc__asprintf("%s=%s", f->string,
-		                                             f->valuestring)
-		                             : NULL;
+		char *kv = cJSON_IsString(f)
+		                   ? inc_util__asprintf("%s=%s", f->string,
+		                                        f->valuestring)
+		                   : NULL;
 
 		if (one != NULL && kv != NULL) {
 			cJSON_AddItemToArray(one, cJSON_CreateString(kv));

@@ -199,8 +199,8 @@ inc_store_open(inc_store **out, const char *dir, enum inc_open_mode mode,
 	*out = NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return inc_error__nomem(err);
-	s->dir = inc__strdup(dir);
-	s->db_path = inc__asprintf("%s/" DB_NAME, dir);
+	s->dir = inc_util__strdup(dir);
+	s->db_path = inc_util__asprintf("%s/" DB_NAME, dir);
 	if (s->dir == NULL || s->db_path == NULL) {
 		ret = inc_error__nomem(err);
 		goto done;
@@ -211,7 +211,7 @@ inc_store_open(inc_store **out, const char *dir, enum inc_open_mode mode,
 			                    "%s: no store yet", dir);
 			goto done;
 		}
-		if ((ret = inc__mkdir_p(dir, err)) < 0)
+		if ((ret = inc_util__mkdir_p(dir, err)) < 0)
 			goto done;
 	}
 	if (mode == INC_OPEN_READONLY)
@@ -282,7 +282,7 @@ inc_store_created(const inc_store *s)
 int
 inc_store_set_actor(inc_store *s, const char *actor)
 {
-	char *copy = inc__strdup(actor);
+	char *copy = inc_util__strdup(actor);
 
 	if (copy == NULL)
 		return INC_ENOMEM;

@@ -90,7 +90,7 @@ fixture_open(inc_store *s, const char *title, int64_t at)
 
 	o.title = title;
 	o.at = at;
-	assert_int_equal(inc_open(&inc, NULL, s, &o, &err), 0);
+	assert_int_equal(inc_incident_open(&inc, NULL, s, &o, &err), 0);
 	assert_non_null(id = strdup(inc_incident_id(inc)));
 	inc_incident_free(inc);
 	return id;
@@ -98,7 +98,7 @@ fixture_open(inc_store *s, const char *title, int64_t at)
 
 /*
  * Writes an "opened" event for an incident with a chosen id, the way
- * inc_open() does (ids are random otherwise). payload is the event's
+ * inc_incident_open() does (ids are random otherwise). payload is the event's
  * JSON text; NULL gives {"title": id, "severity": 3}.
  */
 static inline void

@@ -86,30 +86,30 @@ setup(void **state)
 	fixture_put(fx->store, RESOLVED, NULL, now - 3600);
 	fixture_put(fx->store, CANCELLED, NULL, now - 3600);
 	o.at = now - 3000;
-	if (inc_change(NULL, fx->store, TRIAGED, INC_ACTION_TRIAGE, &o, &err) <
-	    0)
+	if (inc_incident_change(NULL, fx->store, TRIAGED, INC_ACTION_TRIAGE, &o,
+	                        &err) < 0)
 		return -1;
 	o.at = now - 2000;
-	if (inc_change(NULL, fx->store, MITIGATED, INC_ACTION_MITIGATE, &o,
-	               &err) < 0)
+	if (inc_incident_change(NULL, fx->store, MITIGATED, INC_ACTION_MITIGATE,
+	                        &o, &err) < 0)
 		return -1;
 	o.at = now - 1000;
-	if (inc_change(NULL, fx->store, RESOLVED, INC_ACTION_RESOLVE, &o,
-	               &err) < 0)
+	if (inc_incident_change(NULL, fx->store, RESOLVED, INC_ACTION_RESOLVE,
+	                        &o, &err) < 0)
 		return -1;
 	o.text = "write the runbook";
-	if (inc_change(NULL, fx->store, RESOLVED, INC_ACTION_ACTION_ADD, &o,
-	               &err) < 0)
+	if (inc_incident_change(NULL, fx->store, RESOLVED,
+	                        INC_ACTION_ACTION_ADD, &o, &err) < 0)
 		return -1;
 	o.text = NULL;
 	o.action_n = 1;
-	if (inc_change(NULL, fx->store, RESOLVED, INC_ACTION_ACTION_DONE, &o,
-	               &err) < 0)
+	if (inc_incident_change(NULL, fx->store, RESOLVED,
+	                        INC_ACTION_ACTION_DONE, &o, &err) < 0)
 		return -1;
 	o.action_n = 0;
 	o.reason = "false alarm";
-	if (inc_change(NULL, fx->store, CANCELLED, INC_ACTION_CANCEL, &o,
-	               &err) < 0)
+	if (inc_incident_change(NULL, fx->store, CANCELLED, INC_ACTION_CANCEL,
+	                        &o, &err) < 0)
 		return -1;
 	return 0;
 }
@@ -146,8 +146,8 @@ run_cases(struct fixture *fx, const struct change_case *cases, size_t n)
 		o.at = when(o.at);
 		o.started = when(o.started);
 		before = fixture_snapshot(fx->store);
-		ret = inc_change(&out, fx->store, c->target, c->action, &o,
-		                 &err);
+		ret = inc_incident_change(&out, fx->store, c->target, c->action,
+		                          &o, &err);
 		after = fixture_snapshot(fx->store);
 		check_error(c->what, ret, &err, c->want, c->message);
 		if (out != NULL)
@@ -182,11 +182,11 @@ test_ids_times_and_actions(void **state)
 	        {"an ambiguous prefix", "aaaaa", INC_ACTION_NOTE, {.text = "x"},
 	         INC_EAMBIGUOUS,
 	         "aaaaa: ambiguous id, could be " OPEN ", " OPEN2},
-	        {"merge is inc_merge's", OPEN, INC_ACTION_MERGE, {0},
+	        {"merge is inc_incident_merge's", OPEN, INC_ACTION_MERGE, {0},
 	         INC_EINVALID, "cannot merge directly"},
-	        {"absorb is inc_merge's", OPEN, INC_ACTION_ABSORB, {0},
+	        {"absorb is inc_incident_merge's", OPEN, INC_ACTION_ABSORB, {0},
 	         INC_EINVALID, "directly"},
-	        {"attach is inc_open's", OPEN, INC_ACTION_ATTACH, {0},
+	        {"attach is inc_incident_open's", OPEN, INC_ACTION_ATTACH, {0},
 	         INC_EINVALID, "directly"},
 	};
 	/* clang-format on */
@@ -490,8 +490,8 @@ test_merge_input(void **state)
 		int ret;
 
 		o.at = when(cases[i].at);
-		ret = inc_merge(&out, fx->store, cases[i].dup, cases[i].into,
-		                &o, &err);
+		ret = inc_incident_merge(&out, fx->store, cases[i].dup,
+		                         cases[i].into, &o, &err);
 		after = fixture_snapshot(fx->store);
 		check_error(cases[i].what, ret, &err, cases[i].want,
 		            cases[i].message);
@@ -517,8 +517,9 @@ test_merge_before_the_opening(void **state)
 	inc_error err = {0};
 
 	o.at = now - 7200;
-	assert_int_equal(inc_merge(NULL, fx->store, OPEN, TRIAGED, &o, &err),
-	                 INC_EINVALID);
+	assert_int_equal(
+	        inc_incident_merge(NULL, fx->store, OPEN, TRIAGED, &o, &err),
+	        INC_EINVALID);
 	assert_non_null(strstr(err.message, ": opened at "));
 }
 
@@ -579,7 +580,7 @@ test_open_input(void **state)
 
 		o.at = when(o.at);
 		o.started = when(o.started);
-		ret = inc_open(&out, &dedup, fx->store, &o, &err);
+		ret = inc_incident_open(&out, &dedup, fx->store, &o, &err);
 		after = fixture_snapshot(fx->store);
 		check_error(cases[i].what, ret, &err, cases[i].want,
 		            cases[i].message);
@@ -606,27 +607,33 @@ test_dry_runs_write_nothing(void **state)
 
 	o.dry_run = true;
 	o.text = "maybe";
-	assert_int_equal(
-	        inc_change(&out, fx->store, OPEN, INC_ACTION_NOTE, &o, &err),
-	        0);
+	assert_int_equal(inc_incident_change(&out, fx->store, OPEN,
+	                                     INC_ACTION_NOTE, &o, &err),
+	                 0);
 	assert_int_equal(inc_doc__int(inc_incident_doc(out), "note_count"), 1);
 	inc_incident_free(out);
 	o.text = NULL;
-	assert_int_equal(inc_change(&out, fx->store, TRIAGED,
-	                            INC_ACTION_RESOLVE, &o, &err),
+	assert_int_equal(inc_incident_change(&out, fx->store, TRIAGED,
+	                                     INC_ACTION_RESOLVE, &o, &err),
 	                 0);
 	assert_int_equal(inc_incident_status(out), INC_STATUS_RESOLVED);
 	inc_incident_free(out);
-	assert_int_equal(inc_merge(&out, fx->store, OPEN, TRIAGED, &o, &err),
-	                 0);
+	assert_int_equal(
+	        inc_incident_merge(&out, fx->store, OPEN, TRIAGED, &o, &err),
+	        0);
 	assert_string_equal(inc_incident_id(out), TRIAGED);
 	inc_incident_free(out);
 	oo.title = "only a rehearsal";
 	oo.dry_run = true;
-	assert_int_equal(inc_open(&out, NULL, fx->store, &oo, &err), 0);
+	assert_int_equal(inc_incident_open(&out, NULL, fx->store, &oo, &err),
+	                 0);
 	assert_string_equal(inc_incident_title(out), "only a rehearsal");
 	inc_incident_free(out);
-	assert_int_equal(inc_note(NULL, fx->store, OPEN, "x", 0, true, &err),
+	memset(&o, 0, sizeof(o));
+	o.text = "x";
+	o.dry_run = true;
+	assert_int_equal(inc_incident_change(NULL, fx->store, OPEN,
+	                                     INC_ACTION_NOTE, &o, &err),
 	                 0);
 	after = fixture_snapshot(fx->store);
 	assert_string_equal(before, after);

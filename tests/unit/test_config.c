@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "incident.h"
+#include "internal.h"
 
 static char home[256];
 
@@ -69,7 +69,7 @@ test_identity_order(void **state)
 	snprintf(store, sizeof(store), "%s/store", home);
 	/* nothing configured: $USER */
 	assert_int_equal(inc_config_load(&cfg, store, &err), 0);
-	inc_identity(who, sizeof(who), cfg);
+	inc_config_identity(who, sizeof(who), cfg);
 	assert_string_equal(who, "fallback-user");
 	inc_config_free(cfg);
 
@@ -78,7 +78,7 @@ test_identity_order(void **state)
 	                         "\temail = git@example.com\n"
 	                         "[core]\n\teditor = vi\n");
 	assert_int_equal(inc_config_load(&cfg, store, &err), 0);
-	inc_identity(who, sizeof(who), cfg);
+	inc_config_identity(who, sizeof(who), cfg);
 	assert_string_equal(who, "Git Person <git@example.com>");
 	inc_config_free(cfg);
 
@@ -86,14 +86,14 @@ test_identity_order(void **state)
 	write_file(".config/incident/config",
 	           "# comment\n[user]\n    name = \"Own Name\"\n");
 	assert_int_equal(inc_config_load(&cfg, store, &err), 0);
-	inc_identity(who, sizeof(who), cfg);
+	inc_config_identity(who, sizeof(who), cfg);
 	assert_string_equal(who, "Own Name");
 	inc_config_free(cfg);
 
 	/* our own config wins, the store's over the user's */
 	write_file("store/config", "[user]\nemail = store@example.com\n");
 	assert_int_equal(inc_config_load(&cfg, store, &err), 0);
-	inc_identity(who, sizeof(who), cfg);
+	inc_config_identity(who, sizeof(who), cfg);
 	assert_string_equal(who, "Own Name <store@example.com>");
 	inc_config_free(cfg);
 }
@@ -117,7 +117,7 @@ test_keys(void **state)
 	assert_string_equal(inc_config_get(cfg, "escalation.DB-oncall.timeout"),
 	                    "15m");
 	assert_int_equal(
-	        inc_config_get_all(cfg, "escalation.DB-oncall.level", vals, 4),
+	        inc_config__get_all(cfg, "escalation.DB-oncall.level", vals, 4),
 	        2);
 	assert_string_equal(vals[0], "alice");
 	assert_string_equal(vals[1], "bob");

@@ -122,7 +122,7 @@ test_event_id_vector(void **state)
 	assert_int_equal(inc_event__hash(&ev, &err), 0);
 	assert_string_equal(ev.id, canonical_id);
 	/* the id is the hash of exactly the text above, nothing more */
-	inc__sha256_hex(hex, canonical, strlen(canonical));
+	inc_util__sha256_hex(hex, canonical, strlen(canonical));
 	assert_string_equal(hex, canonical_id);
 	inc_event__release(&ev);
 }

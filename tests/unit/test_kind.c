@@ -86,64 +86,77 @@ test_written_payloads_fit(void **state)
 	oo.commander = "alice";
 	oo.dedup_key = "k1";
 	oo.source = "alertmanager";
-	assert_int_equal(inc_open(&inc, NULL, s, &oo, &err), 0);
+	assert_int_equal(inc_incident_open(&inc, NULL, s, &oo, &err), 0);
 	snprintf(id, sizeof(id), "%s", inc_incident_id(inc));
 	inc_incident_free(inc);
-	assert_int_equal(inc_open(NULL, NULL, s, &oo, &err), 0); /* attach */
+	assert_int_equal(inc_incident_open(NULL, NULL, s, &oo, &err),
+	                 0); /* attach */
 	o.impact = "high";
 	o.urgency = "low";
 	o.services = services;
 	o.nservices = 1;
-	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_TRIAGE, &o, &err),
-	                 0);
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_TRIAGE, &o, &err),
+	        0);
 	memset(&o, 0, sizeof(o));
 	o.text = "a note";
-	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_NOTE, &o, &err), 0);
-	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_UPDATE, &o, &err),
-	                 0);
 	assert_int_equal(
-	        inc_change(NULL, s, id, INC_ACTION_INVESTIGATE, &o, &err), 0);
+	        inc_incident_change(NULL, s, id, INC_ACTION_NOTE, &o, &err), 0);
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_UPDATE, &o, &err),
+	        0);
+	assert_int_equal(inc_incident_change(NULL, s, id,
+	                                     INC_ACTION_INVESTIGATE, &o, &err),
+	                 0);
 	memset(&o, 0, sizeof(o));
 	o.to = "db-oncall";
 	o.reason = "lag";
-	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_ESCALATE, &o, &err),
-	                 0);
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_ESCALATE, &o, &err),
+	        0);
 	memset(&o, 0, sizeof(o));
 	o.role = "ops";
 	o.who = "bob";
-	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_ASSIGN, &o, &err),
-	                 0);
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_ASSIGN, &o, &err),
+	        0);
 	memset(&o, 0, sizeof(o));
 	o.title = "API 5xx in EU";
 	o.fields = fields;
 	o.nfields = 2;
-	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_EDIT, &o, &err), 0);
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_EDIT, &o, &err), 0);
 	memset(&o, 0, sizeof(o));
 	o.summary = "rolled back";
 	o.cause = "bad push";
-	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_RESOLVE, &o, &err),
-	                 0);
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_RESOLVE, &o, &err),
+	        0);
 	memset(&o, 0, sizeof(o));
 	o.text = "fix the push";
 	o.owner = "carol";
 	o.due = 1800000000;
 	o.action_type = "preventive";
 	o.action_priority = "high";
-	assert_int_equal(
-	        inc_change(NULL, s, id, INC_ACTION_ACTION_ADD, &o, &err), 0);
+	assert_int_equal(inc_incident_change(NULL, s, id, INC_ACTION_ACTION_ADD,
+	                                     &o, &err),
+	                 0);
 	memset(&o, 0, sizeof(o));
 	o.action_n = 1;
-	assert_int_equal(
-	        inc_change(NULL, s, id, INC_ACTION_ACTION_DONE, &o, &err), 0);
+	assert_int_equal(inc_incident_change(NULL, s, id,
+	                                     INC_ACTION_ACTION_DONE, &o, &err),
+	                 0);
 	memset(&o, 0, sizeof(o));
 	o.reason = "it came back";
-	assert_int_equal(inc_change(NULL, s, id, INC_ACTION_REOPEN, &o, &err),
-	                 0);
-	oo.dedup_key = NULL;
-	assert_int_equal(inc_open(&other, NULL, s, &oo, &err), 0);
-	memset(&o, 0, sizeof(o));
 	assert_int_equal(
-	        inc_merge(NULL, s, inc_incident_id(other), id, &o, &err), 0);
+	        inc_incident_change(NULL, s, id, INC_ACTION_REOPEN, &o, &err),
+	        0);
+	oo.dedup_key = NULL;
+	assert_int_equal(inc_incident_open(&other, NULL, s, &oo, &err), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(inc_incident_merge(NULL, s, inc_incident_id(other), id,
+	                                    &o, &err),
+	                 0);
 	inc_incident_free(other);
 
 	assert_int_equal(inc_event__load_all(&events, s, true, &err), 0);

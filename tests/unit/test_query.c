@@ -54,14 +54,16 @@ setup(void **state)
 	            1767225600 /* 2026-01-01T00:00:00Z */);
 	o.fields = fields;
 	o.nfields = 1;
-	if (inc_change(NULL, fx->store, OLDEST, INC_ACTION_EDIT, &o, &err) < 0)
+	if (inc_incident_change(NULL, fx->store, OLDEST, INC_ACTION_EDIT, &o,
+	                        &err) < 0)
 		return -1;
 	o.nfields = 0;
-	if (inc_change(NULL, fx->store, MIDDLE, INC_ACTION_RESOLVE, &o, &err) <
-	    0)
+	if (inc_incident_change(NULL, fx->store, MIDDLE, INC_ACTION_RESOLVE, &o,
+	                        &err) < 0)
 		return -1;
 	o.priority = "p2";
-	return inc_change(NULL, fx->store, NEWEST, INC_ACTION_TRIAGE, &o, &err);
+	return inc_incident_change(NULL, fx->store, NEWEST, INC_ACTION_TRIAGE,
+	                           &o, &err);
 }
 
 /* The ids the query finds, in its order, as "id id id". */
@@ -229,34 +231,34 @@ test_prefixes(void **state)
 	char out[INC_ID_LEN + 1];
 	inc_error err;
 
-	assert_int_equal(inc_store_resolve(out, fx->store, NEWEST, &err), 0);
+	assert_int_equal(inc_id_resolve(out, fx->store, NEWEST, &err), 0);
 	assert_string_equal(out, NEWEST);
-	assert_int_equal(inc_store_resolve(out, fx->store, "ab", &err), 0);
+	assert_int_equal(inc_id_resolve(out, fx->store, "ab", &err), 0);
 	assert_string_equal(out, NEWEST);
-	assert_int_equal(inc_store_resolve(out, fx->store, "z", &err), 0);
+	assert_int_equal(inc_id_resolve(out, fx->store, "z", &err), 0);
 	assert_string_equal(out, JANUARY);
 	/* upper case, and the letters that read as digits */
-	assert_int_equal(inc_store_resolve(out, fx->store, "ABCDE", &err), 0);
+	assert_int_equal(inc_id_resolve(out, fx->store, "ABCDE", &err), 0);
 	assert_string_equal(out, NEWEST);
 	assert_int_equal(
-	        inc_store_resolve(out, fx->store, "zzzzzOOOOOOOOOOi", &err), 0);
+	        inc_id_resolve(out, fx->store, "zzzzzOOOOOOOOOOi", &err), 0);
 	assert_string_equal(out, JANUARY);
 	assert_int_equal(
-	        inc_store_resolve(out, fx->store, "aaaaa0000000000L", &err), 0);
+	        inc_id_resolve(out, fx->store, "aaaaa0000000000L", &err), 0);
 	assert_string_equal(out, OLDEST);
 	/* nothing, or not an id at all */
-	assert_int_equal(inc_store_resolve(out, fx->store, "b", &err),
+	assert_int_equal(inc_id_resolve(out, fx->store, "b", &err),
 	                 INC_ENOTFOUND);
 	assert_string_equal(err.message, "b: no such incident");
-	assert_int_equal(inc_store_resolve(out, fx->store, "abcdf", &err),
+	assert_int_equal(inc_id_resolve(out, fx->store, "abcdf", &err),
 	                 INC_ENOTFOUND);
-	assert_int_equal(inc_store_resolve(out, fx->store, "abc-d", &err),
+	assert_int_equal(inc_id_resolve(out, fx->store, "abc-d", &err),
 	                 INC_ENOTFOUND);
-	assert_int_equal(inc_store_resolve(out, fx->store, "abcdu", &err),
+	assert_int_equal(inc_id_resolve(out, fx->store, "abcdu", &err),
 	                 INC_ENOTFOUND);
-	assert_int_equal(inc_store_resolve(out, fx->store, NEWEST "0", &err),
+	assert_int_equal(inc_id_resolve(out, fx->store, NEWEST "0", &err),
 	                 INC_ENOTFOUND);
-	assert_int_equal(inc_store_resolve(out, fx->store, "", &err),
+	assert_int_equal(inc_id_resolve(out, fx->store, "", &err),
 	                 INC_EINVALID);
 }
 
@@ -267,24 +269,24 @@ test_ambiguous_prefixes(void **state)
 	char out[INC_ID_LEN + 1], id[INC_ID_LEN + 1];
 	inc_error err;
 
-	assert_int_equal(inc_store_resolve(out, fx->store, "a", &err),
+	assert_int_equal(inc_id_resolve(out, fx->store, "a", &err),
 	                 INC_EAMBIGUOUS);
 	assert_int_equal(err.code, INC_EAMBIGUOUS);
 	assert_string_equal(err.message, "a: ambiguous id, could be " OLDEST
 	                                 ", " MIDDLE ", " NEWEST);
-	assert_int_equal(inc_store_resolve(out, fx->store, "aaaaa", &err),
+	assert_int_equal(inc_id_resolve(out, fx->store, "aaaaa", &err),
 	                 INC_EAMBIGUOUS);
 	assert_string_equal(err.message, "aaaaa: ambiguous id, could be " OLDEST
 	                                 ", " MIDDLE);
 	/* one character more and it is one */
 	assert_int_equal(
-	        inc_store_resolve(out, fx->store, "aaaaa00000000002", &err), 0);
+	        inc_id_resolve(out, fx->store, "aaaaa00000000002", &err), 0);
 	/* five candidates are named, and then "..." */
 	for (int i = 1; i <= 7; i++) {
 		snprintf(id, sizeof(id), "ccccc000000000%02d", i);
 		fixture_put(fx->store, id, NULL, now);
 	}
-	assert_int_equal(inc_store_resolve(out, fx->store, "CCCCC", &err),
+	assert_int_equal(inc_id_resolve(out, fx->store, "CCCCC", &err),
 	                 INC_EAMBIGUOUS);
 	assert_string_equal(err.message,
 	                    "ccccc: ambiguous id, could be ccccc00000000001, "
@@ -311,18 +313,16 @@ test_short_ids(void **state)
 	inc_error err;
 
 	/* "a" in common with MIDDLE: the minimum is enough */
-	assert_int_equal(inc_store_short_id(out, fx->store, NEWEST, &err), 0);
+	assert_int_equal(inc_id_short(out, fx->store, NEWEST, &err), 0);
 	assert_string_equal(out, "abcde");
 	fixture_put(fx->store, "abcdefg000000001", NULL, now);
 	fixture_put(fx->store, "00000000000000k0", NULL, now);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(
-		        inc_store_short_id(out, fx->store, cases[i].id, &err),
-		        0);
+		        inc_id_short(out, fx->store, cases[i].id, &err), 0);
 		assert_string_equal(out, cases[i].short_id);
 		/* and it resolves back */
-		assert_int_equal(inc_store_resolve(back, fx->store, out, &err),
-		                 0);
+		assert_int_equal(inc_id_resolve(back, fx->store, out, &err), 0);
 		assert_string_equal(back, cases[i].id);
 	}
 }
@@ -333,48 +333,48 @@ test_action_list(void **state)
 {
 	struct fixture *fx = *state;
 	inc_change_opts o = INC_CHANGE_OPTS_INIT;
-	inc_action_query q = {0};
+	inc_followup_query q = {0};
 	inc_error err;
 	cJSON *arr;
 	char *text;
 
 	o.text = "no date";
-	assert_int_equal(inc_change(NULL, fx->store, OLDEST,
-	                            INC_ACTION_ACTION_ADD, &o, &err),
+	assert_int_equal(inc_incident_change(NULL, fx->store, OLDEST,
+	                                     INC_ACTION_ACTION_ADD, &o, &err),
 	                 0);
 	o.text = "late";
 	o.owner = "alice";
 	o.due = now - 60;
-	assert_int_equal(inc_change(NULL, fx->store, MIDDLE,
-	                            INC_ACTION_ACTION_ADD, &o, &err),
+	assert_int_equal(inc_incident_change(NULL, fx->store, MIDDLE,
+	                                     INC_ACTION_ACTION_ADD, &o, &err),
 	                 0);
 	o.text = "soon";
 	o.owner = "bob";
 	o.due = now + 86400;
-	assert_int_equal(inc_change(NULL, fx->store, OLDEST,
-	                            INC_ACTION_ACTION_ADD, &o, &err),
+	assert_int_equal(inc_incident_change(NULL, fx->store, OLDEST,
+	                                     INC_ACTION_ACTION_ADD, &o, &err),
 	                 0);
 	o.text = "done early";
 	o.due = now - 7200;
-	assert_int_equal(inc_change(NULL, fx->store, NEWEST,
-	                            INC_ACTION_ACTION_ADD, &o, &err),
+	assert_int_equal(inc_incident_change(NULL, fx->store, NEWEST,
+	                                     INC_ACTION_ACTION_ADD, &o, &err),
 	                 0);
 	o = (inc_change_opts)INC_CHANGE_OPTS_INIT;
 	o.action_n = 1;
-	assert_int_equal(inc_change(NULL, fx->store, NEWEST,
-	                            INC_ACTION_ACTION_DONE, &o, &err),
+	assert_int_equal(inc_incident_change(NULL, fx->store, NEWEST,
+	                                     INC_ACTION_ACTION_DONE, &o, &err),
 	                 0);
 
 	q.now = now;
-	assert_int_equal(inc_action_list(&arr, fx->store, &q, &err), 0);
+	assert_int_equal(inc_followup_list(&arr, fx->store, &q, &err), 0);
 	assert_int_equal(cJSON_GetArraySize(arr), 4);
 	text = NULL;
 	for (int i = 0; i < 4; i++) {
 		const cJSON *a = cJSON_GetArrayItem(arr, i);
 		char *was = text;
-		text = inc__asprintf("%s%s%s", was != NULL ? was : "",
-		                     was != NULL ? "," : "",
-		                     inc_json_str(a, "text"));
+		text = inc_util__asprintf("%s%s%s", was != NULL ? was : "",
+		                          was != NULL ? "," : "",
+		                          inc_json_str(a, "text"));
 		free(was);
 	}
 	assert_string_equal(text, "done early,late,soon,no date");
@@ -391,11 +391,11 @@ test_action_list(void **state)
 	cJSON_Delete(arr);
 
 	q.open = true;
-	assert_int_equal(inc_action_list(&arr, fx->store, &q, &err), 0);
+	assert_int_equal(inc_followup_list(&arr, fx->store, &q, &err), 0);
 	assert_int_equal(cJSON_GetArraySize(arr), 3);
 	cJSON_Delete(arr);
 	q.overdue = true;
-	assert_int_equal(inc_action_list(&arr, fx->store, &q, &err), 0);
+	assert_int_equal(inc_followup_list(&arr, fx->store, &q, &err), 0);
 	assert_int_equal(cJSON_GetArraySize(arr), 1);
 	assert_string_equal(inc_json_str(cJSON_GetArrayItem(arr, 0), "text"),
 	                    "late");
@@ -403,7 +403,7 @@ test_action_list(void **state)
 	/* bob's open ones: his done one is left out */
 	q.overdue = false;
 	q.owner = "bob";
-	assert_int_equal(inc_action_list(&arr, fx->store, &q, &err), 0);
+	assert_int_equal(inc_followup_list(&arr, fx->store, &q, &err), 0);
 	assert_int_equal(cJSON_GetArraySize(arr), 1);
 	assert_string_equal(inc_json_str(cJSON_GetArrayItem(arr, 0), "text"),
 	                    "soon");

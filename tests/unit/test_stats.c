@@ -51,25 +51,29 @@ make(struct fixture *fx, const struct milestones *m)
 	oo.drill = m->drill;
 	oo.at = base + m->detected;
 	oo.started = m->started != NONE ? base + m->started : 0;
-	assert_int_equal(inc_open(&inc, NULL, fx->store, &oo, &err), 0);
+	assert_int_equal(inc_incident_open(&inc, NULL, fx->store, &oo, &err),
+	                 0);
 	assert_non_null(id = strdup(inc_incident_id(inc)));
 	inc_incident_free(inc);
 	if (m->acknowledged != NONE) {
 		o.at = base + m->acknowledged;
-		assert_int_equal(inc_change(NULL, fx->store, id,
-		                            INC_ACTION_TRIAGE, &o, &err),
+		assert_int_equal(inc_incident_change(NULL, fx->store, id,
+		                                     INC_ACTION_TRIAGE, &o,
+		                                     &err),
 		                 0);
 	}
 	if (m->mitigated != NONE) {
 		o.at = base + m->mitigated;
-		assert_int_equal(inc_change(NULL, fx->store, id,
-		                            INC_ACTION_MITIGATE, &o, &err),
+		assert_int_equal(inc_incident_change(NULL, fx->store, id,
+		                                     INC_ACTION_MITIGATE, &o,
+		                                     &err),
 		                 0);
 	}
 	if (m->resolved != NONE) {
 		o.at = base + m->resolved;
-		assert_int_equal(inc_change(NULL, fx->store, id,
-		                            INC_ACTION_RESOLVE, &o, &err),
+		assert_int_equal(inc_incident_change(NULL, fx->store, id,
+		                                     INC_ACTION_RESOLVE, &o,
+		                                     &err),
 		                 0);
 	}
 	return id;
@@ -92,7 +96,7 @@ stats(struct fixture *fx, const char *by, int64_t since, int64_t until)
 	inc_error err;
 	cJSON *root;
 
-	assert_int_equal(inc_stats(&root, fx->store, &o, &err), 0);
+	assert_int_equal(inc_stats_compute(&root, fx->store, &o, &err), 0);
 	return root;
 }
 
@@ -288,17 +292,17 @@ test_window_counts_and_rates(void **state)
 
 	make_five(fx, ids);
 	/* escalate five and cancel it, close (review done) one */
-	assert_int_equal(inc_change(NULL, fx->store, ids[4],
-	                            INC_ACTION_ESCALATE, &o, &err),
+	assert_int_equal(inc_incident_change(NULL, fx->store, ids[4],
+	                                     INC_ACTION_ESCALATE, &o, &err),
 	                 0);
 	o.reason = "false alarm";
-	assert_int_equal(inc_change(NULL, fx->store, ids[4], INC_ACTION_CANCEL,
-	                            &o, &err),
+	assert_int_equal(inc_incident_change(NULL, fx->store, ids[4],
+	                                     INC_ACTION_CANCEL, &o, &err),
 	                 0);
 	o.reason = NULL;
-	assert_int_equal(
-	        inc_change(NULL, fx->store, ids[0], INC_ACTION_CLOSE, &o, &err),
-	        0);
+	assert_int_equal(inc_incident_change(NULL, fx->store, ids[0],
+	                                     INC_ACTION_CLOSE, &o, &err),
+	                 0);
 	root = stats(fx, NULL, 0, 0);
 	total = cJSON_GetObjectItem(root, "total");
 	assert_int_equal(count(total, "opened"), 5);
@@ -348,7 +352,8 @@ test_empty_and_bad_grouping(void **state)
 	        cJSON_GetObjectItem(root, "total"), "escalation_rate")));
 	cJSON_Delete(root);
 	root = &sentinel;
-	assert_int_equal(inc_stats(&root, fx->store, &o, &err), INC_EINVALID);
+	assert_int_equal(inc_stats_compute(&root, fx->store, &o, &err),
+	                 INC_EINVALID);
 	assert_null(root);
 	assert_non_null(strstr(err.message, "cannot group by 'weekday'"));
 }

@@ -57,7 +57,7 @@ open_one(inc_store *s, const char *title)
 	char *id;
 
 	o.title = title;
-	assert_int_equal(inc_open(&inc, NULL, s, &o, &err), 0);
+	assert_int_equal(inc_incident_open(&inc, NULL, s, &o, &err), 0);
 	id = strdup(inc_incident_id(inc));
 	inc_incident_free(inc);
 	return id;
@@ -87,6 +87,7 @@ test_open_and_note(void **state)
 	struct fixture *fx = *state;
 	const char *services[] = {"web", "api", "web"};
 	inc_open_opts o = INC_OPEN_OPTS_INIT;
+	inc_change_opts co = INC_CHANGE_OPTS_INIT;
 	inc_incident *inc, *loaded;
 	inc_event_list *events;
 	inc_error err;
@@ -97,14 +98,17 @@ test_open_and_note(void **state)
 	o.services = services;
 	o.nservices = 3;
 	o.at = inc_time_now() - 600;
-	assert_int_equal(inc_open(&inc, NULL, fx->store, &o, &err), 0);
+	assert_int_equal(inc_incident_open(&inc, NULL, fx->store, &o, &err), 0);
 	snprintf(id, sizeof(id), "%s", inc_incident_id(inc));
 	assert_int_equal(inc_incident_status(inc), INC_STATUS_OPEN);
 	assert_int_equal(inc_incident_severity(inc), 2);
 	inc_incident_free(inc);
 
-	assert_int_equal(
-	        inc_note(NULL, fx->store, id, "first note", 0, false, &err), 0);
+	memset(&co, 0, sizeof(co));
+	co.text = "first note";
+	assert_int_equal(inc_incident_change(NULL, fx->store, id,
+	                                     INC_ACTION_NOTE, &co, &err),
+	                 0);
 	assert_int_equal(inc_incident_load(&loaded, fx->store, id, &err), 0);
 	assert_string_equal(inc_incident_title(loaded), "API 5xx spike");
 	/* services are a sorted set */
@@ -144,28 +148,28 @@ test_validation_writes_nothing(void **state)
 	inc_error err;
 
 	o.title = "   ";
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	assert_int_equal(inc_incident_open(NULL, NULL, fx->store, &o, &err),
 	                 INC_EINVALID);
 	o.title = "bad \xff";
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	assert_int_equal(inc_incident_open(NULL, NULL, fx->store, &o, &err),
 	                 INC_EINVALID);
 	o.title = "fine";
 	o.severity = 5;
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	assert_int_equal(inc_incident_open(NULL, NULL, fx->store, &o, &err),
 	                 INC_EINVALID);
 	o.severity = 0;
 	o.services = bad_service;
 	o.nservices = 1;
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	assert_int_equal(inc_incident_open(NULL, NULL, fx->store, &o, &err),
 	                 INC_EINVALID);
 	o.nservices = 0;
 	o.at = inc_time_now() + 3600;
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err),
+	assert_int_equal(inc_incident_open(NULL, NULL, fx->store, &o, &err),
 	                 INC_EINVALID);
 	assert_string_equal(err.message, "that time is in the future");
 	o.at = 0;
 	o.dry_run = true;
-	assert_int_equal(inc_open(NULL, NULL, fx->store, &o, &err), 0);
+	assert_int_equal(inc_incident_open(NULL, NULL, fx->store, &o, &err), 0);
 	lo.all = true;
 	assert_int_equal(inc_list_query(&list, fx->store, &lo, &err), 0);
 	assert_int_equal(inc_list_count(list), 0);
@@ -184,26 +188,25 @@ test_prefixes(void **state)
 		ids[i] = open_one(fx->store, "prefix test");
 	for (int i = 0; i < 40; i++) {
 		assert_int_equal(
-		        inc_store_short_id(short_id, fx->store, ids[i], &err),
-		        0);
+		        inc_id_short(short_id, fx->store, ids[i], &err), 0);
 		assert_true(strlen(short_id) >= INC_SHORT_ID_MIN);
 		assert_int_equal(strncmp(short_id, ids[i], strlen(short_id)),
 		                 0);
 		/* the short id resolves back to the full one */
-		assert_int_equal(
-		        inc_store_resolve(out, fx->store, short_id, &err), 0);
+		assert_int_equal(inc_id_resolve(out, fx->store, short_id, &err),
+		                 0);
 		assert_string_equal(out, ids[i]);
 		/* and so does its upper-case form */
 		for (char *p = short_id; *p; p++)
 			*p = (char)(*p >= 'a' ? *p - 32 : *p);
-		assert_int_equal(
-		        inc_store_resolve(out, fx->store, short_id, &err), 0);
+		assert_int_equal(inc_id_resolve(out, fx->store, short_id, &err),
+		                 0);
 	}
 	/* one character matches several of 40 ids over 32 symbols */
 	ret = -1;
 	for (const char *c = "0123456789abcdefghjkmnpqrstvwxyz"; *c; c++) {
 		char one[2] = {*c, 0};
-		int r = inc_store_resolve(out, fx->store, one, &err);
+		int r = inc_id_resolve(out, fx->store, one, &err);
 		if (r == INC_EAMBIGUOUS) {
 			ret = r;
 			assert_non_null(strstr(err.message, "ambiguous"));
@@ -212,7 +215,7 @@ test_prefixes(void **state)
 	}
 	assert_int_equal(ret, INC_EAMBIGUOUS);
 	assert_int_equal(
-	        inc_store_resolve(out, fx->store, "zzzzzzzzzzzzzzzz", &err),
+	        inc_id_resolve(out, fx->store, "zzzzzzzzzzzzzzzz", &err),
 	        INC_ENOTFOUND);
 	for (int i = 0; i < 40; i++)
 		free(ids[i]);
