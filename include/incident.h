@@ -180,6 +180,9 @@ INC_EXTERN size_t inc_text_width(const char *text);
  */
 INC_EXTERN int inc_json_number(int64_t *out, const cJSON *v, int64_t min,
                                int64_t max);
+/* The same check for a number already read as a double, e.g. by a caller
+ * with a JSON parser of its own. */
+INC_EXTERN int inc_number_int(int64_t *out, double v, int64_t min, int64_t max);
 /* The same for the member key of the object obj. */
 INC_EXTERN int inc_json_int(int64_t *out, const cJSON *obj, const char *key,
                             int64_t min, int64_t max);
@@ -299,6 +302,8 @@ INC_EXTERN const char *inc_incident_id(const inc_incident *inc);
 INC_EXTERN const char *inc_incident_title(const inc_incident *inc);
 INC_EXTERN enum inc_status inc_incident_status(const inc_incident *inc);
 INC_EXTERN int inc_incident_severity(const inc_incident *inc);
+/* How many alerts the incident gathered (its opening's and attached). */
+INC_EXTERN int inc_incident_alert_count(const inc_incident *inc);
 /*
  * The projection as a JSON object (the shape documented in
  * incident-json(7) without the store-dependent fields); borrowed.
@@ -603,6 +608,7 @@ typedef struct inc_list_item {
 	int64_t opened_at;
 	int64_t updated_at;
 	int64_t last_update_at; /* 0: no stakeholder update yet */
+	int64_t resolved_at;    /* 0: not resolved; filled with docs */
 	const cJSON *doc;       /* the projection, when inc_list_opts.docs */
 } inc_list_item;
 
@@ -615,6 +621,35 @@ INC_EXTERN size_t inc_list_count(const inc_list *list);
 /* Borrowed, valid until inc_list_free(). */
 INC_EXTERN const inc_list_item *inc_list_get(const inc_list *list, size_t i);
 INC_EXTERN void inc_list_free(inc_list *list);
+
+/*
+ * ---- documents as JSON text (json.c) ----
+ *
+ * The documents of incident-json(7), each as one JSON text without
+ * layout: *out is the caller's, freed with inc_str_free(). A caller
+ * parses them with the JSON library it likes; the library's own
+ * (cJSON) stays out of this header.
+ */
+
+/* An incident: the projection plus short_id, severity_name, durations. */
+INC_EXTERN int inc_incident_json(char **out, inc_store *store,
+                                 const inc_incident *inc, int64_t now,
+                                 inc_error *err);
+/* The same for an item of a list queried with inc_list_opts.docs. */
+INC_EXTERN int inc_list_item_json(char **out, inc_store *store,
+                                  const inc_list_item *item, int64_t now,
+                                  inc_error *err);
+/* Every event in total order and every incident by id. */
+INC_EXTERN int inc_export_json(char **out, inc_store *store, inc_error *err);
+/* Follow-up actions across incidents: an array (see inc_followup_list). */
+INC_EXTERN int inc_followup_list_json(char **out, inc_store *store,
+                                      const inc_followup_query *q,
+                                      inc_error *err);
+/* The stats document of incident-stats(1). */
+INC_EXTERN int inc_stats_json(char **out, inc_store *store,
+                              const inc_stats_opts *opts, inc_error *err);
+/* An event as its canonical JSON document. */
+INC_EXTERN int inc_event_json(char **out, const inc_event *ev, inc_error *err);
 
 /* ---- events (event.c) ---- */
 

@@ -111,6 +111,12 @@ inc_incident_severity(const inc_incident *inc)
 	return inc_doc__int(inc->doc, "severity");
 }
 
+int
+inc_incident_alert_count(const inc_incident *inc)
+{
+	return inc_doc__int(inc->doc, "alert_count");
+}
+
 const cJSON *
 inc_incident_doc(const inc_incident *inc)
 {

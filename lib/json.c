@@ -12,12 +12,16 @@
 int
 inc_json_number(int64_t *out, const cJSON *v, int64_t min, int64_t max)
 {
-	double d;
-
 	*out = 0;
 	if (!cJSON_IsNumber(v))
 		return INC_EINVALID;
-	d = v->valuedouble;
+	return inc_number_int(out, v->valuedouble, min, max);
+}
+
+int
+inc_number_int(int64_t *out, double d, int64_t min, int64_t max)
+{
+	*out = 0;
 	if (min < -INC_JSON_INT_MAX)
 		min = -INC_JSON_INT_MAX;
 	if (max > INC_JSON_INT_MAX)
@@ -43,4 +47,71 @@ inc_json_str(const cJSON *obj, const char *key)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* ---- documents as text, for callers outside lib/ ---- */
+
+/* Prints o (consumed) into *out when ret is 0; ret, or INC_ENOMEM. */
+static int
+as_text(char **out, cJSON *o, int ret, inc_error *err)
+{
+	*out = NULL;
+	if (ret < 0)
+		return ret;
+	*out = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return *out != NULL ? 0 : inc_error__nomem(err);
+}
+
+int
+inc_incident_json(char **out, inc_store *s, const inc_incident *inc,
+                  int64_t now, inc_error *err)
+{
+	cJSON *o = NULL;
+
+	return as_text(out, o, inc_incident_to_json(&o, s, inc, now, err), err);
+}
+
+int
+inc_list_item_json(char **out, inc_store *s, const inc_list_item *it,
+                   int64_t now, inc_error *err)
+{
+	cJSON *o = NULL;
+
+	return as_text(out, o,
+	               inc_incident_doc_to_json(&o, s, it->doc, now, err), err);
+}
+
+int
+inc_export_json(char **out, inc_store *s, inc_error *err)
+{
+	cJSON *o = NULL;
+
+	return as_text(out, o, inc_export_all(&o, s, err), err);
+}
+
+int
+inc_followup_list_json(char **out, inc_store *s, const inc_followup_query *q,
+                       inc_error *err)
+{
+	cJSON *o = NULL;
+
+	return as_text(out, o, inc_followup_list(&o, s, q, err), err);
+}
+
+int
+inc_stats_json(char **out, inc_store *s, const inc_stats_opts *opts,
+               inc_error *err)
+{
+	cJSON *o = NULL;
+
+	return as_text(out, o, inc_stats_compute(&o, s, opts, err), err);
+}
+
+int
+inc_event_json(char **out, const inc_event *ev, inc_error *err)
+{
+	cJSON *o = NULL;
+
+	return as_text(out, o, inc_event_to_json(&o, ev, err), err);
 }

@@ -225,9 +225,11 @@ inc_list_query(inc_list **out, inc_store *s, const inc_list_opts *o,
 		it->last_update_at = sqlite3_column_int64(st, 9);
 		it->title = inc_util__strdup(
 		        (const char *)sqlite3_column_text(st, 1));
-		if (o->docs)
+		if (o->docs) {
 			it->doc = cJSON_Parse(
 			        (const char *)sqlite3_column_text(st, 6));
+			it->resolved_at = inc_doc__time(it->doc, "resolved_at");
+		}
 		list->n++;
 		if (it->title == NULL || (o->docs && it->doc == NULL)) {
 			ret = inc_error_set(err, INC_ECORRUPT,
