@@ -165,8 +165,10 @@ int opt_json_only(struct inc_ctx *ctx, int argc, char **argv, int operands,
 void opt_usage(const struct cmd *cmd, FILE *f);
 void opt_help(const struct cmd *cmd, FILE *f);
 void opt_complete(const struct cmd *cmd, FILE *f);
-int usage_error(const struct cmd *cmd, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+/* For commands that act on an incident: no store means no incident. */
+int need_store(struct inc_ctx *ctx, const char *id);
+int parse_severity(int *out, struct inc_ctx *ctx, const char *text);
+int parse_time(int64_t *out, struct inc_ctx *ctx, const char *text);
 
 /* suggest.c: "did you mean ...?" for commands, options and help */
 struct suggest {
@@ -225,21 +227,25 @@ char *edit_text(const char *text);
 /* argv joined by single spaces; malloc'd, NULL on ENOMEM. */
 char *join_words(int argc, char **argv);
 
-/* output.c */
-int fail(const inc_error *err);
+/* exit.c: the status a command ends with */
 int exit_code(int status);
+/* One line on stderr, made safe for a terminal; the exit status. */
+int fail(const inc_error *err);
+int usage_error(const struct cmd *cmd, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* render.c: text for people */
 void print_safe(FILE *f, const char *text, bool keep_newlines);
 void print_actor(FILE *f, const char *actor);
 void print_indented(FILE *f, const char *text, const char *indent);
-int print_json(cJSON *root);
-cJSON *json_doc(void);
 const char *color(const struct inc_ctx *ctx, const char *sgr);
 const char *severity_color(const struct inc_ctx *ctx, int level);
-int need_store(struct inc_ctx *ctx, const char *id);
-int parse_severity(int *out, struct inc_ctx *ctx, const char *text);
-int parse_time(int64_t *out, struct inc_ctx *ctx, const char *text);
 char *local_time(char *buf, size_t len, int64_t t);
 int terminal_width(void);
+
+/* output.c: JSON for scripts */
+cJSON *json_doc(void);
+int print_json(cJSON *root);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -3,7 +3,6 @@
  * errors and --complete-options, so they cannot disagree.
  */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,22 +154,6 @@ opt_complete(const struct cmd *cmd, FILE *f)
 	}
 }
 
-int
-usage_error(const struct cmd *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "incident%s%s: ", cmd->name != NULL ? " " : "",
-	        cmd->name != NULL ? cmd->name : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (cmd->name != NULL)
-		fprintf(stderr, " (see 'incident %s --help')", cmd->name);
-	fputc('\n', stderr);
-	return EXIT_USAGE;
-}
-
 /*
  * For commands whose only option is --json: parses it and checks there
  * are exactly operands operands (0, or 1 incident id). 0, else the exit
@@ -196,4 +179,36 @@ opt_json_only(struct inc_ctx *ctx, int argc, char **argv, int operands,
 		return usage_error(ctx->cmd, "one incident id is needed");
 	return usage_error(ctx->cmd, "unexpected argument '%s'",
 	                   argv[opt_end(&st)]);
+}
+
+/* For commands that act on an incident: no store means no incident. */
+int
+need_store(struct inc_ctx *ctx, const char *id)
+{
+	inc_error err;
+
+	if (ctx->store != NULL)
+		return 0;
+	inc_error_set(&err, INC_ENOTFOUND, "%s: no such incident", id);
+	return fail(&err);
+}
+
+int
+parse_severity(int *out, struct inc_ctx *ctx, const char *text)
+{
+	inc_error err;
+
+	if (inc_store_severity_parse(out, ctx->store, text, &err) < 0)
+		return usage_error(ctx->cmd, "%s", err.message);
+	return 0;
+}
+
+int
+parse_time(int64_t *out, struct inc_ctx *ctx, const char *text)
+{
+	inc_error err;
+
+	if (inc_time_parse(out, text, ctx->now, &err) < 0)
+		return usage_error(ctx->cmd, "%s", err.message);
+	return 0;
 }

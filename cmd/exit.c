@@ -1,0 +1,54 @@
+/*
+ * What a status becomes when the command ends: the exit codes of
+ * incident(1), and the one line on stderr that says why.
+ */
+#include <stdarg.h>
+
+#include "cmd.h"
+
+int
+exit_code(int status)
+{
+	switch (status) {
+	case INC_OK:
+		return EXIT_OK;
+	case INC_EINVALID:
+	case INC_EAMBIGUOUS:
+		return EXIT_USAGE;
+	case INC_ENOTFOUND:
+	case INC_ENOSTORE:
+		return EXIT_NOTFOUND;
+	case INC_EREFUSED:
+		return EXIT_REFUSED;
+	case INC_EBUSY:
+		return EXIT_BUSY;
+	default:
+		return EXIT_FAIL;
+	}
+}
+
+int
+fail(const inc_error *err)
+{
+	fputs("incident: ", stderr);
+	print_safe(stderr, err->message, false);
+	fputc('\n', stderr);
+	return exit_code(err->code);
+}
+
+/* "incident open: what was wrong (see 'incident open --help')". */
+int
+usage_error(const struct cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "incident%s%s: ", cmd->name != NULL ? " " : "",
+	        cmd->name != NULL ? cmd->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd->name != NULL)
+		fprintf(stderr, " (see 'incident %s --help')", cmd->name);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
