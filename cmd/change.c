@@ -1,4 +1,5 @@
 /* What the commands that change an incident share: options and output. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,43 +28,32 @@ change_opt(struct inc_ctx *ctx, struct change_args *a, int c, const char *arg,
 	}
 }
 
-static const char *
-str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* "(mitigated, SEV2, TTM 42m)": the state after the change. */
 static void
 print_state(const cJSON *o, enum inc_action action)
 {
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "durations");
-	const cJSON *ttm = cJSON_GetObjectItemCaseSensitive(d, "ttm");
-	const cJSON *ttr = cJSON_GetObjectItemCaseSensitive(d, "ttr");
+	int64_t secs;
 	char buf[32];
 
-	printf(" (%s, %s", str(o, "status"), str(o, "severity_name"));
-	if (str(o, "priority") != NULL)
-		printf(", %s", str(o, "priority"));
+	printf(" (%s, %s", inc_json_str(o, "status"),
+	       inc_json_str(o, "severity_name"));
+	if (inc_json_str(o, "priority") != NULL)
+		printf(", %s", inc_json_str(o, "priority"));
 	if (action == INC_ACTION_ESCALATE) {
-		printf(", level %d",
-		       cJSON_GetObjectItemCaseSensitive(o, "escalation_level")
-		               ->valueint);
-		if (str(o, "escalated_to") != NULL) {
+		printf(", level %d", json_count(o, "escalation_level"));
+		if (inc_json_str(o, "escalated_to") != NULL) {
 			fputs(" to ", stdout);
-			print_safe(stdout, str(o, "escalated_to"), false);
+			print_safe(stdout, inc_json_str(o, "escalated_to"),
+			           false);
 		}
 	}
-	if (action == INC_ACTION_MITIGATE && cJSON_IsNumber(ttm))
-		printf(", TTM %s",
-		       inc_duration_format(buf, sizeof(buf),
-		                           (int64_t)ttm->valuedouble));
-	if (action == INC_ACTION_RESOLVE && cJSON_IsNumber(ttr))
-		printf(", TTR %s",
-		       inc_duration_format(buf, sizeof(buf),
-		                           (int64_t)ttr->valuedouble));
+	if (action == INC_ACTION_MITIGATE &&
+	    inc_json_int(&secs, d, "ttm", INT64_MIN, INT64_MAX) == 0)
+		printf(", TTM %s", inc_duration_format(buf, sizeof(buf), secs));
+	if (action == INC_ACTION_RESOLVE &&
+	    inc_json_int(&secs, d, "ttr", INT64_MIN, INT64_MAX) == 0)
+		printf(", TTR %s", inc_duration_format(buf, sizeof(buf), secs));
 	putchar(')');
 }
 
@@ -89,8 +79,8 @@ change_print(struct inc_ctx *ctx, const inc_incident *inc,
 	printf("%s%s %s%s%s: ",
 	       a->o.dry_run ? "(dry run, nothing written) " : "",
 	       inc_action_past(action), color(ctx, "\033[1m"),
-	       str(o, "short_id"), color(ctx, "\033[m"));
-	print_safe(stdout, str(o, "title"), false);
+	       inc_json_str(o, "short_id"), color(ctx, "\033[m"));
+	print_safe(stdout, inc_json_str(o, "title"), false);
 	print_state(o, action);
 	putchar('\n');
 	cJSON_Delete(o);

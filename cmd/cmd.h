@@ -246,6 +246,7 @@ int terminal_width(void);
 /* output.c: JSON for scripts */
 cJSON *json_doc(void);
 int print_json(cJSON *root);
+int json_count(const cJSON *obj, const char *key);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

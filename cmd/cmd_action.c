@@ -19,14 +19,6 @@ const struct opt action_opts[] = {
         {NULL, 0, 0, NULL, NULL},
 };
 
-static const char *
-str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int
 list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
              bool overdue, const char *owner)
@@ -47,25 +39,25 @@ list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
 	cJSON_ArrayForEach (it, arr) {
 		int64_t due_t = 0;
 		char due[16] = "-", when[32];
-		bool done = str(it, "done_at") != NULL;
+		bool done = inc_json_str(it, "done_at") != NULL;
 		bool late = cJSON_IsTrue(
 		        cJSON_GetObjectItemCaseSensitive(it, "overdue"));
 
-		if (inc_time_from_rfc3339(&due_t, str(it, "due")) == 0)
+		if (inc_time_from_rfc3339(&due_t, inc_json_str(it, "due")) == 0)
 			snprintf(due, sizeof(due), "%.10s",
 			         local_time(when, sizeof(when), due_t));
-		printf("%s #%-3d %s%-10.10s%s  %-8s  ", str(it, "short_id"),
-		       cJSON_GetObjectItemCaseSensitive(it, "n")->valueint,
+		printf("%s #%-3d %s%-10.10s%s  %-8s  ",
+		       inc_json_str(it, "short_id"), json_count(it, "n"),
 		       late ? color(ctx, "\033[1;31m") : "", due,
 		       late ? color(ctx, "\033[m") : "",
 		       done   ? "done"
 		       : late ? "overdue"
 		              : "open");
-		if (str(it, "owner") != NULL) {
-			print_safe(stdout, str(it, "owner"), false);
+		if (inc_json_str(it, "owner") != NULL) {
+			print_safe(stdout, inc_json_str(it, "owner"), false);
 			fputs(": ", stdout);
 		}
-		print_safe(stdout, str(it, "text"), false);
+		print_safe(stdout, inc_json_str(it, "text"), false);
 		putchar('\n');
 	}
 	cJSON_Delete(arr);

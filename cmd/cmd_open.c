@@ -138,9 +138,8 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 			                 : "attached an alert to",
 			       color(ctx, "\033[1m"), short_id,
 			       color(ctx, "\033[m"),
-			       cJSON_GetObjectItemCaseSensitive(
-			               inc_incident_doc(inc), "alert_count")
-			               ->valueint);
+			       json_count(inc_incident_doc(inc),
+			                  "alert_count"));
 			print_safe(stdout, inc_incident_title(inc), false);
 			putchar('\n');
 			goto done;

@@ -20,10 +20,8 @@ compare_resolved(const void *a, const void *b)
 {
 	const inc_list_item *x = *(const inc_list_item *const *)a;
 	const inc_list_item *y = *(const inc_list_item *const *)b;
-	const char *rx = cJSON_GetObjectItemCaseSensitive(x->doc, "resolved_at")
-	                         ->valuestring;
-	const char *ry = cJSON_GetObjectItemCaseSensitive(y->doc, "resolved_at")
-	                         ->valuestring;
+	const char *rx = inc_json_str(x->doc, "resolved_at");
+	const char *ry = inc_json_str(y->doc, "resolved_at");
 
 	return strcmp(rx != NULL ? rx : "", ry != NULL ? ry : "");
 }
@@ -60,9 +58,7 @@ awaiting(struct inc_ctx *ctx, bool json)
 			int64_t t = 0;
 			char age[32];
 			inc_time_from_rfc3339(
-			        &t, cJSON_GetObjectItemCaseSensitive(
-			                    items[i]->doc, "resolved_at")
-			                    ->valuestring);
+			        &t, inc_json_str(items[i]->doc, "resolved_at"));
 			printf("%-*s  %-5s  resolved %s ago  ",
 			       (int)strlen(items[i]->short_id),
 			       items[i]->short_id,

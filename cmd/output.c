@@ -1,4 +1,5 @@
 /* JSON for scripts: one document per command, "format" first. */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "cmd.h"
@@ -11,6 +12,16 @@ json_doc(void)
 	if (root != NULL)
 		cJSON_AddNumberToObject(root, "format", INC_JSON_FORMAT);
 	return root;
+}
+
+/* A count in a document for display: 0 when absent or not a count. */
+int
+json_count(const cJSON *obj, const char *key)
+{
+	int64_t n;
+
+	inc_json_int(&n, obj, key, 0, INT_MAX);
+	return (int)n;
 }
 
 /* Prints and frees root. */
