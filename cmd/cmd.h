@@ -121,8 +121,6 @@ struct inc_ctx {
 	int64_t now;
 };
 
-extern const struct cmd commands[];
-
 /* ctx.c: around a command, in both programs */
 void ctx_init(struct inc_ctx *ctx, const struct cmd *cmd, const char *dir_opt);
 /* Opens the store as flags say; an exit status. */
@@ -249,43 +247,5 @@ int print_json(cJSON *root);
 int json_count(const cJSON *obj, const char *key);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* The commands, one file each. */
-int cmd_status(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_open(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_list(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_show(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_log(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_note(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_init(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_help(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_triage(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_investigate(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_mitigate(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_resolve(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_reopen(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_escalate(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_cancel(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_merge(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_assign(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_edit(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_update(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_sync(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_export(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_verify(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_gc(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_review(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_action(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_stats(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_mirror(struct inc_ctx *ctx, int argc, char **argv);
-
-extern const struct opt open_opts[], list_opts[], show_opts[], log_opts[],
-        note_opts[], init_opts[], help_opts[], triage_opts[],
-        investigate_opts[], mitigate_opts[], resolve_opts[], reopen_opts[],
-        escalate_opts[], cancel_opts[], merge_opts[], assign_opts[],
-        edit_opts[], update_opts[], sync_opts[], export_opts[], rebuild_opts[],
-        verify_opts[], gc_opts[], review_opts[], action_opts[], stats_opts[],
-        mirror_opts[];
 
 #endif

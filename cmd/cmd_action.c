@@ -4,7 +4,7 @@
 
 #include "cmd.h"
 
-const struct opt action_opts[] = {
+static const struct opt action_opts[] = {
         CHANGE_OPTS,
         {"owner", OPT_OWNER, required_argument, "who",
          "add: who owns it; list: only theirs"},
@@ -17,6 +17,21 @@ const struct opt action_opts[] = {
         {"overdue", OPT_OVERDUE, no_argument, NULL,
          "list: only open actions past their due date"},
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_action(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_action_entry = {
+        .name = "action",
+        .run = cmd_action,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Track follow-up actions: add, done, list.",
+        .opts = action_opts,
+        .usage = "incident action add [-q] [--json] [--dry-run] [--owner who] "
+                 "[--due date] [--type type] [--priority level] id text\n      "
+                 " incident action done [-q] [--json] [--dry-run] id n\n       "
+                 "incident action list [--json] [--open] [--overdue] [--owner "
+                 "who]",
 };
 
 static int
@@ -64,7 +79,7 @@ list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
 	return EXIT_OK;
 }
 
-int
+static int
 cmd_action(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct change_args a = {0};

@@ -1,13 +1,25 @@
 #include "cmd.h"
 
-const struct opt assign_opts[] = {
+static const struct opt assign_opts[] = {
         CHANGE_OPTS,
         {"remove", OPT_REMOVE, no_argument, NULL,
          "take the role from whoever holds it"},
         {NULL, 0, 0, NULL, NULL},
 };
 
-int
+static int cmd_assign(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_assign_entry = {
+        .name = "assign",
+        .run = cmd_assign,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Give a role (commander, comms, ops, scribe) to someone.",
+        .opts = assign_opts,
+        .usage = "incident assign [-q] [--json] [--dry-run] [--at time] "
+                 "[--remove] id role [who]",
+};
+
+static int
 cmd_assign(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct change_args a = {0};

@@ -2,7 +2,7 @@
 
 #include "cmd.h"
 
-const struct opt edit_opts[] = {
+static const struct opt edit_opts[] = {
         CHANGE_OPTS,
         {"title", OPT_TITLE, required_argument, "text", "a new title"},
         {"summary", OPT_SUMMARY, required_argument, "text", "a new summary"},
@@ -11,7 +11,19 @@ const struct opt edit_opts[] = {
         {NULL, 0, 0, NULL, NULL},
 };
 
-int
+static int cmd_edit(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_edit_entry = {
+        .name = "edit",
+        .run = cmd_edit,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Change a title, summary or fields.",
+        .opts = edit_opts,
+        .usage = "incident edit [-q] [--json] [--dry-run] [--at time] [--title "
+                 "text] [--summary text] [--field key=value]... id",
+};
+
+static int
 cmd_edit(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct change_args a = {0};

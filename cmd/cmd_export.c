@@ -1,11 +1,22 @@
 #include "cmd.h"
 
-const struct opt export_opts[] = {
+static const struct opt export_opts[] = {
         {NULL, 0, 0, NULL, NULL},
 };
 
+static int cmd_export(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_export_entry = {
+        .name = "export",
+        .run = cmd_export,
+        .flags = CMD_READ,
+        .summary = "Print every event and incident as one JSON document.",
+        .opts = export_opts,
+        .usage = "incident export",
+};
+
 /* Every event and incident as one JSON document (incident-json(7)). */
-int
+static int
 cmd_export(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct opt_state st;

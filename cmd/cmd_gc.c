@@ -1,11 +1,22 @@
 #include "cmd.h"
 
-const struct opt gc_opts[] = {
+static const struct opt gc_opts[] = {
         {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
         {NULL, 0, 0, NULL, NULL},
 };
 
-int
+static int cmd_gc(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_gc_entry = {
+        .name = "gc",
+        .run = cmd_gc,
+        .flags = CMD_WRITE,
+        .summary = SUMMARY_GC,
+        .opts = gc_opts,
+        .usage = "incident gc [--json]",
+};
+
+static int
 cmd_gc(struct inc_ctx *ctx, int argc, char **argv)
 {
 	bool json = false;

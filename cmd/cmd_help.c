@@ -7,8 +7,19 @@
 
 #include "cmd.h"
 
-const struct opt help_opts[] = {
+static const struct opt help_opts[] = {
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_help(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_help_entry = {
+        .name = "help",
+        .run = cmd_help,
+        .flags = CMD_NO_STORE,
+        .summary = "Show the manual of a command.",
+        .opts = help_opts,
+        .usage = "incident help [command]",
 };
 
 /* man incident-CMD, with no shell; 0 when man showed the page. */
@@ -35,7 +46,7 @@ run_man(const char *page)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-int
+static int
 cmd_help(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd *cmd;

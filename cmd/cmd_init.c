@@ -1,6 +1,6 @@
 #include "cmd.h"
 
-const struct opt init_opts[] = {
+static const struct opt init_opts[] = {
         {"json", OPT_JSON, no_argument, NULL, "print the store as JSON"},
         {"git", OPT_GIT, no_argument, NULL,
          "mirror every event as a commit to a git repository"},
@@ -9,6 +9,17 @@ const struct opt init_opts[] = {
         {"dir", OPT_DIR, required_argument, "dir",
          "create the store in dir (default: where incident looks)"},
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_init(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_init_entry = {
+        .name = "init",
+        .run = cmd_init,
+        .flags = CMD_NO_STORE | CMD_MIRROR,
+        .summary = "Create the store (optional: the first open creates it).",
+        .opts = init_opts,
+        .usage = "incident init [--git] [--json] [--dir dir] [--remote url]",
 };
 
 /* The config here, the repository and its first commits in the helper. */
@@ -26,7 +37,7 @@ init_git(struct inc_ctx *ctx, const char *remote)
 	return ret;
 }
 
-int
+static int
 cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const char *dir = ctx->dir_opt, *remote = NULL;

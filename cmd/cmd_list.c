@@ -3,7 +3,15 @@
 
 #include "cmd.h"
 
-const struct opt list_opts[] = {
+static int cmd_status(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_status_entry = {
+        .run = cmd_status,
+        .flags = CMD_READ,
+        .summary = "Show what is open now.",
+};
+
+static const struct opt list_opts[] = {
         {"quiet", 'q', no_argument, NULL, "print only the ids"},
         {"all", OPT_ALL, no_argument, NULL,
          "every incident, resolved and closed too"},
@@ -23,6 +31,19 @@ const struct opt list_opts[] = {
          "only incidents with this field"},
         {"limit", 'n', required_argument, "count", "at most count incidents"},
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_list(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_list_entry = {
+        .name = "list",
+        .run = cmd_list,
+        .flags = CMD_READ,
+        .summary = "List incidents, newest first.",
+        .opts = list_opts,
+        .usage = "incident list [-q] [--all] [--json] [--status status]... [-s "
+                 "sev] [--priority P1..P4] [--service name] [--tag tag] "
+                 "[--field key=value] [--since time] [-n count]",
 };
 
 static int
@@ -181,7 +202,7 @@ run_list(struct inc_ctx *ctx, const inc_list_opts *o, bool quiet, bool json,
 	return ret;
 }
 
-int
+static int
 cmd_list(struct inc_ctx *ctx, int argc, char **argv)
 {
 	inc_list_opts o = INC_LIST_OPTS_INIT;
@@ -262,7 +283,7 @@ cmd_list(struct inc_ctx *ctx, int argc, char **argv)
 }
 
 /* Bare "incident": what is open now, for a person. */
-int
+static int
 cmd_status(struct inc_ctx *ctx, int argc, char **argv)
 {
 	inc_list_opts o = INC_LIST_OPTS_INIT;

@@ -3,9 +3,20 @@
 
 #include "cmd.h"
 
-const struct opt log_opts[] = {
+static const struct opt log_opts[] = {
         {"json", OPT_JSON, no_argument, NULL, "print the events as JSON"},
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_log(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_log_entry = {
+        .name = "log",
+        .run = cmd_log,
+        .flags = CMD_READ,
+        .summary = "Show an incident's timeline.",
+        .opts = log_opts,
+        .usage = "incident log [--json] id",
 };
 
 /* Back-dated events show when they were logged, so nothing hides. */
@@ -36,7 +47,7 @@ print_event(struct inc_ctx *ctx, const inc_event *ev, bool audit)
 	free(what);
 }
 
-int
+static int
 cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 {
 	inc_event_list *events;

@@ -1,11 +1,23 @@
 #include "cmd.h"
 
-const struct opt merge_opts[] = {
+static const struct opt merge_opts[] = {
         CHANGE_OPTS,
         {NULL, 0, 0, NULL, NULL},
 };
 
-int
+static int cmd_merge(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_merge_entry = {
+        .name = "merge",
+        .run = cmd_merge,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Merge a duplicate into the incident to keep.",
+        .opts = merge_opts,
+        .usage = "incident merge [-q] [--json] [--dry-run] [--at time] id "
+                 "into-id",
+};
+
+static int
 cmd_merge(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct change_args a = {0};

@@ -4,13 +4,24 @@
  */
 #include "cmd.h"
 
-const struct opt mirror_opts[] = {
+static const struct opt mirror_opts[] = {
         {"init", OPT_INIT, no_argument, NULL,
          "make the repository if it is missing and mirror every event"},
         {NULL, 0, 0, NULL, NULL},
 };
 
-int
+static int cmd_mirror(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_mirror_entry = {
+        .name = "mirror",
+        .run = cmd_mirror,
+        .flags = CMD_WRITE,
+        .summary = "Mirror the events not yet in git (incident runs it).",
+        .opts = mirror_opts,
+        .usage = "incident-git mirror [--init]",
+};
+
+static int
 cmd_mirror(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct opt_state st;

@@ -1,10 +1,22 @@
 #include "cmd.h"
 
-const struct opt mitigate_opts[] = {
+static const struct opt mitigate_opts[] = {
         CHANGE_OPTS,
         {"note", OPT_NOTE, required_argument, "text",
          "what stopped the impact"},
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_mitigate(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_mitigate_entry = {
+        .name = "mitigate",
+        .run = cmd_mitigate,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Record that the impact has stopped.",
+        .opts = mitigate_opts,
+        .usage = "incident mitigate [-q] [--json] [--dry-run] [--at time] "
+                 "[--note text] id",
 };
 
 static const struct change_field fields[] = {
@@ -12,7 +24,7 @@ static const struct change_field fields[] = {
         {NULL, 0, 0, false},
 };
 
-int
+static int
 cmd_mitigate(struct inc_ctx *ctx, int argc, char **argv)
 {
 	return change_simple(ctx, argc, argv, INC_ACTION_MITIGATE, fields);

@@ -3,7 +3,7 @@
 
 #include "cmd.h"
 
-const struct opt open_opts[] = {
+static const struct opt open_opts[] = {
         {"quiet", 'q', no_argument, NULL, "print only the new id"},
         {"json", OPT_JSON, no_argument, NULL, "print the incident as JSON"},
         {"dry-run", OPT_DRY_RUN, no_argument, NULL,
@@ -30,7 +30,21 @@ const struct opt open_opts[] = {
         {NULL, 0, 0, NULL, NULL},
 };
 
-int
+static int cmd_open(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_open_entry = {
+        .name = "open",
+        .run = cmd_open,
+        .flags = CMD_CREATE | CMD_MIRROR,
+        .summary = "Open an incident and print its id.",
+        .opts = open_opts,
+        .usage = "incident open [-q] [--json] [--dry-run] [--drill] [-s sev] "
+                 "[--service name]... [--tag tag]... [--summary text] [--at "
+                 "time] [--started time] [--commander who] [--dedup-key key] "
+                 "[--source name] title",
+};
+
+static int
 cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 {
 	inc_open_opts o = INC_OPEN_OPTS_INIT;

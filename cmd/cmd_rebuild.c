@@ -2,12 +2,23 @@
 
 #include "cmd.h"
 
-const struct opt rebuild_opts[] = {
+static const struct opt rebuild_opts[] = {
         {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
         {NULL, 0, 0, NULL, NULL},
 };
 
-int
+static int cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_rebuild_entry = {
+        .name = "rebuild",
+        .run = cmd_rebuild,
+        .flags = CMD_NO_STORE,
+        .summary = SUMMARY_REBUILD,
+        .opts = rebuild_opts,
+        .usage = "incident rebuild [--json]",
+};
+
+static int
 cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 {
 	bool json = false;

@@ -4,7 +4,7 @@
 
 #include "cmd.h"
 
-const struct opt review_opts[] = {
+static const struct opt review_opts[] = {
         CHANGE_OPTS,
         {"done", OPT_DONE, no_argument, NULL,
          "the review is finished: close the incident"},
@@ -13,6 +13,19 @@ const struct opt review_opts[] = {
         {"output", OPT_OUTPUT, required_argument, "file",
          "also write the document to file"},
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_review(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_review_entry = {
+        .name = "review",
+        .run = cmd_review,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary =
+                "Write the post-incident review; --done closes the incident.",
+        .opts = review_opts,
+        .usage = "incident review [-q] [--json] [--dry-run] [--done] "
+                 "[--no-edit] [--output file] [--at time] [id]",
 };
 
 static int
@@ -164,7 +177,7 @@ untouched(struct inc_ctx *ctx, const char *id, const char *text, bool tty,
 	return EXIT_OK;
 }
 
-int
+static int
 cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct change_args a = {0};

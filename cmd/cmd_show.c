@@ -4,9 +4,20 @@
 
 #include "cmd.h"
 
-const struct opt show_opts[] = {
+static const struct opt show_opts[] = {
         {"json", OPT_JSON, no_argument, NULL, "print the incident as JSON"},
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_show(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_show_entry = {
+        .name = "show",
+        .run = cmd_show,
+        .flags = CMD_READ,
+        .summary = "Show everything known about an incident.",
+        .opts = show_opts,
+        .usage = "incident show [--json] id",
 };
 
 static void
@@ -310,7 +321,7 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 	notes(ctx, inc_json_str(o, "id"));
 }
 
-int
+static int
 cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 {
 	inc_incident *inc = NULL;

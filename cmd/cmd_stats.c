@@ -4,7 +4,7 @@
 
 #include "cmd.h"
 
-const struct opt stats_opts[] = {
+static const struct opt stats_opts[] = {
         {"json", OPT_JSON, no_argument, NULL, "print the figures as JSON"},
         {"since", OPT_SINCE, required_argument, "time",
          "incidents opened at or after this time"},
@@ -13,6 +13,18 @@ const struct opt stats_opts[] = {
         {"by", OPT_BY, required_argument, "group",
          "one group per severity, service, tag or month"},
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_stats(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_stats_entry = {
+        .name = "stats",
+        .run = cmd_stats,
+        .flags = CMD_READ,
+        .summary = "Response metrics: TTD, TTA, TTM, TTR and counts.",
+        .opts = stats_opts,
+        .usage = "incident stats [--json] [--since time] [--until time] [--by "
+                 "severity|service|tag|month]",
 };
 
 #define BAR 24
@@ -75,7 +87,7 @@ print_group(struct inc_ctx *ctx, const cJSON *g, int widest)
 	       json_count(g, "overdue_actions"));
 }
 
-int
+static int
 cmd_stats(struct inc_ctx *ctx, int argc, char **argv)
 {
 	inc_stats_opts o = {0, 0, NULL, 0};

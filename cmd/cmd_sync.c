@@ -7,12 +7,23 @@
 
 #define DEFAULT_TIMEOUT 30
 
-const struct opt sync_opts[] = {
+static const struct opt sync_opts[] = {
         {"quiet", 'q', no_argument, NULL, "print nothing unless it fails"},
         {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
         {"timeout", OPT_TIMEOUT, required_argument, "seconds",
          "give up on the remote after this long (default 30)"},
         {NULL, 0, 0, NULL, NULL},
+};
+
+static int cmd_sync(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_sync_entry = {
+        .name = "sync",
+        .run = cmd_sync,
+        .flags = CMD_WRITE,
+        .summary = SUMMARY_SYNC,
+        .opts = sync_opts,
+        .usage = "incident sync [-q] [--json] [--timeout seconds] [remote]",
 };
 
 /*
@@ -37,7 +48,7 @@ arm(unsigned secs)
 	alarm(secs);
 }
 
-int
+static int
 cmd_sync(struct inc_ctx *ctx, int argc, char **argv)
 {
 	bool json = false, quiet = false;

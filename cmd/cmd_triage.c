@@ -2,7 +2,7 @@
 
 #include "cmd.h"
 
-const struct opt triage_opts[] = {
+static const struct opt triage_opts[] = {
         CHANGE_OPTS,
         {"severity", 's', required_argument, "sev",
          "severity: 1, sev1 or SEV1"},
@@ -24,7 +24,21 @@ const struct opt triage_opts[] = {
         {NULL, 0, 0, NULL, NULL},
 };
 
-int
+static int cmd_triage(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_triage_entry = {
+        .name = "triage",
+        .run = cmd_triage,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Acknowledge and classify an incident in one step.",
+        .opts = triage_opts,
+        .usage = "incident triage [-q] [--json] [--dry-run] [--at time] [-s "
+                 "sev] [--impact level] [--urgency level] [--priority P1..P4] "
+                 "[--commander who] [--service name]... [--tag tag]... "
+                 "[--summary text] [--started time] id",
+};
+
+static int
 cmd_triage(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct change_args a = {0};

@@ -2,13 +2,24 @@
 
 #include "cmd.h"
 
-const struct opt verify_opts[] = {
+static const struct opt verify_opts[] = {
         {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
         {NULL, 0, 0, NULL, NULL},
 };
 
+static int cmd_verify(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_verify_entry = {
+        .name = "verify",
+        .run = cmd_verify,
+        .flags = CMD_READ,
+        .summary = SUMMARY_VERIFY,
+        .opts = verify_opts,
+        .usage = "incident verify [--json]",
+};
+
 /* Exit 0 when the database and the history agree, 1 naming each gap. */
-int
+static int
 cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 {
 	bool json = false;

@@ -11,36 +11,34 @@
 
 #include "cmd.h"
 
-static const struct cmd helper_commands[] = {
-        {NULL, NULL, CMD_NO_STORE, NULL, NULL,
-         "incident-git [--dir dir] command [args]"},
-        {"gc", cmd_gc, CMD_WRITE, SUMMARY_GC, gc_opts, "incident gc [--json]"},
-        {"mirror", cmd_mirror, CMD_WRITE,
-         "Mirror the events not yet in git (incident runs it).", mirror_opts,
-         "incident-git mirror [--init]"},
-        {"rebuild", cmd_rebuild, CMD_NO_STORE, SUMMARY_REBUILD, rebuild_opts,
-         "incident rebuild [--json]"},
-        {"sync", cmd_sync, CMD_WRITE, SUMMARY_SYNC, sync_opts,
-         "incident sync [-q] [--json] [--timeout seconds] [remote]"},
-        {"verify", cmd_verify, CMD_READ, SUMMARY_VERIFY, verify_opts,
-         "incident verify [--json]"},
-        {NULL, NULL, 0, NULL, NULL, NULL},
+/* The helper's commands, by name; each entry is in its own file. */
+extern const struct cmd cmd_gc_entry, cmd_mirror_entry, cmd_rebuild_entry,
+        cmd_sync_entry, cmd_verify_entry;
+
+static const struct cmd *const helper_commands[] = {
+        &cmd_gc_entry,
+        &cmd_mirror_entry, /* not incident's: it runs this after a write */
+        &cmd_rebuild_entry,
+        &cmd_sync_entry,
+        &cmd_verify_entry,
+        NULL, /* the others are incident's, handed on */
 };
 
 static const struct cmd *
 find(const char *name)
 {
-	for (const struct cmd *c = helper_commands + 1; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
+	for (const struct cmd *const *c = helper_commands; *c != NULL; c++)
+		if (strcmp((*c)->name, name) == 0)
+			return *c;
 	return NULL;
 }
 
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: %s\n(run by incident; see incident(1))\n",
-	        helper_commands[0].usage);
+	fputs("usage: incident-git [--dir dir] command [args]\n"
+	      "(run by incident; see incident(1))\n",
+	      stderr);
 	return EXIT_USAGE;
 }
 
