@@ -5,29 +5,6 @@
 
 #include "cmd.h"
 
-int
-change_opt(struct inc_ctx *ctx, struct change_args *a, int c, const char *arg,
-           int *status)
-{
-	switch (c) {
-	case 'q':
-		a->quiet = true;
-		return 1;
-	case OPT_JSON:
-		a->json = true;
-		return 1;
-	case OPT_DRY_RUN:
-		a->o.dry_run = true;
-		return 1;
-	case OPT_AT:
-		if ((*status = parse_time(&a->o.at, ctx, arg)) != 0)
-			return -1;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* "(mitigated, SEV2, TTM 42m)": the state after the change. */
 static void
 print_state(const cJSON *o, enum inc_action action)
@@ -89,7 +66,7 @@ change_print(struct inc_ctx *ctx, const inc_incident *inc,
 
 int
 change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
-           struct change_args *a)
+           const struct change_args *a)
 {
 	inc_incident *inc = NULL;
 	inc_error err;
@@ -105,63 +82,22 @@ change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
 }
 
 int
-change_simple(struct inc_ctx *ctx, int argc, char **argv,
-              enum inc_action action, const struct change_field *fields)
-{
-	struct change_args a = {0};
-	struct opt_state st;
-	int c, r, ret = 0;
-
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		const struct change_field *f = fields;
-		if ((r = change_opt(ctx, &a, c, st.arg, &ret)) < 0)
-			return ret;
-		if (r > 0)
-			continue;
-		while (f != NULL && f->name != NULL && f->val != c)
-			f++;
-		if (f == NULL || f->name == NULL)
-			return EXIT_USAGE;
-		*(const char **)((char *)&a.o + f->offset) = st.arg;
-	}
-	if (opt_end(&st) != argc - 1)
-		return usage_error(ctx->cmd, "one incident id is needed");
-	for (const struct change_field *f = fields; f != NULL && f->name; f++)
-		if (f->required &&
-		    *(const char **)((char *)&a.o + f->offset) == NULL)
-			return usage_error(ctx->cmd, "--%s is required",
-			                   f->name);
-	return change_run(ctx, argv[argc - 1], action, &a);
-}
-
-int
 change_text(struct inc_ctx *ctx, int argc, char **argv, enum inc_action action,
             const char *what)
 {
-	struct change_args a = {0};
-	struct opt_state st;
-	const char *id;
+	struct change_args *a = ctx->opts;
 	char *text;
-	int c, r, first, ret = 0;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if ((r = change_opt(ctx, &a, c, st.arg, &ret)) < 0)
-			return ret;
-		if (r == 0)
-			return EXIT_USAGE;
-	}
-	first = opt_end(&st);
-	if (first >= argc)
+	if (argc < 1)
 		return usage_error(ctx->cmd, "an incident id is needed");
-	id = argv[first++];
-	if ((ret = need_store(ctx, id)) != 0)
+	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;
-	if ((text = read_text(ctx, argc, argv, first, id, what, &ret)) == NULL)
+	if ((text = read_text(ctx, argc, argv, 1, argv[0], what, &ret)) == NULL)
 		return ret;
-	a.o.text = text;
-	ret = change_run(ctx, id, action, &a);
+	a->o.text = text;
+	ret = change_run(ctx, argv[0], action, a);
+	a->o.text = NULL;
 	free(text);
 	return ret;
 }

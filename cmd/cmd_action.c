@@ -4,19 +4,30 @@
 
 #include "cmd.h"
 
-static const struct opt action_opts[] = {
-        CHANGE_OPTS,
-        {"owner", OPT_OWNER, required_argument, "who",
-         "add: who owns it; list: only theirs"},
-        {"due", OPT_DUE, required_argument, "date", "add: when it is due"},
-        {"type", OPT_TYPE, required_argument, "type",
-         "add: detective, preventive or corrective"},
-        {"priority", OPT_PRIORITY, required_argument, "level",
-         "add: high, medium or low"},
-        {"open", OPT_OPEN, no_argument, NULL, "list: only actions not done"},
-        {"overdue", OPT_OVERDUE, no_argument, NULL,
-         "list: only open actions past their due date"},
-        {NULL, 0, 0, NULL, NULL},
+struct action_args {
+	struct change_args c;
+	bool open;
+	bool overdue;
+};
+
+static int due_option(struct inc_ctx *ctx, void *target, const char *arg);
+
+static const struct action_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults.c),
+        OPT_STRING("owner", 0, &defaults.c.o.owner, "who",
+                   "add: who owns it; list: only theirs"),
+        OPT_CALLBACK("due", 0, &defaults.c.o.due, "date", "add: when it is due",
+                     due_option, 0),
+        OPT_STRING("type", 0, &defaults.c.o.action_type, "type",
+                   "add: detective, preventive or corrective"),
+        OPT_STRING("priority", 0, &defaults.c.o.action_priority, "level",
+                   "add: high, medium or low"),
+        OPT_BOOL("open", 0, &defaults.open, "list: only actions not done"),
+        OPT_BOOL("overdue", 0, &defaults.overdue,
+                 "list: only open actions past their due date"),
+        OPT_END,
 };
 
 static int cmd_action(struct inc_ctx *ctx, int argc, char **argv);
@@ -26,13 +37,28 @@ const struct cmd cmd_action_entry = {
         .run = cmd_action,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Track follow-up actions: add, done, list.",
-        .opts = action_opts,
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
         .usage = "incident action add [-q] [--json] [--dry-run] [--owner who] "
                  "[--due date] [--type type] [--priority level] id text\n      "
                  " incident action done [-q] [--json] [--dry-run] id n\n       "
                  "incident action list [--json] [--open] [--overdue] [--owner "
                  "who]",
 };
+
+/* Due on a day means by its end, where you are. */
+static int
+due_option(struct inc_ctx *ctx, void *target, const char *arg)
+{
+	int ret;
+
+	if ((ret = parse_time(target, ctx, arg)) != 0)
+		return ret;
+	if (strlen(arg) == 10 && arg[4] == '-')
+		*(int64_t *)target += 86399;
+	return 0;
+}
 
 static int
 list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
@@ -82,86 +108,48 @@ list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
 static int
 cmd_action(struct inc_ctx *ctx, int argc, char **argv)
 {
-	struct change_args a = {0};
-	bool open = false, overdue = false;
-	const char *owner = NULL, *sub;
-	struct opt_state st;
-	int c, r, first, ret = 0;
+	struct action_args *a = ctx->opts;
+	const char *sub;
 	char *end, *text;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if ((r = change_opt(ctx, &a, c, st.arg, &ret)) < 0)
-			return ret;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case OPT_OWNER:
-			owner = st.arg;
-			break;
-		case OPT_DUE:
-			if ((ret = parse_time(&a.o.due, ctx, st.arg)))
-				return ret;
-			/* due on a day means by its end, where you are */
-			if (strlen(st.arg) == 10 && st.arg[4] == '-')
-				a.o.due += 86399;
-			break;
-		case OPT_TYPE:
-			a.o.action_type = st.arg;
-			break;
-		case OPT_PRIORITY:
-			a.o.action_priority = st.arg;
-			break;
-		case OPT_OPEN:
-			open = true;
-			break;
-		case OPT_OVERDUE:
-			overdue = true;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	first = opt_end(&st);
-	if (first >= argc)
+	if (argc == 0)
 		return usage_error(ctx->cmd, "add, done or list?");
-	sub = argv[first++];
+	sub = argv[0];
 	if (strcmp(sub, "list") == 0) {
-		if (first != argc)
+		if (argc != 1)
 			return usage_error(ctx->cmd, "list takes no operands");
-		return list_actions(ctx, &a, open, overdue, owner);
+		return list_actions(ctx, &a->c, a->open, a->overdue,
+		                    a->c.o.owner);
 	}
 	if (strcmp(sub, "add") == 0) {
-		if (argc - first < 2)
+		if (argc < 3)
 			return usage_error(ctx->cmd,
 			                   "add needs an id and a text");
-		if ((ret = need_store(ctx, argv[first])) != 0)
+		if ((ret = need_store(ctx, argv[1])) != 0)
 			return ret;
-		if ((text = join_words(argc - first - 1, argv + first + 1)) ==
-		    NULL)
+		if ((text = join_words(argc - 2, argv + 2)) == NULL)
 			return EXIT_FAIL;
-		a.o.text = text;
-		a.o.owner = owner;
-		ret = change_run(ctx, argv[first], INC_ACTION_ACTION_ADD, &a);
+		a->c.o.text = text;
+		ret = change_run(ctx, argv[1], INC_ACTION_ACTION_ADD, &a->c);
 		free(text);
 		return ret;
 	}
 	if (strcmp(sub, "done") == 0) {
-		if (argc - first != 2)
+		if (argc != 3)
 			return usage_error(ctx->cmd,
 			                   "done needs an id and a number");
-		a.o.action_n = (int)strtol(argv[first + 1], &end, 10);
-		if (*argv[first + 1] == '#')
-			a.o.action_n =
-			        (int)strtol(argv[first + 1] + 1, &end, 10);
-		if (*end != '\0' || a.o.action_n < 1)
+		a->c.o.action_n = (int)strtol(argv[2], &end, 10);
+		if (*argv[2] == '#')
+			a->c.o.action_n = (int)strtol(argv[2] + 1, &end, 10);
+		if (*end != '\0' || a->c.o.action_n < 1)
 			return usage_error(ctx->cmd,
 			                   "an action number is 1, 2, ... (not "
 			                   "'%s')",
-			                   argv[first + 1]);
-		if ((ret = need_store(ctx, argv[first])) != 0)
+			                   argv[2]);
+		if ((ret = need_store(ctx, argv[1])) != 0)
 			return ret;
-		return change_run(ctx, argv[first], INC_ACTION_ACTION_DONE, &a);
+		return change_run(ctx, argv[1], INC_ACTION_ACTION_DONE, &a->c);
 	}
 	return usage_error(
 	        ctx->cmd, "unknown action command '%s' (add, done, list)", sub);

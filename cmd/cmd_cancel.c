@@ -1,10 +1,13 @@
+/* incident cancel: an incident that was a false alarm ends. */
 #include "cmd.h"
 
-static const struct opt cancel_opts[] = {
-        CHANGE_OPTS,
-        {"reason", OPT_REASON, required_argument, "text",
-         "why it was a false alarm (required)"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_REQUIRED_STRING("reason", 0, &defaults.o.reason, "text",
+                            "why it was a false alarm (required)"),
+        OPT_END,
 };
 
 static int cmd_cancel(struct inc_ctx *ctx, int argc, char **argv);
@@ -14,18 +17,17 @@ const struct cmd cmd_cancel_entry = {
         .run = cmd_cancel,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "End an incident as a false alarm.",
-        .opts = cancel_opts,
         .usage = "incident cancel [-q] [--json] [--dry-run] [--at time] "
                  "--reason text id",
-};
-
-static const struct change_field fields[] = {
-        {"reason", OPT_REASON, offsetof(inc_change_opts, reason), true},
-        {NULL, 0, 0, false},
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 static int
 cmd_cancel(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_CANCEL, fields);
+	if (argc != 1)
+		return usage_error(ctx->cmd, "one incident id is needed");
+	return change_run(ctx, argv[0], INC_ACTION_CANCEL, ctx->opts);
 }

@@ -1,11 +1,14 @@
+/* incident escalate: one more level of escalation. */
 #include "cmd.h"
 
-static const struct opt escalate_opts[] = {
-        CHANGE_OPTS,
-        {"to", OPT_TO, required_argument, "target",
-         "whom it goes to (a team, a person)"},
-        {"reason", OPT_REASON, required_argument, "text", "why"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_STRING("to", 0, &defaults.o.to, "target",
+                   "whom it goes to (a team, a person)"),
+        OPT_STRING("reason", 0, &defaults.o.reason, "text", "why"),
+        OPT_END,
 };
 
 static int cmd_escalate(struct inc_ctx *ctx, int argc, char **argv);
@@ -15,19 +18,17 @@ const struct cmd cmd_escalate_entry = {
         .run = cmd_escalate,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Raise the escalation level by one.",
-        .opts = escalate_opts,
         .usage = "incident escalate [-q] [--json] [--dry-run] [--at time] "
                  "[--to target] [--reason text] id",
-};
-
-static const struct change_field fields[] = {
-        {"to", OPT_TO, offsetof(inc_change_opts, to), false},
-        {"reason", OPT_REASON, offsetof(inc_change_opts, reason), false},
-        {NULL, 0, 0, false},
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 static int
 cmd_escalate(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_ESCALATE, fields);
+	if (argc != 1)
+		return usage_error(ctx->cmd, "one incident id is needed");
+	return change_run(ctx, argv[0], INC_ACTION_ESCALATE, ctx->opts);
 }

@@ -1,8 +1,5 @@
+/* incident export: every event and incident as one JSON document. */
 #include "cmd.h"
-
-static const struct opt export_opts[] = {
-        {NULL, 0, 0, NULL, NULL},
-};
 
 static int cmd_export(struct inc_ctx *ctx, int argc, char **argv);
 
@@ -11,24 +8,19 @@ const struct cmd cmd_export_entry = {
         .run = cmd_export,
         .flags = CMD_READ,
         .summary = "Print every event and incident as one JSON document.",
-        .opts = export_opts,
         .usage = "incident export",
 };
 
-/* Every event and incident as one JSON document (incident-json(7)). */
+/* The document is incident-json(7)'s; an empty one without a store. */
 static int
 cmd_export(struct inc_ctx *ctx, int argc, char **argv)
 {
-	struct opt_state st;
 	inc_error err;
 	cJSON *doc;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	if (opt_next(&st) != -1)
-		return EXIT_USAGE;
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
+	if ((ret = opt_operands(ctx, argc, argv, 0)) != 0)
+		return ret;
 	if (ctx->store == NULL) {
 		doc = json_doc();
 		cJSON_AddArrayToObject(doc, "events");

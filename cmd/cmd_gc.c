@@ -1,8 +1,14 @@
 #include "cmd.h"
 
-static const struct opt gc_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
-        {NULL, 0, 0, NULL, NULL},
+struct gc_args {
+	bool json;
+};
+
+static const struct gc_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("json", 0, &defaults.json, "print the result as JSON"),
+        OPT_END,
 };
 
 static int cmd_gc(struct inc_ctx *ctx, int argc, char **argv);
@@ -12,19 +18,21 @@ const struct cmd cmd_gc_entry = {
         .run = cmd_gc,
         .flags = CMD_WRITE,
         .summary = SUMMARY_GC,
-        .opts = gc_opts,
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
         .usage = "incident gc [--json]",
 };
 
 static int
 cmd_gc(struct inc_ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
+	const struct gc_args *a = ctx->opts;
 	size_t packed, pruned;
 	inc_error err;
 	int ret;
 
-	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
+	if ((ret = opt_operands(ctx, argc, argv, 0)) != 0)
 		return ret;
 	if (ctx->store == NULL) {
 		inc_error_set(&err, INC_EINVALID, "no store here yet");
@@ -32,7 +40,7 @@ cmd_gc(struct inc_ctx *ctx, int argc, char **argv)
 	}
 	if (inc_audit_gc(&packed, &pruned, ctx->store, &err) < 0)
 		return fail(&err);
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc();
 		cJSON_AddNumberToObject(root, "packed", (double)packed);
 		cJSON_AddNumberToObject(root, "pruned", (double)pruned);

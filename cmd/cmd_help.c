@@ -7,10 +7,6 @@
 
 #include "cmd.h"
 
-static const struct opt help_opts[] = {
-        {NULL, 0, 0, NULL, NULL},
-};
-
 static int cmd_help(struct inc_ctx *ctx, int argc, char **argv);
 
 const struct cmd cmd_help_entry = {
@@ -18,7 +14,6 @@ const struct cmd cmd_help_entry = {
         .run = cmd_help,
         .flags = CMD_NO_STORE,
         .summary = "Show the manual of a command.",
-        .opts = help_opts,
         .usage = "incident help [command]",
 };
 
@@ -52,18 +47,18 @@ cmd_help(struct inc_ctx *ctx, int argc, char **argv)
 	const struct cmd *cmd;
 	char page[64], hint[256];
 
-	if (argc > 2)
+	if (argc > 1)
 		return usage_error(ctx->cmd, "one command at a time");
-	if (argc == 1) {
+	if (argc == 0) {
 		main_help(stdout);
 		return EXIT_OK;
 	}
-	if ((cmd = cmd_find(argv[1])) == NULL) {
+	if ((cmd = cmd_find(argv[0])) == NULL) {
 		fputs("incident help: '", stderr);
-		print_safe(stderr, argv[1], false);
+		print_safe(stderr, argv[0], false);
 		fprintf(stderr,
 		        "' is not a command%s (see 'incident --help')\n",
-		        suggest_command(hint, sizeof(hint), argv[1]));
+		        suggest_command(hint, sizeof(hint), argv[0]));
 		return EXIT_USAGE;
 	}
 	snprintf(page, sizeof(page), "incident-%s", cmd->name);
@@ -72,7 +67,7 @@ cmd_help(struct inc_ctx *ctx, int argc, char **argv)
 	    run_man(page) == 0)
 		return EXIT_OK;
 	if (cmd->flags & CMD_GIT) {
-		char *ask[] = {argv[1], "--help"};
+		char *ask[] = {argv[0], "--help"};
 		return helper_exec(NULL, 2, ask);
 	}
 	opt_help(cmd, stdout);

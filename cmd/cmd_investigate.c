@@ -1,10 +1,13 @@
+/* incident investigate: the responders are looking into it. */
 #include "cmd.h"
 
-static const struct opt investigate_opts[] = {
-        CHANGE_OPTS,
-        {"note", OPT_NOTE, required_argument, "text",
-         "what the investigation starts from"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_STRING("note", 0, &defaults.o.text, "text",
+                   "what the investigation starts from"),
+        OPT_END,
 };
 
 static int cmd_investigate(struct inc_ctx *ctx, int argc, char **argv);
@@ -14,18 +17,17 @@ const struct cmd cmd_investigate_entry = {
         .run = cmd_investigate,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Mark an incident as under investigation.",
-        .opts = investigate_opts,
         .usage = "incident investigate [-q] [--json] [--dry-run] [--at time] "
                  "[--note text] id",
-};
-
-static const struct change_field fields[] = {
-        {"note", OPT_NOTE, offsetof(inc_change_opts, text), false},
-        {NULL, 0, 0, false},
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 static int
 cmd_investigate(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_INVESTIGATE, fields);
+	if (argc != 1)
+		return usage_error(ctx->cmd, "one incident id is needed");
+	return change_run(ctx, argv[0], INC_ACTION_INVESTIGATE, ctx->opts);
 }

@@ -3,9 +3,15 @@
 
 #include "cmd.h"
 
-static const struct opt log_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the events as JSON"},
-        {NULL, 0, 0, NULL, NULL},
+struct log_args {
+	bool json;
+};
+
+static const struct log_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("json", 0, &defaults.json, "print the events as JSON"),
+        OPT_END,
 };
 
 static int cmd_log(struct inc_ctx *ctx, int argc, char **argv);
@@ -15,8 +21,10 @@ const struct cmd cmd_log_entry = {
         .run = cmd_log,
         .flags = CMD_READ,
         .summary = "Show an incident's timeline.",
-        .opts = log_opts,
         .usage = "incident log [--json] id",
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 /* Back-dated events show when they were logged, so nothing hides. */
@@ -50,18 +58,18 @@ print_event(struct inc_ctx *ctx, const inc_event *ev, bool audit)
 static int
 cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 {
+	const struct log_args *a = ctx->opts;
 	inc_event_list *events;
-	bool json = false;
 	inc_error err;
 	int ret;
 
-	if ((ret = opt_json_only(ctx, argc, argv, 1, &json)) != 0)
+	if ((ret = opt_operands(ctx, argc, argv, 1)) != 0)
 		return ret;
-	if ((ret = need_store(ctx, argv[argc - 1])) != 0)
+	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;
-	if (inc_event_list_load(&events, ctx->store, argv[argc - 1], &err) < 0)
+	if (inc_event_list_load(&events, ctx->store, argv[0], &err) < 0)
 		return fail(&err);
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc(), *arr, *mirrored, *pushed;
 		const inc_event *first = inc_event_list_get(events, 0);
 		cJSON_AddStringToObject(root, "incident",

@@ -4,10 +4,16 @@
  */
 #include "cmd.h"
 
-static const struct opt mirror_opts[] = {
-        {"init", OPT_INIT, no_argument, NULL,
-         "make the repository if it is missing and mirror every event"},
-        {NULL, 0, 0, NULL, NULL},
+struct mirror_args {
+	bool init;
+};
+
+static const struct mirror_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("init", 0, &defaults.init,
+                 "make the repository if it is missing and mirror every event"),
+        OPT_END,
 };
 
 static int cmd_mirror(struct inc_ctx *ctx, int argc, char **argv);
@@ -17,33 +23,27 @@ const struct cmd cmd_mirror_entry = {
         .run = cmd_mirror,
         .flags = CMD_WRITE,
         .summary = "Mirror the events not yet in git (incident runs it).",
-        .opts = mirror_opts,
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
         .usage = "incident-git mirror [--init]",
 };
 
 static int
 cmd_mirror(struct inc_ctx *ctx, int argc, char **argv)
 {
-	struct opt_state st;
-	bool init = false;
+	const struct mirror_args *a = ctx->opts;
 	size_t behind = 0;
 	inc_error err;
-	int c;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if (c != OPT_INIT)
-			return EXIT_USAGE;
-		init = true;
-	}
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
+	if ((ret = opt_operands(ctx, argc, argv, 0)) != 0)
+		return ret;
 	if (ctx->store == NULL) {
 		inc_error_set(&err, INC_ENOSTORE, "no store here yet");
 		return fail(&err);
 	}
-	if (init)
+	if (a->init)
 		return inc_audit_init(ctx->store, &err) < 0 ? fail(&err)
 		                                            : EXIT_OK;
 	if (inc_audit_flush(&behind, ctx->store, &err) == 0)

@@ -1,10 +1,13 @@
+/* incident mitigate: the impact has stopped. */
 #include "cmd.h"
 
-static const struct opt mitigate_opts[] = {
-        CHANGE_OPTS,
-        {"note", OPT_NOTE, required_argument, "text",
-         "what stopped the impact"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_STRING("note", 0, &defaults.o.text, "text",
+                   "what stopped the impact"),
+        OPT_END,
 };
 
 static int cmd_mitigate(struct inc_ctx *ctx, int argc, char **argv);
@@ -14,18 +17,17 @@ const struct cmd cmd_mitigate_entry = {
         .run = cmd_mitigate,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Record that the impact has stopped.",
-        .opts = mitigate_opts,
         .usage = "incident mitigate [-q] [--json] [--dry-run] [--at time] "
                  "[--note text] id",
-};
-
-static const struct change_field fields[] = {
-        {"note", OPT_NOTE, offsetof(inc_change_opts, text), false},
-        {NULL, 0, 0, false},
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 static int
 cmd_mitigate(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_MITIGATE, fields);
+	if (argc != 1)
+		return usage_error(ctx->cmd, "one incident id is needed");
+	return change_run(ctx, argv[0], INC_ACTION_MITIGATE, ctx->opts);
 }

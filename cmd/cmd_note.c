@@ -1,8 +1,11 @@
+/* incident note: a responder's note, from the words, "-" or the editor. */
 #include "cmd.h"
 
-static const struct opt note_opts[] = {
-        CHANGE_OPTS,
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_END,
 };
 
 static int cmd_note(struct inc_ctx *ctx, int argc, char **argv);
@@ -12,9 +15,11 @@ const struct cmd cmd_note_entry = {
         .run = cmd_note,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Add a responder's note to an incident.",
-        .opts = note_opts,
         .usage = "incident note [-q] [--json] [--dry-run] [--at time] id [text "
                  "| -]",
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 static int

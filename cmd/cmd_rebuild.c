@@ -2,9 +2,15 @@
 
 #include "cmd.h"
 
-static const struct opt rebuild_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
-        {NULL, 0, 0, NULL, NULL},
+struct rebuild_args {
+	bool json;
+};
+
+static const struct rebuild_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("json", 0, &defaults.json, "print the result as JSON"),
+        OPT_END,
 };
 
 static int cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv);
@@ -14,20 +20,22 @@ const struct cmd cmd_rebuild_entry = {
         .run = cmd_rebuild,
         .flags = CMD_NO_STORE,
         .summary = SUMMARY_REBUILD,
-        .opts = rebuild_opts,
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
         .usage = "incident rebuild [--json]",
 };
 
 static int
 cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
+	const struct rebuild_args *a = ctx->opts;
 	inc_error err;
 	size_t events;
 	char *dir, *backup = NULL;
 	int ret;
 
-	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
+	if ((ret = opt_operands(ctx, argc, argv, 0)) != 0)
 		return ret;
 	if (inc_store_discover(&dir, ctx->dir_opt, &err) < 0)
 		return fail(&err);
@@ -36,7 +44,7 @@ cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 		free(dir);
 		return fail(&err);
 	}
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc();
 		cJSON_AddStringToObject(root, "dir", dir);
 		cJSON_AddNumberToObject(root, "events", (double)events);

@@ -1,10 +1,13 @@
+/* incident reopen: a resolved or closed incident is back. */
 #include "cmd.h"
 
-static const struct opt reopen_opts[] = {
-        CHANGE_OPTS,
-        {"reason", OPT_REASON, required_argument, "text",
-         "why it is back (required)"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_REQUIRED_STRING("reason", 0, &defaults.o.reason, "text",
+                            "why it is back (required)"),
+        OPT_END,
 };
 
 static int cmd_reopen(struct inc_ctx *ctx, int argc, char **argv);
@@ -14,18 +17,17 @@ const struct cmd cmd_reopen_entry = {
         .run = cmd_reopen,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Reopen a resolved or closed incident.",
-        .opts = reopen_opts,
         .usage = "incident reopen [-q] [--json] [--dry-run] [--at time] "
                  "--reason text id",
-};
-
-static const struct change_field fields[] = {
-        {"reason", OPT_REASON, offsetof(inc_change_opts, reason), true},
-        {NULL, 0, 0, false},
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 static int
 cmd_reopen(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_REOPEN, fields);
+	if (argc != 1)
+		return usage_error(ctx->cmd, "one incident id is needed");
+	return change_run(ctx, argv[0], INC_ACTION_REOPEN, ctx->opts);
 }

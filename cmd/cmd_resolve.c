@@ -1,12 +1,15 @@
+/* incident resolve: the incident is over. */
 #include "cmd.h"
 
-static const struct opt resolve_opts[] = {
-        CHANGE_OPTS,
-        {"summary", OPT_SUMMARY, required_argument, "text",
-         "how it was resolved"},
-        {"cause", OPT_CAUSE, required_argument, "text",
-         "the cause, as far as it is known"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_STRING("summary", 0, &defaults.o.summary, "text",
+                   "how it was resolved"),
+        OPT_STRING("cause", 0, &defaults.o.cause, "text",
+                   "the cause, as far as it is known"),
+        OPT_END,
 };
 
 static int cmd_resolve(struct inc_ctx *ctx, int argc, char **argv);
@@ -16,19 +19,17 @@ const struct cmd cmd_resolve_entry = {
         .run = cmd_resolve,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Record that an incident is over.",
-        .opts = resolve_opts,
         .usage = "incident resolve [-q] [--json] [--dry-run] [--at time] "
                  "[--summary text] [--cause text] id",
-};
-
-static const struct change_field fields[] = {
-        {"summary", OPT_SUMMARY, offsetof(inc_change_opts, summary), false},
-        {"cause", OPT_CAUSE, offsetof(inc_change_opts, cause), false},
-        {NULL, 0, 0, false},
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 static int
 cmd_resolve(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_RESOLVE, fields);
+	if (argc != 1)
+		return usage_error(ctx->cmd, "one incident id is needed");
+	return change_run(ctx, argv[0], INC_ACTION_RESOLVE, ctx->opts);
 }

@@ -4,9 +4,15 @@
 
 #include "cmd.h"
 
-static const struct opt show_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the incident as JSON"},
-        {NULL, 0, 0, NULL, NULL},
+struct show_args {
+	bool json;
+};
+
+static const struct show_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("json", 0, &defaults.json, "print the incident as JSON"),
+        OPT_END,
 };
 
 static int cmd_show(struct inc_ctx *ctx, int argc, char **argv);
@@ -16,8 +22,10 @@ const struct cmd cmd_show_entry = {
         .run = cmd_show,
         .flags = CMD_READ,
         .summary = "Show everything known about an incident.",
-        .opts = show_opts,
         .usage = "incident show [--json] id",
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 static void
@@ -324,23 +332,23 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 static int
 cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 {
+	const struct show_args *a = ctx->opts;
 	inc_incident *inc = NULL;
-	bool json = false;
 	inc_error err;
 	cJSON *o;
 	int ret;
 
-	if ((ret = opt_json_only(ctx, argc, argv, 1, &json)) != 0)
+	if ((ret = opt_operands(ctx, argc, argv, 1)) != 0)
 		return ret;
-	if ((ret = need_store(ctx, argv[argc - 1])) != 0)
+	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;
-	if (inc_incident_load(&inc, ctx->store, argv[argc - 1], &err) < 0 ||
+	if (inc_incident_load(&inc, ctx->store, argv[0], &err) < 0 ||
 	    inc_incident_to_json(&o, ctx->store, inc, ctx->now, &err) < 0) {
 		inc_incident_free(inc);
 		return fail(&err);
 	}
 	inc_incident_free(inc);
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc();
 		cJSON_AddItemToObject(root, "incident", o);
 		cJSON_AddItemToObject(root, "audit",

@@ -4,15 +4,25 @@
 
 #include "cmd.h"
 
-static const struct opt stats_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the figures as JSON"},
-        {"since", OPT_SINCE, required_argument, "time",
-         "incidents opened at or after this time"},
-        {"until", OPT_UNTIL, required_argument, "time",
-         "incidents opened before this time"},
-        {"by", OPT_BY, required_argument, "group",
-         "one group per severity, service, tag or month"},
-        {NULL, 0, 0, NULL, NULL},
+struct stats_args {
+	inc_stats_opts o;
+	bool json;
+};
+
+static const char *const groups[] = {"severity", "service", "tag", "month",
+                                     NULL};
+
+static const struct stats_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("json", 0, &defaults.json, "print the figures as JSON"),
+        OPT_TIME("since", 0, &defaults.o.since, "time",
+                 "incidents opened at or after this time"),
+        OPT_TIME("until", 0, &defaults.o.until, "time",
+                 "incidents opened before this time"),
+        OPT_KEYWORD("by", 0, &defaults.o.by, "group",
+                    "one group per severity, service, tag or month", groups),
+        OPT_END,
 };
 
 static int cmd_stats(struct inc_ctx *ctx, int argc, char **argv);
@@ -22,9 +32,11 @@ const struct cmd cmd_stats_entry = {
         .run = cmd_stats,
         .flags = CMD_READ,
         .summary = "Response metrics: TTD, TTA, TTM, TTR and counts.",
-        .opts = stats_opts,
-        .usage = "incident stats [--json] [--since time] [--until time] [--by "
-                 "severity|service|tag|month]",
+        .usage = "incident stats [--json] [--since time] [--until time] "
+                 "[--by severity|service|tag|month]",
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 #define BAR 24
@@ -90,52 +102,21 @@ print_group(struct inc_ctx *ctx, const cJSON *g, int widest)
 static int
 cmd_stats(struct inc_ctx *ctx, int argc, char **argv)
 {
-	inc_stats_opts o = {0, 0, NULL, 0};
-	bool json = false;
-	struct opt_state st;
+	struct stats_args *a = ctx->opts;
 	cJSON *doc, *g;
 	inc_error err;
-	int c, ret, widest = 0;
+	int ret, widest = 0;
 
-	o.now = ctx->now;
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		switch (c) {
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_SINCE:
-			if ((ret = parse_time(&o.since, ctx, st.arg)))
-				return ret;
-			break;
-		case OPT_UNTIL:
-			if ((ret = parse_time(&o.until, ctx, st.arg)))
-				return ret;
-			break;
-		case OPT_BY:
-			o.by = st.arg;
-			if (strcmp(o.by, "severity") &&
-			    strcmp(o.by, "service") && strcmp(o.by, "tag") &&
-			    strcmp(o.by, "month"))
-				return usage_error(
-				        ctx->cmd,
-				        "--by takes severity, service, "
-				        "tag or month");
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
+	if ((ret = opt_operands(ctx, argc, argv, 0)) != 0)
+		return ret;
+	a->o.now = ctx->now;
 	if (ctx->store == NULL) {
 		inc_error_set(&err, INC_ENOTFOUND, "no incidents yet");
 		return fail(&err);
 	}
-	if (inc_stats(&doc, ctx->store, &o, &err) < 0)
+	if (inc_stats(&doc, ctx->store, &a->o, &err) < 0)
 		return fail(&err);
-	if (json)
+	if (a->json)
 		return print_json(doc);
 	cJSON_ArrayForEach (g,
 	                    cJSON_GetObjectItemCaseSensitive(doc, "groups")) {

@@ -1,8 +1,12 @@
+/* incident update: a status update for stakeholders, from the words, "-" or the
+ * editor. */
 #include "cmd.h"
 
-static const struct opt update_opts[] = {
-        CHANGE_OPTS,
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_END,
 };
 
 static int cmd_update(struct inc_ctx *ctx, int argc, char **argv);
@@ -12,9 +16,11 @@ const struct cmd cmd_update_entry = {
         .run = cmd_update,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Post a status update for stakeholders.",
-        .opts = update_opts,
         .usage = "incident update [-q] [--json] [--dry-run] [--at time] id "
                  "[text | -]",
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
 };
 
 static int

@@ -2,9 +2,15 @@
 
 #include "cmd.h"
 
-static const struct opt verify_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
-        {NULL, 0, 0, NULL, NULL},
+struct verify_args {
+	bool json;
+};
+
+static const struct verify_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("json", 0, &defaults.json, "print the result as JSON"),
+        OPT_END,
 };
 
 static int cmd_verify(struct inc_ctx *ctx, int argc, char **argv);
@@ -14,7 +20,9 @@ const struct cmd cmd_verify_entry = {
         .run = cmd_verify,
         .flags = CMD_READ,
         .summary = SUMMARY_VERIFY,
-        .opts = verify_opts,
+        .opts = options,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
         .usage = "incident verify [--json]",
 };
 
@@ -22,18 +30,18 @@ const struct cmd cmd_verify_entry = {
 static int
 cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
+	const struct verify_args *a = ctx->opts;
 	char **problems = NULL;
 	size_t n = 0, events = 0;
 	inc_error err;
 	int ret;
 
-	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
+	if ((ret = opt_operands(ctx, argc, argv, 0)) != 0)
 		return ret;
 	if (ctx->store != NULL &&
 	    inc_verify(&problems, &n, &events, ctx->store, &err) < 0)
 		return fail(&err);
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc(), *arr;
 		cJSON_AddNumberToObject(root, "events", (double)events);
 		cJSON_AddBoolToObject(root, "ok", n == 0);

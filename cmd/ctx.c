@@ -57,9 +57,30 @@ ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
 	return 0;
 }
 
+int
+ctx_run(struct inc_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd *cmd = ctx->cmd;
+	int first = argc, ret;
+
+	if ((ctx->opts = opt_new(cmd)) == NULL) {
+		fputs("incident: out of memory\n", stderr);
+		return EXIT_FAIL;
+	}
+	if ((ret = ctx_prepare(ctx, ctx->dir_opt, cmd->flags & CMD_STORE_MASK)))
+		return ret;
+	/* bare "incident" has no argv of its own */
+	if (argc > 0 &&
+	    (ret = opt_parse(ctx, cmd, ctx->opts, argc, argv, false, &first)))
+		return ret < 0 ? EXIT_OK : ret;
+	return cmd->run(ctx, argc - first, argv + first);
+}
+
 void
 ctx_release(struct inc_ctx *ctx)
 {
+	opt_free(ctx->cmd, ctx->opts);
+	ctx->opts = NULL;
 	inc_store_close(ctx->store);
 	ctx->store = NULL;
 	free(ctx->dir);

@@ -40,15 +40,14 @@ fail(const inc_error *err)
 int
 usage_error(const struct cmd *cmd, const char *fmt, ...)
 {
+	const char *name = cmd->name != NULL ? cmd->name : "";
+	const char *space = cmd->name != NULL ? " " : "";
 	va_list ap;
 
-	fprintf(stderr, "incident%s%s: ", cmd->name != NULL ? " " : "",
-	        cmd->name != NULL ? cmd->name : "");
+	fprintf(stderr, "incident%s%s: ", space, name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	if (cmd->name != NULL)
-		fprintf(stderr, " (see 'incident %s --help')", cmd->name);
-	fputc('\n', stderr);
+	fprintf(stderr, " (see 'incident%s%s --help')\n", space, name);
 	return EXIT_USAGE;
 }

@@ -4,7 +4,6 @@
  * "mirror" after a write. Its messages are incident's: people never type
  * its name.
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,50 +41,56 @@ usage(void)
 	return EXIT_USAGE;
 }
 
-enum { GOPT_COMPLETE = 1000, GOPT_DIR };
+/* The options before the command: incident's --dir, and what the
+ * completions of incident's git commands ask. */
+struct globals {
+	const char *dir;
+	const char *complete;
+};
+
+static const struct globals defaults;
+
+static const struct opt global_opts[] = {
+        OPT_STRING("dir", 0, &defaults.dir, "dir", "use the store in dir"),
+        OPT_STRING("complete-options", 0, &defaults.complete, "command",
+                   "list the options of command"),
+        OPT_END,
+};
+
+static const struct cmd globals = {
+        .opts = global_opts,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option globals[] = {
-	        {"dir", required_argument, NULL, GOPT_DIR},
-	        {"complete-options", required_argument, NULL, GOPT_COMPLETE},
-	        {NULL, 0, NULL, 0},
-	};
+	struct globals g = defaults;
 	struct inc_ctx ctx = {0};
-	const char *dir_opt = NULL;
 	const struct cmd *cmd;
-	int c, status;
+	int first, status;
 
 	signal(SIGPIPE, SIG_DFL);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", globals, NULL)) != -1) {
-		switch (c) {
-		case GOPT_DIR:
-			dir_opt = optarg;
-			break;
-		case GOPT_COMPLETE:
-			if ((cmd = find(optarg)) == NULL)
-				return usage();
-			opt_complete(cmd, stdout);
-			return finish(EXIT_OK);
-		default:
+	ctx.cmd = &globals;
+	if (opt_parse(&ctx, &globals, &g, argc, argv, true, &first) != 0)
+		return usage();
+	if (g.complete != NULL) {
+		if ((cmd = find(g.complete)) == NULL)
 			return usage();
-		}
+		opt_complete(cmd, stdout);
+		return finish(EXIT_OK);
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= first;
+	argv += first;
 	if (argc == 0 || (cmd = find(argv[0])) == NULL)
 		return usage();
 	if (ctx_wants_help(argc, argv)) {
 		opt_help(cmd, stdout);
 		return finish(EXIT_OK);
 	}
-	ctx_init(&ctx, cmd, dir_opt);
-	status = ctx_prepare(&ctx, dir_opt, cmd->flags & CMD_STORE_MASK);
-	if (status == EXIT_OK)
-		status = cmd->run(&ctx, argc, argv);
-	status = finish(status);
+	ctx_init(&ctx, cmd, g.dir);
+	status = finish(ctx_run(&ctx, argc, argv));
 	ctx_release(&ctx);
 	return status;
 }

@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,101 +129,99 @@ main_help(FILE *f)
 	fputs("\n\nSee 'incident help <command>' and incident(1).\n", f);
 }
 
-enum { GOPT_VERSION = 1000, GOPT_LIST_CMDS, GOPT_COMPLETE, GOPT_DIR };
+/* The options before the command. */
+struct globals {
+	const char *dir;
+	bool version, help, list_cmds;
+	const char *complete; /* a command name */
+};
 
 static int
-unknown_global(const struct option *globals, const char *arg)
+global_dir(struct inc_ctx *ctx, void *target, const char *value)
 {
-	const char *word = strncmp(arg, "--", 2) == 0 ? arg + 2 : "";
-	char name[64], hint[256];
-	struct suggest s;
+	(void)ctx;
+	if (*value == '\0') {
+		fputs("incident: --dir needs a folder, not an empty value\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	*(const char **)target = value;
+	return 0;
+}
 
-	/* "--dri=x" is the option "dri"; a short one has no near name */
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="), word);
-	suggest_begin(&s, name);
-	for (const struct option *g = globals; *word != '\0' && g->name; g++)
-		suggest_add(&s, g->name);
-	fprintf(stderr,
-	        "incident: unknown option '%s'%s (see 'incident --help')\n",
-	        arg, suggest_text(hint, sizeof(hint), &s, "--"));
-	return EXIT_USAGE;
+static const struct globals defaults;
+
+static const struct opt global_opts[] = {
+        OPT_CALLBACK("dir", 0, &defaults.dir, "dir", "use the store in dir",
+                     global_dir, 0),
+        OPT_BOOL("version", 0, &defaults.version, "print the version"),
+        OPT_BOOL("help", 'h', &defaults.help, "show this help"),
+        OPT_BOOL("list-cmds", 0, &defaults.list_cmds, "list the commands"),
+        OPT_STRING("complete-options", 0, &defaults.complete, "command",
+                   "list the options of command"),
+        OPT_END,
+};
+
+/* What parses them: bare "incident", as a table with no run. */
+static const struct cmd globals = {
+        .opts = global_opts,
+        .defaults = &defaults,
+        .size = sizeof(defaults),
+};
+
+/* --version, --help, --list-cmds and --complete-options: an exit status. */
+static int
+global_answer(const struct globals *g)
+{
+	const struct cmd *cmd;
+
+	if (g->version) {
+		printf("incident %s\n", INC_VERSION);
+	} else if (g->help) {
+		main_help(stdout);
+	} else if (g->list_cmds) {
+		for (const struct cmd *const *c = commands + 1; *c != NULL; c++)
+			printf("%s\n", (*c)->name);
+	} else if ((cmd = cmd_find(g->complete)) == NULL) {
+		return unknown_command(g->complete);
+	} else if (cmd->flags & CMD_GIT) {
+		char *ask[] = {"--complete-options", (char *)g->complete};
+		return helper_exec(NULL, 2, ask);
+	} else {
+		opt_complete(cmd, stdout);
+	}
+	return finish(EXIT_OK);
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option globals[] = {
-	        {"dir", required_argument, NULL, GOPT_DIR},
-	        {"version", no_argument, NULL, GOPT_VERSION},
-	        {"help", no_argument, NULL, 'h'},
-	        {"list-cmds", no_argument, NULL, GOPT_LIST_CMDS},
-	        {"complete-options", required_argument, NULL, GOPT_COMPLETE},
-	        {NULL, 0, NULL, 0},
-	};
+	struct globals g = defaults;
 	struct inc_ctx ctx = {0};
-	const char *dir_opt = NULL;
 	const struct cmd *cmd;
-	int c, status;
+	int first, status;
 
 	signal(SIGPIPE, SIG_DFL);
-	opterr = 0;
-	/* "+": stop at the command name; its options are its own */
-	while ((c = getopt_long(argc, argv, "+:h", globals, NULL)) != -1) {
-		switch (c) {
-		case GOPT_DIR:
-			if (*optarg == '\0') {
-				fputs("incident: --dir needs a folder, not an "
-				      "empty value\n",
-				      stderr);
-				return EXIT_USAGE;
-			}
-			dir_opt = optarg;
-			break;
-		case GOPT_VERSION:
-			printf("incident %s\n", INC_VERSION);
-			return finish(EXIT_OK);
-		case 'h':
-			main_help(stdout);
-			return finish(EXIT_OK);
-		case GOPT_LIST_CMDS:
-			for (const struct cmd *const *e = commands + 1;
-			     *e != NULL; e++)
-				printf("%s\n", (*e)->name);
-			return finish(EXIT_OK);
-		case GOPT_COMPLETE:
-			if ((cmd = cmd_find(optarg)) == NULL)
-				return unknown_command(optarg);
-			if (cmd->flags & CMD_GIT) {
-				char *ask[] = {"--complete-options", optarg};
-				return helper_exec(NULL, 2, ask);
-			}
-			opt_complete(cmd, stdout);
-			return finish(EXIT_OK);
-		case ':':
-			fprintf(stderr, "incident: option '%s' needs a value\n",
-			        argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			return unknown_global(globals, argv[optind - 1]);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	ctx.cmd = &globals;
+	if ((status = opt_parse(&ctx, &globals, &g, argc, argv, true, &first)))
+		return status;
+	if (g.version || g.help || g.list_cmds || g.complete != NULL)
+		return global_answer(&g);
+	argc -= first;
+	argv += first;
 	if (argc == 0) {
 		cmd = commands[0];
 	} else if ((cmd = cmd_find(argv[0])) == NULL) {
 		return unknown_command(argv[0]);
 	}
 	if (cmd->flags & CMD_GIT)
-		return helper_exec(dir_opt, argc, argv);
+		return helper_exec(g.dir, argc, argv);
 	if (cmd->name != NULL && ctx_wants_help(argc, argv)) {
 		opt_help(cmd, stdout);
 		return finish(EXIT_OK);
 	}
-	ctx_init(&ctx, cmd, dir_opt);
-	status = ctx_prepare(&ctx, dir_opt, cmd->flags & CMD_STORE_MASK);
-	if (status == EXIT_OK)
-		status = cmd->run(&ctx, argc, argv);
+	ctx_init(&ctx, cmd, g.dir);
+	status = ctx_run(&ctx, argc, argv);
 	if (status == EXIT_OK && (cmd->flags & CMD_MIRROR))
 		helper_mirror(&ctx);
 	status = finish(status);
