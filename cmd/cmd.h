@@ -144,6 +144,9 @@ struct cmd {
 	const struct opt *opts;
 	const void *defaults; /* the options struct as the command starts */
 	size_t size;          /* its size */
+	/* a command of subcommands, each an entry (git's OPT_SUBCOMMAND) */
+	const struct cmd *const *subcommands;
+	const struct cmd *parent; /* of a subcommand */
 };
 
 struct inc_ctx {
@@ -197,6 +200,14 @@ void *opt_new(const struct cmd *cmd);
 void opt_free(const struct cmd *cmd, void *opts);
 /* 0 when there are n operands (none, or one incident id); else says so. */
 int opt_operands(struct inc_ctx *ctx, int argc, char **argv, int n);
+/*
+ * The subcommand of cmd named by the first operand, which is taken out
+ * of argv; NULL when there is none (*name is then the operand or NULL).
+ */
+const struct cmd *opt_subcommand(const struct cmd *cmd, int *argc, char **argv,
+                                 const char **name);
+/* "add, done or list?", or "unknown action command 'x' (...)": 2. */
+int opt_no_subcommand(const struct cmd *cmd, const char *name);
 void opt_usage(const struct cmd *cmd, FILE *f);
 void opt_help(const struct cmd *cmd, FILE *f);
 void opt_complete(const struct cmd *cmd, FILE *f);

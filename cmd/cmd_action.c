@@ -1,50 +1,103 @@
 /* incident action add|done|list: follow-up actions, tracked to done. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-struct action_args {
-	struct change_args c;
-	bool open;
-	bool overdue;
+struct list_args {
+	inc_action_query q;
+	bool json;
 };
 
 static int due_option(struct inc_ctx *ctx, void *target, const char *arg);
+static int action_add(struct inc_ctx *ctx, int argc, char **argv);
+static int action_done(struct inc_ctx *ctx, int argc, char **argv);
+static int action_list(struct inc_ctx *ctx, int argc, char **argv);
 
-static const struct action_args defaults;
+static const struct change_args change;
+static const struct list_args list;
 
-static const struct opt options[] = {
-        CHANGE_OPTS(&defaults.c),
-        OPT_STRING("owner", 0, &defaults.c.o.owner, "who",
-                   "add: who owns it; list: only theirs"),
-        OPT_CALLBACK("due", 0, &defaults.c.o.due, "date", "add: when it is due",
+static const struct opt add_options[] = {
+        CHANGE_OPTS(&change),
+        OPT_STRING("owner", 0, &change.o.owner, "who", "who owns it"),
+        OPT_CALLBACK("due", 0, &change.o.due, "date", "when it is due",
                      due_option, 0),
-        OPT_STRING("type", 0, &defaults.c.o.action_type, "type",
-                   "add: detective, preventive or corrective"),
-        OPT_STRING("priority", 0, &defaults.c.o.action_priority, "level",
-                   "add: high, medium or low"),
-        OPT_BOOL("open", 0, &defaults.open, "list: only actions not done"),
-        OPT_BOOL("overdue", 0, &defaults.overdue,
-                 "list: only open actions past their due date"),
+        OPT_STRING("type", 0, &change.o.action_type, "type",
+                   "detective, preventive or corrective"),
+        OPT_STRING("priority", 0, &change.o.action_priority, "level",
+                   "high, medium or low"),
         OPT_END,
 };
 
-static int cmd_action(struct inc_ctx *ctx, int argc, char **argv);
+static const struct opt done_options[] = {
+        CHANGE_OPTS(&change),
+        OPT_END,
+};
+
+static const struct opt list_options[] = {
+        OPT_BOOL("json", 0, &list.json, "print the actions as JSON"),
+        OPT_BOOL("open", 0, &list.q.open, "only actions not done"),
+        OPT_BOOL("overdue", 0, &list.q.overdue,
+                 "only open actions past their due date"),
+        OPT_STRING("owner", 0, &list.q.owner, "who", "only theirs"),
+        OPT_END,
+};
+
+extern const struct cmd cmd_action_entry;
+
+/* Each subcommand is a command of its own: flags, options, usage. */
+static const struct cmd add_entry = {
+        .name = "add",
+        .parent = &cmd_action_entry,
+        .run = action_add,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Add a follow-up action to an incident.",
+        .usage = "incident action add [-q] [--json] [--dry-run] [--at time] "
+                 "[--owner who] [--due date] [--type type] "
+                 "[--priority level] id text",
+        .opts = add_options,
+        .defaults = &change,
+        .size = sizeof(change),
+};
+
+static const struct cmd done_entry = {
+        .name = "done",
+        .parent = &cmd_action_entry,
+        .run = action_done,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Mark an action done.",
+        .usage = "incident action done [-q] [--json] [--dry-run] [--at time] "
+                 "id n",
+        .opts = done_options,
+        .defaults = &change,
+        .size = sizeof(change),
+};
+
+static const struct cmd list_entry = {
+        .name = "list",
+        .parent = &cmd_action_entry,
+        .run = action_list,
+        .flags = CMD_READ,
+        .summary = "List the actions of every incident, by due date.",
+        .usage = "incident action list [--json] [--open] [--overdue] "
+                 "[--owner who]",
+        .opts = list_options,
+        .defaults = &list,
+        .size = sizeof(list),
+};
+
+static const struct cmd *const subcommands[] = {
+        &add_entry,
+        &done_entry,
+        &list_entry,
+        NULL,
+};
 
 const struct cmd cmd_action_entry = {
         .name = "action",
-        .run = cmd_action,
-        .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Track follow-up actions: add, done, list.",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
-        .usage = "incident action add [-q] [--json] [--dry-run] [--owner who] "
-                 "[--due date] [--type type] [--priority level] id text\n      "
-                 " incident action done [-q] [--json] [--dry-run] id n\n       "
-                 "incident action list [--json] [--open] [--overdue] [--owner "
-                 "who]",
+        .subcommands = subcommands,
 };
 
 /* Due on a day means by its end, where you are. */
@@ -61,15 +114,18 @@ due_option(struct inc_ctx *ctx, void *target, const char *arg)
 }
 
 static int
-list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
-             bool overdue, const char *owner)
+action_list(struct inc_ctx *ctx, int argc, char **argv)
 {
-	inc_action_query q = {open, overdue, owner, ctx->now};
+	struct list_args *a = ctx->opts;
 	cJSON *arr = NULL, *it;
 	inc_error err;
 
+	(void)argv;
+	if (argc != 0)
+		return usage_error(ctx->cmd, "list takes no operands");
+	a->q.now = ctx->now;
 	if (ctx->store != NULL &&
-	    inc_action_list(&arr, ctx->store, &q, &err) < 0)
+	    inc_action_list(&arr, ctx->store, &a->q, &err) < 0)
 		return fail(&err);
 	if (a->json) {
 		cJSON *root = json_doc();
@@ -106,51 +162,44 @@ list_actions(struct inc_ctx *ctx, const struct change_args *a, bool open,
 }
 
 static int
-cmd_action(struct inc_ctx *ctx, int argc, char **argv)
+action_add(struct inc_ctx *ctx, int argc, char **argv)
 {
-	struct action_args *a = ctx->opts;
-	const char *sub;
-	char *end, *text;
+	struct change_args *a = ctx->opts;
+	char *text;
 	int ret;
 
-	if (argc == 0)
-		return usage_error(ctx->cmd, "add, done or list?");
-	sub = argv[0];
-	if (strcmp(sub, "list") == 0) {
-		if (argc != 1)
-			return usage_error(ctx->cmd, "list takes no operands");
-		return list_actions(ctx, &a->c, a->open, a->overdue,
-		                    a->c.o.owner);
-	}
-	if (strcmp(sub, "add") == 0) {
-		if (argc < 3)
-			return usage_error(ctx->cmd,
-			                   "add needs an id and a text");
-		if ((ret = need_store(ctx, argv[1])) != 0)
-			return ret;
-		if ((text = join_words(argc - 2, argv + 2)) == NULL)
-			return EXIT_FAIL;
-		a->c.o.text = text;
-		ret = change_run(ctx, argv[1], INC_ACTION_ACTION_ADD, &a->c);
-		free(text);
+	if (argc < 2)
+		return usage_error(ctx->cmd, "add needs an id and a text");
+	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;
-	}
-	if (strcmp(sub, "done") == 0) {
-		if (argc != 3)
-			return usage_error(ctx->cmd,
-			                   "done needs an id and a number");
-		a->c.o.action_n = (int)strtol(argv[2], &end, 10);
-		if (*argv[2] == '#')
-			a->c.o.action_n = (int)strtol(argv[2] + 1, &end, 10);
-		if (*end != '\0' || a->c.o.action_n < 1)
-			return usage_error(ctx->cmd,
-			                   "an action number is 1, 2, ... (not "
-			                   "'%s')",
-			                   argv[2]);
-		if ((ret = need_store(ctx, argv[1])) != 0)
-			return ret;
-		return change_run(ctx, argv[1], INC_ACTION_ACTION_DONE, &a->c);
-	}
-	return usage_error(
-	        ctx->cmd, "unknown action command '%s' (add, done, list)", sub);
+	if ((text = join_words(argc - 1, argv + 1)) == NULL)
+		return EXIT_FAIL;
+	a->o.text = text;
+	ret = change_run(ctx, argv[0], INC_ACTION_ACTION_ADD, a);
+	a->o.text = NULL;
+	free(text);
+	return ret;
+}
+
+static int
+action_done(struct inc_ctx *ctx, int argc, char **argv)
+{
+	struct change_args *a = ctx->opts;
+	const char *n;
+	char *end;
+	long v;
+	int ret;
+
+	if (argc != 2)
+		return usage_error(ctx->cmd, "done needs an id and a number");
+	n = *argv[1] == '#' ? argv[1] + 1 : argv[1];
+	v = strtol(n, &end, 10);
+	if (*n == '\0' || *end != '\0' || v < 1 || v > INT_MAX)
+		return usage_error(ctx->cmd,
+		                   "an action number is 1, 2, ... (not '%s')",
+		                   argv[1]);
+	a->o.action_n = (int)v;
+	if ((ret = need_store(ctx, argv[0])) != 0)
+		return ret;
+	return change_run(ctx, argv[0], INC_ACTION_ACTION_DONE, a);
 }

@@ -40,8 +40,10 @@ fail(const inc_error *err)
 int
 usage_error(const struct cmd *cmd, const char *fmt, ...)
 {
-	const char *name = cmd->name != NULL ? cmd->name : "";
-	const char *space = cmd->name != NULL ? " " : "";
+	/* a subcommand's errors are its command's, as its manual is */
+	const struct cmd *top = cmd->parent != NULL ? cmd->parent : cmd;
+	const char *name = top->name != NULL ? top->name : "";
+	const char *space = top->name != NULL ? " " : "";
 	va_list ap;
 
 	fprintf(stderr, "incident%s%s: ", space, name);

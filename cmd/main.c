@@ -199,6 +199,7 @@ main(int argc, char **argv)
 	struct globals g = defaults;
 	struct inc_ctx ctx = {0};
 	const struct cmd *cmd;
+	const char *name;
 	int first, status;
 
 	signal(SIGPIPE, SIG_DFL);
@@ -216,6 +217,12 @@ main(int argc, char **argv)
 	}
 	if (cmd->flags & CMD_GIT)
 		return helper_exec(g.dir, argc, argv);
+	if (cmd->subcommands != NULL) {
+		const struct cmd *sub = opt_subcommand(cmd, &argc, argv, &name);
+		if (sub == NULL && !ctx_wants_help(argc, argv))
+			return opt_no_subcommand(cmd, name);
+		cmd = sub != NULL ? sub : cmd;
+	}
 	if (cmd->name != NULL && ctx_wants_help(argc, argv)) {
 		opt_help(cmd, stdout);
 		return finish(EXIT_OK);

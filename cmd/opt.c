@@ -85,12 +85,6 @@ rows_of(struct rows *r, const struct cmd *cmd)
 	r->offset[r->n++] = 0;
 }
 
-static const char *
-cmd_name(const struct cmd *cmd)
-{
-	return cmd->name != NULL ? cmd->name : "";
-}
-
 void *
 opt_new(const struct cmd *cmd)
 {
@@ -311,44 +305,157 @@ opt_operands(struct inc_ctx *ctx, int argc, char **argv, int n)
 	return usage_error(ctx->cmd, "unexpected argument '%s'", argv[n]);
 }
 
+/* Whether the option word w takes the next argument as its value, in
+ * any subcommand of cmd (a long name may be abbreviated, as getopt_long
+ * allows). */
+static bool
+takes_next(const struct cmd *cmd, const char *w)
+{
+	size_t len = strlen(w);
+	struct rows r;
+
+	for (const struct cmd *const *sub = cmd->subcommands; *sub; sub++) {
+		rows_of(&r, *sub);
+		for (size_t i = 0; i < r.n; i++) {
+			const struct opt *op = r.opt[i];
+			if (op->argname == NULL)
+				continue;
+			if (w[1] == '-' && strchr(w, '=') == NULL &&
+			    strncmp(op->name, w + 2, len - 2) == 0)
+				return true;
+			if (w[1] != '-' && op->alias != 0 &&
+			    op->alias == w[len - 1] &&
+			    strchr(w, op->alias) == w + len - 1)
+				return true;
+		}
+	}
+	return false;
+}
+
+const struct cmd *
+opt_subcommand(const struct cmd *cmd, int *argc, char **argv, const char **name)
+{
+	int i = 1;
+
+	/* the first operand, wherever the options before it end */
+	while (i < *argc && argv[i][0] == '-' && argv[i][1] != '\0') {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		i += takes_next(cmd, argv[i]) ? 2 : 1;
+	}
+	*name = i < *argc ? argv[i] : NULL;
+	for (const struct cmd *const *sub = cmd->subcommands;
+	     *name != NULL && *sub != NULL; sub++) {
+		if (strcmp((*sub)->name, *name) != 0)
+			continue;
+		memmove(&argv[i], &argv[i + 1],
+		        (size_t)(*argc - i) * sizeof(*argv));
+		(*argc)--;
+		return *sub;
+	}
+	return NULL;
+}
+
+int
+opt_no_subcommand(const struct cmd *cmd, const char *name)
+{
+	char or [128] = "", list[128] = "";
+	size_t n = 0, lo = 0, ll = 0;
+
+	while (cmd->subcommands[n] != NULL)
+		n++;
+	for (size_t i = 0; i < n; i++) {
+		const char *sub = cmd->subcommands[i]->name;
+		lo += (size_t)snprintf(or +lo, sizeof(or) - lo, "%s%s",
+		                       i == 0       ? ""
+		                       : i == n - 1 ? " or "
+		                                    : ", ",
+		                       sub);
+		ll += (size_t)snprintf(list + ll, sizeof(list) - ll, "%s%s",
+		                       i == 0 ? "" : ", ", sub);
+		if (lo >= sizeof(or) || ll >= sizeof(list))
+			break;
+	}
+	if (name == NULL)
+		return usage_error(cmd, "%s?", or);
+	return usage_error(cmd, "unknown %s command '%s' (%s)", cmd->name, name,
+	                   list);
+}
+
 void
 opt_usage(const struct cmd *cmd, FILE *f)
 {
-	fprintf(f, "usage: %s\n", cmd->usage);
+	const struct cmd *const *sub = cmd->subcommands;
+
+	if (sub == NULL) {
+		fprintf(f, "usage: %s\n", cmd->usage);
+		return;
+	}
+	for (size_t i = 0; sub[i] != NULL; i++)
+		fprintf(f, "%s%s\n", i == 0 ? "usage: " : "       ",
+		        sub[i]->usage);
+}
+
+static void
+help_row(FILE *f, const struct opt *op)
+{
+	char left[64];
+	int len;
+
+	if (op->alias != 0)
+		len = snprintf(left, sizeof(left), "-%c, --%s", op->alias,
+		               op->name);
+	else
+		len = snprintf(left, sizeof(left), "    --%s", op->name);
+	if (op->argname != NULL && len > 0 && (size_t)len < sizeof(left))
+		snprintf(left + len, sizeof(left) - (size_t)len, " %s",
+		         op->argname);
+	fprintf(f, "  %-26s %s\n", left, op->help);
+}
+
+/* The options of each subcommand under its summary, then --help. */
+static void
+help_subcommands(const struct cmd *cmd, FILE *f)
+{
+	struct rows r;
+
+	for (const struct cmd *const *sub = cmd->subcommands; *sub; sub++) {
+		fprintf(f, "\n%s %s: %s\n", cmd->name, (*sub)->name,
+		        (*sub)->summary);
+		rows_of(&r, *sub);
+		for (size_t i = 0; i < r.n; i++)
+			if (r.opt[i]->type != OPT_TYPE_HELP)
+				help_row(f, r.opt[i]);
+	}
+	fputc('\n', f);
+	help_row(f, &help_opt);
 }
 
 void
 opt_help(const struct cmd *cmd, FILE *f)
 {
+	const struct cmd *top = cmd->parent != NULL ? cmd->parent : cmd;
 	struct rows r;
 
-	rows_of(&r, cmd);
 	opt_usage(cmd, f);
-	fprintf(f, "\n%s\n\noptions:\n", cmd->summary);
-	for (size_t i = 0; i < r.n; i++) {
-		const struct opt *op = r.opt[i];
-		char left[64];
-		int len;
-
-		if (op->alias != 0)
-			len = snprintf(left, sizeof(left), "-%c, --%s",
-			               op->alias, op->name);
-		else
-			len = snprintf(left, sizeof(left), "    --%s",
-			               op->name);
-		if (op->argname != NULL && len > 0 &&
-		    (size_t)len < sizeof(left))
-			snprintf(left + len, sizeof(left) - (size_t)len, " %s",
-			         op->argname);
-		fprintf(f, "  %-26s %s\n", left, op->help);
+	fprintf(f, "\n%s\n", cmd->summary);
+	if (cmd->subcommands != NULL) {
+		help_subcommands(cmd, f);
+	} else {
+		fputs("\noptions:\n", f);
+		rows_of(&r, cmd);
+		for (size_t i = 0; i < r.n; i++)
+			help_row(f, r.opt[i]);
 	}
-	if (cmd->name != NULL)
+	if (top->name != NULL)
 		fprintf(f, "\nSee 'incident help %s' for the manual.\n",
-		        cmd_name(cmd));
+		        top->name);
 }
 
-void
-opt_complete(const struct cmd *cmd, FILE *f)
+static void
+complete_rows(const struct cmd *cmd, FILE *f, const char **done, size_t *n)
 {
 	struct rows r;
 
@@ -356,10 +463,31 @@ opt_complete(const struct cmd *cmd, FILE *f)
 	for (size_t i = 0; i < r.n; i++) {
 		const struct opt *op = r.opt[i];
 		const char *eq = op->argname != NULL ? "=" : "";
+		size_t j = 0;
+		while (j < *n && strcmp(done[j], op->name) != 0)
+			j++;
+		if (op->type == OPT_TYPE_HELP || j < *n || *n >= MAX_OPTS * 4)
+			continue; /* --help last; another subcommand's too */
+		done[(*n)++] = op->name;
 		if (op->alias != 0)
 			fprintf(f, "-%c%s\n", op->alias, eq);
 		fprintf(f, "--%s%s\n", op->name, eq);
 	}
+}
+
+/* Every option, of every subcommand, once: "=" when it takes a value. */
+void
+opt_complete(const struct cmd *cmd, FILE *f)
+{
+	const char *done[MAX_OPTS * 4];
+	size_t n = 0;
+
+	if (cmd->subcommands == NULL)
+		complete_rows(cmd, f, done, &n);
+	for (const struct cmd *const *sub = cmd->subcommands; sub && *sub;
+	     sub++)
+		complete_rows(*sub, f, done, &n);
+	fputs("-h\n--help\n", f);
 }
 
 /* For commands that act on an incident: no store means no incident. */
