@@ -26,8 +26,9 @@ enum cmd_flags {
 	CMD_WRITE = 2,    /* opens an existing store read-write */
 	CMD_CREATE = 3,   /* opens the store, creating it on first use */
 	CMD_STORE_MASK = 3,
-	CMD_MIRROR = 4, /* brings the audit mirror up to date afterwards */
-	CMD_GIT = 8,    /* handed to the helper incident-git (helper.c) */
+	CMD_MIRROR = 4,    /* brings the audit mirror up to date afterwards */
+	CMD_GIT = 8,       /* handed to the helper incident-git (helper.c) */
+	CMD_INTERNAL = 16, /* incident-git's own, run by incident: not typed */
 };
 
 /* The summaries of the commands incident-git runs, for both tables. */
@@ -140,7 +141,7 @@ struct cmd {
 	int (*run)(struct inc_ctx *ctx, int argc, char **argv);
 	unsigned flags;
 	const char *summary;
-	const char *usage;
+	const char *usage; /* the operands, after the options in the usage */
 	const struct opt *opts;
 	const void *defaults; /* the options struct as the command starts */
 	size_t size;          /* its size */

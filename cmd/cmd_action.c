@@ -53,9 +53,7 @@ static const struct cmd add_entry = {
         .run = action_add,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Add a follow-up action to an incident.",
-        .usage = "incident action add [-q] [--json] [--dry-run] [--at time] "
-                 "[--owner who] [--due date] [--type type] "
-                 "[--priority level] id text",
+        .usage = "id text",
         .opts = add_options,
         .defaults = &change,
         .size = sizeof(change),
@@ -67,8 +65,7 @@ static const struct cmd done_entry = {
         .run = action_done,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Mark an action done.",
-        .usage = "incident action done [-q] [--json] [--dry-run] [--at time] "
-                 "id n",
+        .usage = "id n",
         .opts = done_options,
         .defaults = &change,
         .size = sizeof(change),
@@ -80,8 +77,6 @@ static const struct cmd list_entry = {
         .run = action_list,
         .flags = CMD_READ,
         .summary = "List the actions of every incident, by due date.",
-        .usage = "incident action list [--json] [--open] [--overdue] "
-                 "[--owner who]",
         .opts = list_options,
         .defaults = &list,
         .size = sizeof(list),

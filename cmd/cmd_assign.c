@@ -22,8 +22,7 @@ const struct cmd cmd_assign_entry = {
         .run = cmd_assign,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Give a role (commander, comms, ops, scribe) to someone.",
-        .usage = "incident assign [-q] [--json] [--dry-run] [--at time] "
-                 "[--remove] id role [who]",
+        .usage = "id role [who]",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

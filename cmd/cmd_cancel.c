@@ -17,8 +17,7 @@ const struct cmd cmd_cancel_entry = {
         .run = cmd_cancel,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "End an incident as a false alarm.",
-        .usage = "incident cancel [-q] [--json] [--dry-run] [--at time] "
-                 "--reason text id",
+        .usage = "id",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

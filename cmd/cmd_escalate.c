@@ -18,8 +18,7 @@ const struct cmd cmd_escalate_entry = {
         .run = cmd_escalate,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Raise the escalation level by one.",
-        .usage = "incident escalate [-q] [--json] [--dry-run] [--at time] "
-                 "[--to target] [--reason text] id",
+        .usage = "id",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

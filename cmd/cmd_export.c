@@ -8,7 +8,6 @@ const struct cmd cmd_export_entry = {
         .run = cmd_export,
         .flags = CMD_READ,
         .summary = "Print every event and incident as one JSON document.",
-        .usage = "incident export",
 };
 
 /* The document is incident-json(7)'s; an empty one without a store. */

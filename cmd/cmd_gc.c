@@ -21,7 +21,6 @@ const struct cmd cmd_gc_entry = {
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),
-        .usage = "incident gc [--json]",
 };
 
 static int

@@ -14,7 +14,7 @@ const struct cmd cmd_help_entry = {
         .run = cmd_help,
         .flags = CMD_NO_STORE,
         .summary = "Show the manual of a command.",
-        .usage = "incident help [command]",
+        .usage = "[command]",
 };
 
 /* man incident-CMD, with no shell; 0 when man showed the page. */

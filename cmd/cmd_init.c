@@ -10,13 +10,13 @@ struct init_args {
 static const struct init_args defaults;
 
 static const struct opt options[] = {
-        OPT_BOOL("json", 0, &defaults.json, "print the store as JSON"),
         OPT_BOOL("git", 0, &defaults.git,
                  "mirror every event as a commit to a git repository"),
-        OPT_STRING("remote", 0, &defaults.remote, "url",
-                   "the git remote incident sync shares the store through"),
+        OPT_BOOL("json", 0, &defaults.json, "print the store as JSON"),
         OPT_DIR("dir", "dir",
                 "create the store in dir (default: where incident looks)"),
+        OPT_STRING("remote", 0, &defaults.remote, "url",
+                   "the git remote incident sync shares the store through"),
         OPT_END,
 };
 
@@ -27,7 +27,6 @@ const struct cmd cmd_init_entry = {
         .run = cmd_init,
         .flags = CMD_NO_STORE | CMD_MIRROR,
         .summary = "Create the store (optional: the first open creates it).",
-        .usage = "incident init [--git] [--json] [--dir dir] [--remote url]",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

@@ -17,8 +17,7 @@ const struct cmd cmd_investigate_entry = {
         .run = cmd_investigate,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Mark an incident as under investigation.",
-        .usage = "incident investigate [-q] [--json] [--dry-run] [--at time] "
-                 "[--note text] id",
+        .usage = "id",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

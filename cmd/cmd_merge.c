@@ -15,8 +15,7 @@ const struct cmd cmd_merge_entry = {
         .run = cmd_merge,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Merge a duplicate into the incident to keep.",
-        .usage = "incident merge [-q] [--json] [--dry-run] [--at time] id "
-                 "into-id",
+        .usage = "id into-id",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

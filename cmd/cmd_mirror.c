@@ -21,12 +21,11 @@ static int cmd_mirror(struct inc_ctx *ctx, int argc, char **argv);
 const struct cmd cmd_mirror_entry = {
         .name = "mirror",
         .run = cmd_mirror,
-        .flags = CMD_WRITE,
+        .flags = CMD_WRITE | CMD_INTERNAL,
         .summary = "Mirror the events not yet in git (incident runs it).",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),
-        .usage = "incident-git mirror [--init]",
 };
 
 static int

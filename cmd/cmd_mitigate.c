@@ -17,8 +17,7 @@ const struct cmd cmd_mitigate_entry = {
         .run = cmd_mitigate,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Record that the impact has stopped.",
-        .usage = "incident mitigate [-q] [--json] [--dry-run] [--at time] "
-                 "[--note text] id",
+        .usage = "id",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

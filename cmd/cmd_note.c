@@ -15,8 +15,7 @@ const struct cmd cmd_note_entry = {
         .run = cmd_note,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Add a responder's note to an incident.",
-        .usage = "incident note [-q] [--json] [--dry-run] [--at time] id [text "
-                 "| -]",
+        .usage = "id [text | -]",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

@@ -25,10 +25,10 @@ static const struct opt options[] = {
                    "what is known so far"),
         OPT_TIME("at", 0, &defaults.o.at, "time",
                  "when it was detected (default: now)"),
-        OPT_STRING("commander", 0, &defaults.o.commander, "who",
-                   "the incident commander"),
         OPT_TIME("started", 0, &defaults.o.started, "time",
                  "when the impact began, if before it was detected"),
+        OPT_STRING("commander", 0, &defaults.o.commander, "who",
+                   "the incident commander"),
         OPT_BOOL("drill", 0, &defaults.o.drill,
                  "an exercise (game day): left out of metrics"),
         OPT_STRING("dedup-key", 0, &defaults.o.dedup_key, "key",
@@ -45,10 +45,7 @@ const struct cmd cmd_open_entry = {
         .run = cmd_open,
         .flags = CMD_CREATE | CMD_MIRROR,
         .summary = "Open an incident and print its id.",
-        .usage = "incident open [-q] [--json] [--dry-run] [--drill] [-s sev] "
-                 "[--service name]... [--tag tag]... [--summary text] "
-                 "[--at time] [--started time] [--commander who] "
-                 "[--dedup-key key] [--source name] title",
+        .usage = "title",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

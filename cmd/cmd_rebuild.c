@@ -23,7 +23,6 @@ const struct cmd cmd_rebuild_entry = {
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),
-        .usage = "incident rebuild [--json]",
 };
 
 static int

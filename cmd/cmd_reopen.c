@@ -17,8 +17,7 @@ const struct cmd cmd_reopen_entry = {
         .run = cmd_reopen,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Reopen a resolved or closed incident.",
-        .usage = "incident reopen [-q] [--json] [--dry-run] [--at time] "
-                 "--reason text id",
+        .usage = "id",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

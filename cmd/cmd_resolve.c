@@ -19,8 +19,7 @@ const struct cmd cmd_resolve_entry = {
         .run = cmd_resolve,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Record that an incident is over.",
-        .usage = "incident resolve [-q] [--json] [--dry-run] [--at time] "
-                 "[--summary text] [--cause text] id",
+        .usage = "id",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

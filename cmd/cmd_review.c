@@ -33,8 +33,7 @@ const struct cmd cmd_review_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary =
                 "Write the post-incident review; --done closes the incident.",
-        .usage = "incident review [-q] [--json] [--dry-run] [--done] "
-                 "[--no-edit] [--output file] [--at time] [id]",
+        .usage = "[id]",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

@@ -32,8 +32,6 @@ const struct cmd cmd_stats_entry = {
         .run = cmd_stats,
         .flags = CMD_READ,
         .summary = "Response metrics: TTD, TTA, TTM, TTR and counts.",
-        .usage = "incident stats [--json] [--since time] [--until time] "
-                 "[--by severity|service|tag|month]",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

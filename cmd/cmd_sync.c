@@ -34,7 +34,7 @@ const struct cmd cmd_sync_entry = {
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),
-        .usage = "incident sync [-q] [--json] [--timeout seconds] [remote]",
+        .usage = "[remote]",
 };
 
 /*

@@ -33,10 +33,7 @@ const struct cmd cmd_triage_entry = {
         .run = cmd_triage,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Acknowledge and classify an incident in one step.",
-        .usage = "incident triage [-q] [--json] [--dry-run] [--at time] "
-                 "[-s sev] [--impact level] [--urgency level] "
-                 "[--priority P1..P4] [--commander who] [--service name]... "
-                 "[--tag tag]... [--summary text] [--started time] id",
+        .usage = "id",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

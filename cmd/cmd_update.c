@@ -16,8 +16,7 @@ const struct cmd cmd_update_entry = {
         .run = cmd_update,
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Post a status update for stakeholders.",
-        .usage = "incident update [-q] [--json] [--dry-run] [--at time] id "
-                 "[text | -]",
+        .usage = "id [text | -]",
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),

@@ -23,7 +23,6 @@ const struct cmd cmd_verify_entry = {
         .opts = options,
         .defaults = &defaults,
         .size = sizeof(defaults),
-        .usage = "incident verify [--json]",
 };
 
 /* Exit 0 when the database and the history agree, 1 naming each gap. */

@@ -384,18 +384,64 @@ opt_no_subcommand(const struct cmd *cmd, const char *name)
 	                   list);
 }
 
+/* " [-s sev]", " --reason text", " [--by severity|service|tag|month]" */
+static void
+usage_option(FILE *f, const struct opt *op)
+{
+	bool required = op->flags & OPT_REQUIRED;
+
+	fputs(required ? " " : " [", f);
+	if (op->alias != 0)
+		fprintf(f, "-%c", op->alias);
+	else
+		fprintf(f, "--%s", op->name);
+	if (op->type == OPT_TYPE_KEYWORD)
+		for (size_t i = 0; op->words[i] != NULL; i++)
+			fprintf(f, "%s%s", i == 0 ? " " : "|", op->words[i]);
+	else if (op->argname != NULL)
+		fprintf(f, " %s", op->argname);
+	fputs(required ? "" : "]", f);
+	if (op->flags & OPT_REPEAT)
+		fputs("...", f);
+}
+
+/*
+ * "incident open [-q] [--json] [-s sev] [--service name]... title", from
+ * the table: the options without a value first, then the others, each
+ * group in the table's order (style(9)); then the operands, cmd->usage.
+ */
+static void
+usage_line(const struct cmd *cmd, FILE *f)
+{
+	struct rows r;
+
+	fputs(cmd->flags & CMD_INTERNAL ? "incident-git" : "incident", f);
+	if (cmd->parent != NULL)
+		fprintf(f, " %s", cmd->parent->name);
+	fprintf(f, " %s", cmd->name);
+	rows_of(&r, cmd);
+	for (int values = 0; values < 2; values++)
+		for (size_t i = 0; i < r.n; i++)
+			if (r.opt[i]->type != OPT_TYPE_HELP &&
+			    (r.opt[i]->argname != NULL) == values)
+				usage_option(f, r.opt[i]);
+	if (cmd->usage != NULL)
+		fprintf(f, " %s", cmd->usage);
+	fputc('\n', f);
+}
+
 void
 opt_usage(const struct cmd *cmd, FILE *f)
 {
 	const struct cmd *const *sub = cmd->subcommands;
 
-	if (sub == NULL) {
-		fprintf(f, "usage: %s\n", cmd->usage);
-		return;
+	fputs("usage: ", f);
+	if (sub == NULL)
+		usage_line(cmd, f);
+	for (size_t i = 0; sub != NULL && sub[i] != NULL; i++) {
+		fputs(i == 0 ? "" : "       ", f);
+		usage_line(sub[i], f);
 	}
-	for (size_t i = 0; sub[i] != NULL; i++)
-		fprintf(f, "%s%s\n", i == 0 ? "usage: " : "       ",
-		        sub[i]->usage);
 }
 
 static void
