@@ -26,9 +26,11 @@ enum cmd_flags {
 	CMD_WRITE = 2,    /* opens an existing store read-write */
 	CMD_CREATE = 3,   /* opens the store, creating it on first use */
 	CMD_STORE_MASK = 3,
-	CMD_MIRROR = 4,    /* brings the audit mirror up to date afterwards */
-	CMD_GIT = 8,       /* handed to the helper incident-git (helper.c) */
-	CMD_INTERNAL = 16, /* incident-git's own, run by incident: not typed */
+	CMD_MIRROR = 4,     /* brings the audit mirror up to date afterwards */
+	CMD_GIT = 8,        /* handed to the helper incident-git (helper.c) */
+	CMD_INTERNAL = 16,  /* incident-git's own, run by incident: not typed */
+	CMD_PICKS_DIR = 32, /* its --dir (OPT_DIR) picks the store: options
+	                     * are parsed before the store is opened */
 };
 
 /* The summaries of the commands incident-git runs, for both tables. */
@@ -141,7 +143,7 @@ struct cmd {
 	int (*run)(struct inc_ctx *ctx, int argc, char **argv);
 	unsigned flags;
 	const char *summary;
-	const char *usage; /* the operands, after the options in the usage */
+	const char *usage; /* its operands, after the options; NULL: none */
 	const struct opt *opts;
 	const void *defaults; /* the options struct as the command starts */
 	size_t size;          /* its size */
@@ -164,8 +166,6 @@ struct inc_ctx {
 
 /* ctx.c: around a command, in both programs */
 void ctx_init(struct inc_ctx *ctx, const struct cmd *cmd, const char *dir_opt);
-/* Opens the store as flags say; an exit status. */
-int ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want);
 /* Parses the options, prepares the store, runs the command: a status. */
 int ctx_run(struct inc_ctx *ctx, int argc, char **argv);
 void ctx_release(struct inc_ctx *ctx);

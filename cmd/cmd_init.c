@@ -25,7 +25,7 @@ static int cmd_init(struct inc_ctx *ctx, int argc, char **argv);
 const struct cmd cmd_init_entry = {
         .name = "init",
         .run = cmd_init,
-        .flags = CMD_NO_STORE | CMD_MIRROR,
+        .flags = CMD_CREATE | CMD_MIRROR | CMD_PICKS_DIR,
         .summary = "Create the store (optional: the first open creates it).",
         .opts = options,
         .defaults = &defaults,
@@ -54,10 +54,8 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 	bool git = a->git || a->remote != NULL;
 	int ret;
 
-	if ((ret = opt_operands(ctx, argc, argv, 0)) != 0)
-		return ret;
-	if ((ret = ctx_prepare(ctx, ctx->dir_opt, CMD_CREATE)) != 0)
-		return ret;
+	(void)argc; /* none: main() refused any (no operands in the usage) */
+	(void)argv;
 	if (git && (ret = init_git(ctx, a->remote)) != 0)
 		return ret;
 	if (a->json) {

@@ -253,10 +253,9 @@ cmd_list(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct list_args *a = ctx->opts;
 
-	int ret;
+	(void)argc; /* none: main() refused any (no operands in the usage) */
+	(void)argv;
 
-	if ((ret = opt_operands(ctx, argc, argv, 0)) != 0)
-		return ret;
 	a->o.statuses = a->statuses.v;
 	a->o.nstatuses = a->statuses.n;
 	a->o.limit = (size_t)a->limit;

@@ -34,8 +34,8 @@ cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 	char *dir, *backup = NULL;
 	int ret;
 
-	if ((ret = opt_operands(ctx, argc, argv, 0)) != 0)
-		return ret;
+	(void)argc; /* none: main() refused any (no operands in the usage) */
+	(void)argv;
 	if (inc_store_discover(&dir, ctx->dir_opt, &err) < 0)
 		return fail(&err);
 	ret = inc_rebuild(&events, &backup, dir, &err);
