@@ -249,16 +249,15 @@ extern const struct opt change_opts[];
 extern const struct change_args change_defaults;
 #define CHANGE_OPTS(member) OPT_INHERIT(member, change_opts, &change_defaults)
 
-/* change.c: the commands that change an incident */
-/* Applies the change and prints the result; the exit status. */
+/* render.c: applies the change and prints the result; an exit status */
 int change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
                const struct change_args *a);
-/* note and update: an id, then the text (words, "-", or the editor). */
-int change_text(struct inc_ctx *ctx, int argc, char **argv,
-                enum inc_action action, const char *what);
-/* Prints a changed incident as the change commands do. */
+/* render.c: prints a changed incident as the change commands do */
 int change_print(struct inc_ctx *ctx, const inc_incident *inc,
                  enum inc_action action, const struct change_args *a);
+/* input.c: note and update, an id then the text (words, "-", editor) */
+int change_text(struct inc_ctx *ctx, int argc, char **argv,
+                enum inc_action action, const char *what);
 
 /* input.c */
 char *read_text(struct inc_ctx *ctx, int argc, char **argv, int first,
