@@ -199,8 +199,8 @@ int opt_parse(struct inc_ctx *ctx, const struct cmd *cmd, void *opts, int argc,
 void *opt_new(const struct cmd *cmd);
 /* Frees opts and the lists opt_parse made in it. */
 void opt_free(const struct cmd *cmd, void *opts);
-/* 0 when there are n operands (none, or one incident id); else says so. */
-int opt_operands(struct inc_ctx *ctx, int argc, char **argv, int n);
+/* 0 when the one operand is there (an incident id); else says so. */
+int opt_one_id(struct inc_ctx *ctx, int argc);
 /*
  * The subcommand of cmd named by the first operand, which is taken out
  * of argv; NULL when there is none (*name is then the operand or NULL).
@@ -238,6 +238,10 @@ char *suggest_text(char *buf, size_t len, const struct suggest *s,
 /* The same for a command name, from the command table (main.c). */
 char *suggest_command(char *buf, size_t len, const char *typed);
 
+/* In an entry: its option table, and the defaults its rows point into. */
+#define CMD_OPTS(table, defaults_)                                             \
+	.opts = (table), .defaults = &(defaults_), .size = sizeof(defaults_)
+
 /* The options every command that changes an incident takes (opt.c). */
 struct change_args {
 	inc_change_opts o;
@@ -249,9 +253,19 @@ extern const struct opt change_opts[];
 extern const struct change_args change_defaults;
 #define CHANGE_OPTS(member) OPT_INHERIT(member, change_opts, &change_defaults)
 
+/* For a command whose one option is --json, "print the result as JSON". */
+struct json_args {
+	bool json;
+};
+extern const struct opt json_opts[];
+extern const struct json_args json_defaults;
+
 /* render.c: applies the change and prints the result; an exit status */
 int change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
                const struct change_args *a);
+/* render.c: the same for a command whose one operand is the id */
+int change_one(struct inc_ctx *ctx, int argc, char **argv,
+               enum inc_action action);
 /* render.c: prints a changed incident as the change commands do */
 int change_print(struct inc_ctx *ctx, const inc_incident *inc,
                  enum inc_action action, const struct change_args *a);

@@ -54,9 +54,7 @@ static const struct cmd add_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Add a follow-up action to an incident.",
         .usage = "id text",
-        .opts = add_options,
-        .defaults = &change,
-        .size = sizeof(change),
+        CMD_OPTS(add_options, change),
 };
 
 static const struct cmd done_entry = {
@@ -66,9 +64,7 @@ static const struct cmd done_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Mark an action done.",
         .usage = "id n",
-        .opts = done_options,
-        .defaults = &change,
-        .size = sizeof(change),
+        CMD_OPTS(done_options, change),
 };
 
 static const struct cmd list_entry = {
@@ -77,9 +73,7 @@ static const struct cmd list_entry = {
         .run = action_list,
         .flags = CMD_READ,
         .summary = "List the actions of every incident, by due date.",
-        .opts = list_options,
-        .defaults = &list,
-        .size = sizeof(list),
+        CMD_OPTS(list_options, list),
 };
 
 static const struct cmd *const subcommands[] = {

@@ -23,9 +23,7 @@ const struct cmd cmd_assign_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Give a role (commander, comms, ops, scribe) to someone.",
         .usage = "id role [who]",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int

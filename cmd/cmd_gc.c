@@ -1,16 +1,5 @@
 #include "cmd.h"
 
-struct gc_args {
-	bool json;
-};
-
-static const struct gc_args defaults;
-
-static const struct opt options[] = {
-        OPT_BOOL("json", 0, &defaults.json, "print the result as JSON"),
-        OPT_END,
-};
-
 static int cmd_gc(struct inc_ctx *ctx, int argc, char **argv);
 
 const struct cmd cmd_gc_entry = {
@@ -18,15 +7,13 @@ const struct cmd cmd_gc_entry = {
         .run = cmd_gc,
         .flags = CMD_WRITE,
         .summary = SUMMARY_GC,
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(json_opts, json_defaults),
 };
 
 static int
 cmd_gc(struct inc_ctx *ctx, int argc, char **argv)
 {
-	const struct gc_args *a = ctx->opts;
+	const struct json_args *a = ctx->opts;
 	size_t packed, pruned;
 	inc_error err;
 

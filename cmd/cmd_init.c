@@ -27,9 +27,7 @@ const struct cmd cmd_init_entry = {
         .run = cmd_init,
         .flags = CMD_CREATE | CMD_MIRROR | CMD_PICKS_DIR,
         .summary = "Create the store (optional: the first open creates it).",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 /* The config here, the repository and its first commits in the helper. */

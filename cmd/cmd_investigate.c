@@ -18,15 +18,11 @@ const struct cmd cmd_investigate_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Mark an incident as under investigation.",
         .usage = "id",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int
 cmd_investigate(struct inc_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 1)
-		return usage_error(ctx->cmd, "one incident id is needed");
-	return change_run(ctx, argv[0], INC_ACTION_INVESTIGATE, ctx->opts);
+	return change_one(ctx, argc, argv, INC_ACTION_INVESTIGATE);
 }

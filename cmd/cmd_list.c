@@ -56,9 +56,7 @@ const struct cmd cmd_list_entry = {
         .run = cmd_list,
         .flags = CMD_READ,
         .summary = "List incidents, newest first.",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int cmd_status(struct inc_ctx *ctx, int argc, char **argv);

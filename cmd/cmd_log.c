@@ -22,9 +22,7 @@ const struct cmd cmd_log_entry = {
         .flags = CMD_READ,
         .summary = "Show an incident's timeline.",
         .usage = "id",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 /* Back-dated events show when they were logged, so nothing hides. */
@@ -63,7 +61,7 @@ cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 	inc_error err;
 	int ret;
 
-	if ((ret = opt_operands(ctx, argc, argv, 1)) != 0)
+	if ((ret = opt_one_id(ctx, argc)) != 0)
 		return ret;
 	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;

@@ -16,9 +16,7 @@ const struct cmd cmd_merge_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Merge a duplicate into the incident to keep.",
         .usage = "id into-id",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int

@@ -23,9 +23,7 @@ const struct cmd cmd_mirror_entry = {
         .run = cmd_mirror,
         .flags = CMD_WRITE | CMD_INTERNAL,
         .summary = "Mirror the events not yet in git (incident runs it).",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int

@@ -16,9 +16,7 @@ const struct cmd cmd_note_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Add a responder's note to an incident.",
         .usage = "id [text | -]",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int

@@ -46,9 +46,7 @@ const struct cmd cmd_open_entry = {
         .flags = CMD_CREATE | CMD_MIRROR,
         .summary = "Open an incident and print its id.",
         .usage = "title",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int

@@ -2,17 +2,6 @@
 
 #include "cmd.h"
 
-struct rebuild_args {
-	bool json;
-};
-
-static const struct rebuild_args defaults;
-
-static const struct opt options[] = {
-        OPT_BOOL("json", 0, &defaults.json, "print the result as JSON"),
-        OPT_END,
-};
-
 static int cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv);
 
 const struct cmd cmd_rebuild_entry = {
@@ -20,15 +9,13 @@ const struct cmd cmd_rebuild_entry = {
         .run = cmd_rebuild,
         .flags = CMD_NO_STORE,
         .summary = SUMMARY_REBUILD,
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(json_opts, json_defaults),
 };
 
 static int
 cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 {
-	const struct rebuild_args *a = ctx->opts;
+	const struct json_args *a = ctx->opts;
 	inc_error err;
 	size_t events;
 	char *dir, *backup = NULL;

@@ -20,15 +20,11 @@ const struct cmd cmd_resolve_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Record that an incident is over.",
         .usage = "id",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int
 cmd_resolve(struct inc_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 1)
-		return usage_error(ctx->cmd, "one incident id is needed");
-	return change_run(ctx, argv[0], INC_ACTION_RESOLVE, ctx->opts);
+	return change_one(ctx, argc, argv, INC_ACTION_RESOLVE);
 }

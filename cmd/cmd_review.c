@@ -34,9 +34,7 @@ const struct cmd cmd_review_entry = {
         .summary =
                 "Write the post-incident review; --done closes the incident.",
         .usage = "[id]",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int

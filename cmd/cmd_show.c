@@ -23,9 +23,7 @@ const struct cmd cmd_show_entry = {
         .flags = CMD_READ,
         .summary = "Show everything known about an incident.",
         .usage = "id",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static void
@@ -338,7 +336,7 @@ cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 	cJSON *o;
 	int ret;
 
-	if ((ret = opt_operands(ctx, argc, argv, 1)) != 0)
+	if ((ret = opt_one_id(ctx, argc)) != 0)
 		return ret;
 	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;

@@ -32,9 +32,7 @@ const struct cmd cmd_stats_entry = {
         .run = cmd_stats,
         .flags = CMD_READ,
         .summary = "Response metrics: TTD, TTA, TTM, TTR and counts.",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 #define BAR 24

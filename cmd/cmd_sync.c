@@ -31,10 +31,8 @@ const struct cmd cmd_sync_entry = {
         .run = cmd_sync,
         .flags = CMD_WRITE,
         .summary = SUMMARY_SYNC,
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
         .usage = "[remote]",
+        CMD_OPTS(options, defaults),
 };
 
 /*

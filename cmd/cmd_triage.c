@@ -34,15 +34,11 @@ const struct cmd cmd_triage_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Acknowledge and classify an incident in one step.",
         .usage = "id",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int
 cmd_triage(struct inc_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 1)
-		return usage_error(ctx->cmd, "one incident id is needed");
-	return change_run(ctx, argv[0], INC_ACTION_TRIAGE, ctx->opts);
+	return change_one(ctx, argc, argv, INC_ACTION_TRIAGE);
 }

@@ -17,9 +17,7 @@ const struct cmd cmd_update_entry = {
         .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Post a status update for stakeholders.",
         .usage = "id [text | -]",
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(options, defaults),
 };
 
 static int

@@ -2,17 +2,6 @@
 
 #include "cmd.h"
 
-struct verify_args {
-	bool json;
-};
-
-static const struct verify_args defaults;
-
-static const struct opt options[] = {
-        OPT_BOOL("json", 0, &defaults.json, "print the result as JSON"),
-        OPT_END,
-};
-
 static int cmd_verify(struct inc_ctx *ctx, int argc, char **argv);
 
 const struct cmd cmd_verify_entry = {
@@ -20,16 +9,14 @@ const struct cmd cmd_verify_entry = {
         .run = cmd_verify,
         .flags = CMD_READ,
         .summary = SUMMARY_VERIFY,
-        .opts = options,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(json_opts, json_defaults),
 };
 
 /* Exit 0 when the database and the history agree, 1 naming each gap. */
 static int
 cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 {
-	const struct verify_args *a = ctx->opts;
+	const struct json_args *a = ctx->opts;
 	char **problems = NULL;
 	size_t n = 0, events = 0;
 	inc_error err;

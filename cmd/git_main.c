@@ -58,9 +58,7 @@ static const struct opt global_opts[] = {
 };
 
 static const struct cmd globals = {
-        .opts = global_opts,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(global_opts, defaults),
 };
 
 int

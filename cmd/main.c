@@ -164,9 +164,7 @@ static const struct opt global_opts[] = {
 
 /* What parses them: bare "incident", as a table with no run. */
 static const struct cmd globals = {
-        .opts = global_opts,
-        .defaults = &defaults,
-        .size = sizeof(defaults),
+        CMD_OPTS(global_opts, defaults),
 };
 
 /* --version, --help, --list-cmds and --complete-options: an exit status. */

@@ -35,6 +35,13 @@ const struct opt change_opts[] = {
         OPT_END,
 };
 
+const struct json_args json_defaults;
+
+const struct opt json_opts[] = {
+        OPT_BOOL("json", 0, &json_defaults.json, "print the result as JSON"),
+        OPT_END,
+};
+
 /* A command's rows with inherited tables spliced in, and --help last. */
 struct rows {
 	const struct opt *opt[MAX_OPTS];
@@ -296,13 +303,11 @@ opt_parse(struct inc_ctx *ctx, const struct cmd *cmd, void *opts, int argc,
 }
 
 int
-opt_operands(struct inc_ctx *ctx, int argc, char **argv, int n)
+opt_one_id(struct inc_ctx *ctx, int argc)
 {
-	if (argc == n)
+	if (argc == 1)
 		return 0;
-	if (n == 1)
-		return usage_error(ctx->cmd, "one incident id is needed");
-	return usage_error(ctx->cmd, "unexpected argument '%s'", argv[n]);
+	return usage_error(ctx->cmd, "one incident id is needed");
 }
 
 /* Whether the option word w takes the next argument as its value, in

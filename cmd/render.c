@@ -160,6 +160,16 @@ change_print(struct inc_ctx *ctx, const inc_incident *inc,
 }
 
 int
+change_one(struct inc_ctx *ctx, int argc, char **argv, enum inc_action action)
+{
+	int ret;
+
+	if ((ret = opt_one_id(ctx, argc)) != 0)
+		return ret;
+	return change_run(ctx, argv[0], action, ctx->opts);
+}
+
+int
 change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
            const struct change_args *a)
 {
