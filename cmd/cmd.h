@@ -152,11 +152,15 @@ struct cmd {
 	const struct cmd *parent; /* of a subcommand */
 };
 
+/* In an entry: its option table, and the defaults its rows point into. */
+#define CMD_OPTS(table, defaults_)                                             \
+	.opts = (table), .defaults = &(defaults_), .size = sizeof(defaults_)
+
 struct inc_ctx {
 	const struct cmd *cmd;
 	inc_store *store;    /* NULL when none exists (CMD_READ, CMD_WRITE) */
 	char *dir;           /* where the store is or would be */
-	const char *dir_opt; /* the global --dir */
+	const char *dir_opt; /* --dir: the global one, or init's (OPT_DIR) */
 	void *opts;          /* the command's options, parsed */
 	bool color;          /* stdout is a terminal and NO_COLOR is unset */
 	bool tty_in;
@@ -237,10 +241,6 @@ char *suggest_text(char *buf, size_t len, const struct suggest *s,
                    const char *prefix);
 /* The same for a command name, from the command table (main.c). */
 char *suggest_command(char *buf, size_t len, const char *typed);
-
-/* In an entry: its option table, and the defaults its rows point into. */
-#define CMD_OPTS(table, defaults_)                                             \
-	.opts = (table), .defaults = &(defaults_), .size = sizeof(defaults_)
 
 /* The options every command that changes an incident takes (opt.c). */
 struct change_args {

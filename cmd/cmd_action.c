@@ -40,7 +40,8 @@ static const struct opt list_options[] = {
         OPT_BOOL("open", 0, &list.q.open, "only actions not done"),
         OPT_BOOL("overdue", 0, &list.q.overdue,
                  "only open actions past their due date"),
-        OPT_STRING("owner", 0, &list.q.owner, "who", "only theirs"),
+        OPT_STRING("owner", 0, &list.q.owner, "who",
+                   "only the actions of this owner"),
         OPT_END,
 };
 
