@@ -162,7 +162,7 @@ static const struct opt global_opts[] = {
         OPT_END,
 };
 
-/* What parses them: bare "incident", as a table with no run. */
+/* What they are parsed as: an entry with no name and no run. */
 static const struct cmd globals = {
         CMD_OPTS(global_opts, defaults),
 };

@@ -59,7 +59,8 @@ static int
 add_rows(struct rows *r, const struct opt *opts, const void *defaults,
          size_t at)
 {
-	for (const struct opt *op = opts; op != NULL && op->type; op++) {
+	for (const struct opt *op = opts;
+	     op != NULL && op->type != OPT_TYPE_END; op++) {
 		size_t off = op->target != NULL
 		                     ? at + offset_in(op->target, defaults)
 		                     : 0;
@@ -69,7 +70,7 @@ add_rows(struct rows *r, const struct opt *opts, const void *defaults,
 				return -1;
 			continue;
 		}
-		if (r->n >= MAX_OPTS)
+		if (r->n >= MAX_OPTS - 1) /* and room for --help */
 			return -1;
 		r->opt[r->n] = op;
 		r->offset[r->n++] = off;
@@ -82,9 +83,9 @@ static void
 rows_of(struct rows *r, const struct cmd *cmd)
 {
 	r->n = 0;
+	/* a table larger than MAX_OPTS is a bug the tests find at once */
 	if (add_rows(r, cmd->opts, cmd->defaults, 0) < 0)
-		abort(); /* a table larger than MAX_OPTS: a bug, found by tests
-		          */
+		abort();
 	for (size_t i = 0; i < r->n; i++)
 		if (strcmp(r->opt[i]->name, "help") == 0)
 			return;
@@ -249,10 +250,11 @@ opt_parse(struct inc_ctx *ctx, const struct cmd *cmd, void *opts, int argc,
 	int c, ret;
 
 	rows_of(&r, cmd);
+	/* "+": the global options end at the command; ":": a missing value
+	 * is reported as ':' */
 	if (stop)
-		shortopts[s++] =
-		        '+';  /* the global options end at the command */
-	shortopts[s++] = ':'; /* report a missing value as ':' */
+		shortopts[s++] = '+';
+	shortopts[s++] = ':';
 	for (size_t i = 0; i < r.n; i++) {
 		const struct opt *op = r.opt[i];
 		longopts[i] = (struct option){
