@@ -2,9 +2,9 @@
 #ifndef INC_CMD_H
 #define INC_CMD_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "incident.h"
@@ -26,8 +26,11 @@ enum cmd_flags {
 	CMD_WRITE = 2,    /* opens an existing store read-write */
 	CMD_CREATE = 3,   /* opens the store, creating it on first use */
 	CMD_STORE_MASK = 3,
-	CMD_MIRROR = 4, /* brings the audit mirror up to date afterwards */
-	CMD_GIT = 8,    /* handed to the helper incident-git (helper.c) */
+	CMD_MIRROR = 4,     /* brings the audit mirror up to date afterwards */
+	CMD_GIT = 8,        /* handed to the helper incident-git (helper.c) */
+	CMD_INTERNAL = 16,  /* incident-git's own, run by incident: not typed */
+	CMD_PICKS_DIR = 32, /* its --dir (OPT_DIR) picks the store: options
+	                     * are parsed before the store is opened */
 };
 
 /* The summaries of the commands incident-git runs, for both tables. */
@@ -36,97 +39,139 @@ enum cmd_flags {
 #define SUMMARY_SYNC "Share incidents through a git remote: fetch, merge, push."
 #define SUMMARY_VERIFY "Check the database and the audit history agree."
 
-struct opt {
-	const char *name; /* long name */
-	int val;          /* short option character, or an OPT_ code */
-	int has_arg;      /* no_argument, required_argument */
-	const char *argname;
-	const char *help;
+/*
+ * An option: its type, names, target, and help (libgit2's cli_opt_spec,
+ * notmuch's notmuch_opt_desc). A command's options are one struct; the
+ * table points each target to its member in the command's defaults, as
+ * &defaults.json, and main() gives the command a copy of the defaults in
+ * ctx->opts with what the command line said written to the same members.
+ * So a command declares its options and finds them parsed.
+ */
+enum opt_type {
+	OPT_TYPE_END = 0,
+	OPT_TYPE_BOOL,     /* bool: true when given */
+	OPT_TYPE_STRING,   /* const char *: the value; the last one wins */
+	OPT_TYPE_LIST,     /* const char *const *, size_t: every value */
+	OPT_TYPE_INT,      /* long, within [min, max] */
+	OPT_TYPE_TIME,     /* int64_t, by inc_time_parse() at ctx->now */
+	OPT_TYPE_SEVERITY, /* int, on the store's scale */
+	OPT_TYPE_KEYWORD,  /* const char *: one of words */
+	OPT_TYPE_CALLBACK, /* parse(ctx, target, value) says */
+	OPT_TYPE_DIR,      /* the store's folder: ctx->dir_opt */
+	OPT_TYPE_HELP,     /* -h, --help, which every table has */
+	OPT_TYPE_INHERIT,  /* the rows of another table, at target */
 };
 
-/* Values for long-only options, above any character. */
-enum {
-	OPT_JSON = 256,
-	OPT_SERVICE,
-	OPT_TAG,
-	OPT_SUMMARY,
-	OPT_AT,
-	OPT_COMMANDER,
-	OPT_DRY_RUN,
-	OPT_STATUS,
-	OPT_ALL,
-	OPT_SINCE,
-	OPT_DIR,
-	OPT_IMPACT,
-	OPT_URGENCY,
-	OPT_PRIORITY,
-	OPT_STARTED,
-	OPT_NOTE,
-	OPT_CAUSE,
-	OPT_REASON,
-	OPT_TO,
-	OPT_REMOVE,
-	OPT_TITLE,
-	OPT_FIELD,
-	OPT_DEDUP_KEY,
-	OPT_SOURCE,
-	OPT_DRILL,
-	OPT_GIT,
-	OPT_REMOTE,
-	OPT_TIMEOUT,
-	OPT_DONE,
-	OPT_NO_EDIT,
-	OPT_OUTPUT,
-	OPT_OWNER,
-	OPT_DUE,
-	OPT_TYPE,
-	OPT_OPEN,
-	OPT_OVERDUE,
-	OPT_UNTIL,
-	OPT_BY,
-	OPT_INIT,
+enum opt_flags {
+	OPT_REQUIRED = 1, /* a usage error when missing */
+	OPT_REPEAT = 2,   /* "..." in the usage line */
 };
-
-/* The options every command that changes an incident takes. */
-#define CHANGE_OPTS                                                            \
-	{"quiet", 'q', no_argument, NULL, "print only the id"},                \
-	        {"json", OPT_JSON, no_argument, NULL,                          \
-	         "print the incident as JSON"},                                \
-	        {"dry-run", OPT_DRY_RUN, no_argument, NULL,                    \
-	         "check and show what would happen; change nothing"},          \
-	{                                                                      \
-		"at", OPT_AT, required_argument, "time",                       \
-		        "when it happened (default: now)"                      \
-	}
 
 struct inc_ctx;
 
+struct opt {
+	enum opt_type type;
+	const char *name; /* the long name, without "--" */
+	char alias;       /* the short name, or 0 */
+	const void *target;
+	const char *argname; /* the value's name; NULL: takes no value */
+	const char *help;
+	unsigned flags;
+	const void *count;        /* OPT_TYPE_LIST: its size_t */
+	long min, max;            /* OPT_TYPE_INT */
+	const char *const *words; /* OPT_TYPE_KEYWORD: NULL-ended */
+	int (*parse)(struct inc_ctx *ctx, void *target, const char *value);
+	const struct opt *inherit;    /* OPT_TYPE_INHERIT: its table */
+	const void *inherit_defaults; /* and the defaults it points into */
+};
+
+/* The types of targets, named so that OPT_TARGET can qualify them. */
+typedef const char *opt_string;
+typedef const char *const *opt_list;
+
+/* The target p, a compile error unless it points to a const type. */
+#define OPT_TARGET(p, type)                                                    \
+	((const void *)((p) + 0 * sizeof((const type *)NULL == (p))))
+
+/* A row; after help, the members of its type (at least one, for C11). */
+#define OPT_ROW(t, l, s, target_, arg, h, ...)                                 \
+	{                                                                      \
+		.type = (t), .name = (l), .alias = (s), .target = (target_),   \
+		.argname = (arg), .help = (h), __VA_ARGS__                     \
+	}
+#define OPT_BOOL(l, s, m, h)                                                   \
+	OPT_ROW(OPT_TYPE_BOOL, l, s, OPT_TARGET(m, bool), NULL, h, .flags = 0)
+#define OPT_STRING(l, s, m, arg, h)                                            \
+	OPT_ROW(OPT_TYPE_STRING, l, s, OPT_TARGET(m, opt_string), arg, h,      \
+	        .flags = 0)
+#define OPT_REQUIRED_STRING(l, s, m, arg, h)                                   \
+	OPT_ROW(OPT_TYPE_STRING, l, s, OPT_TARGET(m, opt_string), arg, h,      \
+	        .flags = OPT_REQUIRED)
+/* m points to the list, n to its count */
+#define OPT_LIST(l, s, m, n, arg, h)                                           \
+	OPT_ROW(OPT_TYPE_LIST, l, s, OPT_TARGET(m, opt_list), arg, h,          \
+	        .count = OPT_TARGET(n, size_t), .flags = OPT_REPEAT)
+#define OPT_INT(l, s, m, arg, h, lo, hi)                                       \
+	OPT_ROW(OPT_TYPE_INT, l, s, OPT_TARGET(m, long), arg, h, .min = (lo),  \
+	        .max = (hi))
+#define OPT_TIME(l, s, m, arg, h)                                              \
+	OPT_ROW(OPT_TYPE_TIME, l, s, OPT_TARGET(m, int64_t), arg, h, .flags = 0)
+#define OPT_SEVERITY(l, s, m, arg, h)                                          \
+	OPT_ROW(OPT_TYPE_SEVERITY, l, s, OPT_TARGET(m, int), arg, h, .flags = 0)
+/* words: the values allowed, NULL-ended */
+#define OPT_KEYWORD(l, s, m, arg, h, words_)                                   \
+	OPT_ROW(OPT_TYPE_KEYWORD, l, s, OPT_TARGET(m, opt_string), arg, h,     \
+	        .words = (words_))
+/* fn(ctx, m in the command's copy, value): 0, or an exit status */
+#define OPT_CALLBACK(l, s, m, arg, h, fn, f)                                   \
+	OPT_ROW(OPT_TYPE_CALLBACK, l, s, (m), arg, h, .parse = (fn),           \
+	        .flags = (f))
+#define OPT_DIR(l, arg, h) OPT_ROW(OPT_TYPE_DIR, l, 0, NULL, arg, h, .flags = 0)
+/* table's rows, whose targets are in defaults, for the struct m */
+#define OPT_INHERIT(m, table, defaults)                                        \
+	OPT_ROW(OPT_TYPE_INHERIT, NULL, 0, (m), NULL, NULL,                    \
+	        .inherit = (table), .inherit_defaults = (defaults))
+#define OPT_END OPT_ROW(OPT_TYPE_END, NULL, 0, NULL, NULL, NULL, .flags = 0)
+
+/*
+ * A command, defined in its own file (tmux's cmd_entry). main() parses
+ * its options into a copy of defaults, prepares the store, and calls run
+ * with the operands; run returns the exit status.
+ */
 struct cmd {
 	const char *name; /* NULL: bare "incident" */
 	int (*run)(struct inc_ctx *ctx, int argc, char **argv);
 	unsigned flags;
 	const char *summary;
+	const char *usage; /* its operands, after the options; NULL: none */
 	const struct opt *opts;
-	const char *usage;
+	const void *defaults; /* the options struct as the command starts */
+	size_t size;          /* its size */
+	/* a command of subcommands, each an entry (git's OPT_SUBCOMMAND) */
+	const struct cmd *const *subcommands;
+	const struct cmd *parent; /* of a subcommand */
 };
+
+/* In an entry: its option table, and the defaults its rows point into. */
+#define CMD_OPTS(table, defaults_)                                             \
+	.opts = (table), .defaults = &(defaults_), .size = sizeof(defaults_)
 
 struct inc_ctx {
 	const struct cmd *cmd;
 	inc_store *store;    /* NULL when none exists (CMD_READ, CMD_WRITE) */
 	char *dir;           /* where the store is or would be */
-	const char *dir_opt; /* the global --dir */
+	const char *dir_opt; /* --dir: the global one, or init's (OPT_DIR) */
+	void *opts;          /* the command's options, parsed */
 	bool color;          /* stdout is a terminal and NO_COLOR is unset */
 	bool tty_in;
 	bool tty_out;
 	int64_t now;
 };
 
-extern const struct cmd commands[];
-
 /* ctx.c: around a command, in both programs */
 void ctx_init(struct inc_ctx *ctx, const struct cmd *cmd, const char *dir_opt);
-/* Opens the store as flags say; an exit status. */
-int ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want);
+/* Parses the options, prepares the store, runs the command: a status. */
+int ctx_run(struct inc_ctx *ctx, int argc, char **argv);
 void ctx_release(struct inc_ctx *ctx);
 bool ctx_wants_help(int argc, char **argv);
 /* Flushes and checks stdout: a full disk fails the command. */
@@ -145,28 +190,36 @@ void helper_mirror(struct inc_ctx *ctx);
 const struct cmd *cmd_find(const char *name);
 void main_help(FILE *f);
 
-/* opt.c */
-struct opt_state {
-	const struct cmd *cmd;
-	int argc;
-	char **argv;
-	struct option longopts[40];
-	char shortopts[64];
-	char *arg; /* the current option's argument */
-};
-int opt_begin(struct opt_state *o, const struct cmd *cmd, int argc,
-              char **argv);
-/* The next option's value; -1 at the end; '?' after printing an error. */
-int opt_next(struct opt_state *o);
-/* The first operand's index once opt_next() returned -1. */
-int opt_end(struct opt_state *o);
-int opt_json_only(struct inc_ctx *ctx, int argc, char **argv, int operands,
-                  bool *json);
+/* opt.c: the options of a command */
+/*
+ * Parses argv (argv[0] is the command) into opts as cmd's table says,
+ * stopping at the first operand when stop: 0 with *first the first
+ * operand's index, an exit status after saying what was wrong, or -1
+ * when the help was asked for and shown.
+ */
+int opt_parse(struct inc_ctx *ctx, const struct cmd *cmd, void *opts, int argc,
+              char **argv, bool stop, int *first);
+/* A copy of cmd's defaults for opt_parse; NULL when out of memory. */
+void *opt_new(const struct cmd *cmd);
+/* Frees opts and the lists opt_parse made in it. */
+void opt_free(const struct cmd *cmd, void *opts);
+/* 0 when the one operand is there (an incident id); else says so. */
+int opt_one_id(struct inc_ctx *ctx, int argc);
+/*
+ * The subcommand of cmd named by the first operand, which is taken out
+ * of argv; NULL when there is none (*name is then the operand or NULL).
+ */
+const struct cmd *opt_subcommand(const struct cmd *cmd, int *argc, char **argv,
+                                 const char **name);
+/* "add, done or list?", or "unknown action command 'x' (...)": 2. */
+int opt_no_subcommand(const struct cmd *cmd, const char *name);
 void opt_usage(const struct cmd *cmd, FILE *f);
 void opt_help(const struct cmd *cmd, FILE *f);
 void opt_complete(const struct cmd *cmd, FILE *f);
-int usage_error(const struct cmd *cmd, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+/* For commands that act on an incident: no store means no incident. */
+int need_store(struct inc_ctx *ctx, const char *id);
+int parse_severity(int *out, struct inc_ctx *ctx, const char *text);
+int parse_time(int64_t *out, struct inc_ctx *ctx, const char *text);
 
 /* suggest.c: "did you mean ...?" for commands, options and help */
 struct suggest {
@@ -189,34 +242,36 @@ char *suggest_text(char *buf, size_t len, const struct suggest *s,
 /* The same for a command name, from the command table (main.c). */
 char *suggest_command(char *buf, size_t len, const char *typed);
 
-/* change.c: what the commands that change an incident share */
+/* The options every command that changes an incident takes (opt.c). */
 struct change_args {
 	inc_change_opts o;
 	bool json;
 	bool quiet;
 };
-/* Takes an option of CHANGE_OPTS: 1 when c was one, -1 on a bad value. */
-int change_opt(struct inc_ctx *ctx, struct change_args *a, int c,
-               const char *arg, int *status);
-/* Applies the change and prints the result; the exit status. */
-int change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
-               struct change_args *a);
-/* An option of a simple change command: it sets one text member. */
-struct change_field {
-	const char *name; /* the long option, for messages */
-	int val;
-	size_t offset; /* offsetof(inc_change_opts, member) */
-	bool required;
+/* -q, --json, --dry-run, --at: inherited with CHANGE_OPTS(&member). */
+extern const struct opt change_opts[];
+extern const struct change_args change_defaults;
+#define CHANGE_OPTS(member) OPT_INHERIT(member, change_opts, &change_defaults)
+
+/* For a command whose one option is --json, "print the result as JSON". */
+struct json_args {
+	bool json;
 };
-/* A change command whose options are CHANGE_OPTS and text fields. */
-int change_simple(struct inc_ctx *ctx, int argc, char **argv,
-                  enum inc_action action, const struct change_field *fields);
-/* note and update: an id, then the text (words, "-", or the editor). */
-int change_text(struct inc_ctx *ctx, int argc, char **argv,
-                enum inc_action action, const char *what);
-/* Prints a changed incident as the change commands do. */
+extern const struct opt json_opts[];
+extern const struct json_args json_defaults;
+
+/* render.c: applies the change and prints the result; an exit status */
+int change_run(struct inc_ctx *ctx, const char *id, enum inc_action action,
+               const struct change_args *a);
+/* render.c: the same for a command whose one operand is the id */
+int change_one(struct inc_ctx *ctx, int argc, char **argv,
+               enum inc_action action);
+/* render.c: prints a changed incident as the change commands do */
 int change_print(struct inc_ctx *ctx, const inc_incident *inc,
                  enum inc_action action, const struct change_args *a);
+/* input.c: note and update, an id then the text (words, "-", editor) */
+int change_text(struct inc_ctx *ctx, int argc, char **argv,
+                enum inc_action action, const char *what);
 
 /* input.c */
 char *read_text(struct inc_ctx *ctx, int argc, char **argv, int first,
@@ -225,60 +280,27 @@ char *edit_text(const char *text);
 /* argv joined by single spaces; malloc'd, NULL on ENOMEM. */
 char *join_words(int argc, char **argv);
 
-/* output.c */
-int fail(const inc_error *err);
+/* exit.c: the status a command ends with */
 int exit_code(int status);
+/* One line on stderr, made safe for a terminal; the exit status. */
+int fail(const inc_error *err);
+int usage_error(const struct cmd *cmd, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* render.c: text for people */
 void print_safe(FILE *f, const char *text, bool keep_newlines);
 void print_actor(FILE *f, const char *actor);
 void print_indented(FILE *f, const char *text, const char *indent);
-int print_json(cJSON *root);
-cJSON *json_doc(void);
 const char *color(const struct inc_ctx *ctx, const char *sgr);
 const char *severity_color(const struct inc_ctx *ctx, int level);
-int need_store(struct inc_ctx *ctx, const char *id);
-int parse_severity(int *out, struct inc_ctx *ctx, const char *text);
-int parse_time(int64_t *out, struct inc_ctx *ctx, const char *text);
 char *local_time(char *buf, size_t len, int64_t t);
 int terminal_width(void);
 
+/* output.c: JSON for scripts */
+cJSON *json_doc(void);
+int print_json(cJSON *root);
+int json_count(const cJSON *obj, const char *key);
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* The commands, one file each. */
-int cmd_status(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_open(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_list(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_show(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_log(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_note(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_init(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_help(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_triage(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_investigate(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_mitigate(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_resolve(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_reopen(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_escalate(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_cancel(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_merge(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_assign(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_edit(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_update(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_sync(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_export(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_verify(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_gc(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_review(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_action(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_stats(struct inc_ctx *ctx, int argc, char **argv);
-int cmd_mirror(struct inc_ctx *ctx, int argc, char **argv);
-
-extern const struct opt open_opts[], list_opts[], show_opts[], log_opts[],
-        note_opts[], init_opts[], help_opts[], triage_opts[],
-        investigate_opts[], mitigate_opts[], resolve_opts[], reopen_opts[],
-        escalate_opts[], cancel_opts[], merge_opts[], assign_opts[],
-        edit_opts[], update_opts[], sync_opts[], export_opts[], rebuild_opts[],
-        verify_opts[], gc_opts[], review_opts[], action_opts[], stats_opts[],
-        mirror_opts[];
 
 #endif

@@ -1,21 +1,29 @@
+/* incident escalate: one more level of escalation. */
 #include "cmd.h"
 
-const struct opt escalate_opts[] = {
-        CHANGE_OPTS,
-        {"to", OPT_TO, required_argument, "target",
-         "whom it goes to (a team, a person)"},
-        {"reason", OPT_REASON, required_argument, "text", "why"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_STRING("to", 0, &defaults.o.to, "target",
+                   "whom it goes to (a team, a person)"),
+        OPT_STRING("reason", 0, &defaults.o.reason, "text", "why"),
+        OPT_END,
 };
 
-static const struct change_field fields[] = {
-        {"to", OPT_TO, offsetof(inc_change_opts, to), false},
-        {"reason", OPT_REASON, offsetof(inc_change_opts, reason), false},
-        {NULL, 0, 0, false},
+static int cmd_escalate(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_escalate_entry = {
+        .name = "escalate",
+        .run = cmd_escalate,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Raise the escalation level by one.",
+        .usage = "id",
+        CMD_OPTS(options, defaults),
 };
 
-int
+static int
 cmd_escalate(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_ESCALATE, fields);
+	return change_one(ctx, argc, argv, INC_ACTION_ESCALATE);
 }

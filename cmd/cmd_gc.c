@@ -1,27 +1,31 @@
 #include "cmd.h"
 
-const struct opt gc_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
-        {NULL, 0, 0, NULL, NULL},
+static int cmd_gc(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_gc_entry = {
+        .name = "gc",
+        .run = cmd_gc,
+        .flags = CMD_WRITE,
+        .summary = SUMMARY_GC,
+        CMD_OPTS(json_opts, json_defaults),
 };
 
-int
+static int
 cmd_gc(struct inc_ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
+	const struct json_args *a = ctx->opts;
 	size_t packed, pruned;
 	inc_error err;
-	int ret;
 
-	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
-		return ret;
+	(void)argc; /* none: main() refused any (no operands in the usage) */
+	(void)argv;
 	if (ctx->store == NULL) {
 		inc_error_set(&err, INC_EINVALID, "no store here yet");
 		return fail(&err);
 	}
 	if (inc_audit_gc(&packed, &pruned, ctx->store, &err) < 0)
 		return fail(&err);
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc();
 		cJSON_AddNumberToObject(root, "packed", (double)packed);
 		cJSON_AddNumberToObject(root, "pruned", (double)pruned);

@@ -7,8 +7,14 @@
 
 #include "cmd.h"
 
-const struct opt help_opts[] = {
-        {NULL, 0, 0, NULL, NULL},
+static int cmd_help(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_help_entry = {
+        .name = "help",
+        .run = cmd_help,
+        .flags = CMD_NO_STORE,
+        .summary = "Show the manual of a command.",
+        .usage = "[command]",
 };
 
 /* man incident-CMD, with no shell; 0 when man showed the page. */
@@ -35,24 +41,24 @@ run_man(const char *page)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-int
+static int
 cmd_help(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd *cmd;
 	char page[64], hint[256];
 
-	if (argc > 2)
+	if (argc > 1)
 		return usage_error(ctx->cmd, "one command at a time");
-	if (argc == 1) {
+	if (argc == 0) {
 		main_help(stdout);
 		return EXIT_OK;
 	}
-	if ((cmd = cmd_find(argv[1])) == NULL) {
+	if ((cmd = cmd_find(argv[0])) == NULL) {
 		fputs("incident help: '", stderr);
-		print_safe(stderr, argv[1], false);
+		print_safe(stderr, argv[0], false);
 		fprintf(stderr,
 		        "' is not a command%s (see 'incident --help')\n",
-		        suggest_command(hint, sizeof(hint), argv[1]));
+		        suggest_command(hint, sizeof(hint), argv[0]));
 		return EXIT_USAGE;
 	}
 	snprintf(page, sizeof(page), "incident-%s", cmd->name);
@@ -61,7 +67,7 @@ cmd_help(struct inc_ctx *ctx, int argc, char **argv)
 	    run_man(page) == 0)
 		return EXIT_OK;
 	if (cmd->flags & CMD_GIT) {
-		char *ask[] = {argv[1], "--help"};
+		char *ask[] = {argv[0], "--help"};
 		return helper_exec(NULL, 2, ask);
 	}
 	opt_help(cmd, stdout);

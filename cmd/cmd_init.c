@@ -1,14 +1,33 @@
+/* incident init: the store, and with --git its audit mirror. */
 #include "cmd.h"
 
-const struct opt init_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the store as JSON"},
-        {"git", OPT_GIT, no_argument, NULL,
-         "mirror every event as a commit to a git repository"},
-        {"remote", OPT_REMOTE, required_argument, "url",
-         "the git remote incident sync shares the store through"},
-        {"dir", OPT_DIR, required_argument, "dir",
-         "create the store in dir (default: where incident looks)"},
-        {NULL, 0, 0, NULL, NULL},
+struct init_args {
+	bool json;
+	bool git;
+	const char *remote;
+};
+
+static const struct init_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("git", 0, &defaults.git,
+                 "mirror every event as a commit to a git repository"),
+        OPT_BOOL("json", 0, &defaults.json, "print the store as JSON"),
+        OPT_DIR("dir", "dir",
+                "create the store in dir (default: where incident looks)"),
+        OPT_STRING("remote", 0, &defaults.remote, "url",
+                   "the git remote incident sync shares the store through"),
+        OPT_END,
+};
+
+static int cmd_init(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_init_entry = {
+        .name = "init",
+        .run = cmd_init,
+        .flags = CMD_CREATE | CMD_MIRROR | CMD_PICKS_DIR,
+        .summary = "Create the store (optional: the first open creates it).",
+        CMD_OPTS(options, defaults),
 };
 
 /* The config here, the repository and its first commits in the helper. */
@@ -26,42 +45,18 @@ init_git(struct inc_ctx *ctx, const char *remote)
 	return ret;
 }
 
-int
+static int
 cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 {
-	const char *dir = ctx->dir_opt, *remote = NULL;
-	bool json = false, git = false;
-	struct opt_state st;
-	int c, ret;
+	const struct init_args *a = ctx->opts;
+	bool git = a->git || a->remote != NULL;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		switch (c) {
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_DIR:
-			dir = st.arg;
-			break;
-		case OPT_GIT:
-			git = true;
-			break;
-		case OPT_REMOTE:
-			remote = st.arg;
-			git = true;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
-	if ((ret = ctx_prepare(ctx, dir, CMD_CREATE)) != 0)
+	(void)argc; /* none: main() refused any (no operands in the usage) */
+	(void)argv;
+	if (git && (ret = init_git(ctx, a->remote)) != 0)
 		return ret;
-	if (git && (ret = init_git(ctx, remote)) != 0)
-		return ret;
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc();
 		cJSON_AddStringToObject(root, "dir", inc_store_dir(ctx->store));
 		cJSON_AddBoolToObject(root, "created",

@@ -1,19 +1,28 @@
+/* incident investigate: the responders are looking into it. */
 #include "cmd.h"
 
-const struct opt investigate_opts[] = {
-        CHANGE_OPTS,
-        {"note", OPT_NOTE, required_argument, "text",
-         "what the investigation starts from"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_STRING("note", 0, &defaults.o.text, "text",
+                   "what the investigation starts from"),
+        OPT_END,
 };
 
-static const struct change_field fields[] = {
-        {"note", OPT_NOTE, offsetof(inc_change_opts, text), false},
-        {NULL, 0, 0, false},
+static int cmd_investigate(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_investigate_entry = {
+        .name = "investigate",
+        .run = cmd_investigate,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Mark an incident as under investigation.",
+        .usage = "id",
+        CMD_OPTS(options, defaults),
 };
 
-int
+static int
 cmd_investigate(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_INVESTIGATE, fields);
+	return change_one(ctx, argc, argv, INC_ACTION_INVESTIGATE);
 }

@@ -1,50 +1,115 @@
+/* incident list (ls), and bare incident: the incidents, newest first. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-const struct opt list_opts[] = {
-        {"quiet", 'q', no_argument, NULL, "print only the ids"},
-        {"all", OPT_ALL, no_argument, NULL,
-         "every incident, resolved and closed too"},
-        {"json", OPT_JSON, no_argument, NULL, "print the incidents as JSON"},
-        {"status", OPT_STATUS, required_argument, "status",
-         "only this status (repeatable, or comma-separated)"},
-        {"severity", 's', required_argument, "sev", "only this severity"},
-        {"service", OPT_SERVICE, required_argument, "name",
-         "only incidents affecting this service"},
-        {"tag", OPT_TAG, required_argument, "tag",
-         "only incidents with this tag"},
-        {"since", OPT_SINCE, required_argument, "time",
-         "only incidents opened at or after this time"},
-        {"priority", OPT_PRIORITY, required_argument, "P1..P4",
-         "only this priority"},
-        {"field", OPT_FIELD, required_argument, "key=value",
-         "only incidents with this field"},
-        {"limit", 'n', required_argument, "count", "at most count incidents"},
-        {NULL, 0, 0, NULL, NULL},
+struct status_list {
+	enum inc_status v[INC_STATUS__COUNT];
+	size_t n;
 };
 
+struct list_args {
+	inc_list_opts o;
+	bool quiet;
+	bool json;
+	long limit;
+	struct status_list statuses;
+};
+
+static int status_option(struct inc_ctx *ctx, void *target, const char *arg);
+static int priority_option(struct inc_ctx *ctx, void *target, const char *arg);
+static int field_option(struct inc_ctx *ctx, void *target, const char *arg);
+
+static const struct list_args defaults = {.o = INC_LIST_OPTS_INIT};
+
+static const struct opt options[] = {
+        OPT_BOOL("quiet", 'q', &defaults.quiet, "print only the ids"),
+        OPT_BOOL("all", 0, &defaults.o.all,
+                 "every incident, resolved and closed too"),
+        OPT_BOOL("json", 0, &defaults.json, "print the incidents as JSON"),
+        OPT_CALLBACK("status", 0, &defaults.statuses, "status",
+                     "only this status (repeatable, or comma-separated)",
+                     status_option, OPT_REPEAT),
+        OPT_SEVERITY("severity", 's', &defaults.o.severity, "sev",
+                     "only this severity"),
+        OPT_CALLBACK("priority", 0, &defaults.o.priority, "P1..P4",
+                     "only this priority", priority_option, 0),
+        OPT_STRING("service", 0, &defaults.o.service, "name",
+                   "only incidents affecting this service"),
+        OPT_STRING("tag", 0, &defaults.o.tag, "tag",
+                   "only incidents with this tag"),
+        OPT_CALLBACK("field", 0, &defaults.o.field, "key=value",
+                     "only incidents with this field", field_option, 0),
+        OPT_TIME("since", 0, &defaults.o.since, "time",
+                 "only incidents opened at or after this time"),
+        OPT_INT("limit", 'n', &defaults.limit, "count",
+                "at most count incidents", 1, LONG_MAX),
+        OPT_END,
+};
+
+static int cmd_list(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_list_entry = {
+        .name = "list",
+        .run = cmd_list,
+        .flags = CMD_READ,
+        .summary = "List incidents, newest first.",
+        CMD_OPTS(options, defaults),
+};
+
+static int cmd_status(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_status_entry = {
+        .run = cmd_status,
+        .flags = CMD_READ,
+        .summary = "Show what is open now.",
+};
+
+/* --status open,triaged: each one on the list */
 static int
-parse_statuses(struct inc_ctx *ctx, enum inc_status *out, size_t *n,
-               const char *arg)
+status_option(struct inc_ctx *ctx, void *target, const char *arg)
 {
+	struct status_list *l = target;
 	char buf[256], *save = NULL;
 
 	snprintf(buf, sizeof(buf), "%s", arg);
 	for (char *w = strtok_r(buf, ",", &save); w != NULL;
 	     w = strtok_r(NULL, ",", &save)) {
-		if (*n >= INC_STATUS__COUNT)
+		if (l->n >= INC_STATUS__COUNT)
 			break;
-		if (inc_status_parse(&out[*n], w) < 0)
+		if (inc_status_parse(&l->v[l->n], w) < 0)
 			return usage_error(
 			        ctx->cmd,
 			        "unknown status '%s' (open, triaged, "
 			        "investigating, mitigated, resolved, "
 			        "closed, cancelled, merged)",
 			        w);
-		(*n)++;
+		l->n++;
 	}
+	return 0;
+}
+
+static int
+priority_option(struct inc_ctx *ctx, void *target, const char *arg)
+{
+	static const char *const names[] = {"P1", "P2", "P3", "P4"};
+
+	if ((arg[0] != 'p' && arg[0] != 'P') || arg[1] < '1' || arg[1] > '4' ||
+	    arg[2] != '\0')
+		return usage_error(ctx->cmd, "unknown priority '%s' (P1..P4)",
+		                   arg);
+	*(const char **)target = names[arg[1] - '1'];
+	return 0;
+}
+
+static int
+field_option(struct inc_ctx *ctx, void *target, const char *arg)
+{
+	if (strchr(arg, '=') == NULL)
+		return usage_error(ctx->cmd, "--field takes key=value");
+	*(const char **)target = arg;
 	return 0;
 }
 
@@ -180,88 +245,22 @@ run_list(struct inc_ctx *ctx, const inc_list_opts *o, bool quiet, bool json,
 	return ret;
 }
 
-int
+static int
 cmd_list(struct inc_ctx *ctx, int argc, char **argv)
 {
-	inc_list_opts o = INC_LIST_OPTS_INIT;
-	enum inc_status statuses[INC_STATUS__COUNT];
-	bool quiet = false, json = false;
-	char prio[3] = "P?";
-	struct opt_state st;
-	int c, ret;
+	struct list_args *a = ctx->opts;
 
-	o.statuses = statuses;
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		switch (c) {
-		case 'q':
-			quiet = true;
-			break;
-		case OPT_ALL:
-			o.all = true;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_STATUS:
-			if ((ret = parse_statuses(ctx, statuses, &o.nstatuses,
-			                          st.arg)))
-				return ret;
-			break;
-		case 's':
-			if (ctx->store != NULL &&
-			    (ret = parse_severity(&o.severity, ctx, st.arg)))
-				return ret;
-			break;
-		case OPT_SERVICE:
-			o.service = st.arg;
-			break;
-		case OPT_TAG:
-			o.tag = st.arg;
-			break;
-		case OPT_PRIORITY:
-			if ((st.arg[0] != 'p' && st.arg[0] != 'P') ||
-			    st.arg[1] < '1' || st.arg[1] > '4' || st.arg[2])
-				return usage_error(
-				        ctx->cmd,
-				        "unknown priority '%s' (P1..P4)",
-				        st.arg);
-			prio[1] = st.arg[1];
-			o.priority = prio;
-			break;
-		case OPT_FIELD:
-			if (strchr(st.arg, '=') == NULL)
-				return usage_error(ctx->cmd,
-				                   "--field takes key=value");
-			o.field = st.arg;
-			break;
-		case OPT_SINCE:
-			if ((ret = parse_time(&o.since, ctx, st.arg)))
-				return ret;
-			break;
-		case 'n': {
-			char *end;
-			long v = strtol(st.arg, &end, 10);
-			if (*st.arg == '\0' || *end != '\0' || v < 1)
-				return usage_error(ctx->cmd,
-				                   "--limit needs a positive "
-				                   "number, not '%s'",
-				                   st.arg);
-			o.limit = (size_t)v;
-			break;
-		}
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
-	return run_list(ctx, &o, quiet, json, false);
+	(void)argc; /* none: main() refused any (no operands in the usage) */
+	(void)argv;
+
+	a->o.statuses = a->statuses.v;
+	a->o.nstatuses = a->statuses.n;
+	a->o.limit = (size_t)a->limit;
+	return run_list(ctx, &a->o, a->quiet, a->json, false);
 }
 
 /* Bare "incident": what is open now, for a person. */
-int
+static int
 cmd_status(struct inc_ctx *ctx, int argc, char **argv)
 {
 	inc_list_opts o = INC_LIST_OPTS_INIT;

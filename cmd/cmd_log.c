@@ -3,9 +3,26 @@
 
 #include "cmd.h"
 
-const struct opt log_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the events as JSON"},
-        {NULL, 0, 0, NULL, NULL},
+struct log_args {
+	bool json;
+};
+
+static const struct log_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("json", 0, &defaults.json, "print the events as JSON"),
+        OPT_END,
+};
+
+static int cmd_log(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_log_entry = {
+        .name = "log",
+        .run = cmd_log,
+        .flags = CMD_READ,
+        .summary = "Show an incident's timeline.",
+        .usage = "id",
+        CMD_OPTS(options, defaults),
 };
 
 /* Back-dated events show when they were logged, so nothing hides. */
@@ -36,21 +53,21 @@ print_event(struct inc_ctx *ctx, const inc_event *ev, bool audit)
 	inc_str_free(what);
 }
 
-int
+static int
 cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 {
+	const struct log_args *a = ctx->opts;
 	inc_event_list *events;
-	bool json = false;
 	inc_error err;
 	int ret;
 
-	if ((ret = opt_json_only(ctx, argc, argv, 1, &json)) != 0)
+	if ((ret = opt_one_id(ctx, argc)) != 0)
 		return ret;
-	if ((ret = need_store(ctx, argv[argc - 1])) != 0)
+	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;
-	if (inc_event_list_load(&events, ctx->store, argv[argc - 1], &err) < 0)
+	if (inc_event_list_load(&events, ctx->store, argv[0], &err) < 0)
 		return fail(&err);
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc(), *arr, *mirrored, *pushed;
 		const inc_event *first = inc_event_list_get(events, 0);
 		cJSON_AddStringToObject(root, "incident",

@@ -1,36 +1,42 @@
+/* incident merge: a duplicate goes into the incident to keep. */
 #include "cmd.h"
 
-const struct opt merge_opts[] = {
-        CHANGE_OPTS,
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_END,
 };
 
-int
+static int cmd_merge(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_merge_entry = {
+        .name = "merge",
+        .run = cmd_merge,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Merge a duplicate into the incident to keep.",
+        .usage = "id into-id",
+        CMD_OPTS(options, defaults),
+};
+
+static int
 cmd_merge(struct inc_ctx *ctx, int argc, char **argv)
 {
-	struct change_args a = {0};
+	struct change_args *a = ctx->opts;
 	inc_incident *kept = NULL;
-	struct opt_state st;
 	inc_error err;
-	int c, r, ret = 0;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if ((r = change_opt(ctx, &a, c, st.arg, &ret)) < 0)
-			return ret;
-		if (r == 0)
-			return EXIT_USAGE;
-	}
-	if (opt_end(&st) != argc - 2)
+	if (argc != 2)
 		return usage_error(ctx->cmd, "the duplicate's id and the id of "
 		                             "the incident to keep are needed");
-	if ((ret = need_store(ctx, argv[argc - 2])) != 0)
+	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;
-	a.o.now = ctx->now;
-	if (inc_incident_merge(&kept, ctx->store, argv[argc - 2],
-	                       argv[argc - 1], &a.o, &err) < 0)
+	a->o.now = ctx->now;
+	if (inc_incident_merge(&kept, ctx->store, argv[0], argv[1], &a->o,
+	                       &err) < 0)
 		return fail(&err);
-	ret = change_print(ctx, kept, INC_ACTION_MERGE, &a);
+	ret = change_print(ctx, kept, INC_ACTION_MERGE, a);
 	inc_incident_free(kept);
 	return ret;
 }

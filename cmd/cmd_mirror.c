@@ -4,35 +4,42 @@
  */
 #include "cmd.h"
 
-const struct opt mirror_opts[] = {
-        {"init", OPT_INIT, no_argument, NULL,
-         "make the repository if it is missing and mirror every event"},
-        {NULL, 0, 0, NULL, NULL},
+struct mirror_args {
+	bool init;
 };
 
-int
+static const struct mirror_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("init", 0, &defaults.init,
+                 "make the repository if it is missing and mirror every event"),
+        OPT_END,
+};
+
+static int cmd_mirror(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_mirror_entry = {
+        .name = "mirror",
+        .run = cmd_mirror,
+        .flags = CMD_WRITE | CMD_INTERNAL,
+        .summary = "Mirror the events not yet in git (incident runs it).",
+        CMD_OPTS(options, defaults),
+};
+
+static int
 cmd_mirror(struct inc_ctx *ctx, int argc, char **argv)
 {
-	struct opt_state st;
-	bool init = false;
+	const struct mirror_args *a = ctx->opts;
 	size_t behind = 0;
 	inc_error err;
-	int c;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if (c != OPT_INIT)
-			return EXIT_USAGE;
-		init = true;
-	}
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
+	(void)argc; /* none: main() refused any (no operands in the usage) */
+	(void)argv;
 	if (ctx->store == NULL) {
 		inc_error_set(&err, INC_ENOSTORE, "no store here yet");
 		return fail(&err);
 	}
-	if (init)
+	if (a->init)
 		return inc_audit_init(ctx->store, &err) < 0 ? fail(&err)
 		                                            : EXIT_OK;
 	if (inc_audit_flush(&behind, ctx->store, &err) == 0)

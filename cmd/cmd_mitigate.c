@@ -1,19 +1,28 @@
+/* incident mitigate: the impact has stopped. */
 #include "cmd.h"
 
-const struct opt mitigate_opts[] = {
-        CHANGE_OPTS,
-        {"note", OPT_NOTE, required_argument, "text",
-         "what stopped the impact"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_STRING("note", 0, &defaults.o.text, "text",
+                   "what stopped the impact"),
+        OPT_END,
 };
 
-static const struct change_field fields[] = {
-        {"note", OPT_NOTE, offsetof(inc_change_opts, text), false},
-        {NULL, 0, 0, false},
+static int cmd_mitigate(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_mitigate_entry = {
+        .name = "mitigate",
+        .run = cmd_mitigate,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Record that the impact has stopped.",
+        .usage = "id",
+        CMD_OPTS(options, defaults),
 };
 
-int
+static int
 cmd_mitigate(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_MITIGATE, fields);
+	return change_one(ctx, argc, argv, INC_ACTION_MITIGATE);
 }

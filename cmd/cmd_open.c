@@ -1,117 +1,75 @@
-#include <getopt.h>
-#include <stdlib.h>
+/* incident open: a new incident, or an alert attached to an active one. */
 
 #include "cmd.h"
 
-const struct opt open_opts[] = {
-        {"quiet", 'q', no_argument, NULL, "print only the new id"},
-        {"json", OPT_JSON, no_argument, NULL, "print the incident as JSON"},
-        {"dry-run", OPT_DRY_RUN, no_argument, NULL,
-         "check and show what would happen; change nothing"},
-        {"severity", 's', required_argument, "sev",
-         "severity: 1, sev1 or SEV1 (default from config: SEV3)"},
-        {"service", OPT_SERVICE, required_argument, "name",
-         "an affected service (repeatable)"},
-        {"tag", OPT_TAG, required_argument, "tag", "a tag (repeatable)"},
-        {"summary", OPT_SUMMARY, required_argument, "text",
-         "what is known so far"},
-        {"at", OPT_AT, required_argument, "time",
-         "when it was detected (default: now)"},
-        {"commander", OPT_COMMANDER, required_argument, "who",
-         "the incident commander"},
-        {"started", OPT_STARTED, required_argument, "time",
-         "when the impact began, if before it was detected"},
-        {"drill", OPT_DRILL, no_argument, NULL,
-         "an exercise (game day): left out of metrics"},
-        {"dedup-key", OPT_DEDUP_KEY, required_argument, "key",
-         "while an incident with this key is active, attach to it"},
-        {"source", OPT_SOURCE, required_argument, "name",
-         "where the alert came from"},
-        {NULL, 0, 0, NULL, NULL},
+struct open_args {
+	inc_open_opts o;
+	bool quiet;
+	bool json;
 };
 
-int
+static const struct open_args defaults = {.o = INC_OPEN_OPTS_INIT};
+
+static const struct opt options[] = {
+        OPT_BOOL("quiet", 'q', &defaults.quiet, "print only the new id"),
+        OPT_BOOL("json", 0, &defaults.json, "print the incident as JSON"),
+        OPT_BOOL("dry-run", 0, &defaults.o.dry_run,
+                 "check and show what would happen; change nothing"),
+        OPT_SEVERITY("severity", 's', &defaults.o.severity, "sev",
+                     "severity: 1, sev1 or SEV1 (default from config: SEV3)"),
+        OPT_LIST("service", 0, &defaults.o.services, &defaults.o.nservices,
+                 "name", "an affected service (repeatable)"),
+        OPT_LIST("tag", 0, &defaults.o.tags, &defaults.o.ntags, "tag",
+                 "a tag (repeatable)"),
+        OPT_STRING("summary", 0, &defaults.o.summary, "text",
+                   "what is known so far"),
+        OPT_TIME("at", 0, &defaults.o.at, "time",
+                 "when it was detected (default: now)"),
+        OPT_TIME("started", 0, &defaults.o.started, "time",
+                 "when the impact began, if before it was detected"),
+        OPT_STRING("commander", 0, &defaults.o.commander, "who",
+                   "the incident commander"),
+        OPT_BOOL("drill", 0, &defaults.o.drill,
+                 "an exercise (game day): left out of metrics"),
+        OPT_STRING("dedup-key", 0, &defaults.o.dedup_key, "key",
+                   "while an incident with this key is active, attach to it"),
+        OPT_STRING("source", 0, &defaults.o.source, "name",
+                   "where the alert came from"),
+        OPT_END,
+};
+
+static int cmd_open(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_open_entry = {
+        .name = "open",
+        .run = cmd_open,
+        .flags = CMD_CREATE | CMD_MIRROR,
+        .summary = "Open an incident and print its id.",
+        .usage = "title",
+        CMD_OPTS(options, defaults),
+};
+
+static int
 cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 {
-	inc_open_opts o = INC_OPEN_OPTS_INIT;
-	const char **services = calloc((size_t)argc, sizeof(char *));
-	const char **tags = calloc((size_t)argc, sizeof(char *));
-	bool quiet = false, json = false, dedup = false;
+	struct open_args *a = ctx->opts;
 	inc_incident *inc = NULL;
-	struct opt_state st;
+	bool dedup = false;
 	inc_error err;
-	int c, ret = EXIT_OK;
+	int ret = EXIT_OK;
 
-	if (services == NULL || tags == NULL ||
-	    opt_begin(&st, ctx->cmd, argc, argv) < 0) {
-		ret = EXIT_FAIL;
-		goto done;
-	}
-	while ((c = opt_next(&st)) != -1) {
-		switch (c) {
-		case 'q':
-			quiet = true;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_DRY_RUN:
-			o.dry_run = true;
-			break;
-		case 's':
-			if ((ret = parse_severity(&o.severity, ctx, st.arg)))
-				goto done;
-			break;
-		case OPT_SERVICE:
-			services[o.nservices++] = st.arg;
-			break;
-		case OPT_TAG:
-			tags[o.ntags++] = st.arg;
-			break;
-		case OPT_SUMMARY:
-			o.summary = st.arg;
-			break;
-		case OPT_AT:
-			if ((ret = parse_time(&o.at, ctx, st.arg)))
-				goto done;
-			break;
-		case OPT_COMMANDER:
-			o.commander = st.arg;
-			break;
-		case OPT_STARTED:
-			if ((ret = parse_time(&o.started, ctx, st.arg)))
-				goto done;
-			break;
-		case OPT_DRILL:
-			o.drill = true;
-			break;
-		case OPT_DEDUP_KEY:
-			o.dedup_key = st.arg;
-			break;
-		case OPT_SOURCE:
-			o.source = st.arg;
-			break;
-		default:
-			ret = EXIT_USAGE;
-			goto done;
-		}
-	}
-	if (opt_end(&st) != argc - 1) {
-		ret = usage_error(ctx->cmd, opt_end(&st) == argc
-		                                    ? "a title is needed"
-		                                    : "the title must be one "
-		                                      "argument (quote it)");
-		goto done;
-	}
-	o.title = argv[argc - 1];
-	o.services = services;
-	o.tags = tags;
-	o.now = ctx->now;
-	if (inc_incident_open(&inc, &dedup, ctx->store, &o, &err) < 0) {
+	if (argc != 1)
+		return usage_error(ctx->cmd, argc == 0
+		                                     ? "a title is needed"
+		                                     : "the title must be one "
+		                                       "argument (quote it)");
+	a->o.title = argv[0];
+	a->o.now = ctx->now;
+	if (inc_incident_open(&inc, &dedup, ctx->store, &a->o, &err) < 0) {
 		ret = fail(&err);
 		goto done;
 	}
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc(), *doc;
 		if (inc_incident_to_json(&doc, ctx->store, inc, ctx->now,
 		                         &err) < 0) {
@@ -119,11 +77,11 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 			ret = fail(&err);
 			goto done;
 		}
-		cJSON_AddBoolToObject(root, "dry_run", o.dry_run);
+		cJSON_AddBoolToObject(root, "dry_run", a->o.dry_run);
 		cJSON_AddBoolToObject(root, "deduplicated", dedup);
 		cJSON_AddItemToObject(root, "incident", doc);
 		ret = print_json(root);
-	} else if (quiet) {
+	} else if (a->quiet) {
 		printf("%s\n", inc_incident_id(inc));
 	} else {
 		char short_id[INC_ID_LEN + 1];
@@ -135,20 +93,19 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 		}
 		if (dedup) {
 			printf("%s %s%s%s (%d alerts): ",
-			       o.dry_run ? "would attach an alert to"
-			                 : "attached an alert to",
+			       a->o.dry_run ? "would attach an alert to"
+			                    : "attached an alert to",
 			       color(ctx, "\033[1m"), short_id,
 			       color(ctx, "\033[m"),
-			       cJSON_GetObjectItemCaseSensitive(
-			               inc_incident_doc(inc), "alert_count")
-			               ->valueint);
+			       json_count(inc_incident_doc(inc),
+			                  "alert_count"));
 			print_safe(stdout, inc_incident_title(inc), false);
 			putchar('\n');
 			goto done;
 		}
 		printf("%s %s%s%s (%s%s%s): ",
-		       o.dry_run ? "would open" : "opened",
-		       color(ctx, "\033[1m"), o.dry_run ? "-----" : short_id,
+		       a->o.dry_run ? "would open" : "opened",
+		       color(ctx, "\033[1m"), a->o.dry_run ? "-----" : short_id,
 		       color(ctx, "\033[m"), severity_color(ctx, sev),
 		       inc_severity_name(ctx->store, sev),
 		       color(ctx, "\033[m"));
@@ -157,7 +114,5 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 	}
 done:
 	inc_incident_free(inc);
-	free(services);
-	free(tags);
 	return ret;
 }

@@ -2,22 +2,27 @@
 
 #include "cmd.h"
 
-const struct opt rebuild_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
-        {NULL, 0, 0, NULL, NULL},
+static int cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_rebuild_entry = {
+        .name = "rebuild",
+        .run = cmd_rebuild,
+        .flags = CMD_NO_STORE,
+        .summary = SUMMARY_REBUILD,
+        CMD_OPTS(json_opts, json_defaults),
 };
 
-int
+static int
 cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
+	const struct json_args *a = ctx->opts;
 	inc_error err;
 	size_t events;
 	char *dir, *backup = NULL;
 	int ret;
 
-	if ((ret = opt_json_only(ctx, argc, argv, 0, &json)) != 0)
-		return ret;
+	(void)argc; /* none: main() refused any (no operands in the usage) */
+	(void)argv;
 	if (inc_store_discover(&dir, ctx->dir_opt, &err) < 0)
 		return fail(&err);
 	ret = inc_audit_rebuild(&events, &backup, dir, &err);
@@ -25,7 +30,7 @@ cmd_rebuild(struct inc_ctx *ctx, int argc, char **argv)
 		inc_str_free(dir);
 		return fail(&err);
 	}
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc();
 		cJSON_AddStringToObject(root, "dir", dir);
 		cJSON_AddNumberToObject(root, "events", (double)events);

@@ -1,22 +1,30 @@
+/* incident resolve: the incident is over. */
 #include "cmd.h"
 
-const struct opt resolve_opts[] = {
-        CHANGE_OPTS,
-        {"summary", OPT_SUMMARY, required_argument, "text",
-         "how it was resolved"},
-        {"cause", OPT_CAUSE, required_argument, "text",
-         "the cause, as far as it is known"},
-        {NULL, 0, 0, NULL, NULL},
+static const struct change_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults),
+        OPT_STRING("summary", 0, &defaults.o.summary, "text",
+                   "how it was resolved"),
+        OPT_STRING("cause", 0, &defaults.o.cause, "text",
+                   "the cause, as far as it is known"),
+        OPT_END,
 };
 
-static const struct change_field fields[] = {
-        {"summary", OPT_SUMMARY, offsetof(inc_change_opts, summary), false},
-        {"cause", OPT_CAUSE, offsetof(inc_change_opts, cause), false},
-        {NULL, 0, 0, false},
+static int cmd_resolve(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_resolve_entry = {
+        .name = "resolve",
+        .run = cmd_resolve,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary = "Record that an incident is over.",
+        .usage = "id",
+        CMD_OPTS(options, defaults),
 };
 
-int
+static int
 cmd_resolve(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_simple(ctx, argc, argv, INC_ACTION_RESOLVE, fields);
+	return change_one(ctx, argc, argv, INC_ACTION_RESOLVE);
 }

@@ -1,18 +1,40 @@
+/* incident review: the post-incident review; --done closes the incident. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-const struct opt review_opts[] = {
-        CHANGE_OPTS,
-        {"done", OPT_DONE, no_argument, NULL,
-         "the review is finished: close the incident"},
-        {"no-edit", OPT_NO_EDIT, no_argument, NULL,
-         "do not open $EDITOR; save the draft as it is"},
-        {"output", OPT_OUTPUT, required_argument, "file",
-         "also write the document to file"},
-        {NULL, 0, 0, NULL, NULL},
+struct review_args {
+	struct change_args c;
+	bool done;
+	bool no_edit;
+	const char *output;
+};
+
+static const struct review_args defaults;
+
+static const struct opt options[] = {
+        CHANGE_OPTS(&defaults.c),
+        OPT_BOOL("done", 0, &defaults.done,
+                 "the review is finished: close the incident"),
+        OPT_BOOL("no-edit", 0, &defaults.no_edit,
+                 "do not open $EDITOR; save the draft as it is"),
+        OPT_STRING("output", 0, &defaults.output, "file",
+                   "also write the document to file"),
+        OPT_END,
+};
+
+static int cmd_review(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_review_entry = {
+        .name = "review",
+        .run = cmd_review,
+        .flags = CMD_WRITE | CMD_MIRROR,
+        .summary =
+                "Write the post-incident review; --done closes the incident.",
+        .usage = "[id]",
+        CMD_OPTS(options, defaults),
 };
 
 static int
@@ -20,10 +42,8 @@ compare_resolved(const void *a, const void *b)
 {
 	const inc_list_item *x = *(const inc_list_item *const *)a;
 	const inc_list_item *y = *(const inc_list_item *const *)b;
-	const char *rx = cJSON_GetObjectItemCaseSensitive(x->doc, "resolved_at")
-	                         ->valuestring;
-	const char *ry = cJSON_GetObjectItemCaseSensitive(y->doc, "resolved_at")
-	                         ->valuestring;
+	const char *rx = inc_json_str(x->doc, "resolved_at");
+	const char *ry = inc_json_str(y->doc, "resolved_at");
 
 	return strcmp(rx != NULL ? rx : "", ry != NULL ? ry : "");
 }
@@ -60,9 +80,7 @@ awaiting(struct inc_ctx *ctx, bool json)
 			int64_t t = 0;
 			char age[32];
 			inc_time_from_rfc3339(
-			        &t, cJSON_GetObjectItemCaseSensitive(
-			                    items[i]->doc, "resolved_at")
-			                    ->valuestring);
+			        &t, inc_json_str(items[i]->doc, "resolved_at"));
 			printf("%-*s  %-5s  resolved %s ago  ",
 			       (int)strlen(items[i]->short_id),
 			       items[i]->short_id,
@@ -168,53 +186,35 @@ untouched(struct inc_ctx *ctx, const char *id, const char *text, bool tty,
 	return EXIT_OK;
 }
 
-int
+static int
 cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 {
-	struct change_args a = {0};
-	bool done = false, no_edit = false, saved = false, closed = false;
-	bool edit, tty;
-	const char *output = NULL, *id, *start;
+	const struct review_args *r = ctx->opts;
+	const struct change_args *a = &r->c;
+	const char *output = r->output, *id, *start;
+	bool done = r->done, saved = false, closed = false;
 	char *before = NULL, *draft = NULL, *text = NULL;
 	inc_incident *inc = NULL;
-	struct opt_state st;
 	inc_error err;
-	int c, r, ret = 0;
+	inc_change_opts o;
+	bool edit, tty;
+	int ret = 0;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		if ((r = change_opt(ctx, &a, c, st.arg, &ret)) < 0)
-			return ret;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case OPT_DONE:
-			done = true;
-			break;
-		case OPT_NO_EDIT:
-			no_edit = true;
-			break;
-		case OPT_OUTPUT:
-			output = st.arg;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (opt_end(&st) == argc)
-		return awaiting(ctx, a.json);
-	if (opt_end(&st) != argc - 1)
+	if (argc == 0)
+		return awaiting(ctx, a->json);
+	if (argc != 1)
 		return usage_error(ctx->cmd, "one incident id at most");
-	id = argv[argc - 1];
+	id = argv[0];
 	if ((ret = need_store(ctx, id)) != 0)
 		return ret;
-	a.o.now = ctx->now;
+	o = a->o;
+	o.now = ctx->now;
 	/*
 	 * Refused before anyone writes a word of it in the editor: a dry
 	 * run asks the lifecycle exactly as the save (and close) will.
 	 */
 	{
-		inc_change_opts probe = a.o;
+		inc_change_opts probe = o;
 		probe.dry_run = true;
 		if (inc_review_save(NULL, NULL, ctx->store, id, "draft", done,
 		                    &probe, &err) < 0)
@@ -228,7 +228,7 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	start = before != NULL ? before : draft;
-	edit = !no_edit && !a.json;
+	edit = !r->no_edit && !a->json;
 	tty = ctx->tty_in && ctx->tty_out;
 	text = edit && tty ? edit_text(start) : strdup(start);
 	/* editors add and drop the last newline: that is no change */
@@ -241,20 +241,20 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (edit && before == NULL && strcmp(text, draft) == 0) {
-		ret = untouched(ctx, id, text, tty, done, a.quiet, output);
+		ret = untouched(ctx, id, text, tty, done, a->quiet, output);
 		goto out;
 	}
 	/* the file first: a failed write must not leave a half-done run */
 	if (output != NULL && (ret = write_file(output, text)) != EXIT_OK)
 		goto out;
 	/* saved when new or changed, and closed, in one transaction */
-	if (inc_review_save(&inc, &saved, ctx->store, id, text, done, &a.o,
+	if (inc_review_save(&inc, &saved, ctx->store, id, text, done, &o,
 	                    &err) < 0) {
 		ret = fail(&err);
 		goto out;
 	}
 	closed = done;
-	if (a.json) {
+	if (a->json) {
 		cJSON *root = json_doc(), *doc, *rv;
 		if (inc_incident_to_json(&doc, ctx->store, inc, ctx->now,
 		                         &err) < 0) {
@@ -262,14 +262,14 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 			ret = fail(&err);
 			goto out;
 		}
-		cJSON_AddBoolToObject(root, "dry_run", a.o.dry_run);
+		cJSON_AddBoolToObject(root, "dry_run", a->o.dry_run);
 		rv = cJSON_AddObjectToObject(root, "review");
 		cJSON_AddStringToObject(rv, "document", text);
 		cJSON_AddBoolToObject(rv, "saved", saved);
 		cJSON_AddBoolToObject(rv, "closed", closed);
 		cJSON_AddItemToObject(root, "incident", doc);
 		ret = print_json(root);
-	} else if (a.quiet) {
+	} else if (a->quiet) {
 		printf("%s\n", inc_incident_id(inc));
 	} else {
 		/* without a file to go to, the document goes to stdout */
@@ -279,7 +279,7 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		if (say == stderr)
 			fputs(text, stdout);
 		fprintf(say, "%s%s the review of %s%s\n",
-		        a.o.dry_run ? "(dry run, nothing written) " : "",
+		        a->o.dry_run ? "(dry run, nothing written) " : "",
 		        saved ? "saved" : "unchanged:", short_id,
 		        closed ? "; the incident is closed" : "");
 	}

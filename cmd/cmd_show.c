@@ -1,11 +1,29 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-const struct opt show_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the incident as JSON"},
-        {NULL, 0, 0, NULL, NULL},
+struct show_args {
+	bool json;
+};
+
+static const struct show_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("json", 0, &defaults.json, "print the incident as JSON"),
+        OPT_END,
+};
+
+static int cmd_show(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_show_entry = {
+        .name = "show",
+        .run = cmd_show,
+        .flags = CMD_READ,
+        .summary = "Show everything known about an incident.",
+        .usage = "id",
+        CMD_OPTS(options, defaults),
 };
 
 static void
@@ -27,18 +45,10 @@ list_field(const char *name, const cJSON *arr)
 	printf("  %-12s ", name);
 	cJSON_ArrayForEach (v, arr) {
 		printf("%s", first ? "" : ", ");
-		print_safe(stdout, v->valuestring, false);
+		print_safe(stdout, cJSON_GetStringValue(v), false);
 		first = false;
 	}
 	putchar('\n');
-}
-
-static const char *
-str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* "2026-11-24 14:02 (5m ago)" for a time that is set. */
@@ -49,7 +59,7 @@ time_since(const char *name, const cJSON *o, const char *key, const char *by,
 	char when[32], rel[32];
 	int64_t t;
 
-	if (inc_time_from_rfc3339(&t, str(o, key)) < 0)
+	if (inc_time_from_rfc3339(&t, inc_json_str(o, key)) < 0)
 		return;
 	printf("  %-12s %s (%s)", name, local_time(when, sizeof(when), t),
 	       inc_time_relative(rel, sizeof(rel), t, now));
@@ -85,24 +95,24 @@ durations(struct inc_ctx *ctx, const cJSON *o)
 	bool any = false;
 	char buf[32];
 
-	(void)inc_status_parse(&st, str(o, "status"));
-	if (inc_time_from_rfc3339(&detected, str(o, "detected_at")) < 0)
+	(void)inc_status_parse(&st, inc_json_str(o, "status"));
+	if (inc_time_from_rfc3339(&detected, inc_json_str(o, "detected_at")) <
+	    0)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(d, keys[i]);
 		int64_t secs;
 		bool so_far = false;
 
-		if (cJSON_IsNumber(v)) {
-			secs = (int64_t)v->valuedouble;
-		} else if (ends[i] != NULL && inc_status_active(st)) {
-			if (i == 1 || inc_time_from_rfc3339(
-			                      &start, str(o, "started_at")) < 0)
+		/* a duration not known yet runs on while it is active */
+		if (inc_json_int(&secs, d, keys[i], INT64_MIN, INT64_MAX) < 0) {
+			if (ends[i] == NULL || !inc_status_active(st))
+				continue;
+			if (i == 1 ||
+			    inc_time_from_rfc3339(
+			            &start, inc_json_str(o, "started_at")) < 0)
 				start = detected;
 			secs = ctx->now - start;
 			so_far = true;
-		} else {
-			continue;
 		}
 		printf("%s%s %s%s", any ? ", " : "  durations    ", names[i],
 		       inc_duration_format(buf, sizeof(buf), secs),
@@ -145,8 +155,8 @@ notes(struct inc_ctx *ctx, const char *id)
 static void
 text_field(const char *name, const cJSON *o, const char *key)
 {
-	if (str(o, key) != NULL)
-		field(name, str(o, key));
+	if (inc_json_str(o, key) != NULL)
+		field(name, inc_json_str(o, key));
 }
 
 static void
@@ -155,16 +165,20 @@ classification(const cJSON *o)
 	char buf[160];
 	int n;
 
-	n = snprintf(buf, sizeof(buf), "%s, %s", str(o, "status"),
-	             str(o, "severity_name"));
-	if (str(o, "priority") != NULL && n > 0 && (size_t)n < sizeof(buf))
+	n = snprintf(buf, sizeof(buf), "%s, %s", inc_json_str(o, "status"),
+	             inc_json_str(o, "severity_name"));
+	if (inc_json_str(o, "priority") != NULL && n > 0 &&
+	    (size_t)n < sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, ", %s",
-		              str(o, "priority"));
-	if (str(o, "impact") != NULL && n > 0 && (size_t)n < sizeof(buf))
+		              inc_json_str(o, "priority"));
+	if (inc_json_str(o, "impact") != NULL && n > 0 &&
+	    (size_t)n < sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              " (impact %s, urgency %s)", str(o, "impact"),
-		              str(o, "urgency") != NULL ? str(o, "urgency")
-		                                        : "unset");
+		              " (impact %s, urgency %s)",
+		              inc_json_str(o, "impact"),
+		              inc_json_str(o, "urgency") != NULL
+		                      ? inc_json_str(o, "urgency")
+		                      : "unset");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "drill")) &&
 	    n > 0 && (size_t)n < sizeof(buf))
 		snprintf(buf + n, sizeof(buf) - (size_t)n, ", drill");
@@ -174,17 +188,16 @@ classification(const cJSON *o)
 static void
 escalation_and_alerts(const cJSON *o)
 {
-	int level = cJSON_GetObjectItemCaseSensitive(o, "escalation_level")
-	                    ->valueint;
-	int alerts =
-	        cJSON_GetObjectItemCaseSensitive(o, "alert_count")->valueint;
+	int level = json_count(o, "escalation_level");
+	int alerts = json_count(o, "alert_count");
 	char buf[64];
 
 	if (level > 0) {
 		printf("  %-12s level %d", "escalated", level);
-		if (str(o, "escalated_to") != NULL) {
+		if (inc_json_str(o, "escalated_to") != NULL) {
 			fputs(" to ", stdout);
-			print_safe(stdout, str(o, "escalated_to"), false);
+			print_safe(stdout, inc_json_str(o, "escalated_to"),
+			           false);
 		}
 		putchar('\n');
 	}
@@ -206,7 +219,8 @@ fields(const cJSON *o)
 
 	cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(o, "fields")) {
 		printf("  %-12s ", f->string);
-		print_safe(stdout, cJSON_IsString(f) ? f->valuestring : "",
+		print_safe(stdout,
+		           cJSON_IsString(f) ? cJSON_GetStringValue(f) : "",
 		           false);
 		putchar('\n');
 	}
@@ -219,7 +233,8 @@ last_update(struct inc_ctx *ctx, const cJSON *o)
 	char when[32], rel[32];
 	int64_t t;
 
-	if (!cJSON_IsObject(u) || inc_time_from_rfc3339(&t, str(u, "at")) < 0) {
+	if (!cJSON_IsObject(u) ||
+	    inc_time_from_rfc3339(&t, inc_json_str(u, "at")) < 0) {
 		if (cJSON_IsTrue(
 		            cJSON_GetObjectItemCaseSensitive(o, "update_due")))
 			printf("\n%supdate due%s: no status update yet\n",
@@ -229,12 +244,12 @@ last_update(struct inc_ctx *ctx, const cJSON *o)
 	printf("\n%slast update%s %s (%s) by ", color(ctx, "\033[1m"),
 	       color(ctx, "\033[m"), local_time(when, sizeof(when), t),
 	       inc_time_relative(rel, sizeof(rel), t, ctx->now));
-	print_actor(stdout, str(u, "by"));
+	print_actor(stdout, inc_json_str(u, "by"));
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "update_due")))
 		printf(" %s(update due)%s", color(ctx, "\033[1;33m"),
 		       color(ctx, "\033[m"));
 	fputs("\n  ", stdout);
-	print_indented(stdout, str(u, "text"), "  ");
+	print_indented(stdout, inc_json_str(u, "text"), "  ");
 	putchar('\n');
 }
 
@@ -278,20 +293,20 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 	char buf[64];
 	int notes_n;
 
-	printf("%s%s%s  ", color(ctx, "\033[1m"), str(o, "short_id"),
+	printf("%s%s%s  ", color(ctx, "\033[1m"), inc_json_str(o, "short_id"),
 	       color(ctx, "\033[m"));
-	print_safe(stdout, str(o, "title"), false);
+	print_safe(stdout, inc_json_str(o, "title"), false);
 	putchar('\n');
 	classification(o);
 	list_field("services", cJSON_GetObjectItemCaseSensitive(o, "services"));
 	list_field("tags", cJSON_GetObjectItemCaseSensitive(o, "tags"));
 	cJSON_ArrayForEach (r, roles) {
 		if (cJSON_IsString(r))
-			field(r->string, r->valuestring);
+			field(r->string, cJSON_GetStringValue(r));
 	}
 	escalation_and_alerts(o);
 	fields(o);
-	time_field(ctx, "opened", o, "opened_at", str(o, "opened_by"));
+	time_field(ctx, "opened", o, "opened_at", inc_json_str(o, "opened_by"));
 	time_field(ctx, "started", o, "started_at", NULL);
 	time_field(ctx, "acknowledged", o, "acknowledged_at", NULL);
 	time_field(ctx, "mitigated", o, "mitigated_at", NULL);
@@ -301,50 +316,50 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 	/* when it was last logged: the clock's time, whatever INCIDENT_NOW */
 	time_since("updated", o, "updated_at", NULL, inc_time_now());
 	durations(ctx, o);
-	notes_n = cJSON_GetObjectItemCaseSensitive(o, "note_count")->valueint;
+	notes_n = json_count(o, "note_count");
 	snprintf(buf, sizeof(buf), "%d (%d note%s)",
-	         cJSON_GetObjectItemCaseSensitive(o, "event_count")->valueint,
-	         notes_n, notes_n == 1 ? "" : "s");
+	         json_count(o, "event_count"), notes_n,
+	         notes_n == 1 ? "" : "s");
 	field("events", buf);
-	field("id", str(o, "id"));
-	audit_line(ctx, str(o, "id"));
+	field("id", inc_json_str(o, "id"));
+	audit_line(ctx, inc_json_str(o, "id"));
 	text_field("resolution", o, "resolution");
 	text_field("cause", o, "cause");
 	text_field("cancelled as", o, "cancel_reason");
-	if (str(o, "summary") != NULL) {
+	if (inc_json_str(o, "summary") != NULL) {
 		printf("\n%ssummary%s\n  ", color(ctx, "\033[1m"),
 		       color(ctx, "\033[m"));
-		print_indented(stdout, str(o, "summary"), "  ");
+		print_indented(stdout, inc_json_str(o, "summary"), "  ");
 		putchar('\n');
 	}
 	last_update(ctx, o);
-	notes(ctx, str(o, "id"));
+	notes(ctx, inc_json_str(o, "id"));
 }
 
-int
+static int
 cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 {
+	const struct show_args *a = ctx->opts;
 	inc_incident *inc = NULL;
-	bool json = false;
 	inc_error err;
 	cJSON *o;
 	int ret;
 
-	if ((ret = opt_json_only(ctx, argc, argv, 1, &json)) != 0)
+	if ((ret = opt_one_id(ctx, argc)) != 0)
 		return ret;
-	if ((ret = need_store(ctx, argv[argc - 1])) != 0)
+	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;
-	if (inc_incident_load(&inc, ctx->store, argv[argc - 1], &err) < 0 ||
+	if (inc_incident_load(&inc, ctx->store, argv[0], &err) < 0 ||
 	    inc_incident_to_json(&o, ctx->store, inc, ctx->now, &err) < 0) {
 		inc_incident_free(inc);
 		return fail(&err);
 	}
 	inc_incident_free(inc);
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc();
 		cJSON_AddItemToObject(root, "incident", o);
 		cJSON_AddItemToObject(root, "audit",
-		                      audit_json(ctx, str(o, "id")));
+		                      audit_json(ctx, inc_json_str(o, "id")));
 		return print_json(root);
 	}
 	print_text(ctx, o);

@@ -1,39 +1,52 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-const struct opt stats_opts[] = {
-        {"json", OPT_JSON, no_argument, NULL, "print the figures as JSON"},
-        {"since", OPT_SINCE, required_argument, "time",
-         "incidents opened at or after this time"},
-        {"until", OPT_UNTIL, required_argument, "time",
-         "incidents opened before this time"},
-        {"by", OPT_BY, required_argument, "group",
-         "one group per severity, service, tag or month"},
-        {NULL, 0, 0, NULL, NULL},
+struct stats_args {
+	inc_stats_opts o;
+	bool json;
+};
+
+static const char *const groups[] = {"severity", "service", "tag", "month",
+                                     NULL};
+
+static const struct stats_args defaults;
+
+static const struct opt options[] = {
+        OPT_BOOL("json", 0, &defaults.json, "print the figures as JSON"),
+        OPT_TIME("since", 0, &defaults.o.since, "time",
+                 "incidents opened at or after this time"),
+        OPT_TIME("until", 0, &defaults.o.until, "time",
+                 "incidents opened before this time"),
+        OPT_KEYWORD("by", 0, &defaults.o.by, "group",
+                    "one group per severity, service, tag or month", groups),
+        OPT_END,
+};
+
+static int cmd_stats(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_stats_entry = {
+        .name = "stats",
+        .run = cmd_stats,
+        .flags = CMD_READ,
+        .summary = "Response metrics: TTD, TTA, TTM, TTR and counts.",
+        CMD_OPTS(options, defaults),
 };
 
 #define BAR 24
 
-static int
-num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsNumber(v) ? v->valueint : 0;
-}
-
 static void
 figure(const cJSON *m, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, key);
 	char buf[32];
+	int64_t secs;
 
 	printf("  %s %-7s", key,
-	       cJSON_IsNumber(v) ? inc_duration_format(buf, sizeof(buf),
-	                                               (int64_t)v->valuedouble)
-	                         : "-");
+	       inc_json_int(&secs, m, key, INT64_MIN, INT64_MAX) == 0
+	               ? inc_duration_format(buf, sizeof(buf), secs)
+	               : "-");
 }
 
 static void
@@ -44,107 +57,77 @@ print_group(struct inc_ctx *ctx, const cJSON *g, int widest)
 	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(g, "metrics");
 	const cJSON *rate =
 	        cJSON_GetObjectItemCaseSensitive(g, "escalation_rate");
-	int opened = num(c, "opened");
+	int opened = json_count(c, "opened");
 	int len = widest > 0 ? (opened * BAR + widest - 1) / widest : 0;
 
 	printf("%s", color(ctx, "\033[1m"));
-	print_safe(stdout,
-	           cJSON_GetObjectItemCaseSensitive(g, "key")->valuestring,
-	           false);
+	print_safe(stdout, inc_json_str(g, "key"), false);
 	printf("%s  %s", color(ctx, "\033[m"), color(ctx, "\033[36m"));
 	for (int i = 0; i < len; i++)
 		fputs("\xe2\x96\x88", stdout);
 	printf("%s %d opened, %d resolved, %d open, %d reopened, %d "
 	       "cancelled\n",
-	       color(ctx, "\033[m"), opened, num(c, "resolved"), num(c, "open"),
-	       num(c, "reopened"), num(c, "cancelled"));
+	       color(ctx, "\033[m"), opened, json_count(c, "resolved"),
+	       json_count(c, "open"), json_count(c, "reopened"),
+	       json_count(c, "cancelled"));
 	for (size_t i = 0; i < 4; i++) {
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(ms, keys[i]);
 		char name[8];
 		for (int j = 0; j < 3; j++)
 			name[j] = (char)(keys[i][j] - 32);
 		name[3] = '\0';
-		printf("  %s  n %-4d", name, num(m, "n"));
+		printf("  %s  n %-4d", name, json_count(m, "n"));
 		figure(m, "mean");
 		figure(m, "median");
 		figure(m, "p90");
 		figure(m, "max");
-		if (num(m, "missing") > 0)
-			printf("  (%d without)", num(m, "missing"));
+		if (json_count(m, "missing") > 0)
+			printf("  (%d without)", json_count(m, "missing"));
 		putchar('\n');
 	}
 	printf("  escalated ");
 	if (cJSON_IsNumber(rate))
-		printf("%.0f%%", rate->valuedouble * 100);
+		printf("%.0f%%", cJSON_GetNumberValue(rate) * 100);
 	else
 		fputs("-", stdout);
 	printf(", reviews done %d of %d, overdue actions %d\n",
-	       num(c, "reviewed"), num(c, "resolved"),
-	       num(g, "overdue_actions"));
+	       json_count(c, "reviewed"), json_count(c, "resolved"),
+	       json_count(g, "overdue_actions"));
 }
 
-int
+static int
 cmd_stats(struct inc_ctx *ctx, int argc, char **argv)
 {
-	inc_stats_opts o = {0, 0, NULL, 0};
-	bool json = false;
-	struct opt_state st;
+	struct stats_args *a = ctx->opts;
 	cJSON *doc, *g;
 	inc_error err;
-	int c, ret, widest = 0;
+	int widest = 0;
 
-	o.now = ctx->now;
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		switch (c) {
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_SINCE:
-			if ((ret = parse_time(&o.since, ctx, st.arg)))
-				return ret;
-			break;
-		case OPT_UNTIL:
-			if ((ret = parse_time(&o.until, ctx, st.arg)))
-				return ret;
-			break;
-		case OPT_BY:
-			o.by = st.arg;
-			if (strcmp(o.by, "severity") &&
-			    strcmp(o.by, "service") && strcmp(o.by, "tag") &&
-			    strcmp(o.by, "month"))
-				return usage_error(
-				        ctx->cmd,
-				        "--by takes severity, service, "
-				        "tag or month");
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (opt_end(&st) != argc)
-		return usage_error(ctx->cmd, "unexpected argument '%s'",
-		                   argv[opt_end(&st)]);
+	(void)argc; /* none: main() refused any (no operands in the usage) */
+	(void)argv;
+	a->o.now = ctx->now;
 	if (ctx->store == NULL) {
 		inc_error_set(&err, INC_ENOTFOUND, "no incidents yet");
 		return fail(&err);
 	}
-	if (inc_stats_compute(&doc, ctx->store, &o, &err) < 0)
+	if (inc_stats_compute(&doc, ctx->store, &a->o, &err) < 0)
 		return fail(&err);
-	if (json)
+	if (a->json)
 		return print_json(doc);
 	cJSON_ArrayForEach (g,
 	                    cJSON_GetObjectItemCaseSensitive(doc, "groups")) {
-		int n = num(cJSON_GetObjectItemCaseSensitive(g, "counts"),
-		            "opened");
+		int n = json_count(
+		        cJSON_GetObjectItemCaseSensitive(g, "counts"),
+		        "opened");
 		if (n > widest)
 			widest = n;
 	}
 	cJSON_ArrayForEach (g, cJSON_GetObjectItemCaseSensitive(doc, "groups"))
 		print_group(ctx, g, widest);
-	if (num(doc, "drills_left_out") > 0)
-		printf("(%d drill%s left out)\n", num(doc, "drills_left_out"),
-		       num(doc, "drills_left_out") == 1 ? "" : "s");
+	if (json_count(doc, "drills_left_out") > 0)
+		printf("(%d drill%s left out)\n",
+		       json_count(doc, "drills_left_out"),
+		       json_count(doc, "drills_left_out") == 1 ? "" : "s");
 	cJSON_Delete(doc);
 	return EXIT_OK;
 }

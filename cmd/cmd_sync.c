@@ -7,12 +7,32 @@
 
 #define DEFAULT_TIMEOUT 30
 
-const struct opt sync_opts[] = {
-        {"quiet", 'q', no_argument, NULL, "print nothing unless it fails"},
-        {"json", OPT_JSON, no_argument, NULL, "print the result as JSON"},
-        {"timeout", OPT_TIMEOUT, required_argument, "seconds",
-         "give up on the remote after this long (default 30)"},
-        {NULL, 0, 0, NULL, NULL},
+struct sync_args {
+	bool quiet;
+	bool json;
+	long timeout;
+};
+
+static const struct sync_args defaults = {.timeout = DEFAULT_TIMEOUT};
+
+static const struct opt options[] = {
+        OPT_BOOL("quiet", 'q', &defaults.quiet,
+                 "print nothing unless it fails"),
+        OPT_BOOL("json", 0, &defaults.json, "print the result as JSON"),
+        OPT_INT("timeout", 0, &defaults.timeout, "seconds",
+                "give up on the remote after this long (default 30)", 1, 3600),
+        OPT_END,
+};
+
+static int cmd_sync(struct inc_ctx *ctx, int argc, char **argv);
+
+const struct cmd cmd_sync_entry = {
+        .name = "sync",
+        .run = cmd_sync,
+        .flags = CMD_WRITE,
+        .summary = SUMMARY_SYNC,
+        .usage = "[remote]",
+        CMD_OPTS(options, defaults),
 };
 
 /*
@@ -37,59 +57,31 @@ arm(unsigned secs)
 	alarm(secs);
 }
 
-int
+static int
 cmd_sync(struct inc_ctx *ctx, int argc, char **argv)
 {
-	bool json = false, quiet = false;
-	long timeout = DEFAULT_TIMEOUT;
-	const char *remote = NULL;
+	const struct sync_args *a = ctx->opts;
+	const char *remote = argc == 1 ? argv[0] : NULL;
 	inc_sync_result res;
-	struct opt_state st;
 	inc_error err;
-	int c, ret;
+	int ret;
 
-	opt_begin(&st, ctx->cmd, argc, argv);
-	while ((c = opt_next(&st)) != -1) {
-		switch (c) {
-		case 'q':
-			quiet = true;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_TIMEOUT: {
-			char *end;
-			timeout = strtol(st.arg, &end, 10);
-			if (*st.arg == '\0' || *end != '\0' || timeout < 1 ||
-			    timeout > 3600)
-				return usage_error(ctx->cmd,
-				                   "--timeout takes 1 to 3600 "
-				                   "seconds, not '%s'",
-				                   st.arg);
-			break;
-		}
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (opt_end(&st) < argc - 1)
+	if (argc > 1)
 		return usage_error(ctx->cmd, "one remote at most");
-	if (opt_end(&st) == argc - 1)
-		remote = argv[argc - 1];
 	if (ctx->store == NULL) {
 		inc_error_set(&err, INC_EINVALID,
 		              "no store here yet: incident init --git --remote "
 		              "URL makes one that syncs");
 		return fail(&err);
 	}
-	arm((unsigned)timeout + 2);
+	arm((unsigned)a->timeout + 2);
 	/* a real deadline: the clock's, never INCIDENT_NOW */
-	ret = inc_audit_sync(&res, ctx->store, remote, inc_time_now() + timeout,
-	                     &err);
+	ret = inc_audit_sync(&res, ctx->store, remote,
+	                     inc_time_now() + a->timeout, &err);
 	alarm(0);
 	if (ret < 0)
 		return fail(&err);
-	if (json) {
+	if (a->json) {
 		cJSON *root = json_doc();
 		cJSON_AddStringToObject(root, "remote", res.remote);
 		cJSON_AddNumberToObject(root, "imported", (double)res.imported);
@@ -97,7 +89,7 @@ cmd_sync(struct inc_ctx *ctx, int argc, char **argv)
 		cJSON_AddBoolToObject(root, "pushed", res.pushed);
 		return print_json(root);
 	}
-	if (quiet)
+	if (a->quiet)
 		return EXIT_OK;
 	fputs("synced with ", stdout);
 	print_safe(stdout, res.remote, false);

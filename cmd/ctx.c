@@ -24,8 +24,9 @@ ctx_init(struct inc_ctx *ctx, const struct cmd *cmd, const char *dir_opt)
 	ctx->dir_opt = dir_opt;
 }
 
-int
-ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
+/* Opens the store in ctx->dir_opt as want says; an exit status. */
+static int
+prepare(struct inc_ctx *ctx, unsigned want)
 {
 	static const enum inc_open_mode modes[] = {
 	        INC_OPEN_READONLY, INC_OPEN_READONLY, INC_OPEN_READWRITE,
@@ -37,7 +38,7 @@ ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
 
 	if (want == CMD_NO_STORE)
 		return 0;
-	if (inc_store_discover(&ctx->dir, dir_opt, &err) < 0)
+	if (inc_store_discover(&ctx->dir, ctx->dir_opt, &err) < 0)
 		return fail(&err);
 	ret = inc_store_open(&ctx->store, ctx->dir, modes[want], &err);
 	if (ret == INC_ENOSTORE && want != CMD_CREATE)
@@ -57,9 +58,40 @@ ctx_prepare(struct inc_ctx *ctx, const char *dir_opt, unsigned want)
 	return 0;
 }
 
+int
+ctx_run(struct inc_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd *cmd = ctx->cmd;
+	unsigned want = cmd->flags & CMD_STORE_MASK;
+	bool dir_first = cmd->flags & CMD_PICKS_DIR;
+	int first = argc, ret;
+
+	if ((ctx->opts = opt_new(cmd)) == NULL) {
+		fputs("incident: out of memory\n", stderr);
+		return EXIT_FAIL;
+	}
+	/* the store first: a severity is parsed on its scale */
+	if (!dir_first && (ret = prepare(ctx, want)) != 0)
+		return ret;
+	/* bare "incident" has no argv of its own */
+	if (argc > 0 &&
+	    (ret = opt_parse(ctx, cmd, ctx->opts, argc, argv, false, &first)))
+		return ret < 0 ? EXIT_OK : ret;
+	/* no operands in the usage line: none may come, before a store is
+	 * made for them */
+	if (cmd->usage == NULL && first < argc)
+		return usage_error(cmd, "unexpected argument '%s'",
+		                   argv[first]);
+	if (dir_first && (ret = prepare(ctx, want)) != 0)
+		return ret;
+	return cmd->run(ctx, argc - first, argv + first);
+}
+
 void
 ctx_release(struct inc_ctx *ctx)
 {
+	opt_free(ctx->cmd, ctx->opts);
+	ctx->opts = NULL;
 	inc_store_close(ctx->store);
 	ctx->store = NULL;
 	inc_str_free(ctx->dir);

@@ -4,90 +4,91 @@
  * "mirror" after a write. Its messages are incident's: people never type
  * its name.
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 
-static const struct cmd helper_commands[] = {
-        {NULL, NULL, CMD_NO_STORE, NULL, NULL,
-         "incident-git [--dir dir] command [args]"},
-        {"gc", cmd_gc, CMD_WRITE, SUMMARY_GC, gc_opts, "incident gc [--json]"},
-        {"mirror", cmd_mirror, CMD_WRITE,
-         "Mirror the events not yet in git (incident runs it).", mirror_opts,
-         "incident-git mirror [--init]"},
-        {"rebuild", cmd_rebuild, CMD_NO_STORE, SUMMARY_REBUILD, rebuild_opts,
-         "incident rebuild [--json]"},
-        {"sync", cmd_sync, CMD_WRITE, SUMMARY_SYNC, sync_opts,
-         "incident sync [-q] [--json] [--timeout seconds] [remote]"},
-        {"verify", cmd_verify, CMD_READ, SUMMARY_VERIFY, verify_opts,
-         "incident verify [--json]"},
-        {NULL, NULL, 0, NULL, NULL, NULL},
+/* The helper's commands, by name; each entry is in its own file. */
+extern const struct cmd cmd_gc_entry, cmd_mirror_entry, cmd_rebuild_entry,
+        cmd_sync_entry, cmd_verify_entry;
+
+static const struct cmd *const helper_commands[] = {
+        &cmd_gc_entry,
+        &cmd_mirror_entry, /* not incident's: it runs this after a write */
+        &cmd_rebuild_entry,
+        &cmd_sync_entry,
+        &cmd_verify_entry,
+        NULL, /* the others are incident's, handed on */
 };
 
 static const struct cmd *
 find(const char *name)
 {
-	for (const struct cmd *c = helper_commands + 1; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
+	for (const struct cmd *const *c = helper_commands; *c != NULL; c++)
+		if (strcmp((*c)->name, name) == 0)
+			return *c;
 	return NULL;
 }
 
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: %s\n(run by incident; see incident(1))\n",
-	        helper_commands[0].usage);
+	fputs("usage: incident-git [--dir dir] command [args]\n"
+	      "(run by incident; see incident(1))\n",
+	      stderr);
 	return EXIT_USAGE;
 }
 
-enum { GOPT_COMPLETE = 1000, GOPT_DIR };
+/* The options before the command: incident's --dir, and what the
+ * completions of incident's git commands ask. */
+struct globals {
+	const char *dir;
+	const char *complete;
+};
+
+static const struct globals defaults;
+
+static const struct opt global_opts[] = {
+        OPT_STRING("dir", 0, &defaults.dir, "dir", "use the store in dir"),
+        OPT_STRING("complete-options", 0, &defaults.complete, "command",
+                   "list the options of command"),
+        OPT_END,
+};
+
+static const struct cmd globals = {
+        CMD_OPTS(global_opts, defaults),
+};
 
 int
 main(int argc, char **argv)
 {
-	static const struct option globals[] = {
-	        {"dir", required_argument, NULL, GOPT_DIR},
-	        {"complete-options", required_argument, NULL, GOPT_COMPLETE},
-	        {NULL, 0, NULL, 0},
-	};
+	struct globals g = defaults;
 	struct inc_ctx ctx = {0};
-	const char *dir_opt = NULL;
 	const struct cmd *cmd;
-	int c, status;
+	int first, status;
 
 	signal(SIGPIPE, SIG_DFL);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", globals, NULL)) != -1) {
-		switch (c) {
-		case GOPT_DIR:
-			dir_opt = optarg;
-			break;
-		case GOPT_COMPLETE:
-			if ((cmd = find(optarg)) == NULL)
-				return usage();
-			opt_complete(cmd, stdout);
-			return finish(EXIT_OK);
-		default:
+	ctx.cmd = &globals;
+	if (opt_parse(&ctx, &globals, &g, argc, argv, true, &first) != 0)
+		return usage();
+	if (g.complete != NULL) {
+		if ((cmd = find(g.complete)) == NULL)
 			return usage();
-		}
+		opt_complete(cmd, stdout);
+		return finish(EXIT_OK);
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= first;
+	argv += first;
 	if (argc == 0 || (cmd = find(argv[0])) == NULL)
 		return usage();
 	if (ctx_wants_help(argc, argv)) {
 		opt_help(cmd, stdout);
 		return finish(EXIT_OK);
 	}
-	ctx_init(&ctx, cmd, dir_opt);
-	status = ctx_prepare(&ctx, dir_opt, cmd->flags & CMD_STORE_MASK);
-	if (status == EXIT_OK)
-		status = cmd->run(&ctx, argc, argv);
-	status = finish(status);
+	ctx_init(&ctx, cmd, g.dir);
+	status = finish(ctx_run(&ctx, argc, argv));
 	ctx_release(&ctx);
 	return status;
 }

@@ -25,6 +25,32 @@
 
 extern char **environ;
 
+/*
+ * The helper's commands as incident knows them: a name to list and a
+ * summary to show (cmd.h, shared with the helper's own entries); main()
+ * hands them to helper_exec() with the user's argv.
+ */
+const struct cmd helper_gc_entry = {
+        .name = "gc",
+        .flags = CMD_GIT,
+        .summary = SUMMARY_GC,
+};
+const struct cmd helper_rebuild_entry = {
+        .name = "rebuild",
+        .flags = CMD_GIT,
+        .summary = SUMMARY_REBUILD,
+};
+const struct cmd helper_sync_entry = {
+        .name = "sync",
+        .flags = CMD_GIT,
+        .summary = SUMMARY_SYNC,
+};
+const struct cmd helper_verify_entry = {
+        .name = "verify",
+        .flags = CMD_GIT,
+        .summary = SUMMARY_VERIFY,
+};
+
 static bool
 try_dir(char *out, size_t len, const char *dir)
 {

@@ -227,3 +227,28 @@ edit_text(const char *text)
 	unlink(path);
 	return out;
 }
+
+/*
+ * note and update: an id, then the text (words, "-", or the editor), as
+ * the action on the incident.
+ */
+int
+change_text(struct inc_ctx *ctx, int argc, char **argv, enum inc_action action,
+            const char *what)
+{
+	struct change_args *a = ctx->opts;
+	char *text;
+	int ret;
+
+	if (argc < 1)
+		return usage_error(ctx->cmd, "an incident id is needed");
+	if ((ret = need_store(ctx, argv[0])) != 0)
+		return ret;
+	if ((text = read_text(ctx, argc, argv, 1, argv[0], what, &ret)) == NULL)
+		return ret;
+	a->o.text = text;
+	ret = change_run(ctx, argv[0], action, a);
+	a->o.text = NULL;
+	free(text);
+	return ret;
+}

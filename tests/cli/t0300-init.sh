@@ -52,8 +52,11 @@ test_expect_success 'without INCIDENT_DIR the XDG data folder is used' '
 	test_line_count = 1 out
 '
 
-test_expect_success 'init refuses operands' '
-	test_expect_code 2 incident init extra 2>err
+test_expect_success 'init refuses operands and bad options, making no store' '
+	test_expect_code 2 incident init extra 2>err &&
+	test_expect_code 2 incident init --dir nostore extra 2>err &&
+	test_expect_code 2 incident init --dir nostore --bogus 2>err &&
+	! test -e nostore
 '
 
 test_expect_success 'a store from a newer version is refused untouched' '

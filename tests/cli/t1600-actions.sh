@@ -73,6 +73,22 @@ test_expect_success 'bad input is refused, nothing written' '
 	store_snapshot >after && test_cmp before after
 '
 
+test_expect_success 'each subcommand takes its own options only' '
+	store_snapshot >before &&
+	test_expect_code 2 incident action list --due 2026-01-01 2>err &&
+	grep "^incident action: unknown option .--due. (see .incident action --help.)$" err &&
+	test_expect_code 2 incident action list --at now 2>err &&
+	test_expect_code 2 incident action done --owner bob "$(cat a)" 1 2>err &&
+	grep "unknown option .--owner." err &&
+	test_expect_code 2 incident action add --open "$(cat a)" "x" 2>err &&
+	store_snapshot >after && test_cmp before after &&
+	incident action --owner bob list --json >l.json &&
+	test "$(jq ".actions | length" l.json)" = 2 &&
+	incident action add --help >out &&
+	grep "^usage: incident action add .*\[--at time\]" out &&
+	! grep -e "--open" out
+'
+
 test_expect_success 'actions survive rebuild from git, overdue still by date' '
 	incident action list --json >before.json &&
 	incident rebuild >/dev/null &&
