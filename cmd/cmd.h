@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "incident.h"
 
 /* Exit statuses, documented in incident(1); never renumber them. */
@@ -300,6 +302,20 @@ int terminal_width(void);
 cJSON *json_doc(void);
 int print_json(cJSON *root);
 int json_count(const cJSON *obj, const char *key);
+int json_from_text(cJSON **out, int ret, char *text, inc_error *err);
+int doc_incident(cJSON **out, inc_store *s, const inc_incident *inc,
+                 int64_t now, inc_error *err);
+int doc_list_item(cJSON **out, inc_store *s, const inc_list *list, size_t i,
+                  int64_t now, inc_error *err);
+int doc_export(cJSON **out, inc_store *s, inc_error *err);
+int doc_followups(cJSON **out, inc_store *s, const inc_followup_query *q,
+                  inc_error *err);
+int doc_stats(cJSON **out, inc_store *s, const inc_stats_opts *o,
+              inc_error *err);
+int doc_event(cJSON **out, const inc_event *ev, inc_error *err);
+const char *json_str(const cJSON *obj, const char *key);
+int json_int(int64_t *out, const cJSON *obj, const char *key, int64_t min,
+             int64_t max);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

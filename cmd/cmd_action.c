@@ -114,7 +114,7 @@ action_list(struct inc_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	a->q.now = ctx->now;
 	if (ctx->store != NULL &&
-	    inc_followup_list(&arr, ctx->store, &a->q, &err) < 0)
+	    doc_followups(&arr, ctx->store, &a->q, &err) < 0)
 		return fail(&err);
 	if (a->json) {
 		cJSON *root = json_doc();
@@ -125,25 +125,25 @@ action_list(struct inc_ctx *ctx, int argc, char **argv)
 	cJSON_ArrayForEach (it, arr) {
 		int64_t due_t = 0;
 		char due[16] = "-", when[32];
-		bool done = inc_json_str(it, "done_at") != NULL;
+		bool done = json_str(it, "done_at") != NULL;
 		bool late = cJSON_IsTrue(
 		        cJSON_GetObjectItemCaseSensitive(it, "overdue"));
 
-		if (inc_time_from_rfc3339(&due_t, inc_json_str(it, "due")) == 0)
+		if (inc_time_from_rfc3339(&due_t, json_str(it, "due")) == 0)
 			snprintf(due, sizeof(due), "%.10s",
 			         local_time(when, sizeof(when), due_t));
 		printf("%s #%-3d %s%-10.10s%s  %-8s  ",
-		       inc_json_str(it, "short_id"), json_count(it, "n"),
+		       json_str(it, "short_id"), json_count(it, "n"),
 		       late ? color(ctx, "\033[1;31m") : "", due,
 		       late ? color(ctx, "\033[m") : "",
 		       done   ? "done"
 		       : late ? "overdue"
 		              : "open");
-		if (inc_json_str(it, "owner") != NULL) {
-			print_safe(stdout, inc_json_str(it, "owner"), false);
+		if (json_str(it, "owner") != NULL) {
+			print_safe(stdout, json_str(it, "owner"), false);
 			fputs(": ", stdout);
 		}
-		print_safe(stdout, inc_json_str(it, "text"), false);
+		print_safe(stdout, json_str(it, "text"), false);
 		putchar('\n');
 	}
 	cJSON_Delete(arr);

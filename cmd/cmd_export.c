@@ -25,7 +25,7 @@ cmd_export(struct inc_ctx *ctx, int argc, char **argv)
 		cJSON_AddArrayToObject(doc, "incidents");
 		return print_json(doc);
 	}
-	if (inc_export_all(&doc, ctx->store, &err) < 0)
+	if (doc_export(&doc, ctx->store, &err) < 0)
 		return fail(&err);
 	return print_json(doc);
 }

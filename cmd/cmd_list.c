@@ -200,9 +200,8 @@ print_list_json(struct inc_ctx *ctx, const inc_list *list)
 
 	for (size_t i = 0; i < inc_list_count(list); i++) {
 		cJSON *o;
-		if (inc_incident_doc_to_json(&o, ctx->store,
-		                             inc_list_get(list, i)->doc,
-		                             ctx->now, &err) < 0) {
+		if (doc_list_item(&o, ctx->store, list, i, ctx->now, &err) <
+		    0) {
 			cJSON_Delete(root);
 			return fail(&err);
 		}

@@ -85,8 +85,8 @@ cmd_log(struct inc_ctx *ctx, int argc, char **argv)
 		}
 		for (size_t i = 0; i < inc_event_list_count(events); i++) {
 			cJSON *o;
-			if (inc_event_to_json(&o, inc_event_list_get(events, i),
-			                      &err) < 0) {
+			if (doc_event(&o, inc_event_list_get(events, i), &err) <
+			    0) {
 				cJSON_Delete(root);
 				inc_event_list_free(events);
 				return fail(&err);

@@ -71,8 +71,7 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 	}
 	if (a->json) {
 		cJSON *root = json_doc(), *doc;
-		if (inc_incident_to_json(&doc, ctx->store, inc, ctx->now,
-		                         &err) < 0) {
+		if (doc_incident(&doc, ctx->store, inc, ctx->now, &err) < 0) {
 			cJSON_Delete(root);
 			ret = fail(&err);
 			goto done;
@@ -97,8 +96,7 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 			                    : "attached an alert to",
 			       color(ctx, "\033[1m"), short_id,
 			       color(ctx, "\033[m"),
-			       json_count(inc_incident_doc(inc),
-			                  "alert_count"));
+			       inc_incident_alert_count(inc));
 			print_safe(stdout, inc_incident_title(inc), false);
 			putchar('\n');
 			goto done;

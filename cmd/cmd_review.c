@@ -42,10 +42,8 @@ compare_resolved(const void *a, const void *b)
 {
 	const inc_list_item *x = *(const inc_list_item *const *)a;
 	const inc_list_item *y = *(const inc_list_item *const *)b;
-	const char *rx = inc_json_str(x->doc, "resolved_at");
-	const char *ry = inc_json_str(y->doc, "resolved_at");
-
-	return strcmp(rx != NULL ? rx : "", ry != NULL ? ry : "");
+	return (x->resolved_at > y->resolved_at) -
+	       (x->resolved_at < y->resolved_at);
 }
 
 /* Resolved incidents awaiting their review, oldest first. */
@@ -77,10 +75,8 @@ awaiting(struct inc_ctx *ctx, bool json)
 		qsort(items, n, sizeof(*items), compare_resolved);
 	if (!json) {
 		for (size_t i = 0; i < n; i++) {
-			int64_t t = 0;
+			int64_t t = items[i]->resolved_at;
 			char age[32];
-			inc_time_from_rfc3339(
-			        &t, inc_json_str(items[i]->doc, "resolved_at"));
 			printf("%-*s  %-5s  resolved %s ago  ",
 			       (int)strlen(items[i]->short_id),
 			       items[i]->short_id,
@@ -98,9 +94,11 @@ awaiting(struct inc_ctx *ctx, bool json)
 	root = json_doc();
 	arr = cJSON_AddArrayToObject(root, "awaiting");
 	for (size_t i = 0; i < n; i++) {
+		/* the sorted pointers point into the list */
+		size_t at = (size_t)(items[i] - inc_list_get(list, 0));
 		cJSON *doc;
-		if (inc_incident_doc_to_json(&doc, ctx->store, items[i]->doc,
-		                             ctx->now, &err) < 0) {
+		if (doc_list_item(&doc, ctx->store, list, at, ctx->now, &err) <
+		    0) {
 			free(items);
 			inc_list_free(list);
 			cJSON_Delete(root);
@@ -256,8 +254,7 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 	closed = done;
 	if (a->json) {
 		cJSON *root = json_doc(), *doc, *rv;
-		if (inc_incident_to_json(&doc, ctx->store, inc, ctx->now,
-		                         &err) < 0) {
+		if (doc_incident(&doc, ctx->store, inc, ctx->now, &err) < 0) {
 			cJSON_Delete(root);
 			ret = fail(&err);
 			goto out;

@@ -59,7 +59,7 @@ time_since(const char *name, const cJSON *o, const char *key, const char *by,
 	char when[32], rel[32];
 	int64_t t;
 
-	if (inc_time_from_rfc3339(&t, inc_json_str(o, key)) < 0)
+	if (inc_time_from_rfc3339(&t, json_str(o, key)) < 0)
 		return;
 	printf("  %-12s %s (%s)", name, local_time(when, sizeof(when), t),
 	       inc_time_relative(rel, sizeof(rel), t, now));
@@ -95,21 +95,20 @@ durations(struct inc_ctx *ctx, const cJSON *o)
 	bool any = false;
 	char buf[32];
 
-	(void)inc_status_parse(&st, inc_json_str(o, "status"));
-	if (inc_time_from_rfc3339(&detected, inc_json_str(o, "detected_at")) <
-	    0)
+	(void)inc_status_parse(&st, json_str(o, "status"));
+	if (inc_time_from_rfc3339(&detected, json_str(o, "detected_at")) < 0)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		int64_t secs;
 		bool so_far = false;
 
 		/* a duration not known yet runs on while it is active */
-		if (inc_json_int(&secs, d, keys[i], INT64_MIN, INT64_MAX) < 0) {
+		if (json_int(&secs, d, keys[i], INT64_MIN, INT64_MAX) < 0) {
 			if (ends[i] == NULL || !inc_status_active(st))
 				continue;
 			if (i == 1 ||
 			    inc_time_from_rfc3339(
-			            &start, inc_json_str(o, "started_at")) < 0)
+			            &start, json_str(o, "started_at")) < 0)
 				start = detected;
 			secs = ctx->now - start;
 			so_far = true;
@@ -155,8 +154,8 @@ notes(struct inc_ctx *ctx, const char *id)
 static void
 text_field(const char *name, const cJSON *o, const char *key)
 {
-	if (inc_json_str(o, key) != NULL)
-		field(name, inc_json_str(o, key));
+	if (json_str(o, key) != NULL)
+		field(name, json_str(o, key));
 }
 
 static void
@@ -165,19 +164,16 @@ classification(const cJSON *o)
 	char buf[160];
 	int n;
 
-	n = snprintf(buf, sizeof(buf), "%s, %s", inc_json_str(o, "status"),
-	             inc_json_str(o, "severity_name"));
-	if (inc_json_str(o, "priority") != NULL && n > 0 &&
-	    (size_t)n < sizeof(buf))
+	n = snprintf(buf, sizeof(buf), "%s, %s", json_str(o, "status"),
+	             json_str(o, "severity_name"));
+	if (json_str(o, "priority") != NULL && n > 0 && (size_t)n < sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, ", %s",
-		              inc_json_str(o, "priority"));
-	if (inc_json_str(o, "impact") != NULL && n > 0 &&
-	    (size_t)n < sizeof(buf))
+		              json_str(o, "priority"));
+	if (json_str(o, "impact") != NULL && n > 0 && (size_t)n < sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-		              " (impact %s, urgency %s)",
-		              inc_json_str(o, "impact"),
-		              inc_json_str(o, "urgency") != NULL
-		                      ? inc_json_str(o, "urgency")
+		              " (impact %s, urgency %s)", json_str(o, "impact"),
+		              json_str(o, "urgency") != NULL
+		                      ? json_str(o, "urgency")
 		                      : "unset");
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "drill")) &&
 	    n > 0 && (size_t)n < sizeof(buf))
@@ -194,10 +190,9 @@ escalation_and_alerts(const cJSON *o)
 
 	if (level > 0) {
 		printf("  %-12s level %d", "escalated", level);
-		if (inc_json_str(o, "escalated_to") != NULL) {
+		if (json_str(o, "escalated_to") != NULL) {
 			fputs(" to ", stdout);
-			print_safe(stdout, inc_json_str(o, "escalated_to"),
-			           false);
+			print_safe(stdout, json_str(o, "escalated_to"), false);
 		}
 		putchar('\n');
 	}
@@ -234,7 +229,7 @@ last_update(struct inc_ctx *ctx, const cJSON *o)
 	int64_t t;
 
 	if (!cJSON_IsObject(u) ||
-	    inc_time_from_rfc3339(&t, inc_json_str(u, "at")) < 0) {
+	    inc_time_from_rfc3339(&t, json_str(u, "at")) < 0) {
 		if (cJSON_IsTrue(
 		            cJSON_GetObjectItemCaseSensitive(o, "update_due")))
 			printf("\n%supdate due%s: no status update yet\n",
@@ -244,12 +239,12 @@ last_update(struct inc_ctx *ctx, const cJSON *o)
 	printf("\n%slast update%s %s (%s) by ", color(ctx, "\033[1m"),
 	       color(ctx, "\033[m"), local_time(when, sizeof(when), t),
 	       inc_time_relative(rel, sizeof(rel), t, ctx->now));
-	print_actor(stdout, inc_json_str(u, "by"));
+	print_actor(stdout, json_str(u, "by"));
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "update_due")))
 		printf(" %s(update due)%s", color(ctx, "\033[1;33m"),
 		       color(ctx, "\033[m"));
 	fputs("\n  ", stdout);
-	print_indented(stdout, inc_json_str(u, "text"), "  ");
+	print_indented(stdout, json_str(u, "text"), "  ");
 	putchar('\n');
 }
 
@@ -293,9 +288,9 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 	char buf[64];
 	int notes_n;
 
-	printf("%s%s%s  ", color(ctx, "\033[1m"), inc_json_str(o, "short_id"),
+	printf("%s%s%s  ", color(ctx, "\033[1m"), json_str(o, "short_id"),
 	       color(ctx, "\033[m"));
-	print_safe(stdout, inc_json_str(o, "title"), false);
+	print_safe(stdout, json_str(o, "title"), false);
 	putchar('\n');
 	classification(o);
 	list_field("services", cJSON_GetObjectItemCaseSensitive(o, "services"));
@@ -306,7 +301,7 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 	}
 	escalation_and_alerts(o);
 	fields(o);
-	time_field(ctx, "opened", o, "opened_at", inc_json_str(o, "opened_by"));
+	time_field(ctx, "opened", o, "opened_at", json_str(o, "opened_by"));
 	time_field(ctx, "started", o, "started_at", NULL);
 	time_field(ctx, "acknowledged", o, "acknowledged_at", NULL);
 	time_field(ctx, "mitigated", o, "mitigated_at", NULL);
@@ -321,19 +316,19 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 	         json_count(o, "event_count"), notes_n,
 	         notes_n == 1 ? "" : "s");
 	field("events", buf);
-	field("id", inc_json_str(o, "id"));
-	audit_line(ctx, inc_json_str(o, "id"));
+	field("id", json_str(o, "id"));
+	audit_line(ctx, json_str(o, "id"));
 	text_field("resolution", o, "resolution");
 	text_field("cause", o, "cause");
 	text_field("cancelled as", o, "cancel_reason");
-	if (inc_json_str(o, "summary") != NULL) {
+	if (json_str(o, "summary") != NULL) {
 		printf("\n%ssummary%s\n  ", color(ctx, "\033[1m"),
 		       color(ctx, "\033[m"));
-		print_indented(stdout, inc_json_str(o, "summary"), "  ");
+		print_indented(stdout, json_str(o, "summary"), "  ");
 		putchar('\n');
 	}
 	last_update(ctx, o);
-	notes(ctx, inc_json_str(o, "id"));
+	notes(ctx, json_str(o, "id"));
 }
 
 static int
@@ -350,7 +345,7 @@ cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 	if ((ret = need_store(ctx, argv[0])) != 0)
 		return ret;
 	if (inc_incident_load(&inc, ctx->store, argv[0], &err) < 0 ||
-	    inc_incident_to_json(&o, ctx->store, inc, ctx->now, &err) < 0) {
+	    doc_incident(&o, ctx->store, inc, ctx->now, &err) < 0) {
 		inc_incident_free(inc);
 		return fail(&err);
 	}
@@ -359,7 +354,7 @@ cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 		cJSON *root = json_doc();
 		cJSON_AddItemToObject(root, "incident", o);
 		cJSON_AddItemToObject(root, "audit",
-		                      audit_json(ctx, inc_json_str(o, "id")));
+		                      audit_json(ctx, json_str(o, "id")));
 		return print_json(root);
 	}
 	print_text(ctx, o);

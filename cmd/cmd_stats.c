@@ -44,7 +44,7 @@ figure(const cJSON *m, const char *key)
 	int64_t secs;
 
 	printf("  %s %-7s", key,
-	       inc_json_int(&secs, m, key, INT64_MIN, INT64_MAX) == 0
+	       json_int(&secs, m, key, INT64_MIN, INT64_MAX) == 0
 	               ? inc_duration_format(buf, sizeof(buf), secs)
 	               : "-");
 }
@@ -61,7 +61,7 @@ print_group(struct inc_ctx *ctx, const cJSON *g, int widest)
 	int len = widest > 0 ? (opened * BAR + widest - 1) / widest : 0;
 
 	printf("%s", color(ctx, "\033[1m"));
-	print_safe(stdout, inc_json_str(g, "key"), false);
+	print_safe(stdout, json_str(g, "key"), false);
 	printf("%s  %s", color(ctx, "\033[m"), color(ctx, "\033[36m"));
 	for (int i = 0; i < len; i++)
 		fputs("\xe2\x96\x88", stdout);
@@ -110,7 +110,7 @@ cmd_stats(struct inc_ctx *ctx, int argc, char **argv)
 		inc_error_set(&err, INC_ENOTFOUND, "no incidents yet");
 		return fail(&err);
 	}
-	if (inc_stats_compute(&doc, ctx->store, &a->o, &err) < 0)
+	if (doc_stats(&doc, ctx->store, &a->o, &err) < 0)
 		return fail(&err);
 	if (a->json)
 		return print_json(doc);

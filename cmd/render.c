@@ -108,23 +108,21 @@ print_state(const cJSON *o, enum inc_action action)
 	int64_t secs;
 	char buf[32];
 
-	printf(" (%s, %s", inc_json_str(o, "status"),
-	       inc_json_str(o, "severity_name"));
-	if (inc_json_str(o, "priority") != NULL)
-		printf(", %s", inc_json_str(o, "priority"));
+	printf(" (%s, %s", json_str(o, "status"), json_str(o, "severity_name"));
+	if (json_str(o, "priority") != NULL)
+		printf(", %s", json_str(o, "priority"));
 	if (action == INC_ACTION_ESCALATE) {
 		printf(", level %d", json_count(o, "escalation_level"));
-		if (inc_json_str(o, "escalated_to") != NULL) {
+		if (json_str(o, "escalated_to") != NULL) {
 			fputs(" to ", stdout);
-			print_safe(stdout, inc_json_str(o, "escalated_to"),
-			           false);
+			print_safe(stdout, json_str(o, "escalated_to"), false);
 		}
 	}
 	if (action == INC_ACTION_MITIGATE &&
-	    inc_json_int(&secs, d, "ttm", INT64_MIN, INT64_MAX) == 0)
+	    json_int(&secs, d, "ttm", INT64_MIN, INT64_MAX) == 0)
 		printf(", TTM %s", inc_duration_format(buf, sizeof(buf), secs));
 	if (action == INC_ACTION_RESOLVE &&
-	    inc_json_int(&secs, d, "ttr", INT64_MIN, INT64_MAX) == 0)
+	    json_int(&secs, d, "ttr", INT64_MIN, INT64_MAX) == 0)
 		printf(", TTR %s", inc_duration_format(buf, sizeof(buf), secs));
 	putchar(')');
 }
@@ -140,7 +138,7 @@ change_print(struct inc_ctx *ctx, const inc_incident *inc,
 		printf("%s\n", inc_incident_id(inc));
 		return EXIT_OK;
 	}
-	if (inc_incident_to_json(&o, ctx->store, inc, ctx->now, &err) < 0)
+	if (doc_incident(&o, ctx->store, inc, ctx->now, &err) < 0)
 		return fail(&err);
 	if (a->json) {
 		cJSON *root = json_doc();
@@ -151,8 +149,8 @@ change_print(struct inc_ctx *ctx, const inc_incident *inc,
 	printf("%s%s %s%s%s: ",
 	       a->o.dry_run ? "(dry run, nothing written) " : "",
 	       inc_action_past(action), color(ctx, "\033[1m"),
-	       inc_json_str(o, "short_id"), color(ctx, "\033[m"));
-	print_safe(stdout, inc_json_str(o, "title"), false);
+	       json_str(o, "short_id"), color(ctx, "\033[m"));
+	print_safe(stdout, json_str(o, "title"), false);
 	print_state(o, action);
 	putchar('\n');
 	cJSON_Delete(o);

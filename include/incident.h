@@ -13,7 +13,7 @@
  * - What a call returns through **out is the caller's, and is freed with
  *   the free function of its type: inc_<type>_free() for handles,
  *   inc_str_free() for strings, inc_strarray_dispose() for string arrays,
- *   cJSON_Delete() for JSON documents. Never mix them with free().
+ *   Never mix them with free().
  * - A returned const pointer is borrowed: it stays valid until the object
  *   it came from is freed (the comment names it), and is never freed.
  * - Strings passed in are copied when the library keeps them.
@@ -24,8 +24,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <cjson/cJSON.h>
 
 #if defined(__GNUC__)
 #define INC_EXTERN __attribute__((visibility("default")))
@@ -173,21 +171,9 @@ INC_EXTERN size_t inc_text_width(const char *text);
 /* The largest integer a JSON number (a double) holds exactly: 2^53 - 1. */
 #define INC_JSON_INT_MAX 9007199254740991LL
 
-/*
- * The one checked reader of integers from JSON: v must be a number that
- * is whole and within [min, max] (and within +-INC_JSON_INT_MAX), checked
- * before it is converted. 0, or INC_EINVALID with *out 0.
- */
-INC_EXTERN int inc_json_number(int64_t *out, const cJSON *v, int64_t min,
-                               int64_t max);
 /* The same check for a number already read as a double, e.g. by a caller
  * with a JSON parser of its own. */
 INC_EXTERN int inc_number_int(int64_t *out, double v, int64_t min, int64_t max);
-/* The same for the member key of the object obj. */
-INC_EXTERN int inc_json_int(int64_t *out, const cJSON *obj, const char *key,
-                            int64_t min, int64_t max);
-/* The string member key of obj, or NULL; borrowed from obj. */
-INC_EXTERN const char *inc_json_str(const cJSON *obj, const char *key);
 
 /* ---- ids (id.c) ---- */
 
@@ -304,24 +290,6 @@ INC_EXTERN enum inc_status inc_incident_status(const inc_incident *inc);
 INC_EXTERN int inc_incident_severity(const inc_incident *inc);
 /* How many alerts the incident gathered (its opening's and attached). */
 INC_EXTERN int inc_incident_alert_count(const inc_incident *inc);
-/*
- * The projection as a JSON object (the shape documented in
- * incident-json(7) without the store-dependent fields); borrowed.
- */
-INC_EXTERN const cJSON *inc_incident_doc(const inc_incident *inc);
-/*
- * The incident as incident-json(7) documents it: the projection plus
- * short_id, severity_name and durations. *out is the caller's
- * (cJSON_Delete).
- */
-INC_EXTERN int inc_incident_to_json(cJSON **out, inc_store *store,
-                                    const inc_incident *inc, int64_t now,
-                                    inc_error *err);
-
-/* The same for a projection document, e.g. inc_list_item.doc. */
-INC_EXTERN int inc_incident_doc_to_json(cJSON **out, inc_store *store,
-                                        const cJSON *doc, int64_t now,
-                                        inc_error *err);
 
 /* ---- changes (change.c): every write goes through here ---- */
 
@@ -493,13 +461,8 @@ INC_EXTERN int inc_audit_sync(inc_sync_result *res, inc_store *store,
                               const char *remote, int64_t deadline,
                               inc_error *err);
 
-/* ---- the history (history.c; git side but inc_export_all) ---- */
+/* ---- the history (history.c; git side but inc_export__all) ---- */
 
-/*
- * Everything the store knows, independent of the store: every event in
- * total order and every incident by id. *out is the caller's.
- */
-INC_EXTERN int inc_export_all(cJSON **out, inc_store *store, inc_error *err);
 /*
  * Git side. Recreates the database in dir from the audit history alone; the old
  * files are kept as incident.db.before-rebuild. Nothing may write to the
@@ -557,24 +520,12 @@ typedef struct inc_followup_query {
 	int64_t now;
 } inc_followup_query;
 
-/*
- * Follow-up actions across incidents as a JSON array of objects (the
- * action plus incident, short_id, title, overdue), by due date (none
- * last). *out is the caller's.
- */
-INC_EXTERN int inc_followup_list(cJSON **out, inc_store *store,
-                                 const inc_followup_query *q, inc_error *err);
-
 typedef struct inc_stats_opts {
 	int64_t since;  /* opened at or after; 0: any */
 	int64_t until;  /* opened before; 0: any */
 	const char *by; /* NULL, "severity", "service", "tag", "month" */
 	int64_t now;
 } inc_stats_opts;
-
-/* The stats document of incident-stats(1); *out is the caller's. */
-INC_EXTERN int inc_stats_compute(cJSON **out, inc_store *store,
-                                 const inc_stats_opts *opts, inc_error *err);
 
 /* ---- queries (query.c) ---- */
 
@@ -609,7 +560,6 @@ typedef struct inc_list_item {
 	int64_t updated_at;
 	int64_t last_update_at; /* 0: no stakeholder update yet */
 	int64_t resolved_at;    /* 0: not resolved; filled with docs */
-	const cJSON *doc;       /* the projection, when inc_list_opts.docs */
 } inc_list_item;
 
 typedef struct inc_list inc_list;
@@ -635,13 +585,13 @@ INC_EXTERN void inc_list_free(inc_list *list);
 INC_EXTERN int inc_incident_json(char **out, inc_store *store,
                                  const inc_incident *inc, int64_t now,
                                  inc_error *err);
-/* The same for an item of a list queried with inc_list_opts.docs. */
+/* The same for item i of a list queried with inc_list_opts.docs. */
 INC_EXTERN int inc_list_item_json(char **out, inc_store *store,
-                                  const inc_list_item *item, int64_t now,
+                                  const inc_list *list, size_t i, int64_t now,
                                   inc_error *err);
 /* Every event in total order and every incident by id. */
 INC_EXTERN int inc_export_json(char **out, inc_store *store, inc_error *err);
-/* Follow-up actions across incidents: an array (see inc_followup_list). */
+/* Follow-up actions across incidents: an array (see inc_followup__list). */
 INC_EXTERN int inc_followup_list_json(char **out, inc_store *store,
                                       const inc_followup_query *q,
                                       inc_error *err);
@@ -670,7 +620,6 @@ INC_EXTERN const char *inc_event_kind(const inc_event *ev);
 INC_EXTERN const char *inc_event_actor(const inc_event *ev);
 INC_EXTERN int64_t inc_event_at(const inc_event *ev);
 INC_EXTERN int64_t inc_event_recorded_at(const inc_event *ev);
-INC_EXTERN const cJSON *inc_event_payload(const inc_event *ev);
 /*
  * Whether ev is the event action writes (a note: INC_ACTION_NOTE), and
  * the free text such an event carries (a note's, an update's, a review's
@@ -678,9 +627,6 @@ INC_EXTERN const cJSON *inc_event_payload(const inc_event *ev);
  */
 INC_EXTERN bool inc_event_is(const inc_event *ev, enum inc_action action);
 INC_EXTERN const char *inc_event_text(const inc_event *ev);
-/* The event as its canonical JSON document; *out is the caller's. */
-INC_EXTERN int inc_event_to_json(cJSON **out, const inc_event *ev,
-                                 inc_error *err);
 /* One line a person can read: "opened: API 5xx spike (SEV2)"; freed with
  * inc_str_free(), NULL when out of memory. */
 INC_EXTERN char *inc_event_describe(inc_store *store, const inc_event *ev);

@@ -232,9 +232,9 @@ build_triage(struct ctx *c)
 	} else if (o->impact != NULL || o->urgency != NULL) {
 		/* the other half comes from the current classification */
 		if (impact < 0)
-			impact = level3(inc_json_str(c->doc, "impact"));
+			impact = level3(inc_json__str(c->doc, "impact"));
 		if (urgency < 0)
-			urgency = level3(inc_json_str(c->doc, "urgency"));
+			urgency = level3(inc_json__str(c->doc, "urgency"));
 		if (impact >= 0 && urgency >= 0 &&
 		    (ret = priority_of(prio, c->s, impact, urgency, c->err)) <
 		            0)
@@ -312,7 +312,7 @@ build_assign(struct ctx *c)
 		                     "ops, scribe)",
 		                     c->o->role != NULL ? c->o->role : "");
 	if (c->o->who == NULL) {
-		if (inc_json_str(roles, c->o->role) == NULL)
+		if (inc_json__str(roles, c->o->role) == NULL)
 			return inc_error_set(c->err, INC_EINVALID,
 			                     "%s: has no %s to remove",
 			                     c->short_id, c->o->role);
@@ -479,7 +479,7 @@ build_action_done(struct ctx *c)
 		        c->err, INC_EINVALID,
 		        "action #%d of incident %s is done already",
 		        c->o->action_n, c->short_id);
-	cJSON_AddStringToObject(c->p, "action", inc_json_str(a, "id"));
+	cJSON_AddStringToObject(c->p, "action", inc_json__str(a, "id"));
 	return 0;
 }
 

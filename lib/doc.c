@@ -9,7 +9,7 @@ inc_doc__time(const cJSON *doc, const char *key)
 {
 	int64_t t;
 
-	if (inc_time_from_rfc3339(&t, inc_json_str(doc, key)) < 0)
+	if (inc_time_from_rfc3339(&t, inc_json__str(doc, key)) < 0)
 		return 0;
 	return t;
 }
@@ -21,7 +21,7 @@ inc_doc__int(const cJSON *doc, const char *key)
 {
 	int64_t v;
 
-	return inc_json_int(&v, doc, key, 0, INT_MAX) == 0 ? (int)v : 0;
+	return inc_json__int(&v, doc, key, 0, INT_MAX) == 0 ? (int)v : 0;
 }
 
 /*

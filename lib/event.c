@@ -278,13 +278,13 @@ inc_event_recorded_at(const inc_event *ev)
 }
 
 const cJSON *
-inc_event_payload(const inc_event *ev)
+inc_event__payload(const inc_event *ev)
 {
 	return ev->payload;
 }
 
 int
-inc_event_to_json(cJSON **out, const inc_event *ev, inc_error *err)
+inc_event__to_json(cJSON **out, const inc_event *ev, inc_error *err)
 {
 	*out = inc_event__json(ev, true);
 	return *out != NULL ? 0 : inc_error__nomem(err);
@@ -317,7 +317,7 @@ inc_event__load_all(inc_event_list **out, inc_store *s, bool total_order,
 static bool
 copy_str(char *dst, size_t len, const cJSON *o, const char *key)
 {
-	const char *v = inc_json_str(o, key);
+	const char *v = inc_json__str(o, key);
 
 	if (v == NULL || strlen(v) >= len)
 		return false;
@@ -344,15 +344,15 @@ inc_event__from_json(inc_event *ev, const char *text, size_t len,
 	     copy_str(ev->incident, sizeof(ev->incident), o, "incident") &&
 	     copy_str(ev->kind, sizeof(ev->kind), o, "kind") &&
 	     copy_str(ev->replica, sizeof(ev->replica), o, "replica") &&
-	     inc_time_from_rfc3339(&ev->at, inc_json_str(o, "at")) == 0 &&
+	     inc_time_from_rfc3339(&ev->at, inc_json__str(o, "at")) == 0 &&
 	     inc_time_from_rfc3339(&ev->recorded_at,
-	                           inc_json_str(o, "recorded_at")) == 0 &&
-	     inc_json_int(&ev->lamport, o, "lamport", 1, INC_JSON_INT_MAX) ==
+	                           inc_json__str(o, "recorded_at")) == 0 &&
+	     inc_json__int(&ev->lamport, o, "lamport", 1, INC_JSON_INT_MAX) ==
 	             0 &&
-	     inc_json_str(o, "actor") != NULL && cJSON_IsObject(payload) &&
+	     inc_json__str(o, "actor") != NULL && cJSON_IsObject(payload) &&
 	     inc_id__valid(ev->incident);
 	if (ok) {
-		ev->actor = inc_util__strdup(inc_json_str(o, "actor"));
+		ev->actor = inc_util__strdup(inc_json__str(o, "actor"));
 		ev->payload = cJSON_Duplicate(payload, true);
 	}
 	cJSON_Delete(o);
@@ -383,5 +383,5 @@ inc_event_text(const inc_event *ev)
 	if (inc_action__from_kind(&a, ev->kind) < 0 ||
 	    (key = inc_action__text_key(a)) == NULL)
 		return NULL;
-	return inc_json_str(ev->payload, key);
+	return inc_json__str(ev->payload, key);
 }

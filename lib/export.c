@@ -6,7 +6,7 @@
 /* ---- export ---- */
 
 int
-inc_export_all(cJSON **out, inc_store *s, inc_error *err)
+inc_export__all(cJSON **out, inc_store *s, inc_error *err)
 {
 	inc_event_list *events = NULL;
 	cJSON *root = cJSON_CreateObject(), *evs, *incs;

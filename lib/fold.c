@@ -124,7 +124,7 @@ take_number(struct inc_fold *f, const char *key, const cJSON *p)
 {
 	int64_t v;
 
-	if (inc_json_int(&v, p, key, 0, INT_MAX) == 0)
+	if (inc_json__int(&v, p, key, 0, INT_MAX) == 0)
 		check(f, inc_doc__set_int(f->d, key, (double)v));
 }
 
@@ -231,8 +231,8 @@ classify(struct inc_fold *f, const inc_event *ev)
 	union_strings(f, "tags", member(p, "tags"));
 	v = member(p, "commander");
 	if (cJSON_IsString(v) &&
-	    (inc_json_str(member(d, "roles"), "commander") == NULL ||
-	     strcmp(inc_json_str(member(d, "roles"), "commander"),
+	    (inc_json__str(member(d, "roles"), "commander") == NULL ||
+	     strcmp(inc_json__str(member(d, "roles"), "commander"),
 	            v->valuestring) != 0))
 		set_role(f, "commander", v->valuestring, ev->at, ev->actor);
 	v = member(p, "started_at");
@@ -277,7 +277,7 @@ inc_fold__transition(struct inc_fold *f, const inc_event *ev)
 
 	if (inc_action__from_kind(&a, ev->kind) < 0)
 		return;
-	(void)inc_status_parse(&st, inc_json_str(d, "status"));
+	(void)inc_status_parse(&st, inc_json__str(d, "status"));
 	if (!inc_action_allowed(a, st))
 		return;
 	check(f, inc_doc__set_str(d, "status",
@@ -331,7 +331,7 @@ inc_fold__escalated(struct inc_fold *f, const inc_event *ev)
 	int64_t level;
 
 	/* a maximum: two people escalating at once mean the same level */
-	if (inc_json_int(&level, p, "level", 0, INT_MAX) == 0 &&
+	if (inc_json__int(&level, p, "level", 0, INT_MAX) == 0 &&
 	    level > inc_doc__int(f->d, "escalation_level"))
 		check(f, inc_doc__set_int(f->d, "escalation_level",
 		                          (double)level));
@@ -364,7 +364,7 @@ set_role(struct inc_fold *f, const char *role, const char *who, int64_t at,
 	if (role == NULL || member(r, role) == NULL)
 		return;
 	cJSON_ArrayForEach (h, hist) {
-		if (strcmp(inc_json_str(h, "role"), role) == 0 &&
+		if (strcmp(inc_json__str(h, "role"), role) == 0 &&
 		    cJSON_IsNull(member(h, "until")))
 			check(f, inc_doc__set_time(h, "until", at));
 	}
@@ -389,7 +389,7 @@ inc_fold__assigned(struct inc_fold *f, const inc_event *ev)
 {
 	const cJSON *who = member(ev->payload, "who");
 
-	set_role(f, inc_json_str(ev->payload, "role"),
+	set_role(f, inc_json__str(ev->payload, "role"),
 	         cJSON_IsString(who) ? who->valuestring : NULL, ev->at,
 	         ev->actor);
 }
@@ -423,7 +423,7 @@ inc_fold__action_added(struct inc_fold *f, const inc_event *ev)
 {
 	cJSON *arr = member_mut(f->d, "actions"), *a = cJSON_CreateObject();
 	const cJSON *p = ev->payload;
-	const char *text = inc_json_str(p, "text");
+	const char *text = inc_json__str(p, "text");
 	char at[32];
 
 	need(f, a);
@@ -432,10 +432,10 @@ inc_fold__action_added(struct inc_fold *f, const inc_event *ev)
 	need(f, cJSON_AddStringToObject(a, "id", ev->id));
 	need(f, cJSON_AddNumberToObject(a, "n", cJSON_GetArraySize(arr) + 1));
 	need(f, cJSON_AddStringToObject(a, "text", text != NULL ? text : ""));
-	check(f, inc_doc__set_str(a, "owner", inc_json_str(p, "owner")));
-	check(f, inc_doc__set_str(a, "due", inc_json_str(p, "due")));
-	check(f, inc_doc__set_str(a, "type", inc_json_str(p, "type")));
-	check(f, inc_doc__set_str(a, "priority", inc_json_str(p, "priority")));
+	check(f, inc_doc__set_str(a, "owner", inc_json__str(p, "owner")));
+	check(f, inc_doc__set_str(a, "due", inc_json__str(p, "due")));
+	check(f, inc_doc__set_str(a, "type", inc_json__str(p, "type")));
+	check(f, inc_doc__set_str(a, "priority", inc_json__str(p, "priority")));
 	need(f,
 	     cJSON_AddStringToObject(a, "added_at",
 	                             inc_time_rfc3339(at, sizeof(at), ev->at)));
@@ -448,12 +448,12 @@ inc_fold__action_added(struct inc_fold *f, const inc_event *ev)
 void
 inc_fold__action_done(struct inc_fold *f, const inc_event *ev)
 {
-	const char *which = inc_json_str(ev->payload, "action");
+	const char *which = inc_json__str(ev->payload, "action");
 	cJSON *a;
 
 	cJSON_ArrayForEach (a, member_mut(f->d, "actions")) {
 		if (which == NULL ||
-		    strcmp(inc_json_str(a, "id"), which) != 0 ||
+		    strcmp(inc_json__str(a, "id"), which) != 0 ||
 		    !cJSON_IsNull(member(a, "done_at")))
 			continue;
 		check(f, inc_doc__set_time(a, "done_at", ev->at));
@@ -464,7 +464,7 @@ inc_fold__action_done(struct inc_fold *f, const inc_event *ev)
 void
 inc_fold__updated(struct inc_fold *f, const inc_event *ev)
 {
-	const char *text = inc_json_str(ev->payload, "text");
+	const char *text = inc_json__str(ev->payload, "text");
 	cJSON *u, *d = f->d;
 	char at[32];
 

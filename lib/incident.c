@@ -87,13 +87,13 @@ inc_incident_free(inc_incident *inc)
 const char *
 inc_incident_id(const inc_incident *inc)
 {
-	return inc_json_str(inc->doc, "id");
+	return inc_json__str(inc->doc, "id");
 }
 
 const char *
 inc_incident_title(const inc_incident *inc)
 {
-	return inc_json_str(inc->doc, "title");
+	return inc_json__str(inc->doc, "title");
 }
 
 enum inc_status
@@ -101,7 +101,7 @@ inc_incident_status(const inc_incident *inc)
 {
 	enum inc_status st = INC_STATUS_OPEN;
 
-	(void)inc_status_parse(&st, inc_json_str(inc->doc, "status"));
+	(void)inc_status_parse(&st, inc_json__str(inc->doc, "status"));
 	return st;
 }
 
@@ -118,7 +118,7 @@ inc_incident_alert_count(const inc_incident *inc)
 }
 
 const cJSON *
-inc_incident_doc(const inc_incident *inc)
+inc_incident__doc(const inc_incident *inc)
 {
 	return inc->doc;
 }
@@ -165,15 +165,15 @@ durations(const cJSON *doc)
 }
 
 int
-inc_incident_to_json(cJSON **out, inc_store *s, const inc_incident *inc,
-                     int64_t now, inc_error *err)
+inc_incident__to_json(cJSON **out, inc_store *s, const inc_incident *inc,
+                      int64_t now, inc_error *err)
 {
-	return inc_incident_doc_to_json(out, s, inc->doc, now, err);
+	return inc_incident__doc_to_json(out, s, inc->doc, now, err);
 }
 
 int
-inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
-                         int64_t now, inc_error *err)
+inc_incident__doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
+                          int64_t now, inc_error *err)
 {
 	char short_id[INC_ID_LEN + 1];
 	cJSON *o = cJSON_CreateObject(), *d;
@@ -184,7 +184,7 @@ inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 	*out = NULL;
 	if (o == NULL)
 		return inc_error__nomem(err);
-	ret = inc_id_short(short_id, s, inc_json_str(doc, "id"), err);
+	ret = inc_id_short(short_id, s, inc_json__str(doc, "id"), err);
 	if (ret < 0) {
 		cJSON_Delete(o);
 		return ret;
@@ -204,7 +204,7 @@ inc_incident_doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 	if ((d = durations(doc)) == NULL)
 		goto nomem;
 	cJSON_AddItemToObject(o, "durations", d);
-	(void)inc_status_parse(&st, inc_json_str(doc, "status"));
+	(void)inc_status_parse(&st, inc_json__str(doc, "status"));
 	sev = inc_doc__int(doc, "severity");
 	if (inc_severity_update_cadence(s, sev) > 0 && inc_status_active(st))
 		cJSON_AddBoolToObject(

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <cjson/cJSON.h>
+
 #include "incident.h"
 
 #define INC_EVENT_ID_LEN 64 /* hex SHA-256 */
@@ -265,5 +267,67 @@ int inc_doc__replace(cJSON *doc, const char *key, cJSON *item);
 int inc_doc__set_str(cJSON *doc, const char *key, const char *value);
 int inc_doc__set_time(cJSON *doc, const char *key, int64_t t);
 int inc_doc__set_int(cJSON *doc, const char *key, double value);
+
+/* query.c: the projection of item i, when queried with docs; borrowed */
+const cJSON *inc_list__doc(const inc_list *list, size_t i);
+
+/*
+ * The documents behind the JSON text of the public API (json.c), as
+ * cJSON trees: the caller owns what **out gets (cJSON_Delete).
+ */
+/*
+ * The one checked reader of integers from JSON: v must be a number that
+ * is whole and within [min, max] (and within +-INC_JSON_INT_MAX), checked
+ * before it is converted. 0, or INC_EINVALID with *out 0.
+ */
+int inc_json__number(int64_t *out, const cJSON *v, int64_t min, int64_t max);
+
+/* The same for the member key of the object obj. */
+int inc_json__int(int64_t *out, const cJSON *obj, const char *key, int64_t min,
+                  int64_t max);
+
+/* The string member key of obj, or NULL; borrowed from obj. */
+const char *inc_json__str(const cJSON *obj, const char *key);
+
+/*
+ * The projection as a JSON object (the shape documented in
+ * incident-json(7) without the store-dependent fields); borrowed.
+ */
+const cJSON *inc_incident__doc(const inc_incident *inc);
+
+/*
+ * The incident as incident-json(7) documents it: the projection plus
+ * short_id, severity_name and durations. *out is the caller's
+ * (cJSON_Delete).
+ */
+int inc_incident__to_json(cJSON **out, inc_store *store,
+                          const inc_incident *inc, int64_t now, inc_error *err);
+
+/* The same for a projection document, e.g. inc_list_item.doc. */
+int inc_incident__doc_to_json(cJSON **out, inc_store *store, const cJSON *doc,
+                              int64_t now, inc_error *err);
+
+/*
+ * Everything the store knows, independent of the store: every event in
+ * total order and every incident by id. *out is the caller's.
+ */
+int inc_export__all(cJSON **out, inc_store *store, inc_error *err);
+
+/*
+ * Follow-up actions across incidents as a JSON array of objects (the
+ * action plus incident, short_id, title, overdue), by due date (none
+ * last). *out is the caller's.
+ */
+int inc_followup__list(cJSON **out, inc_store *store,
+                       const inc_followup_query *q, inc_error *err);
+
+/* The stats document of incident-stats(1); *out is the caller's. */
+int inc_stats__compute(cJSON **out, inc_store *store,
+                       const inc_stats_opts *opts, inc_error *err);
+
+const cJSON *inc_event__payload(const inc_event *ev);
+
+/* The event as its canonical JSON document; *out is the caller's. */
+int inc_event__to_json(cJSON **out, const inc_event *ev, inc_error *err);
 
 #endif

@@ -3,14 +3,14 @@
  * number as a double: converting one that is out of range, not finite or
  * not whole to an integer is undefined, and above 2^53 two integers read
  * as one. So every integer read from JSON, in lib/ and cmd/, comes
- * through inc_json_number(), which checks before it converts.
+ * through inc_json__number(), which checks before it converts.
  */
 #include <math.h>
 
 #include "internal.h"
 
 int
-inc_json_number(int64_t *out, const cJSON *v, int64_t min, int64_t max)
+inc_json__number(int64_t *out, const cJSON *v, int64_t min, int64_t max)
 {
 	*out = 0;
 	if (!cJSON_IsNumber(v))
@@ -34,15 +34,15 @@ inc_number_int(int64_t *out, double d, int64_t min, int64_t max)
 }
 
 int
-inc_json_int(int64_t *out, const cJSON *obj, const char *key, int64_t min,
-             int64_t max)
+inc_json__int(int64_t *out, const cJSON *obj, const char *key, int64_t min,
+              int64_t max)
 {
-	return inc_json_number(out, cJSON_GetObjectItemCaseSensitive(obj, key),
-	                       min, max);
+	return inc_json__number(out, cJSON_GetObjectItemCaseSensitive(obj, key),
+	                        min, max);
 }
 
 const char *
-inc_json_str(const cJSON *obj, const char *key)
+inc_json__str(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
@@ -68,26 +68,35 @@ inc_incident_json(char **out, inc_store *s, const inc_incident *inc,
                   int64_t now, inc_error *err)
 {
 	cJSON *o = NULL;
+	int ret = inc_incident__to_json(&o, s, inc, now, err);
 
-	return as_text(out, o, inc_incident_to_json(&o, s, inc, now, err), err);
+	return as_text(out, o, ret, err);
 }
 
 int
-inc_list_item_json(char **out, inc_store *s, const inc_list_item *it,
+inc_list_item_json(char **out, inc_store *s, const inc_list *list, size_t i,
                    int64_t now, inc_error *err)
 {
+	const cJSON *doc = inc_list__doc(list, i);
 	cJSON *o = NULL;
+	int ret;
 
-	return as_text(out, o,
-	               inc_incident_doc_to_json(&o, s, it->doc, now, err), err);
+	if (doc == NULL) {
+		*out = NULL;
+		return inc_error_set(err, INC_EINVALID,
+		                     "the list was queried without documents");
+	}
+	ret = inc_incident__doc_to_json(&o, s, doc, now, err);
+	return as_text(out, o, ret, err);
 }
 
 int
 inc_export_json(char **out, inc_store *s, inc_error *err)
 {
 	cJSON *o = NULL;
+	int ret = inc_export__all(&o, s, err);
 
-	return as_text(out, o, inc_export_all(&o, s, err), err);
+	return as_text(out, o, ret, err);
 }
 
 int
@@ -95,8 +104,9 @@ inc_followup_list_json(char **out, inc_store *s, const inc_followup_query *q,
                        inc_error *err)
 {
 	cJSON *o = NULL;
+	int ret = inc_followup__list(&o, s, q, err);
 
-	return as_text(out, o, inc_followup_list(&o, s, q, err), err);
+	return as_text(out, o, ret, err);
 }
 
 int
@@ -104,14 +114,16 @@ inc_stats_json(char **out, inc_store *s, const inc_stats_opts *opts,
                inc_error *err)
 {
 	cJSON *o = NULL;
+	int ret = inc_stats__compute(&o, s, opts, err);
 
-	return as_text(out, o, inc_stats_compute(&o, s, opts, err), err);
+	return as_text(out, o, ret, err);
 }
 
 int
 inc_event_json(char **out, const inc_event *ev, inc_error *err)
 {
 	cJSON *o = NULL;
+	int ret = inc_event__to_json(&o, ev, err);
 
-	return as_text(out, o, inc_event_to_json(&o, ev, err), err);
+	return as_text(out, o, ret, err);
 }

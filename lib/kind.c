@@ -50,7 +50,7 @@ put(struct line *b, const char *text)
 static void
 put_member(struct line *b, const cJSON *p, const char *key, const char *label)
 {
-	const char *v = inc_json_str(p, key);
+	const char *v = inc_json__str(p, key);
 
 	if (v == NULL)
 		return;
@@ -91,7 +91,7 @@ static void
 describe_opened(struct line *b, inc_store *s, const cJSON *p)
 {
 	struct line in = {NULL, 0, 0, false};
-	const char *title = inc_json_str(p, "title");
+	const char *title = inc_json__str(p, "title");
 
 	put(&in, "");
 	put_severity(&in, s, p);
@@ -129,9 +129,9 @@ describe_escalated(struct line *b, inc_store *s, const cJSON *p)
 	(void)s;
 	snprintf(num, sizeof(num), "level %d", inc_doc__int(p, "level"));
 	put(b, num);
-	if (inc_json_str(p, "to") != NULL) {
+	if (inc_json__str(p, "to") != NULL) {
 		put(b, " to ");
-		put(b, inc_json_str(p, "to"));
+		put(b, inc_json__str(p, "to"));
 	}
 	put_member(b, p, "reason", NULL);
 }
@@ -158,7 +158,7 @@ describe_absorbed(struct line *b, inc_store *s, const cJSON *p)
 static void
 describe_assigned(struct line *b, inc_store *s, const cJSON *p)
 {
-	const char *who = inc_json_str(p, "who");
+	const char *who = inc_json__str(p, "who");
 
 	(void)s;
 	put_member(b, p, "role", NULL);
@@ -420,7 +420,7 @@ check_field(const struct field *f, const cJSON *v, inc_error *err)
 				                     f->key);
 		return 0;
 	case F_INT:
-		if (inc_json_number(&n, v, 0, f->max) == 0)
+		if (inc_json__number(&n, v, 0, f->max) == 0)
 			return 0;
 		break;
 	case F_TIME:

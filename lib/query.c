@@ -103,6 +103,7 @@ inc_id_short(char out[INC_ID_LEN + 1], inc_store *s, const char *id,
 
 struct inc_list {
 	inc_list_item *items;
+	cJSON **docs; /* the projections, with inc_list_opts.docs */
 	size_t n;
 };
 
@@ -142,9 +143,14 @@ grow(inc_list *list, size_t *cap)
 		return 0;
 	size_t ncap = *cap != 0 ? *cap * 2 : 32;
 	inc_list_item *items = realloc(list->items, ncap * sizeof(*items));
+	cJSON **docs;
+
 	if (items == NULL)
 		return -1;
 	list->items = items;
+	if ((docs = realloc(list->docs, ncap * sizeof(*docs))) == NULL)
+		return -1;
+	list->docs = docs;
 	*cap = ncap;
 	return 0;
 }
@@ -211,6 +217,7 @@ inc_list_query(inc_list **out, inc_store *s, const inc_list_opts *o,
 		}
 		it = &list->items[list->n];
 		memset(it, 0, sizeof(*it));
+		list->docs[list->n] = NULL;
 		snprintf(it->id, sizeof(it->id), "%s",
 		         (const char *)sqlite3_column_text(st, 0));
 		(void)inc_status_parse(
@@ -226,12 +233,14 @@ inc_list_query(inc_list **out, inc_store *s, const inc_list_opts *o,
 		it->title = inc_util__strdup(
 		        (const char *)sqlite3_column_text(st, 1));
 		if (o->docs) {
-			it->doc = cJSON_Parse(
+			list->docs[list->n] = cJSON_Parse(
 			        (const char *)sqlite3_column_text(st, 6));
-			it->resolved_at = inc_doc__time(it->doc, "resolved_at");
+			it->resolved_at = inc_doc__time(list->docs[list->n],
+			                                "resolved_at");
 		}
 		list->n++;
-		if (it->title == NULL || (o->docs && it->doc == NULL)) {
+		if (it->title == NULL ||
+		    (o->docs && list->docs[list->n - 1] == NULL)) {
 			ret = inc_error_set(err, INC_ECORRUPT,
 			                    "%s: unreadable record", it->id);
 			goto done;
@@ -263,17 +272,24 @@ inc_list_get(const inc_list *list, size_t i)
 	return i < list->n ? &list->items[i] : NULL;
 }
 
+const cJSON *
+inc_list__doc(const inc_list *list, size_t i)
+{
+	return i < list->n && list->docs != NULL ? list->docs[i] : NULL;
+}
+
 void
 inc_list_free(inc_list *list)
 {
 	if (list == NULL)
 		return;
 	for (size_t i = 0; i < list->n; i++) {
-		cJSON_Delete((cJSON *)list->items[i].doc);
+		cJSON_Delete(list->docs[i]);
 		free((char *)list->items[i].title);
 		free((char *)list->items[i].priority);
 	}
 	free(list->items);
+	free(list->docs);
 	free(list);
 }
 
@@ -282,15 +298,15 @@ compare_due(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a,
 	            *y = *(const cJSON *const *)b;
-	const char *dx = inc_json_str(x, "due"), *dy = inc_json_str(y, "due");
+	const char *dx = inc_json__str(x, "due"), *dy = inc_json__str(y, "due");
 	int c;
 
 	if ((dx == NULL) != (dy == NULL))
 		return dx == NULL ? 1 : -1; /* no due date last */
 	if (dx != NULL && (c = strcmp(dx, dy)) != 0)
 		return c;
-	if ((c = strcmp(inc_json_str(x, "added_at"),
-	                inc_json_str(y, "added_at"))) != 0)
+	if ((c = strcmp(inc_json__str(x, "added_at"),
+	                inc_json__str(y, "added_at"))) != 0)
 		return c;
 	return inc_doc__int(x, "n") - inc_doc__int(y, "n");
 }
@@ -304,7 +320,8 @@ collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
 	const cJSON *a;
 	int ret;
 
-	if ((ret = inc_id_short(short_id, s, inc_json_str(doc, "id"), err)) < 0)
+	if ((ret = inc_id_short(short_id, s, inc_json__str(doc, "id"), err)) <
+	    0)
 		return ret;
 	cJSON_ArrayForEach (a,
 	                    cJSON_GetObjectItemCaseSensitive(doc, "actions")) {
@@ -312,7 +329,7 @@ collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
 		        cJSON_GetObjectItemCaseSensitive(a, "done_at"));
 		int64_t due = inc_doc__time(a, "due");
 		bool overdue = !done && due != 0 && due < q->now;
-		const char *owner = inc_json_str(a, "owner");
+		const char *owner = inc_json__str(a, "owner");
 		cJSON *item;
 
 		if ((q->open && done) || (q->overdue && !overdue) ||
@@ -322,10 +339,10 @@ collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
 		if ((item = cJSON_Duplicate(a, true)) == NULL)
 			return inc_error__nomem(err);
 		cJSON_AddStringToObject(item, "incident",
-		                        inc_json_str(doc, "id"));
+		                        inc_json__str(doc, "id"));
 		cJSON_AddStringToObject(item, "short_id", short_id);
 		cJSON_AddStringToObject(item, "title",
-		                        inc_json_str(doc, "title"));
+		                        inc_json__str(doc, "title"));
 		cJSON_AddBoolToObject(item, "overdue", overdue);
 		cJSON_AddItemToArray(arr, item);
 	}
@@ -333,8 +350,8 @@ collect_actions(cJSON *arr, inc_store *s, const cJSON *doc,
 }
 
 int
-inc_followup_list(cJSON **out, inc_store *s, const inc_followup_query *q,
-                  inc_error *err)
+inc_followup__list(cJSON **out, inc_store *s, const inc_followup_query *q,
+                   inc_error *err)
 {
 	cJSON *arr = cJSON_CreateArray(), **v = NULL, *sorted = NULL;
 	sqlite3_stmt *st = NULL;

@@ -161,7 +161,7 @@ metric(struct out *o, const cJSON *d, const char *key, const char *name,
 	int64_t secs;
 
 	putf(o, "| %s | %s | %s |\n", name,
-	     inc_json_int(&secs, d, key, 0, INC_JSON_INT_MAX) == 0
+	     inc_json__int(&secs, d, key, 0, INC_JSON_INT_MAX) == 0
 	             ? inc_duration_format(buf, sizeof(buf), secs)
 	             : "n/a (a milestone is missing)",
 	     meaning);
@@ -214,10 +214,11 @@ people(struct out *o, const cJSON *doc, const inc_event_list *events)
 	}
 	cJSON_ArrayForEach (
 	        h, cJSON_GetObjectItemCaseSensitive(doc, "assignments")) {
-		putf(o, "- %s %s from %s%s%s\n", inc_json_str(h, "who"),
-		     inc_json_str(h, "role"), inc_json_str(h, "since"),
-		     inc_json_str(h, "until") ? " until " : "",
-		     inc_json_str(h, "until") ? inc_json_str(h, "until") : "");
+		putf(o, "- %s %s from %s%s%s\n", inc_json__str(h, "who"),
+		     inc_json__str(h, "role"), inc_json__str(h, "since"),
+		     inc_json__str(h, "until") ? " until " : "",
+		     inc_json__str(h, "until") ? inc_json__str(h, "until")
+		                               : "");
 		any = true;
 	}
 	put(o, any ? "\nEveryone who acted: " : "Everyone who acted: ");
@@ -239,10 +240,10 @@ people(struct out *o, const cJSON *doc, const inc_event_list *events)
 static void
 action_meta(struct out *o, const cJSON *a)
 {
-	const char *owner = inc_json_str(a, "owner"),
-	           *due = inc_json_str(a, "due");
-	const char *type = inc_json_str(a, "type"),
-	           *prio = inc_json_str(a, "priority");
+	const char *owner = inc_json__str(a, "owner"),
+	           *due = inc_json__str(a, "due");
+	const char *type = inc_json__str(a, "type"),
+	           *prio = inc_json__str(a, "priority");
 	const char *sep = "";
 
 	if (owner == NULL && due == NULL && type == NULL && prio == NULL)
@@ -291,7 +292,7 @@ actions(struct out *o, const cJSON *doc, const char *short_id)
 		bool done = !cJSON_IsNull(
 		        cJSON_GetObjectItemCaseSensitive(a, "done_at"));
 		putf(o, "- [%c] #%d %s", done ? 'x' : ' ', inc_doc__int(a, "n"),
-		     inc_json_str(a, "text"));
+		     inc_json__str(a, "text"));
 		action_meta(o, a);
 		put(o, "\n");
 	}
@@ -324,11 +325,11 @@ fill(struct out *o, const char *name, size_t len, inc_store *s, const cJSON *j,
 	if (IS("title") || IS("id") || IS("short_id") || IS("status")) {
 		char key[16];
 		snprintf(key, sizeof(key), "%.*s", (int)len, name);
-		put(o, inc_json_str(j, key));
+		put(o, inc_json__str(j, key));
 	} else if (IS("severity")) {
-		put(o, inc_json_str(j, "severity_name"));
+		put(o, inc_json__str(j, "severity_name"));
 	} else if (IS("priority")) {
-		put(o, (v = inc_json_str(j, "priority")) ? v : "not set");
+		put(o, (v = inc_json__str(j, "priority")) ? v : "not set");
 	} else if (IS("services")) {
 		list(o, cJSON_GetObjectItemCaseSensitive(j, "services"));
 	} else if (IS("detected_at") || IS("resolved_at") ||
@@ -337,13 +338,14 @@ fill(struct out *o, const char *name, size_t len, inc_store *s, const cJSON *j,
 		snprintf(key, sizeof(key), "%.*s", (int)len, name);
 		when(o, j, key);
 	} else if (IS("summary")) {
-		put(o, (v = inc_json_str(j, "summary"))
+		put(o, (v = inc_json__str(j, "summary"))
 		               ? v
 		               : "_What happened, in a few "
 		                 "sentences._");
 	} else if (IS("cause")) {
-		put(o, (v = inc_json_str(j, "cause")) ? v
-		                                      : "_Why did it happen?_");
+		put(o, (v = inc_json__str(j, "cause"))
+		               ? v
+		               : "_Why did it happen?_");
 	} else if (IS("impact")) {
 		impact(o, j);
 	} else if (IS("timeline")) {
@@ -353,7 +355,7 @@ fill(struct out *o, const char *name, size_t len, inc_store *s, const cJSON *j,
 	} else if (IS("people")) {
 		people(o, j, events);
 	} else if (IS("actions")) {
-		actions(o, j, inc_json_str(j, "short_id"));
+		actions(o, j, inc_json__str(j, "short_id"));
 	} else {
 		return false;
 	}
@@ -414,7 +416,7 @@ inc_review_draft(char **out, inc_store *s, const char *prefix, int64_t now,
 
 	*out = NULL;
 	if ((ret = inc_incident_load(&inc, s, prefix, err)) < 0 ||
-	    (ret = inc_incident_to_json(&j, s, inc, now, err)) < 0 ||
+	    (ret = inc_incident__to_json(&j, s, inc, now, err)) < 0 ||
 	    (ret = inc_event__load(&events, s, inc_incident_id(inc), err)) <
 	            0 ||
 	    (ret = load_template(&custom, s, err)) < 0)
@@ -454,7 +456,7 @@ latest(const inc_event_list *events)
 	for (size_t i = events->n; i > 0; i--) {
 		const inc_event *ev = &events->events[i - 1];
 		if (strcmp(ev->kind, "reviewed") == 0)
-			return inc_json_str(ev->payload, "document");
+			return inc_json__str(ev->payload, "document");
 	}
 	return NULL;
 }

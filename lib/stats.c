@@ -76,7 +76,7 @@ add(struct group *g, const cJSON *doc, int64_t now)
 	bool has[4];
 	const cJSON *a;
 
-	(void)inc_status_parse(&st, inc_json_str(doc, "status"));
+	(void)inc_status_parse(&st, inc_json__str(doc, "status"));
 	g->opened++;
 	g->resolved += st == INC_STATUS_RESOLVED || st == INC_STATUS_CLOSED;
 	g->open += inc_status_active(st);
@@ -258,8 +258,8 @@ free_groups(struct groups *gs)
 }
 
 int
-inc_stats_compute(cJSON **out, inc_store *s, const inc_stats_opts *o,
-                  inc_error *err)
+inc_stats__compute(cJSON **out, inc_store *s, const inc_stats_opts *o,
+                   inc_error *err)
 {
 	struct groups gs = {NULL, 0, 0}, total = {NULL, 0, 0};
 	cJSON *root = NULL, *arr;

@@ -110,7 +110,7 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 {
 	char short_id[INC_ID_LEN + 1];
 	char *raw = inc_event_describe(s, ev), *what, *title, *msg;
-	const char *t = inc_json_str(doc, "title");
+	const char *t = inc_json__str(doc, "title");
 	inc_error ignored;
 
 	if (inc_id_short(short_id, s, ev->incident, &ignored) < 0)
@@ -137,7 +137,7 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 	        strcmp(ev->kind, "opened") == 0 ? "" : (title ? title : "?"),
 	        ev->incident, ev->id,
 	        inc_severity_name(s, inc_doc__int(doc, "severity")),
-	        inc_json_str(doc, "status"));
+	        inc_json__str(doc, "status"));
 	free(raw);
 	free(what);
 	free(title);

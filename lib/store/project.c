@@ -68,7 +68,7 @@ static const char project_sql[] =
 int
 inc_store__project(inc_store *s, const cJSON *doc, inc_error *err)
 {
-	const char *id = inc_json_str(doc, "id");
+	const char *id = inc_json__str(doc, "id");
 	char *text = cJSON_PrintUnformatted(doc);
 	int64_t last = inc_doc__time(
 	        cJSON_GetObjectItemCaseSensitive(doc, "last_update"), "at");
@@ -80,11 +80,12 @@ inc_store__project(inc_store *s, const cJSON *doc, inc_error *err)
 	if ((ret = inc_store__prepare(&st, s, project_sql, err)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, inc_json_str(doc, "title"), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, inc_json_str(doc, "status"), -1,
+	sqlite3_bind_text(st, 2, inc_json__str(doc, "title"), -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, inc_json__str(doc, "status"), -1,
 	                  SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, inc_doc__int(doc, "severity"));
-	sqlite3_bind_text(st, 5, inc_json_str(doc, "priority"), -1,
+	sqlite3_bind_text(st, 5, inc_json__str(doc, "priority"), -1,
 	                  SQLITE_STATIC);
 	sqlite3_bind_int(
 	        st, 6,

@@ -166,4 +166,10 @@ test_expect_success 'the README and CHANGELOG exist and mention the quick start'
 	grep -q "## \[Unreleased\]" "$SOURCE_ROOT/CHANGELOG.md"
 '
 
+test_expect_success 'the public header stands alone, without cJSON' '
+	! grep -n "cjson\|cJSON \*\|cJSON\*" "$SOURCE_ROOT/include/incident.h" &&
+	printf "#include \"incident.h\"\nint main(void) { inc_error e = {INC_OK, {0}}; return (int)e.code; }\n" >api.c &&
+	cc -std=c11 -Wall -Werror -fsyntax-only -I "$SOURCE_ROOT/include" api.c
+'
+
 test_done

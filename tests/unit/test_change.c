@@ -610,7 +610,7 @@ test_dry_runs_write_nothing(void **state)
 	assert_int_equal(inc_incident_change(&out, fx->store, OPEN,
 	                                     INC_ACTION_NOTE, &o, &err),
 	                 0);
-	assert_int_equal(inc_doc__int(inc_incident_doc(out), "note_count"), 1);
+	assert_int_equal(inc_doc__int(inc_incident__doc(out), "note_count"), 1);
 	inc_incident_free(out);
 	o.text = NULL;
 	assert_int_equal(inc_incident_change(&out, fx->store, TRIAGED,

@@ -141,7 +141,7 @@ test_json_with_id(void **state)
 	assert_int_equal(inc_event__hash(&ev, &err), 0);
 	snprintf(want, sizeof(want), "{\"format\":1,\"id\":\"%s\",%s",
 	         canonical_id, canonical + strlen("{\"format\":1,"));
-	assert_int_equal(inc_event_to_json(&o, &ev, &err), 0);
+	assert_int_equal(inc_event__to_json(&o, &ev, &err), 0);
 	text = print(o);
 	assert_string_equal(text, want);
 	free(text);

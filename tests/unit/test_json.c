@@ -11,7 +11,7 @@
 
 #include "internal.h"
 
-/* inc_json_int on {"v": text}: its status, the value in *out. */
+/* inc_json__int on {"v": text}: its status, the value in *out. */
 static int
 read_int(int64_t *out, const char *text, int64_t min, int64_t max)
 {
@@ -22,7 +22,7 @@ read_int(int64_t *out, const char *text, int64_t min, int64_t max)
 	snprintf(json, sizeof(json), "{\"v\": %s}", text);
 	o = cJSON_Parse(json);
 	assert_non_null(o);
-	ret = inc_json_int(out, o, "v", min, max);
+	ret = inc_json__int(out, o, "v", min, max);
 	cJSON_Delete(o);
 	return ret;
 }
@@ -67,7 +67,7 @@ test_refused(void **state)
 	                 INC_EINVALID);
 	assert_int_equal(read_int(&v, "1152921504606846976", 0, INT64_MAX),
 	                 INC_EINVALID);
-	assert_int_equal(inc_json_int(&v, NULL, "v", 0, 1), INC_EINVALID);
+	assert_int_equal(inc_json__int(&v, NULL, "v", 0, 1), INC_EINVALID);
 }
 
 static void
@@ -76,10 +76,10 @@ test_str(void **state)
 	cJSON *o = cJSON_Parse("{\"s\": \"text\", \"n\": 1}");
 
 	(void)state;
-	assert_string_equal(inc_json_str(o, "s"), "text");
-	assert_null(inc_json_str(o, "n"));
-	assert_null(inc_json_str(o, "missing"));
-	assert_null(inc_json_str(NULL, "s"));
+	assert_string_equal(inc_json__str(o, "s"), "text");
+	assert_null(inc_json__str(o, "n"));
+	assert_null(inc_json__str(o, "missing"));
+	assert_null(inc_json__str(NULL, "s"));
 	cJSON_Delete(o);
 }
 

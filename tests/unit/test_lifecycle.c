@@ -273,7 +273,7 @@ test_the_fold_reads_the_same_table(void **state)
 			inc_fold__apply(doc, &ev);
 			assert_int_equal(
 			        inc_status_parse(&got,
-			                         inc_json_str(doc, "status")),
+			                         inc_json__str(doc, "status")),
 			        0);
 			if (want == NO || want == KEEP)
 				want = st;

@@ -207,7 +207,7 @@ test_items(void **state)
 	assert_false(it->drill);
 	assert_int_equal(it->opened_at, now - 3600);
 	assert_int_equal(it->last_update_at, 0);
-	assert_null(it->doc); /* docs cost a parse: only when asked */
+	assert_null(inc_list__doc(list, 0)); /* docs cost a parse: when asked */
 	it = inc_list_get(list, 1);
 	assert_string_equal(it->short_id, MIDDLE); /* 15 in common */
 	assert_int_equal(it->status, INC_STATUS_RESOLVED);
@@ -219,8 +219,9 @@ test_items(void **state)
 	inc_list_free(list);
 	o.docs = true;
 	assert_int_equal(inc_list_query(&list, fx->store, &o, &err), 0);
-	assert_string_equal(inc_json_str(inc_list_get(list, 2)->doc, "title"),
+	assert_string_equal(inc_json__str(inc_list__doc(list, 2), "title"),
 	                    "oldest");
+	assert_int_equal(inc_list_get(list, 1)->resolved_at != 0, true);
 	inc_list_free(list);
 }
 
@@ -366,7 +367,7 @@ test_action_list(void **state)
 	                 0);
 
 	q.now = now;
-	assert_int_equal(inc_followup_list(&arr, fx->store, &q, &err), 0);
+	assert_int_equal(inc_followup__list(&arr, fx->store, &q, &err), 0);
 	assert_int_equal(cJSON_GetArraySize(arr), 4);
 	text = NULL;
 	for (int i = 0; i < 4; i++) {
@@ -374,14 +375,14 @@ test_action_list(void **state)
 		char *was = text;
 		text = inc_util__asprintf("%s%s%s", was != NULL ? was : "",
 		                          was != NULL ? "," : "",
-		                          inc_json_str(a, "text"));
+		                          inc_json__str(a, "text"));
 		free(was);
 	}
 	assert_string_equal(text, "done early,late,soon,no date");
 	free(text);
 	assert_string_equal(
-	        inc_json_str(cJSON_GetArrayItem(arr, 1), "short_id"), MIDDLE);
-	assert_string_equal(inc_json_str(cJSON_GetArrayItem(arr, 1), "title"),
+	        inc_json__str(cJSON_GetArrayItem(arr, 1), "short_id"), MIDDLE);
+	assert_string_equal(inc_json__str(cJSON_GetArrayItem(arr, 1), "title"),
 	                    "middle");
 	assert_true(cJSON_IsTrue(
 	        cJSON_GetObjectItem(cJSON_GetArrayItem(arr, 1), "overdue")));
@@ -391,21 +392,21 @@ test_action_list(void **state)
 	cJSON_Delete(arr);
 
 	q.open = true;
-	assert_int_equal(inc_followup_list(&arr, fx->store, &q, &err), 0);
+	assert_int_equal(inc_followup__list(&arr, fx->store, &q, &err), 0);
 	assert_int_equal(cJSON_GetArraySize(arr), 3);
 	cJSON_Delete(arr);
 	q.overdue = true;
-	assert_int_equal(inc_followup_list(&arr, fx->store, &q, &err), 0);
+	assert_int_equal(inc_followup__list(&arr, fx->store, &q, &err), 0);
 	assert_int_equal(cJSON_GetArraySize(arr), 1);
-	assert_string_equal(inc_json_str(cJSON_GetArrayItem(arr, 0), "text"),
+	assert_string_equal(inc_json__str(cJSON_GetArrayItem(arr, 0), "text"),
 	                    "late");
 	cJSON_Delete(arr);
 	/* bob's open ones: his done one is left out */
 	q.overdue = false;
 	q.owner = "bob";
-	assert_int_equal(inc_followup_list(&arr, fx->store, &q, &err), 0);
+	assert_int_equal(inc_followup__list(&arr, fx->store, &q, &err), 0);
 	assert_int_equal(cJSON_GetArraySize(arr), 1);
-	assert_string_equal(inc_json_str(cJSON_GetArrayItem(arr, 0), "text"),
+	assert_string_equal(inc_json__str(cJSON_GetArrayItem(arr, 0), "text"),
 	                    "soon");
 	cJSON_Delete(arr);
 }

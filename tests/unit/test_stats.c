@@ -96,7 +96,7 @@ stats(struct fixture *fx, const char *by, int64_t since, int64_t until)
 	inc_error err;
 	cJSON *root;
 
-	assert_int_equal(inc_stats_compute(&root, fx->store, &o, &err), 0);
+	assert_int_equal(inc_stats__compute(&root, fx->store, &o, &err), 0);
 	return root;
 }
 
@@ -186,9 +186,9 @@ test_mean_median_p90(void **state)
 	assert_int_equal(
 	        cJSON_GetArraySize(cJSON_GetObjectItem(root, "groups")), 1);
 	assert_string_equal(
-	        inc_json_str(cJSON_GetArrayItem(
-	                             cJSON_GetObjectItem(root, "groups"), 0),
-	                     "key"),
+	        inc_json__str(cJSON_GetArrayItem(
+	                              cJSON_GetObjectItem(root, "groups"), 0),
+	                      "key"),
 	        "all");
 	cJSON_Delete(root);
 	for (int i = 0; i < 5; i++)
@@ -207,17 +207,17 @@ test_by_severity(void **state)
 	assert_int_equal(cJSON_GetArraySize(groups), 3);
 	/* SEV1: one and two (the SEV1 drill is left out) */
 	g = cJSON_GetArrayItem(groups, 0);
-	assert_string_equal(inc_json_str(g, "key"), "SEV1");
+	assert_string_equal(inc_json__str(g, "key"), "SEV1");
 	check_metric(g, "ttr", 2, 0, 1800, 1800, 2400, 2400);
 	check_metric(g, "tta", 2, 0, 120, 120, 180, 180);
 	/* SEV2: three and four; four has no TTD */
 	g = cJSON_GetArrayItem(groups, 1);
-	assert_string_equal(inc_json_str(g, "key"), "SEV2");
+	assert_string_equal(inc_json__str(g, "key"), "SEV2");
 	check_metric(g, "ttd", 1, 1, 301, 301, 301, 301);
 	check_metric(g, "ttr", 2, 0, 4300, 4300, 5000, 5000);
 	/* SEV3: five, with nothing but TTD: the rest is null, not zero */
 	g = cJSON_GetArrayItem(groups, 2);
-	assert_string_equal(inc_json_str(g, "key"), "SEV3");
+	assert_string_equal(inc_json__str(g, "key"), "SEV3");
 	check_metric(g, "ttd", 1, 0, 30, 30, 30, 30);
 	check_metric(g, "tta", 0, 1, NONE, NONE, NONE, NONE);
 	check_metric(g, "ttr", 0, 1, NONE, NONE, NONE, NONE);
@@ -352,7 +352,7 @@ test_empty_and_bad_grouping(void **state)
 	        cJSON_GetObjectItem(root, "total"), "escalation_rate")));
 	cJSON_Delete(root);
 	root = &sentinel;
-	assert_int_equal(inc_stats_compute(&root, fx->store, &o, &err),
+	assert_int_equal(inc_stats__compute(&root, fx->store, &o, &err),
 	                 INC_EINVALID);
 	assert_null(root);
 	assert_non_null(strstr(err.message, "cannot group by 'weekday'"));

@@ -113,11 +113,11 @@ test_open_and_note(void **state)
 	assert_string_equal(inc_incident_title(loaded), "API 5xx spike");
 	/* services are a sorted set */
 	char *services_json = cJSON_PrintUnformatted(
-	        cJSON_GetObjectItem(inc_incident_doc(loaded), "services"));
+	        cJSON_GetObjectItem(inc_incident__doc(loaded), "services"));
 	assert_string_equal(services_json, "[\"api\",\"web\"]");
 	free(services_json);
 	assert_int_equal(
-	        cJSON_GetObjectItem(inc_incident_doc(loaded), "note_count")
+	        cJSON_GetObjectItem(inc_incident__doc(loaded), "note_count")
 	                ->valueint,
 	        1);
 	inc_incident_free(loaded);
