@@ -202,7 +202,7 @@ INC_EXTERN const char *inc_config_get(const inc_config *cfg, const char *key);
 INC_EXTERN void inc_config_identity(char *out, size_t len,
                                     const inc_config *cfg);
 
-/* ---- the store (store.c) ---- */
+/* ---- the store (store/) ---- */
 
 enum inc_open_mode {
 	INC_OPEN_READONLY = 0, /* never create; INC_ENOSTORE if absent */
@@ -461,7 +461,7 @@ INC_EXTERN int inc_audit_sync(inc_sync_result *res, inc_store *store,
                               const char *remote, int64_t deadline,
                               inc_error *err);
 
-/* ---- the history (history.c; git side but inc_export__all) ---- */
+/* ---- the history (audit/rebuild.c, verify.c, gc.c: git side) ---- */
 
 /*
  * Git side. Recreates the database in dir from the audit history alone; the old
@@ -484,7 +484,7 @@ INC_EXTERN int inc_audit_verify(inc_strarray *out, size_t *nevents,
 INC_EXTERN int inc_audit_gc(size_t *packed, size_t *pruned, inc_store *store,
                             inc_error *err);
 
-/* ---- reviews, actions, metrics (review.c, query.c, stats.c) ---- */
+/* ---- reviews, follow-up actions, metrics (review.c, query.c, stats.c) ---- */
 
 /*
  * A post-incident review draft in Markdown, from the template (built in,
