@@ -134,6 +134,11 @@ helper_run(const char *dir, const char *const *args, inc_error *err)
 	argv[n++] = dir;
 	while (*args != NULL && n + 1 < ARRAY_SIZE(argv))
 		argv[n++] = *args++;
+	if (*args != NULL) {
+		inc_error_set(err, INC_EINVALID,
+		              "too many arguments for " HELPER);
+		return -1;
+	}
 	argv[n] = NULL;
 	fflush(stdout);
 	fflush(stderr);
@@ -168,11 +173,17 @@ helper_mirror(struct inc_ctx *ctx)
 	static const char *const args[] = {"mirror", NULL};
 	size_t behind = 0;
 	inc_error err;
+	int rc;
 
 	if (ctx->store == NULL ||
 	    inc_audit_pending(&behind, ctx->store, &err) < 0 || behind == 0)
 		return;
-	if (helper_run(ctx->dir, args, &err) >= 0)
+	/* the helper says itself why the mirror fell behind, and exits 0:
+	 * any other end is a failure before it got that far */
+	if ((rc = helper_run(ctx->dir, args, &err)) == 0)
 		return;
+	if (rc > 0)
+		snprintf(err.message, sizeof(err.message),
+		         "incident-git failed (exit status %d)", rc);
 	mirror_warning(behind, err.message);
 }

@@ -194,4 +194,23 @@ test_expect_success 'INCIDENT_LIBEXEC points at the helper first' '
 	grep "^fake helper sync --json$" out
 '
 
+test_expect_success 'a helper that fails before mirroring still leaves the warning' '
+	mkdir -p broken && printf "#!/bin/sh\nexit 5\n" >broken/incident-git &&
+	chmod +x broken/incident-git &&
+	id=$(cat id) &&
+	INCIDENT_LIBEXEC=$PWD/broken incident note -q "$id" "while it is broken" >out 2>err &&
+	grep "^incident: warning: the audit mirror is behind by 1 event (kept, sent with the next command): incident-git failed (exit status 5)$" err &&
+	incident note -q "$id" "mended" >/dev/null 2>err &&
+	test_line_count = 0 err &&
+	incident verify
+'
+
+test_expect_success 'incident-git alone says what it is, on -h too' '
+	test_expect_code 2 "$BUILD_ROOT/incident-git" -h >out 2>err &&
+	grep "^usage: incident-git \[--dir dir\] command \[args\]$" err &&
+	! grep "(null)" err out &&
+	test_expect_code 2 "$BUILD_ROOT/incident-git" nosuch 2>err &&
+	grep "^usage: incident-git" err
+'
+
 test_done
