@@ -46,6 +46,7 @@ usage(void)
 struct globals {
 	const char *dir;
 	const char *complete;
+	bool help;
 };
 
 static const struct globals defaults;
@@ -54,6 +55,7 @@ static const struct opt global_opts[] = {
         OPT_STRING("dir", 0, &defaults.dir, "dir", "use the store in dir"),
         OPT_STRING("complete-options", 0, &defaults.complete, "command",
                    "list the options of command"),
+        OPT_BOOL("help", 'h', &defaults.help, "show this help"),
         OPT_END,
 };
 
@@ -71,7 +73,8 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_DFL);
 	ctx.cmd = &globals;
-	if (opt_parse(&ctx, &globals, &g, argc, argv, true, &first) != 0)
+	if (opt_parse(&ctx, &globals, &g, argc, argv, true, &first) != 0 ||
+	    g.help)
 		return usage();
 	if (g.complete != NULL) {
 		if ((cmd = find(g.complete)) == NULL)
