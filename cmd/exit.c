@@ -44,12 +44,15 @@ usage_error(const struct cmd *cmd, const char *fmt, ...)
 	const struct cmd *top = cmd->parent != NULL ? cmd->parent : cmd;
 	const char *name = top->name != NULL ? top->name : "";
 	const char *space = top->name != NULL ? " " : "";
+	char what[1024];
 	va_list ap;
 
-	fprintf(stderr, "incident%s%s: ", space, name);
+	/* what was typed is quoted in it: made safe for the terminal */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "incident%s%s: ", space, name);
+	print_safe(stderr, what, false);
 	fprintf(stderr, " (see 'incident%s%s --help')\n", space, name);
 	return EXIT_USAGE;
 }

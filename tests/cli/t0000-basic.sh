@@ -130,4 +130,10 @@ test_expect_success 'a closed pipe ends quietly' '
 	test_line_count = 0 err
 '
 
+test_expect_success 'a usage error shows typed text made safe' '
+	test_expect_code 2 incident open "$(printf -- "--x\033[31m")" t 2>err &&
+	! grep -q "$(printf "\033")" err &&
+	grep -F "unknown option" err | grep -F "^[[31m"
+'
+
 test_done
