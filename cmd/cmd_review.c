@@ -175,7 +175,10 @@ untouched(struct inc_ctx *ctx, const char *id, const char *text, bool tty,
 	}
 	if (output != NULL && (ret = write_file(output, text)) != EXIT_OK)
 		return ret;
-	if (output == NULL)
+	/* a saved review may have come from a remote: safe on a terminal */
+	if (output == NULL && ctx->tty_out)
+		print_safe(stdout, text, true);
+	else if (output == NULL)
 		fputs(text, stdout);
 	fprintf(stderr,
 	        "not saved: the draft review of %s (no terminal for the "
