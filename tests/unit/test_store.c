@@ -11,42 +11,7 @@
 
 #include "internal.h"
 
-struct fixture {
-	char dir[128];
-	inc_store *store;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	inc_error err;
-
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/inc-store-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
-		return -1;
-	setenv("HOME", fx->dir, 1);
-	setenv("XDG_CONFIG_HOME", fx->dir, 1);
-	strcat(fx->dir, "/store");
-	if (inc_store_open(&fx->store, fx->dir, INC_OPEN_CREATE, &err) < 0)
-		return -1;
-	inc_store_set_actor(fx->store, "Tester <t@example.com>");
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-	char cmd[300];
-
-	inc_store_close(fx->store);
-	fx->dir[strlen(fx->dir) - strlen("/store")] = '\0';
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	free(fx);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "fixture.h"
 
 static char *
 open_one(inc_store *s, const char *title)
@@ -267,7 +232,7 @@ static void
 test_missing_and_corrupt(void **state)
 {
 	struct fixture *fx = *state;
-	char path[256];
+	char path[sizeof(fx->dir) + 32];
 	inc_store *s;
 	inc_error err;
 	FILE *f;
@@ -295,18 +260,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_setup_teardown(test_created, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_open_and_note, setup,
-	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_created, fixture_setup,
+	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(
+	                test_open_and_note, fixture_setup, fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_validation_writes_nothing,
-	                                        setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_prefixes, setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_append_only, setup,
-	                                        teardown),
+	                                        fixture_setup,
+	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(test_prefixes, fixture_setup,
+	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(test_append_only, fixture_setup,
+	                                        fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_newer_schema_refused,
-	                                        setup, teardown),
-	        cmocka_unit_test_setup_teardown(test_missing_and_corrupt, setup,
-	                                        teardown),
+	                                        fixture_setup,
+	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(test_missing_and_corrupt,
+	                                        fixture_setup,
+	                                        fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
