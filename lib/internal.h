@@ -171,6 +171,8 @@ int inc_store__cached(sqlite3_stmt **out, inc_store *store, const char *sql,
                       inc_error *err);
 /* schema.c */
 int inc_store__schema_version(void);
+/* Whether files made in the folder dir are for its group (a group store). */
+bool inc_store__group_dir(const char *dir);
 int inc_store__user_version(int *out, inc_store *store, inc_error *err);
 /* Brings the schema up to date inside one write transaction. */
 int inc_store__migrate(inc_store *store, inc_error *err);

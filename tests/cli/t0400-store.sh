@@ -1,0 +1,119 @@
+#!/bin/bash
+# The store as a thing to trust: only a store that does not exist is "no
+# store yet" (everything else that is wrong with it is one clear line and
+# exit 1), it is private by default (or its group's, when made so), and
+# text with a NUL in it is refused rather than cut short.
+. "$(dirname "$0")/test-lib.sh"
+
+db="$INCIDENT_DIR/incident.db"
+
+# Runs a command as another user, without root's power over permissions.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+}
+
+test_lazy_prereq SETPRIV '[ "$(id -u)" = 0 ] && command -v setpriv' \
+	'needs root and setpriv(1) to run a command as another user'
+
+test_expect_success 'setup' '
+	incident open -q -s 2 "kept safe" >id &&
+	incident note "$(cat id)" "a note"
+'
+
+test_expect_success 'a store that does not exist yet: reads say nothing, exit 0' '
+	incident --dir nowhere list >out &&
+	test ! -s out &&
+	incident --dir nowhere >out &&
+	grep "no open incidents" out &&
+	test ! -e nowhere
+'
+
+test_expect_success 'an empty database file is not a new store: exit 1, one line' '
+	mkdir empty && : >empty/incident.db &&
+	test_expect_code 1 incident --dir empty list 2>err &&
+	test_line_count = 1 err &&
+	grep "empty/incident.db: the database is empty (0 bytes)" err &&
+	test_expect_code 1 incident --dir empty open x 2>err &&
+	test_line_count = 1 err &&
+	test_expect_code 1 incident --dir empty init 2>err &&
+	test_line_count = 1 err &&
+	test ! -s empty/incident.db
+'
+
+test_expect_success 'a database with no schema is not a store' '
+	mkdir blank && sqlite3 blank/incident.db "CREATE TABLE t(x)" &&
+	test_expect_code 1 incident --dir blank list 2>err &&
+	test_line_count = 1 err && grep "not an incident store" err &&
+	test_expect_code 1 incident --dir blank open x 2>err &&
+	test_line_count = 1 err &&
+	test "$(sqlite3 blank/incident.db "SELECT count(*) FROM sqlite_master")" = 1
+'
+
+test_expect_success '--dir naming a file: exit 1, one line, for reads and writes' '
+	echo precious >afile &&
+	test_expect_code 1 incident --dir afile list 2>err &&
+	test_line_count = 1 err && grep "afile: not a store" err &&
+	test_expect_code 1 incident --dir afile 2>err &&
+	test_line_count = 1 err &&
+	test_expect_code 1 incident --dir afile open x 2>err &&
+	test_line_count = 1 err &&
+	test_expect_code 1 incident --dir afile/sub list 2>err &&
+	test_line_count = 1 err && grep "not a store" err &&
+	test "$(cat afile)" = precious
+'
+
+test_expect_success 'a history without its database points to rebuild, creates nothing' '
+	incident init --git --dir hist >/dev/null &&
+	for i in 1 2 3; do incident --dir hist open -q "h$i" >/dev/null || exit 1; done &&
+	rm hist/incident.db* &&
+	for cmd in list "" "show x" "open new" "init"; do
+		test_expect_code 1 incident --dir hist $cmd 2>err &&
+		test_line_count = 1 err &&
+		grep "hist: the store has an audit history but no database; incident rebuild recreates it" err &&
+		test ! -e hist/incident.db || exit 1
+	done &&
+	test_expect_code 1 incident --dir hist verify 2>err &&
+	test_line_count = 1 err && grep "incident rebuild" err &&
+	incident --dir hist rebuild >out &&
+	grep "from 3 events" out &&
+	incident --dir hist list -q >ids && test_line_count = 3 ids &&
+	incident --dir hist verify
+'
+
+test_expect_success 'an emptied database beside a history points to rebuild too' '
+	: >hist/incident.db && rm -f hist/incident.db-wal hist/incident.db-shm &&
+	test_expect_code 1 incident --dir hist verify 2>err &&
+	test_line_count = 1 err &&
+	grep "empty (0 bytes); incident rebuild recreates it" err &&
+	incident --dir hist rebuild >out && grep "from 3 events" out &&
+	incident --dir hist list -q >ids && test_line_count = 3 ids
+'
+
+test_expect_success SETPRIV 'another user on a private store: permission denied, exit 1' '
+	chmod a+rx "$TRASH" &&
+	for cmd in "" list "show $(cat id)" "note $(cat id) hi" verify; do
+		test_expect_code 1 as_nobody "$INCIDENT" $cmd 2>err &&
+		test_line_count = 1 err &&
+		grep "cannot open the store: Permission denied" err || exit 1
+	done
+'
+
+test_expect_success SETPRIV 'a readable folder, a private database: still denied' '
+	test_when_finished "chmod 700 \"\$INCIDENT_DIR\"" &&
+	chmod a+rx "$TRASH" "$INCIDENT_DIR" &&
+	test_expect_code 1 as_nobody "$INCIDENT" list 2>err &&
+	test_line_count = 1 err &&
+	grep "incident.db: cannot open the store: Permission denied" err
+'
+
+test_expect_success 'many first commands at once make one store' '
+	for i in 1 2 3 4 5 6 7 8; do
+		incident --dir race open -q "r$i" >"race.$i" 2>"race.$i.err" &
+	done &&
+	wait &&
+	cat race.*.err >errs && test ! -s errs &&
+	incident --dir race list -q >ids && test_line_count = 8 ids &&
+	ls race >files && ! grep "new-" files
+'
+
+test_done
