@@ -116,4 +116,14 @@ test_expect_success 'many first commands at once make one store' '
 	ls race >files && ! grep "new-" files
 '
 
+test_expect_success 'a NUL on standard input is refused: exit 2, one line, nothing stored' '
+	incident log "$(cat id)" >before &&
+	printf "a\0b" | test_expect_code 2 incident note "$(cat id)" - 2>err &&
+	test_line_count = 1 err &&
+	grep "standard input holds a NUL byte (at offset 1)" err &&
+	printf "summary\0" | test_expect_code 2 incident update "$(cat id)" - 2>err &&
+	test_line_count = 1 err && grep "NUL byte" err &&
+	incident log "$(cat id)" >after && test_cmp before after
+'
+
 test_done
