@@ -1,13 +1,19 @@
 /* incident init: the store, and with --git its audit mirror. */
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cmd.h"
 
 struct init_args {
 	bool json;
 	bool git;
 	const char *remote;
+	const char *shared;
 };
 
 static const struct init_args defaults;
+
+static const char *const sharings[] = {"private", "group", NULL};
 
 static const struct opt options[] = {
         OPT_BOOL("git", 0, &defaults.git,
@@ -17,6 +23,9 @@ static const struct opt options[] = {
                 "create the store in dir (default: where incident looks)"),
         OPT_STRING("remote", 0, &defaults.remote, "url",
                    "the git remote incident sync shares the store through"),
+        OPT_KEYWORD("shared", 0, &defaults.shared, "who",
+                    "the store is private (the default) or its group's too",
+                    sharings),
         OPT_END,
 };
 
@@ -54,6 +63,17 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 
 	(void)argc; /* none: main() refused any (no operands in the usage) */
 	(void)argv;
+	if (a->shared != NULL) {
+		inc_error err;
+		enum inc_share share = strcmp(a->shared, "group") == 0
+		                               ? INC_SHARE_GROUP
+		                               : INC_SHARE_PRIVATE;
+		if (inc_store_share(ctx->store, share, &err) < 0)
+			return fail(&err);
+		/* what this command makes from here on (the helper reads
+		 * the setting itself) */
+		umask(share == INC_SHARE_GROUP ? 007 : 077);
+	}
 	if (git && (ret = init_git(ctx, a->remote)) != 0)
 		return ret;
 	if (a->json) {

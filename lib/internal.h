@@ -76,6 +76,9 @@ int inc_error__nomem(inc_error *err);
  */
 size_t inc_config__get_all(const inc_config *cfg, const char *key,
                            const char **out, size_t max);
+/* The store's own file alone (dir/config), as inc_config_load reads it. */
+int inc_config__load_store(inc_config **out, const char *store_dir,
+                           inc_error *err);
 int inc_config__store_set(const char *store_dir, const char *section,
                           const char *key, const char *value, inc_error *err);
 

@@ -116,6 +116,66 @@ test_expect_success 'many first commands at once make one store' '
 	ls race >files && ! grep "new-" files
 '
 
+test_expect_success 'private whatever the umask: folders 0700, files 0600' '
+	(
+		umask 000 &&
+		incident --dir priv open -q "one" >id2 &&
+		incident --dir priv init --git >/dev/null &&
+		incident --dir priv note "$(cat id2)" "two" >/dev/null &&
+		incident --dir priv gc >/dev/null &&
+		incident --dir priv note "$(cat id2)" "three" >/dev/null
+	) &&
+	test -f priv/incident.db-wal && test -d priv/audit.git/objects/pack &&
+	find priv -perm /077 >open-to-others &&
+	test ! -s open-to-others &&
+	test "$(stat -c %a priv)" = 700 &&
+	test "$(stat -c %a priv/incident.db)" = 600 &&
+	test "$(stat -c %a priv/config)" = 600
+'
+
+test_expect_success 'init --shared takes private or group' '
+	test_expect_code 2 incident init --dir nope --shared=everyone 2>err &&
+	test_line_count = 1 err && grep -- "--shared takes private or group" err &&
+	test ! -e nope
+'
+
+test_expect_success SETPRIV 'a group store: the group reads and writes, nobody else' '
+	(umask 022 && incident --dir team init --shared=group --git >/dev/null) &&
+	grep -A1 "^\[store\]" team/config | grep "shared = group" &&
+	chmod a+rx "$TRASH" && chgrp -R 4242 team &&
+	# git (and libgit2) trust a repository of another owner only when
+	# told to: each member says so once, as for any shared repository
+	mkdir mate && chmod a+rx mate &&
+	git config --file mate/.gitconfig safe.directory "$TRASH/team/audit.git" &&
+	chmod a+r mate/.gitconfig &&
+	teammate() {
+		HOME="$TRASH/mate" setpriv --reuid=65534 --regid=4242 --clear-groups -- "$@"
+	} &&
+	teammate "$INCIDENT" --dir team open -q "from a teammate" >tid 2>err &&
+	test ! -s err &&
+	teammate "$INCIDENT" --dir team note "$(cat tid)" "seen" >/dev/null 2>err &&
+	test ! -s err &&
+	incident --dir team note "$(cat tid)" "seen too" >/dev/null &&
+	teammate "$INCIDENT" --dir team log "$(cat tid)" >log &&
+	grep "seen too" log &&
+	test_expect_code 1 as_nobody "$INCIDENT" --dir team list 2>err &&
+	grep "Permission denied" err &&
+	# what the teammate made (the database files, git objects) is the
+	# group s, and no one else s
+	find team ! -group 4242 >not-the-group && test ! -s not-the-group &&
+	find team -perm /007 >open-to-others && test ! -s open-to-others &&
+	find team -type f ! -perm -040 >unreadable && test ! -s unreadable &&
+	find team -type d ! -perm -2070 >not-shared && test ! -s not-shared &&
+	incident --dir team verify
+'
+
+test_expect_success 'init --shared=private takes a store back' '
+	incident --dir team init --shared=private >/dev/null &&
+	grep "shared = private" team/config &&
+	find team -perm /077 >open && test ! -s open &&
+	incident --dir team list -q >ids && test_line_count = 1 ids
+'
+
 test_expect_success 'a NUL on standard input is refused: exit 2, one line, nothing stored' '
 	incident log "$(cat id)" >before &&
 	printf "a\0b" | test_expect_code 2 incident note "$(cat id)" - 2>err &&
