@@ -279,9 +279,12 @@ examine(inc_store *s, inc_error *err)
 	return 0;
 }
 
-/* Makes the schema and the replica id in a database no one else sees. */
+/*
+ * Makes the schema and the replica id in path, a database no one else
+ * sees; errors name the database it is to become, name.
+ */
 static int
-make_db(const char *dir, const char *path, inc_error *err)
+make_db(const char *dir, const char *path, const char *name, inc_error *err)
 {
 	inc_store *s;
 	int rc, ret;
@@ -289,7 +292,7 @@ make_db(const char *dir, const char *path, inc_error *err)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return inc_error__nomem(err);
 	s->dir = inc_util__strdup(dir);
-	s->db_path = inc_util__strdup(path);
+	s->db_path = inc_util__strdup(name);
 	if (s->dir == NULL || s->db_path == NULL) {
 		ret = inc_error__nomem(err);
 		goto done;
@@ -297,11 +300,11 @@ make_db(const char *dir, const char *path, inc_error *err)
 	rc = sqlite3_open_v2(path, &s->db,
 	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		ret = inc_error__sqlite(err, s->db, rc, path);
+		ret = inc_error__sqlite(err, s->db, rc, name);
 		goto done;
 	}
 	/* WAL last: a database that ends in WAL mode is complete */
-	if ((ret = inc_store__exec(s, "PRAGMA synchronous = FULL", path, err)) <
+	if ((ret = inc_store__exec(s, "PRAGMA synchronous = FULL", name, err)) <
 	            0 ||
 	    (ret = inc_store__migrate(s, err)) < 0 ||
 	    (ret = enable_wal(s, err)) < 0)
@@ -367,7 +370,7 @@ create_db(inc_store *s, inc_error *err)
 	if (inc_store__group_dir(s->dir))
 		(void)fchmod(fd, 0660);
 	close(fd);
-	if ((ret = make_db(s->dir, tmp, err)) < 0)
+	if ((ret = make_db(s->dir, tmp, s->db_path, err)) < 0)
 		goto done;
 	if (link(tmp, s->db_path) == 0) {
 		s->created = true;
