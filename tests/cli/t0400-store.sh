@@ -12,6 +12,11 @@ as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
 }
 
+# Another user in the group 4242 that a group store is given.
+teammate() {
+	HOME="$TRASH/mate" setpriv --reuid=65534 --regid=4242 --clear-groups -- "$@"
+}
+
 test_lazy_prereq SETPRIV '[ "$(id -u)" = 0 ] && command -v setpriv' \
 	'needs root and setpriv(1) to run a command as another user'
 
@@ -148,9 +153,6 @@ test_expect_success SETPRIV 'a group store: the group reads and writes, nobody e
 	mkdir mate && chmod a+rx mate &&
 	git config --file mate/.gitconfig safe.directory "$TRASH/team/audit.git" &&
 	chmod a+r mate/.gitconfig &&
-	teammate() {
-		HOME="$TRASH/mate" setpriv --reuid=65534 --regid=4242 --clear-groups -- "$@"
-	} &&
 	teammate "$INCIDENT" --dir team open -q "from a teammate" >tid 2>err &&
 	test ! -s err &&
 	teammate "$INCIDENT" --dir team note "$(cat tid)" "seen" >/dev/null 2>err &&
@@ -167,6 +169,16 @@ test_expect_success SETPRIV 'a group store: the group reads and writes, nobody e
 	find team -type f ! -perm -040 >unreadable && test ! -s unreadable &&
 	find team -type d ! -perm -2070 >not-shared && test ! -s not-shared &&
 	incident --dir team verify
+'
+
+test_expect_success SETPRIV 'a group store rebuilt by a member stays the group s' '
+	rm team/incident.db* &&
+	teammate "$INCIDENT" --dir team rebuild >out 2>err &&
+	test ! -s err && grep "from 3 events" out &&
+	test "$(stat -c %a team/incident.db)" = 660 &&
+	test "$(stat -c %g team/incident.db)" = 4242 &&
+	incident --dir team list -q >ids && test_line_count = 1 ids &&
+	find team -perm /007 >open-to-others && test ! -s open-to-others
 '
 
 test_expect_success 'init --shared=private takes a store back' '
