@@ -215,6 +215,14 @@ has_history(inc_store *s)
 	free(path);
 	if (!found && inc_audit__enabled(s))
 		found = stat(s->audit_repo, &st) == 0;
+	/* read again when used: rebuild's database is made in a folder of
+	 * its own, then given the store's (rebuild.c) */
+	inc_config_free(s->config);
+	s->config = NULL;
+	free(s->audit_repo);
+	free(s->audit_ref);
+	s->audit_repo = s->audit_ref = NULL;
+	s->audit_loaded = s->audit_enabled = false;
 	return found;
 }
 

@@ -94,6 +94,12 @@ test_expect_success 'an emptied database beside a history points to rebuild too'
 	incident --dir hist list -q >ids && test_line_count = 3 ids
 '
 
+test_expect_success 'rebuild still works with a rebuild.tmp left by a crash' '
+	rm hist/incident.db* && mkdir -p hist/rebuild.tmp &&
+	incident --dir hist rebuild >out && grep "from 3 events" out &&
+	incident --dir hist list -q >ids && test_line_count = 3 ids
+'
+
 test_expect_success SETPRIV 'another user on a private store: permission denied, exit 1' '
 	chmod a+rx "$TRASH" &&
 	for cmd in "" list "show $(cat id)" "note $(cat id) hi" verify; do
