@@ -57,25 +57,6 @@ load_replica(inc_store *s, inc_error *err)
 }
 
 /*
- * Switching to WAL needs a moment alone with the file; when many first
- * commands start at once some find it busy before the busy handler is
- * consulted, so try again for a while.
- */
-static int
-enable_wal(inc_store *s, inc_error *err)
-{
-	for (int tries = 0;; tries++) {
-		int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL,
-		                      NULL, NULL);
-		if (rc == SQLITE_OK)
-			return 0;
-		if ((rc & 0xff) != SQLITE_BUSY || tries >= 3000)
-			return inc_error__sqlite(err, s->db, rc, s->db_path);
-		sqlite3_sleep(10);
-	}
-}
-
-/*
  * Each command is a fresh process, so each one opens the WAL as its
  * first connection and rebuilds the WAL index, which forgets what was
  * already checkpointed: with the auto-checkpoint alone the WAL is never
@@ -315,7 +296,8 @@ make_db(const char *dir, const char *path, const char *name, inc_error *err)
 	if ((ret = inc_store__exec(s, "PRAGMA synchronous = FULL", name, err)) <
 	            0 ||
 	    (ret = inc_store__migrate(s, err)) < 0 ||
-	    (ret = enable_wal(s, err)) < 0)
+	    (ret = inc_store__exec(s, "PRAGMA journal_mode = WAL", name, err)) <
+	            0)
 		goto done;
 done:
 	/* the last close checkpoints and removes the -wal and -shm files */
