@@ -1,4 +1,5 @@
 /* incident init: the store, and with --git its audit mirror. */
+#include <grp.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -54,6 +55,29 @@ init_git(struct inc_ctx *ctx, const char *remote)
 	return ret;
 }
 
+/* "shared with the group oncall" or "private to its owner". */
+static void
+print_sharing(const char *dir, bool group)
+{
+	struct group gr, *found = NULL;
+	struct stat st;
+	char buf[4096];
+
+	if (!group) {
+		puts("private to its owner (folders 0700, files 0600)");
+		return;
+	}
+	fputs("shared with the group ", stdout);
+	if (stat(dir, &st) < 0)
+		fputs("of the folder", stdout);
+	else if (getgrgid_r(st.st_gid, &gr, buf, sizeof(buf), &found) == 0 &&
+	         found != NULL)
+		print_safe(stdout, found->gr_name, false);
+	else
+		printf("%lu", (unsigned long)st.st_gid);
+	puts(" (folders 2770, files 0660)");
+}
+
 static int
 cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 {
@@ -93,7 +117,12 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 	printf(inc_store_created(ctx->store) ? "initialised an empty store in "
 	                                     : "a store exists in ");
 	print_safe(stdout, inc_store_dir(ctx->store), false);
-	printf(inc_store_created(ctx->store) ? "\n" : "; left as it is\n");
+	printf(inc_store_created(ctx->store) || a->shared != NULL
+	               ? "\n"
+	               : "; left as it is\n");
+	if (a->shared != NULL)
+		print_sharing(inc_store_dir(ctx->store),
+		              strcmp(a->shared, "group") == 0);
 	if (git) {
 		fputs("audit mirror: ", stdout);
 		print_safe(stdout, inc_audit_repo(ctx->store), false);

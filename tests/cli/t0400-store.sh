@@ -154,6 +154,10 @@ test_expect_success SETPRIV 'a group store: the group reads and writes, nobody e
 	(umask 022 && incident --dir team init --shared=group --git >/dev/null) &&
 	grep -A1 "^\[store\]" team/config | grep "shared = group" &&
 	chmod a+rx "$TRASH" && chgrp -R 4242 team &&
+	incident --dir team init --shared group >out &&
+	test_line_count = 2 out &&
+	grep "^a store exists in .*/team\$" out &&
+	grep "^shared with the group 4242 (folders 2770, files 0660)\$" out &&
 	# git (and libgit2) trust a repository of another owner only when
 	# told to: each member says so once, as for any shared repository
 	mkdir mate && chmod a+rx mate &&
@@ -188,7 +192,8 @@ test_expect_success SETPRIV 'a group store rebuilt by a member stays the group s
 '
 
 test_expect_success 'init --shared=private takes a store back' '
-	incident --dir team init --shared=private >/dev/null &&
+	incident --dir team init --shared=private >out &&
+	grep "^private to its owner (folders 0700, files 0600)\$" out &&
 	grep "shared = private" team/config &&
 	find team -perm /077 >open && test ! -s open &&
 	incident --dir team list -q >ids && test_line_count = 1 ids
