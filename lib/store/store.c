@@ -384,6 +384,31 @@ done:
 	return ret;
 }
 
+/*
+ * A reader that is first to a WAL store makes its -shm file, and cannot
+ * on a full disk. With no -wal file either (or an empty one), everything
+ * is in the main file and nobody is writing (a writer needs a -wal, and
+ * there is no room for one), so reading it as an immutable file is safe
+ * there too.
+ */
+static bool
+no_room_for_shm(inc_store *s)
+{
+	struct stat st;
+	char *wal;
+	bool none;
+
+	if (s->db == NULL || (sqlite3_system_errno(s->db) != ENOSPC &&
+	                      sqlite3_system_errno(s->db) != EDQUOT))
+		return false;
+	if ((wal = inc_util__asprintf("%s-wal", s->db_path)) == NULL)
+		return false;
+	/* SQLite made an empty one before it gave up on the -shm */
+	none = stat(wal, &st) < 0 ? errno == ENOENT : st.st_size == 0;
+	free(wal);
+	return none;
+}
+
 int
 inc_store_open(inc_store **out, const char *dir, enum inc_open_mode mode,
                inc_error *err)
@@ -424,6 +449,8 @@ inc_store_open(inc_store **out, const char *dir, enum inc_open_mode mode,
 	ret = setup(s, mode, err);
 	if (ret == INC_EREADONLY && mode == INC_OPEN_READONLY &&
 	    access(dir, W_OK) < 0)
+		ret = reopen_immutable(s, err);
+	else if (ret < 0 && mode == INC_OPEN_READONLY && no_room_for_shm(s))
 		ret = reopen_immutable(s, err);
 done:
 	if (ret < 0)

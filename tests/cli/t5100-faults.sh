@@ -204,6 +204,14 @@ test_expect_success TMPFS 'a full disk: exit 1, one line, nothing lost; writes r
 	ls full/new >left && test ! -s left &&
 	incident --dir full/s list -q >out && test_cmp fid out &&
 	snapshot_of full/s >after && test_cmp before after &&
+	# a reader first to a store with no -wal and -shm (as sqlite3 leaves
+	# it) has no room to make them: it reads the file as it is
+	rm full/filler && INCIDENT_DIR=full/s store_snapshot >/dev/null &&
+	test ! -e full/s/incident.db-shm &&
+	{ dd if=/dev/zero of=full/filler bs=4k 2>/dev/null; true; } &&
+	incident --dir full/s list -q >out && test_cmp fid out &&
+	test_expect_code 1 incident --dir full/s note "$(cat fid)" "no" 2>err &&
+	test_line_count = 1 err && grep "the disk is full" err &&
 	rm full/filler &&
 	incident --dir full/s note "$(cat fid)" "$(cat long)" >/dev/null &&
 	incident --dir full/new open -q "somewhere now" >/dev/null &&
