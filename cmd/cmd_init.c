@@ -1,13 +1,20 @@
 /* incident init: the store, and with --git its audit mirror. */
+#include <grp.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cmd.h"
 
 struct init_args {
 	bool json;
 	bool git;
 	const char *remote;
+	const char *shared;
 };
 
 static const struct init_args defaults;
+
+static const char *const sharings[] = {"private", "group", NULL};
 
 static const struct opt options[] = {
         OPT_BOOL("git", 0, &defaults.git,
@@ -17,6 +24,9 @@ static const struct opt options[] = {
                 "create the store in dir (default: where incident looks)"),
         OPT_STRING("remote", 0, &defaults.remote, "url",
                    "the git remote incident sync shares the store through"),
+        OPT_KEYWORD("shared", 0, &defaults.shared, "who",
+                    "the store is private (the default) or its group's too",
+                    sharings),
         OPT_END,
 };
 
@@ -45,6 +55,29 @@ init_git(struct inc_ctx *ctx, const char *remote)
 	return ret;
 }
 
+/* "shared with the group oncall" or "private to its owner". */
+static void
+print_sharing(const char *dir, bool group)
+{
+	struct group gr, *found = NULL;
+	struct stat st;
+	char buf[4096];
+
+	if (!group) {
+		puts("private to its owner (folders 0700, files 0600)");
+		return;
+	}
+	fputs("shared with the group ", stdout);
+	if (stat(dir, &st) < 0)
+		fputs("of the folder", stdout);
+	else if (getgrgid_r(st.st_gid, &gr, buf, sizeof(buf), &found) == 0 &&
+	         found != NULL)
+		print_safe(stdout, found->gr_name, false);
+	else
+		printf("%lu", (unsigned long)st.st_gid);
+	puts(" (folders 2770, files 0660)");
+}
+
 static int
 cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 {
@@ -54,6 +87,17 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 
 	(void)argc; /* none: main() refused any (no operands in the usage) */
 	(void)argv;
+	if (a->shared != NULL) {
+		inc_error err;
+		enum inc_share share = strcmp(a->shared, "group") == 0
+		                               ? INC_SHARE_GROUP
+		                               : INC_SHARE_PRIVATE;
+		if (inc_store_share(ctx->store, share, &err) < 0)
+			return fail(&err);
+		/* what this command makes from here on (the helper reads
+		 * the setting itself) */
+		umask(share == INC_SHARE_GROUP ? 007 : 077);
+	}
 	if (git && (ret = init_git(ctx, a->remote)) != 0)
 		return ret;
 	if (a->json) {
@@ -73,7 +117,12 @@ cmd_init(struct inc_ctx *ctx, int argc, char **argv)
 	printf(inc_store_created(ctx->store) ? "initialised an empty store in "
 	                                     : "a store exists in ");
 	print_safe(stdout, inc_store_dir(ctx->store), false);
-	printf(inc_store_created(ctx->store) ? "\n" : "; left as it is\n");
+	printf(inc_store_created(ctx->store) || a->shared != NULL
+	               ? "\n"
+	               : "; left as it is\n");
+	if (a->shared != NULL)
+		print_sharing(inc_store_dir(ctx->store),
+		              strcmp(a->shared, "group") == 0);
 	if (git) {
 		fputs("audit mirror: ", stdout);
 		print_safe(stdout, inc_audit_repo(ctx->store), false);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -24,6 +25,13 @@ ctx_init(struct inc_ctx *ctx, const struct cmd *cmd, const char *dir_opt)
 	ctx->dir_opt = dir_opt;
 }
 
+/* What is made in a group store is its group's too (incident-init(1)). */
+static void
+share_umask(const char *dir)
+{
+	umask(inc_store_sharing(dir) == INC_SHARE_GROUP ? 007 : 077);
+}
+
 /* Opens the store in ctx->dir_opt as want says; an exit status. */
 static int
 prepare(struct inc_ctx *ctx, unsigned want)
@@ -36,10 +44,17 @@ prepare(struct inc_ctx *ctx, unsigned want)
 	inc_error err;
 	int ret;
 
-	if (want == CMD_NO_STORE)
+	if (want == CMD_NO_STORE) {
+		/* rebuild finds its store itself, and writes in it too */
+		char *dir;
+		if (inc_store_discover(&dir, ctx->dir_opt, NULL) == 0)
+			share_umask(dir);
+		inc_str_free(dir);
 		return 0;
+	}
 	if (inc_store_discover(&ctx->dir, ctx->dir_opt, &err) < 0)
 		return fail(&err);
+	share_umask(ctx->dir);
 	ret = inc_store_open(&ctx->store, ctx->dir, modes[want], &err);
 	if (ret == INC_ENOSTORE && want != CMD_CREATE)
 		return 0;

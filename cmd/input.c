@@ -7,7 +7,11 @@
 
 #include "cmd.h"
 
-/* Reads all of f, refusing more than INC_TEXT_MAX bytes. */
+/*
+ * Reads all of f, refusing more than INC_TEXT_MAX bytes and any NUL byte
+ * (errno E2BIG or EILSEQ, said on stderr): the text is a C string from
+ * here on, and a NUL would cut it short without a word.
+ */
 static char *slurp_max(FILE *f, const char *what, size_t max);
 
 static char *
@@ -20,7 +24,7 @@ static char *
 slurp_max(FILE *f, const char *what, size_t max)
 {
 	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
+	char *buf = malloc(cap), *nul;
 
 	while (buf != NULL) {
 		size_t n = fread(buf + len, 1, cap - len - 1, f);
@@ -47,6 +51,15 @@ slurp_max(FILE *f, const char *what, size_t max)
 	if (buf == NULL || ferror(f)) {
 		fprintf(stderr, "incident: cannot read %s\n", what);
 		free(buf);
+		return NULL;
+	}
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		fprintf(stderr,
+		        "incident: %s holds a NUL byte (at offset %zu); text "
+		        "cannot contain one, nothing changed\n",
+		        what, (size_t)(nul - buf));
+		free(buf);
+		errno = EILSEQ;
 		return NULL;
 	}
 	buf[len] = '\0';
@@ -192,7 +205,7 @@ read_text(struct inc_ctx *ctx, int argc, char **argv, int first, const char *id,
 		                                "read standard input)");
 		return NULL;
 	}
-	if (text == NULL && errno == E2BIG)
+	if (text == NULL && (errno == E2BIG || errno == EILSEQ))
 		*status = EXIT_USAGE;
 	return text;
 }

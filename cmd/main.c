@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -225,6 +226,9 @@ main(int argc, char **argv)
 	int first, status;
 
 	signal(SIGPIPE, SIG_DFL);
+	/* private whatever the umask: the store, its database and its
+	 * audit repository (a group store's widens it: ctx.c) */
+	umask(077);
 	ctx.cmd = &globals;
 	if ((status = opt_parse(&ctx, &globals, &g, argc, argv, true, &first)))
 		return status;

@@ -227,6 +227,25 @@ INC_EXTERN const char *inc_store_dir(const inc_store *store);
 INC_EXTERN const char *inc_store_replica(const inc_store *store);
 /* Whether inc_store_open(CREATE) made a new database. */
 INC_EXTERN bool inc_store_created(const inc_store *store);
+/*
+ * Who may use a store: its owner alone (the default), or the owner's
+ * group as well. The store's own config file records it (store.shared =
+ * private or group); the user's file does not count.
+ */
+enum inc_share {
+	INC_SHARE_PRIVATE = 0,
+	INC_SHARE_GROUP,
+};
+/* How the store in dir is shared: private when it says nothing, or its
+ * config cannot be read. A program sets its umask from it (077, 007). */
+INC_EXTERN enum inc_share inc_store_sharing(const char *dir);
+/*
+ * Records how the store is shared and makes its folder and everything in
+ * it so: the owner's alone (folders 0700, files 0600), or the group's too
+ * (folders 2770, setgid so new files stay the group's, files 0660).
+ */
+INC_EXTERN int inc_store_share(inc_store *store, enum inc_share share,
+                               inc_error *err);
 /* Sets who new events are recorded as (copied). */
 INC_EXTERN int inc_store_set_actor(inc_store *store, const char *actor);
 /* The store's configuration (loaded on first use); borrowed. */

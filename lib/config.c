@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,29 @@ inc_config_load(inc_config **out, const char *store_dir, inc_error *err)
 	return 0;
 }
 
+int
+inc_config__load_store(inc_config **out, const char *store_dir, inc_error *err)
+{
+	inc_config *cfg = calloc(1, sizeof(*cfg));
+	char *path = inc_util__asprintf("%s/config", store_dir);
+	int ret;
+
+	*out = NULL;
+	if (cfg == NULL || path == NULL) {
+		free(cfg);
+		free(path);
+		return inc_error__nomem(err);
+	}
+	ret = load_file(cfg, path, "", true, err);
+	free(path);
+	if (ret < 0) {
+		inc_config_free(cfg);
+		return ret;
+	}
+	*out = cfg;
+	return 0;
+}
+
 void
 inc_config_free(inc_config *cfg)
 {
@@ -297,7 +321,7 @@ inc_config__store_set(const char *store_dir, const char *section,
 	FILE *in, *out;
 	char buf[4096], last = '\n';
 	size_t n;
-	int ret = 0;
+	int fd, ret = 0;
 
 	/* one line each: a newline in a value would write config lines */
 	for (const char *p = value; *p != '\0'; p++) {
@@ -313,9 +337,14 @@ inc_config__store_set(const char *store_dir, const char *section,
 		ret = inc_error__nomem(err);
 		goto done;
 	}
-	if ((out = fopen(tmp, "w")) == NULL) {
+	/* private, whatever the umask; a group store's is its group's */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	          inc_store__group_dir(store_dir) ? 0660 : 0600);
+	if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
 		ret = inc_error_set(err, INC_EREADONLY, "%s: %s", tmp,
 		                    strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto done;
 	}
 	if ((in = fopen(path, "r")) != NULL) {

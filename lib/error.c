@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,11 @@ inc_error__sqlite(inc_error *err, sqlite3 *db, int rc, const char *what)
 {
 	const char *msg = db != NULL ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
 
+	/* a write that found no room is SQLITE_IOERR, not SQLITE_FULL */
+	if (db != NULL && (rc & 0xff) == SQLITE_IOERR &&
+	    (sqlite3_system_errno(db) == ENOSPC ||
+	     sqlite3_system_errno(db) == EDQUOT))
+		rc = SQLITE_FULL;
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:

@@ -76,6 +76,9 @@ int inc_error__nomem(inc_error *err);
  */
 size_t inc_config__get_all(const inc_config *cfg, const char *key,
                            const char **out, size_t max);
+/* The store's own file alone (dir/config), as inc_config_load reads it. */
+int inc_config__load_store(inc_config **out, const char *store_dir,
+                           inc_error *err);
 int inc_config__store_set(const char *store_dir, const char *section,
                           const char *key, const char *value, inc_error *err);
 
@@ -171,6 +174,8 @@ int inc_store__cached(sqlite3_stmt **out, inc_store *store, const char *sql,
                       inc_error *err);
 /* schema.c */
 int inc_store__schema_version(void);
+/* Whether files made in the folder dir are for its group (a group store). */
+bool inc_store__group_dir(const char *dir);
 int inc_store__user_version(int *out, inc_store *store, inc_error *err);
 /* Brings the schema up to date inside one write transaction. */
 int inc_store__migrate(inc_store *store, inc_error *err);

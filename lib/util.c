@@ -78,7 +78,11 @@ inc_util__sha256_hex(char out[INC_EVENT_ID_LEN + 1], const void *data,
 	out[INC_EVENT_ID_LEN] = '\0';
 }
 
-/* mkdir -p; concurrent creators are fine (EEXIST is success). */
+/*
+ * mkdir -p; concurrent creators are fine (EEXIST is success). Folders are
+ * made private (0700), whatever the umask, but for a group store's:
+ * in a setgid folder open to its group, they are its group's too.
+ */
 int
 inc_util__mkdir_p(const char *path, inc_error *err)
 {
@@ -92,7 +96,14 @@ inc_util__mkdir_p(const char *path, inc_error *err)
 			continue;
 		char c = *p;
 		*p = '\0';
-		if (mkdir(copy, 0777) < 0 && errno != EEXIST) {
+		if (mkdir(copy, 0700) == 0) {
+			char *slash = strrchr(copy, '/');
+			*slash = '\0';
+			bool group = inc_store__group_dir(*copy ? copy : "/");
+			*slash = '/';
+			if (group)
+				(void)chmod(copy, 02770);
+		} else if (errno != EEXIST) {
 			ret = inc_error_set(err,
 			                    errno == EACCES || errno == EROFS
 			                            ? INC_EREADONLY

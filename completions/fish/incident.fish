@@ -254,6 +254,8 @@ function __incident_complete
                 printf "$prefix%s\n" detective preventive corrective
             case --by
                 printf "$prefix%s\n" severity service tag month
+            case --shared
+                printf "$prefix%s\n" private group
             case --dir
                 __fish_complete_directories $cur | string replace -r '^' -- "$prefix"
             case --output

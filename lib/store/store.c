@@ -3,6 +3,7 @@
  * read-only and immutable fallbacks, and the accessors of the handle.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,25 +57,6 @@ load_replica(inc_store *s, inc_error *err)
 }
 
 /*
- * Switching to WAL needs a moment alone with the file; when many first
- * commands start at once some find it busy before the busy handler is
- * consulted, so try again for a while.
- */
-static int
-enable_wal(inc_store *s, inc_error *err)
-{
-	for (int tries = 0;; tries++) {
-		int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL,
-		                      NULL, NULL);
-		if (rc == SQLITE_OK)
-			return 0;
-		if ((rc & 0xff) != SQLITE_BUSY || tries >= 3000)
-			return inc_error__sqlite(err, s->db, rc, s->db_path);
-		sqlite3_sleep(10);
-	}
-}
-
-/*
  * Each command is a fresh process, so each one opens the WAL as its
  * first connection and rebuilds the WAL index, which forgets what was
  * already checkpointed: with the auto-checkpoint alone the WAL is never
@@ -115,10 +97,13 @@ setup(inc_store *s, enum inc_open_mode mode, inc_error *err)
 		                     "left as it is",
 		                     s->db_path, version,
 		                     inc_store__schema_version());
+	/* incident makes a database whole (create_db): one with no schema
+	 * is someone else's, or damaged */
+	if (version == 0)
+		return inc_error_set(err, INC_ECORRUPT,
+		                     "%s: not an incident store (no schema)",
+		                     s->db_path);
 	if (mode == INC_OPEN_READONLY) {
-		if (version == 0)
-			return inc_error_set(err, INC_ENOSTORE,
-			                     "%s: no store yet", s->dir);
 		if (version < inc_store__schema_version())
 			return inc_error_set(err, INC_ERROR,
 			                     "%s: the store needs an upgrade; "
@@ -130,8 +115,6 @@ setup(inc_store *s, enum inc_open_mode mode, inc_error *err)
 	                           err)) < 0)
 		return ret;
 	sqlite3_wal_hook(s->db, wal_hook, NULL);
-	if (version == 0 && (ret = enable_wal(s, err)) < 0)
-		return ret;
 	if (version < inc_store__schema_version() &&
 	    (ret = inc_store__migrate(s, err)) < 0)
 		return ret;
@@ -188,12 +171,249 @@ reopen_immutable(inc_store *s, inc_error *err)
 	return setup(s, INC_OPEN_READONLY, err);
 }
 
+/*
+ * Whether files made in dir are for the folder's group: a group store's
+ * folder is setgid and open to its group (inc_store_share), and folders
+ * made in it are setgid too.
+ */
+bool
+inc_store__group_dir(const char *dir)
+{
+	struct stat st;
+
+	return stat(dir, &st) == 0 && (st.st_mode & S_ISGID) &&
+	       (st.st_mode & S_IRWXG) == S_IRWXG;
+}
+
+/* Whether the store in dir has an audit history its database lacks. */
+static bool
+has_history(inc_store *s)
+{
+	struct stat st;
+	char *path = inc_util__asprintf("%s/audit.git", s->dir);
+	bool found = path != NULL && stat(path, &st) == 0;
+
+	free(path);
+	if (!found && inc_audit__enabled(s))
+		found = stat(s->audit_repo, &st) == 0;
+	/* read again when used: rebuild's database is made in a folder of
+	 * its own, then given the store's (rebuild.c) */
+	inc_config_free(s->config);
+	s->config = NULL;
+	free(s->audit_repo);
+	free(s->audit_ref);
+	s->audit_repo = s->audit_ref = NULL;
+	s->audit_loaded = s->audit_enabled = false;
+	return found;
+}
+
+static int
+cannot_open(inc_error *err, const char *path, int errnum)
+{
+	return inc_error_set(err, INC_ERROR, "%s: cannot open the store: %s",
+	                     path, strerror(errnum));
+}
+
+/*
+ * What is in dir: 1 when there is no store (nothing at all, or a folder
+ * with no database and no history), 0 when the database is there to
+ * open, or an error that says what is wrong. Only a store that does not
+ * exist is "no store yet": a folder we may not read, a file in the way,
+ * an empty database or a history without its database are each an
+ * error, never an empty store.
+ */
+static int
+examine(inc_store *s, inc_error *err)
+{
+	struct stat st;
+
+	if (stat(s->dir, &st) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno == ENOTDIR)
+			return inc_error_set(err, INC_ECORRUPT,
+			                     "%s: not a store (a file is in "
+			                     "its path)",
+			                     s->dir);
+		return cannot_open(err, s->dir, errno);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return inc_error_set(err, INC_ECORRUPT,
+		                     "%s: not a store (a file, not a folder)",
+		                     s->dir);
+	if (stat(s->db_path, &st) < 0) {
+		if (errno != ENOENT)
+			return cannot_open(err, s->db_path, errno);
+		if (has_history(s))
+			return inc_error_set(
+			        err, INC_ERROR,
+			        "%s: the store has an audit history "
+			        "but no database; incident rebuild "
+			        "recreates it",
+			        s->dir);
+		return 1;
+	}
+	if (!S_ISREG(st.st_mode))
+		return inc_error_set(err, INC_ECORRUPT,
+		                     "%s: not an incident store (not a file)",
+		                     s->db_path);
+	if (st.st_size == 0)
+		return inc_error_set(
+		        err, INC_ECORRUPT,
+		        "%s: the database is empty (0 bytes)%s", s->db_path,
+		        has_history(s) ? "; incident rebuild recreates it from "
+		                         "the audit history"
+		                       : ", not a store; move it away to start "
+		                         "a new one");
+	return 0;
+}
+
+/*
+ * Makes the schema and the replica id in path, a database no one else
+ * sees; errors name the database it is to become, name.
+ */
+static int
+make_db(const char *dir, const char *path, const char *name, inc_error *err)
+{
+	inc_store *s;
+	int rc, ret;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return inc_error__nomem(err);
+	s->dir = inc_util__strdup(dir);
+	s->db_path = inc_util__strdup(name);
+	if (s->dir == NULL || s->db_path == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	rc = sqlite3_open_v2(path, &s->db,
+	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		ret = inc_error__sqlite(err, s->db, rc, name);
+		goto done;
+	}
+	/* WAL last: a database that ends in WAL mode is complete */
+	if ((ret = inc_store__exec(s, "PRAGMA synchronous = FULL", name, err)) <
+	            0 ||
+	    (ret = inc_store__migrate(s, err)) < 0 ||
+	    (ret = inc_store__exec(s, "PRAGMA journal_mode = WAL", name, err)) <
+	            0)
+		goto done;
+done:
+	/* the last close checkpoints and removes the -wal and -shm files */
+	inc_store_close(s);
+	return ret;
+}
+
+static void
+remove_db(const char *path)
+{
+	char *p;
+
+	unlink(path);
+	for (const char *sfx = "-journal\0-wal\0-shm\0\0"; *sfx != '\0';
+	     sfx += strlen(sfx) + 1) {
+		if ((p = inc_util__asprintf("%s%s", path, sfx)) != NULL)
+			unlink(p);
+		free(p);
+	}
+}
+
+static void
+sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/*
+ * A new store's database is made whole under another name and linked
+ * into place, so incident.db never exists half made: an empty or
+ * schema-less one is damage, never a store being born. Of several
+ * first commands at once, one links its own and the others open it.
+ */
+static int
+create_db(inc_store *s, inc_error *err)
+{
+	char *tmp;
+	int fd, ret;
+
+	if ((ret = inc_util__mkdir_p(s->dir, err)) < 0)
+		return ret;
+	if ((tmp = inc_util__asprintf("%s.new-XXXXXX", s->db_path)) == NULL)
+		return inc_error__nomem(err);
+	/* mkstemp makes it 0600; a group store's files are its group's */
+	if ((fd = mkstemp(tmp)) < 0) {
+		ret = inc_error_set(err,
+		                    errno == EACCES || errno == EROFS
+		                            ? INC_EREADONLY
+		                            : INC_ERROR,
+		                    "%s: cannot create the store: %s", s->dir,
+		                    strerror(errno));
+		free(tmp);
+		return ret;
+	}
+	if (inc_store__group_dir(s->dir))
+		(void)fchmod(fd, 0660);
+	close(fd);
+	if ((ret = make_db(s->dir, tmp, s->db_path, err)) < 0)
+		goto done;
+	if (link(tmp, s->db_path) == 0) {
+		s->created = true;
+	} else if (errno == EEXIST) {
+		; /* another command made it first: open that one */
+	} else if (errno == EPERM || errno == ENOTSUP || errno == EMLINK) {
+		/* no hard links here (a FAT or some FUSE file systems) */
+		if (access(s->db_path, F_OK) < 0 &&
+		    rename(tmp, s->db_path) == 0)
+			s->created = true;
+	} else {
+		ret = inc_error_set(err, INC_ERROR, "%s: %s", s->db_path,
+		                    strerror(errno));
+		goto done;
+	}
+	if (s->created)
+		sync_dir(s->dir);
+done:
+	remove_db(tmp);
+	free(tmp);
+	return ret;
+}
+
+/*
+ * A reader that is first to a WAL store makes its -shm file, and cannot
+ * on a full disk. With no -wal file either (or an empty one), everything
+ * is in the main file and nobody is writing (a writer needs a -wal, and
+ * there is no room for one), so reading it as an immutable file is safe
+ * there too.
+ */
+static bool
+no_room_for_shm(inc_store *s)
+{
+	struct stat st;
+	char *wal;
+	bool none;
+
+	if (s->db == NULL || (sqlite3_system_errno(s->db) != ENOSPC &&
+	                      sqlite3_system_errno(s->db) != EDQUOT))
+		return false;
+	if ((wal = inc_util__asprintf("%s-wal", s->db_path)) == NULL)
+		return false;
+	/* SQLite made an empty one before it gave up on the -shm */
+	none = stat(wal, &st) < 0 ? errno == ENOENT : st.st_size == 0;
+	free(wal);
+	return none;
+}
+
 int
 inc_store_open(inc_store **out, const char *dir, enum inc_open_mode mode,
                inc_error *err)
 {
 	inc_store *s;
-	struct stat st;
 	int flags, rc, ret;
 
 	*out = NULL;
@@ -205,23 +425,22 @@ inc_store_open(inc_store **out, const char *dir, enum inc_open_mode mode,
 		ret = inc_error__nomem(err);
 		goto done;
 	}
-	if (stat(s->db_path, &st) < 0) {
-		if (mode != INC_OPEN_CREATE) {
-			ret = inc_error_set(err, INC_ENOSTORE,
-			                    "%s: no store yet", dir);
-			goto done;
-		}
-		if ((ret = inc_util__mkdir_p(dir, err)) < 0)
-			goto done;
+	if ((ret = examine(s, err)) < 0)
+		goto done;
+	if (ret == 1 && mode != INC_OPEN_CREATE) {
+		ret = inc_error_set(err, INC_ENOSTORE, "%s: no store yet", dir);
+		goto done;
 	}
-	if (mode == INC_OPEN_READONLY)
-		flags = SQLITE_OPEN_READONLY;
-	else if (mode == INC_OPEN_READWRITE)
-		flags = SQLITE_OPEN_READWRITE;
-	else
-		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (ret == 1 && (ret = create_db(s, err)) < 0)
+		goto done;
+	flags = mode == INC_OPEN_READONLY ? SQLITE_OPEN_READONLY
+	                                  : SQLITE_OPEN_READWRITE;
 	rc = sqlite3_open_v2(s->db_path, &s->db, flags | SQLITE_OPEN_NOMUTEX,
 	                     NULL);
+	if ((rc & 0xff) == SQLITE_CANTOPEN && sqlite3_system_errno(s->db)) {
+		ret = cannot_open(err, s->db_path, sqlite3_system_errno(s->db));
+		goto done;
+	}
 	if (rc != SQLITE_OK) {
 		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
 		goto done;
@@ -230,6 +449,8 @@ inc_store_open(inc_store **out, const char *dir, enum inc_open_mode mode,
 	ret = setup(s, mode, err);
 	if (ret == INC_EREADONLY && mode == INC_OPEN_READONLY &&
 	    access(dir, W_OK) < 0)
+		ret = reopen_immutable(s, err);
+	else if (ret < 0 && mode == INC_OPEN_READONLY && no_room_for_shm(s))
 		ret = reopen_immutable(s, err);
 done:
 	if (ret < 0)

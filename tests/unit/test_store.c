@@ -256,6 +256,131 @@ test_missing_and_corrupt(void **state)
 	                 INC_ECORRUPT);
 }
 
+/* Only a store that does not exist is INC_ENOSTORE; nothing is made over
+ * the others, in any mode. */
+static void
+test_not_a_new_store(void **state)
+{
+	struct fixture *fx = *state;
+	static const enum inc_open_mode modes[] = {
+	        INC_OPEN_READONLY, INC_OPEN_READWRITE, INC_OPEN_CREATE};
+	char path[sizeof(fx->dir) + 64], db[sizeof(path) + 16];
+	struct stat st;
+	inc_store *s;
+	inc_error err;
+
+	/* a file where the folder should be, and below one */
+	snprintf(path, sizeof(path), "%s/afile", fx->dir);
+	fclose(fopen(path, "w"));
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(inc_store_open(&s, path, modes[i], &err),
+		                 INC_ECORRUPT);
+		assert_non_null(strstr(err.message, "not a store"));
+	}
+	strcat(path, "/sub");
+	assert_int_equal(inc_store_open(&s, path, INC_OPEN_CREATE, &err),
+	                 INC_ECORRUPT);
+	/* an empty database file */
+	snprintf(path, sizeof(path), "%s/empty", fx->dir);
+	mkdir(path, 0700);
+	snprintf(db, sizeof(db), "%s/incident.db", path);
+	fclose(fopen(db, "w"));
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(inc_store_open(&s, path, modes[i], &err),
+		                 INC_ECORRUPT);
+		assert_non_null(strstr(err.message, "empty (0 bytes)"));
+	}
+	assert_int_equal(stat(db, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	/* a history with no database beside it */
+	snprintf(path, sizeof(path), "%s/hist", fx->dir);
+	mkdir(path, 0700);
+	snprintf(db, sizeof(db), "%s/audit.git", path);
+	mkdir(db, 0700);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(inc_store_open(&s, path, modes[i], &err),
+		                 INC_ERROR);
+		assert_non_null(strstr(err.message, "incident rebuild"));
+	}
+	snprintf(db, sizeof(db), "%s/incident.db", path);
+	assert_int_equal(stat(db, &st), -1);
+	/* a database with no schema */
+	snprintf(path, sizeof(path), "%s/blank", fx->dir);
+	mkdir(path, 0700);
+	snprintf(db, sizeof(db), "%s/incident.db", path);
+	{
+		sqlite3 *h;
+		assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+		sqlite3_exec(h, "CREATE TABLE t(x)", NULL, NULL, NULL);
+		sqlite3_close(h);
+	}
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(inc_store_open(&s, path, modes[i], &err),
+		                 INC_ECORRUPT);
+	/* an empty folder is no store yet, and may become one */
+	snprintf(path, sizeof(path), "%s/fresh", fx->dir);
+	mkdir(path, 0700);
+	assert_int_equal(inc_store_open(&s, path, INC_OPEN_READONLY, &err),
+	                 INC_ENOSTORE);
+	assert_int_equal(inc_store_open(&s, path, INC_OPEN_CREATE, &err), 0);
+	assert_true(inc_store_created(s));
+	inc_store_close(s);
+}
+
+/* Made private whatever the umask, and a group's when asked. */
+static void
+test_modes(void **state)
+{
+	struct fixture *fx = *state;
+	char path[sizeof(fx->dir) + 64], file[sizeof(path) + 32];
+	mode_t old = umask(0);
+	struct stat st;
+	inc_store *s;
+	inc_error err;
+
+	snprintf(path, sizeof(path), "%s/a/b/priv", fx->dir);
+	assert_int_equal(inc_store_open(&s, path, INC_OPEN_CREATE, &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	snprintf(file, sizeof(file), "%s/a", fx->dir);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	snprintf(file, sizeof(file), "%s/incident.db", path);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(inc_store_sharing(path), INC_SHARE_PRIVATE);
+	/* to the group: recorded, and applied to what is there */
+	assert_int_equal(inc_store_share(s, INC_SHARE_GROUP, &err), 0);
+	assert_int_equal(inc_store_sharing(path), INC_SHARE_GROUP);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 02770);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0660);
+	snprintf(file, sizeof(file), "%s/config", path);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0660);
+	inc_store_close(s);
+	/* what is made in a group store later is the group's too */
+	snprintf(file, sizeof(file), "%s/sub", path);
+	assert_int_equal(inc_store_open(&s, file, INC_OPEN_CREATE, &err), 0);
+	inc_store_close(s);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 02770);
+	strcat(file, "/incident.db");
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0660);
+	/* and back */
+	assert_int_equal(inc_store_open(&s, path, INC_OPEN_READWRITE, &err), 0);
+	assert_int_equal(inc_store_share(s, INC_SHARE_PRIVATE, &err), 0);
+	inc_store_close(s);
+	assert_int_equal(inc_store_sharing(path), INC_SHARE_PRIVATE);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	umask(old);
+}
+
 int
 main(void)
 {
@@ -276,6 +401,10 @@ main(void)
 	                                        fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_missing_and_corrupt,
 	                                        fixture_setup,
+	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(
+	                test_not_a_new_store, fixture_setup, fixture_teardown),
+	        cmocka_unit_test_setup_teardown(test_modes, fixture_setup,
 	                                        fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
