@@ -1,6 +1,7 @@
 /*
  * verify: the database agrees with itself (ids, chain, projections) and
- * with the audit history, event for event.
+ * with the audit history, event for event and commit for commit. What is
+ * pending is mirrored first, so any lag left is a problem with a cause.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -160,6 +161,68 @@ verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
 	return ret;
 }
 
+/* The head of the hash chain (the last event's link) into head. */
+static int
+chain_head(char head[INC_EVENT_ID_LEN + 1], inc_store *s, inc_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	head[0] = '\0';
+	if ((ret = inc_store__prepare(&st, s,
+	                              "SELECT chain FROM events ORDER BY seq "
+	                              "DESC LIMIT 1",
+	                              err)) < 0)
+		return ret;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL)
+		snprintf(head, INC_EVENT_ID_LEN + 1, "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return inc_error__sqlite(err, s->db, rc, "verify");
+	return 0;
+}
+
+/*
+ * A head printed by an earlier verify must still be a link of the chain
+ * (checked link by link above): events removed from the end, with their
+ * records, break nothing else when there is no mirror to compare with.
+ */
+static int
+expect_head(struct problems *p, inc_store *s, const char *want,
+            const char *head, inc_error *err)
+{
+	size_t n = strlen(want);
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	if (n < 12 || n > INC_EVENT_ID_LEN ||
+	    strspn(want, "0123456789abcdef") != n)
+		return inc_error_set(err, INC_EINVALID,
+		                     "%s: not a head of the hash chain (12 to "
+		                     "64 lowercase hexadecimal digits)",
+		                     want);
+	if ((ret = inc_store__prepare(&st, s,
+	                              "SELECT seq FROM events WHERE "
+	                              "substr(chain, 1, ?1) = ?2 LIMIT 1",
+	                              err)) < 0)
+		return ret;
+	sqlite3_bind_int(st, 1, (int)n);
+	sqlite3_bind_text(st, 2, want, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		problem(p,
+		        "chain: the head %.12s given is no longer in the hash "
+		        "chain (it ends at %.12s now): events were removed "
+		        "from its end",
+		        want, *head ? head : "nothing");
+	else if (rc != SQLITE_ROW)
+		return inc_error__sqlite(err, s->db, rc, "verify");
+	return 0;
+}
+
 struct git_side {
 	inc_store *s;
 	struct problems *p;
@@ -220,6 +283,222 @@ done:
 	return 0;
 }
 
+/* ---- the commits: each says who did what when, as its event does ---- */
+
+static bool
+same_signature(const git_signature *a, const git_signature *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+	       strcmp(a->email, b->email) == 0 &&
+	       a->when.time == b->when.time && a->when.offset == b->when.offset;
+}
+
+/* The one trailer key of msg, or NULL (none, or several). */
+static const char *
+trailer(const git_message_trailer_array *arr, const char *key)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i < arr->count; i++)
+		if (strcmp(arr->trailers[i].key, key) == 0) {
+			if (v != NULL)
+				return NULL;
+			v = arr->trailers[i].value;
+		}
+	return v;
+}
+
+/*
+ * An event commit adds one event file on top of its parent; its author is
+ * the event's actor at the event's time, its committer the same actor at
+ * when it was recorded, and its Incident and Event trailers name it. The
+ * subject is for people (it may be worded differently by another
+ * version), and Severity and Status say the state as its writer saw it:
+ * neither is checked.
+ */
+static int
+check_event_commit(struct problems *p, inc_store *s, git_commit *c,
+                   git_tree *tree, git_tree *parent_tree)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_diff *diff = NULL;
+	const git_diff_delta *d;
+	git_blob *blob = NULL;
+	git_signature *author = NULL, *committer = NULL;
+	git_message_trailer_array tr = {0};
+	const char *path, *inc_t, *ev_t;
+	inc_event ev;
+	int rc;
+
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+	if ((rc = git_diff_tree_to_tree(&diff, s->repo, parent_tree, tree,
+	                                NULL)) < 0)
+		return rc;
+	if (git_diff_num_deltas(diff) != 1 ||
+	    (d = git_diff_get_delta(diff, 0))->status != GIT_DELTA_ADDED) {
+		problem(p,
+		        "history: commit %.12s changes %zu files: an event "
+		        "commit adds one event file and changes nothing",
+		        hex, git_diff_num_deltas(diff));
+		goto done;
+	}
+	path = d->new_file.path;
+	if (git_blob_lookup(&blob, s->repo, &d->new_file.id) < 0 ||
+	    inc_event__from_json(&ev, git_blob_rawcontent(blob),
+	                         (size_t)git_blob_rawsize(blob), NULL) < 0) {
+		problem(p, "history: commit %.12s adds %s, not an event", hex,
+		        path);
+		goto done;
+	}
+	if (inc_audit__actor_signature(&author, ev.actor, ev.at) < 0 ||
+	    inc_audit__actor_signature(&committer, ev.actor, ev.recorded_at) <
+	            0) {
+		rc = -1;
+		goto release;
+	}
+	if (!same_signature(git_commit_author(c), author))
+		problem(p,
+		        "history: commit %.12s (event %.12s): its author is "
+		        "not the event's actor at its time: the commit was "
+		        "re-created",
+		        hex, ev.id);
+	else if (!same_signature(git_commit_committer(c), committer))
+		problem(p,
+		        "history: commit %.12s (event %.12s): its committer is "
+		        "not the event's actor when it was recorded: the "
+		        "commit was re-created",
+		        hex, ev.id);
+	if (git_message_trailers(&tr, git_commit_message(c)) < 0 ||
+	    (inc_t = trailer(&tr, "Incident")) == NULL ||
+	    (ev_t = trailer(&tr, "Event")) == NULL ||
+	    strcmp(inc_t, ev.incident) != 0 || strcmp(ev_t, ev.id) != 0)
+		problem(p,
+		        "history: commit %.12s (event %.12s): its Incident and "
+		        "Event trailers do not name the event it adds: the "
+		        "commit was re-created",
+		        hex, ev.id);
+release:
+	inc_event__release(&ev);
+done:
+	git_message_trailer_array_free(&tr);
+	git_signature_free(author);
+	git_signature_free(committer);
+	git_blob_free(blob);
+	git_diff_free(diff);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * A merge (sync's) is the union of its two sides: it removes and changes
+ * nothing of either, and adds only what the other side has. Who made it
+ * and its message are not checked; it carries no event of its own.
+ */
+static int
+check_merge(struct problems *p, inc_store *s, git_commit *c, git_tree *tree)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	git_tree *side[2] = {NULL, NULL};
+	int rc = 0;
+
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+	for (unsigned i = 0; rc == 0 && i < 2; i++) {
+		git_commit *pc = NULL;
+		if ((rc = git_commit_parent(&pc, c, i)) == 0)
+			rc = git_commit_tree(&side[i], pc);
+		git_commit_free(pc);
+	}
+	for (unsigned i = 0; rc == 0 && i < 2; i++) {
+		git_diff *diff = NULL;
+		if ((rc = git_diff_tree_to_tree(&diff, s->repo, side[i], tree,
+		                                NULL)) < 0)
+			break;
+		for (size_t k = 0; k < git_diff_num_deltas(diff); k++) {
+			const git_diff_delta *d = git_diff_get_delta(diff, k);
+			git_tree_entry *e = NULL;
+
+			if (d->status != GIT_DELTA_ADDED) {
+				problem(p,
+				        "history: merge %.12s removes or "
+				        "changes %s: a merge only unites",
+				        hex, d->old_file.path);
+				break;
+			}
+			if (git_tree_entry_bypath(&e, side[1 - i],
+			                          d->new_file.path) < 0 ||
+			    !git_oid_equal(git_tree_entry_id(e),
+			                   &d->new_file.id))
+				problem(p,
+				        "history: merge %.12s adds %s, which "
+				        "neither side has",
+				        hex, d->new_file.path);
+			git_tree_entry_free(e);
+		}
+		git_diff_free(diff);
+	}
+	git_tree_free(side[0]);
+	git_tree_free(side[1]);
+	return rc;
+}
+
+/* Every commit the branch (and the tip this store wrote) reaches. */
+static int
+verify_commits(struct problems *p, inc_store *s, const git_oid *tip,
+               const git_oid *remembered, inc_error *err)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid;
+	int rc;
+
+	if ((rc = git_revwalk_new(&walk, s->repo)) < 0 ||
+	    (rc = git_revwalk_push(walk, tip)) < 0)
+		goto done;
+	/* gone with a rewrite: said by the caller */
+	if (remembered != NULL)
+		git_revwalk_push(walk, remembered);
+	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+		git_commit *c = NULL, *parent = NULL;
+		git_tree *tree = NULL, *ptree = NULL;
+		unsigned n;
+
+		if ((rc = git_commit_lookup(&c, s->repo, &oid)) < 0 ||
+		    (rc = git_commit_tree(&tree, c)) < 0)
+			goto next;
+		n = git_commit_parentcount(c);
+		if (n == 1 && ((rc = git_commit_parent(&parent, c, 0)) < 0 ||
+		               (rc = git_commit_tree(&ptree, parent)) < 0))
+			goto next;
+		if (n <= 1)
+			rc = check_event_commit(p, s, c, tree, ptree);
+		else if (n == 2)
+			rc = check_merge(p, s, c, tree);
+		else
+			problem(p,
+			        "history: commit %.12s has %u parents: "
+			        "incident writes none such",
+			        git_oid_tostr_s(&oid), n);
+	next:
+		git_tree_free(ptree);
+		git_tree_free(tree);
+		git_commit_free(parent);
+		git_commit_free(c);
+		if (rc < 0)
+			break;
+	}
+	if (rc == GIT_ITEROVER)
+		rc = 0;
+done:
+	git_revwalk_free(walk);
+	return rc < 0 ? inc_audit__git_error(err, rc, s->audit_repo) : 0;
+}
+
+/* Whether the branch at tip (has_tip: there is one) contains commit. */
+static bool
+contains(inc_store *s, const git_oid *tip, bool has_tip, const git_oid *commit)
+{
+	return has_tip && (git_oid_equal(commit, tip) ||
+	                   git_graph_descendant_of(s->repo, tip, commit) == 1);
+}
+
 /* The database against the history, both ways. */
 static int
 verify_git(struct problems *p, inc_store *s, inc_error *err)
@@ -227,8 +506,8 @@ verify_git(struct problems *p, inc_store *s, inc_error *err)
 	struct git_side g = {s, p, NULL, 0, err};
 	inc_event_list *events = NULL;
 	int64_t mirrored = 0;
-	git_oid tip, imported;
-	bool has_tip;
+	git_oid tip, imported, written;
+	bool has_tip, has_written;
 	char hex[GIT_OID_HEXSZ + 1] = "";
 	int ret;
 
@@ -240,13 +519,24 @@ verify_git(struct problems *p, inc_store *s, inc_error *err)
 	                                err)) < 0)
 		return ret;
 	if (hex[0] != '\0' && git_oid_fromstr(&imported, hex) == 0 &&
-	    (!has_tip ||
-	     (!git_oid_equal(&imported, &tip) &&
-	      git_graph_descendant_of(s->repo, &tip, &imported) != 1)))
+	    !contains(s, &tip, has_tip, &imported))
 		problem(p,
 		        "history: the branch no longer contains commit %.12s, "
 		        "imported earlier: it was rewritten",
 		        hex);
+	if ((ret = inc_store__meta_text(hex, sizeof(hex), s, "audit_tip",
+	                                err)) < 0)
+		return ret;
+	has_written = hex[0] != '\0' && git_oid_fromstr(&written, hex) == 0;
+	if (has_written && !contains(s, &tip, has_tip, &written))
+		problem(p,
+		        "history: the branch no longer contains commit %.12s, "
+		        "the last this store wrote: it was rewritten",
+		        hex);
+	if (has_tip &&
+	    (ret = verify_commits(p, s, &tip, has_written ? &written : NULL,
+	                          err)) < 0)
+		return ret;
 	if ((ret = inc_store__prepare(
 	             &g.find, s, "SELECT 1 FROM events WHERE id = ?", err)) < 0)
 		return ret;
@@ -283,22 +573,54 @@ verify_git(struct problems *p, inc_store *s, inc_error *err)
 	return 0;
 }
 
+/*
+ * What is pending goes to git first (a read-only store cannot send it);
+ * whatever lag is left is a problem, with its cause.
+ */
+static int
+catch_up(struct problems *p, size_t *mirrored, inc_store *s, inc_error *err)
+{
+	inc_error why = {0};
+	size_t behind = 0, left;
+	int ret = 0;
+
+	*mirrored = 0;
+	if (!s->readonly && inc_audit__behind_count(&behind, s, err) == 0 &&
+	    behind > 0 && (ret = inc_audit_flush(&left, s, &why)) == 0)
+		*mirrored = behind;
+	if (inc_audit__behind_count(&left, s, err) < 0 || left == 0)
+		return 0;
+	problem(p, "the audit mirror is behind by %zu event%s: %s", left,
+	        left == 1 ? "" : "s",
+	        ret < 0 ? why.message
+	                : "the store is read-only here (a command that "
+	                  "writes sends them)");
+	return 0;
+}
+
 int
-inc_audit_verify(inc_strarray *out, size_t *nevents, inc_store *s,
-                 inc_error *err)
+inc_audit_verify(inc_verify_result *out, inc_store *s,
+                 const inc_verify_opts *opts, inc_error *err)
 {
 	struct problems p = {NULL, 0, 0};
 	int ret;
 
-	out->strings = NULL;
-	out->count = 0;
-	*nevents = 0;
-	if ((ret = verify_db(&p, s, nevents, err)) == 0 &&
-	    inc_audit__enabled(s))
+	memset(out, 0, sizeof(*out));
+	if (inc_audit__enabled(s) &&
+	    (ret = catch_up(&p, &out->mirrored, s, err)) < 0)
+		goto done;
+	if ((ret = verify_db(&p, s, &out->events, err)) < 0 ||
+	    (ret = chain_head(out->head, s, err)) < 0)
+		goto done;
+	if (opts != NULL && opts->expect_head != NULL &&
+	    (ret = expect_head(&p, s, opts->expect_head, out->head, err)) < 0)
+		goto done;
+	if (inc_audit__enabled(s))
 		ret = verify_git(&p, s, err);
-	out->strings = p.v;
-	out->count = p.n;
+done:
+	out->problems.strings = p.v;
+	out->problems.count = p.n;
 	if (ret < 0)
-		inc_strarray_dispose(out);
+		inc_strarray_dispose(&out->problems);
 	return ret;
 }
