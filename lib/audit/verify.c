@@ -33,6 +33,10 @@ problem(struct problems *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/* one line once: a merge checked from both sides finds it twice */
+	for (size_t i = p->n > 4 ? p->n - 4 : 0; i < p->n; i++)
+		if (strcmp(p->v[i], buf) == 0)
+			return;
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		char **v = realloc(p->v, cap * sizeof(*v));
@@ -309,6 +313,93 @@ trailer(const git_message_trailer_array *arr, const char *key)
 }
 
 /*
+ * What changed from tree a (NULL: none) to tree b, told to fn a path at
+ * a time; an added tree is looked into unless fn returns 1 for it. Equal
+ * subtrees are skipped and names found by binary search, so a commit
+ * that adds one file costs a few lookups along its path (git_diff costs
+ * four times as much, at every level the width of the tree).
+ */
+typedef int (*delta_fn)(void *arg, git_delta_t st, const char *path,
+                        const git_tree_entry *e);
+
+static int
+tree_delta(git_repository *repo, git_tree *a, git_tree *b, const char *prefix,
+           delta_fn fn, void *arg)
+{
+	size_t nb = git_tree_entrycount(b);
+	size_t na = a != NULL ? git_tree_entrycount(a) : 0, common = 0;
+	char path[1024];
+	int rc = 0;
+
+	for (size_t i = 0; rc >= 0 && i < nb; i++) {
+		const git_tree_entry *eb = git_tree_entry_byindex(b, i);
+		const char *name = git_tree_entry_name(eb);
+		const git_tree_entry *ea =
+		        a != NULL ? git_tree_entry_byname(a, name) : NULL;
+		bool tb = git_tree_entry_type(eb) == GIT_OBJECT_TREE;
+		git_tree *sa = NULL, *sb = NULL;
+
+		snprintf(path, sizeof(path), "%s%s", prefix, name);
+		if (ea != NULL)
+			common++;
+		if (ea != NULL &&
+		    git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)))
+			continue;
+		if (ea != NULL &&
+		    (!tb || git_tree_entry_type(ea) != GIT_OBJECT_TREE)) {
+			rc = fn(arg, GIT_DELTA_MODIFIED, path, eb);
+			continue;
+		}
+		if (ea == NULL &&
+		    ((rc = fn(arg, GIT_DELTA_ADDED, path, eb)) != 0 || !tb))
+			continue;
+		snprintf(path, sizeof(path), "%s%s/", prefix, name);
+		if ((ea == NULL ||
+		     (rc = git_tree_lookup(&sa, repo, git_tree_entry_id(ea))) ==
+		             0) &&
+		    (rc = git_tree_lookup(&sb, repo, git_tree_entry_id(eb))) ==
+		            0)
+			rc = tree_delta(repo, sa, sb, path, fn, arg);
+		git_tree_free(sa);
+		git_tree_free(sb);
+	}
+	for (size_t i = 0; rc >= 0 && na > common && i < na; i++) {
+		const git_tree_entry *ea = git_tree_entry_byindex(a, i);
+
+		if (git_tree_entry_byname(b, git_tree_entry_name(ea)) != NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s%s", prefix,
+		         git_tree_entry_name(ea));
+		rc = fn(arg, GIT_DELTA_DELETED, path, ea);
+	}
+	return rc < 0 ? rc : 0;
+}
+
+struct added_one {
+	size_t files;  /* changed, added or removed */
+	bool only_add; /* all of them added */
+	char path[1024];
+	git_oid blob;
+};
+
+static int
+count_change(void *arg, git_delta_t st, const char *path,
+             const git_tree_entry *e)
+{
+	struct added_one *o = arg;
+
+	if (st == GIT_DELTA_ADDED && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		return 0; /* look inside */
+	if (st != GIT_DELTA_ADDED)
+		o->only_add = false;
+	if (o->files++ == 0) {
+		snprintf(o->path, sizeof(o->path), "%s", path);
+		git_oid_cpy(&o->blob, git_tree_entry_id(e));
+	}
+	return 0;
+}
+
+/*
  * An event commit adds one event file on top of its parent; its author is
  * the event's actor at the event's time, its committer the same actor at
  * when it was recorded, and its Incident and Event trailers name it. The
@@ -320,41 +411,39 @@ static int
 check_event_commit(struct problems *p, inc_store *s, git_commit *c,
                    git_tree *tree, git_tree *parent_tree)
 {
+	struct added_one one = {0, true, "", {{0}}};
 	char hex[GIT_OID_HEXSZ + 1];
-	git_diff *diff = NULL;
-	const git_diff_delta *d;
 	git_blob *blob = NULL;
 	git_signature *author = NULL, *committer = NULL;
 	git_message_trailer_array tr = {0};
-	const char *path, *inc_t, *ev_t;
+	const char *inc_t, *ev_t;
 	inc_event ev;
 	int rc;
 
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-	if ((rc = git_diff_tree_to_tree(&diff, s->repo, parent_tree, tree,
-	                                NULL)) < 0)
+	if ((rc = tree_delta(s->repo, parent_tree, tree, "", count_change,
+	                     &one)) < 0)
 		return rc;
-	if (git_diff_num_deltas(diff) != 1 ||
-	    (d = git_diff_get_delta(diff, 0))->status != GIT_DELTA_ADDED) {
+	if (one.files != 1 || !one.only_add) {
 		problem(p,
 		        "history: commit %.12s changes %zu files: an event "
 		        "commit adds one event file and changes nothing",
-		        hex, git_diff_num_deltas(diff));
-		goto done;
+		        hex, one.files);
+		return 0;
 	}
-	path = d->new_file.path;
-	if (git_blob_lookup(&blob, s->repo, &d->new_file.id) < 0 ||
+	if (git_blob_lookup(&blob, s->repo, &one.blob) < 0 ||
 	    inc_event__from_json(&ev, git_blob_rawcontent(blob),
 	                         (size_t)git_blob_rawsize(blob), NULL) < 0) {
 		problem(p, "history: commit %.12s adds %s, not an event", hex,
-		        path);
-		goto done;
+		        one.path);
+		git_blob_free(blob);
+		return 0;
 	}
 	if (inc_audit__actor_signature(&author, ev.actor, ev.at) < 0 ||
 	    inc_audit__actor_signature(&committer, ev.actor, ev.recorded_at) <
 	            0) {
 		rc = -1;
-		goto release;
+		goto done;
 	}
 	if (!same_signature(git_commit_author(c), author))
 		problem(p,
@@ -377,15 +466,52 @@ check_event_commit(struct problems *p, inc_store *s, git_commit *c,
 		        "Event trailers do not name the event it adds: the "
 		        "commit was re-created",
 		        hex, ev.id);
-release:
-	inc_event__release(&ev);
 done:
+	inc_event__release(&ev);
 	git_message_trailer_array_free(&tr);
 	git_signature_free(author);
 	git_signature_free(committer);
 	git_blob_free(blob);
-	git_diff_free(diff);
 	return rc < 0 ? rc : 0;
+}
+
+struct merge_side {
+	struct problems *p;
+	git_tree *other;
+	const char *hex;
+	size_t bad;
+};
+
+/* What a merge has that one side lacks must be the other side's. */
+static int
+from_other_side(void *arg, git_delta_t st, const char *path,
+                const git_tree_entry *e)
+{
+	struct merge_side *m = arg;
+	git_tree_entry *oe = NULL;
+	bool same;
+
+	if (m->bad > 10)
+		return 1; /* enough said about this one */
+	if (st != GIT_DELTA_ADDED) {
+		m->bad++;
+		problem(m->p,
+		        "history: merge %.12s removes or changes %s: a merge "
+		        "only unites",
+		        m->hex, path);
+		return 1;
+	}
+	same = git_tree_entry_bypath(&oe, m->other, path) == 0 &&
+	       git_oid_equal(git_tree_entry_id(oe), git_tree_entry_id(e));
+	git_tree_entry_free(oe);
+	if (same)
+		return 1; /* the whole of it from the other side */
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		return 0; /* look inside */
+	m->bad++;
+	problem(m->p, "history: merge %.12s adds %s, which neither side has",
+	        m->hex, path);
+	return 1;
 }
 
 /*
@@ -408,32 +534,9 @@ check_merge(struct problems *p, inc_store *s, git_commit *c, git_tree *tree)
 		git_commit_free(pc);
 	}
 	for (unsigned i = 0; rc == 0 && i < 2; i++) {
-		git_diff *diff = NULL;
-		if ((rc = git_diff_tree_to_tree(&diff, s->repo, side[i], tree,
-		                                NULL)) < 0)
-			break;
-		for (size_t k = 0; k < git_diff_num_deltas(diff); k++) {
-			const git_diff_delta *d = git_diff_get_delta(diff, k);
-			git_tree_entry *e = NULL;
-
-			if (d->status != GIT_DELTA_ADDED) {
-				problem(p,
-				        "history: merge %.12s removes or "
-				        "changes %s: a merge only unites",
-				        hex, d->old_file.path);
-				break;
-			}
-			if (git_tree_entry_bypath(&e, side[1 - i],
-			                          d->new_file.path) < 0 ||
-			    !git_oid_equal(git_tree_entry_id(e),
-			                   &d->new_file.id))
-				problem(p,
-				        "history: merge %.12s adds %s, which "
-				        "neither side has",
-				        hex, d->new_file.path);
-			git_tree_entry_free(e);
-		}
-		git_diff_free(diff);
+		struct merge_side m = {p, side[1 - i], hex, 0};
+		rc = tree_delta(s->repo, side[i], tree, "", from_other_side,
+		                &m);
 	}
 	git_tree_free(side[0]);
 	git_tree_free(side[1]);

@@ -88,6 +88,21 @@ test_expect_success 'only the subject reworded (another version): the commit pas
 	grep "^verified 3 events" out
 '
 
+test_expect_success 'a merge that brings a file neither side has: verify names it' '
+	test_when_finished "g update-ref refs/heads/incidents $(cat orig)" &&
+	c=$(cat orig) &&
+	echo "{}" >stray.json &&
+	blob=$(g hash-object -w stray.json) &&
+	GIT_INDEX_FILE=$PWD/m.index g read-tree "$c" &&
+	GIT_INDEX_FILE=$PWD/m.index g update-index --add --cacheinfo "100644,$blob,incidents/zz/stray/events/stray.json" &&
+	tree=$(GIT_INDEX_FILE=$PWD/m.index g write-tree) &&
+	m=$(echo "sync: merge the history of nowhere" | g commit-tree "$tree" -p "$c" -p "$c~1") &&
+	g update-ref refs/heads/incidents "$m" &&
+	test_expect_code 1 incident verify >out &&
+	grep "^history: merge ${m:0:12} adds incidents/zz/stray/events/stray.json, which neither side has$" out >lines &&
+	test_line_count = 1 lines
+'
+
 test_expect_success 'the history restored, verify passes again' '
 	incident verify >out && grep "^verified 3 events" out
 '
