@@ -691,8 +691,19 @@ catch_up(struct problems *p, size_t *mirrored, inc_store *s, inc_error *err)
 	if (!s->readonly && inc_audit__behind_count(&behind, s, err) == 0 &&
 	    behind > 0 && (ret = inc_audit_flush(&left, s, &why)) == 0)
 		*mirrored = behind;
-	if (inc_audit__behind_count(&left, s, err) < 0 || left == 0)
+	if (inc_audit__behind_count(&left, s, err) < 0)
 		return 0;
+	if (left == 0) {
+		/* nothing waits, but the next write would stop at it */
+		char lock[4096];
+		int64_t age;
+		if (inc_audit__find_lock(lock, sizeof(lock), &age, s) &&
+		    age >= INC_AUDIT_LOCK_GRACE) {
+			inc_audit__lock_error(&why, lock, age);
+			problem(p, "%s", why.message);
+		}
+		return 0;
+	}
 	problem(p, "the audit mirror is behind by %zu event%s: %s", left,
 	        left == 1 ? "" : "s",
 	        ret < 0 ? why.message

@@ -61,6 +61,14 @@ test_expect_success 'gc --clear-locks clears it; the next command mirrors the ba
 	grep "^verified 5 events: the database and the audit history agree$" out
 '
 
+test_expect_success 'a stale lock with nothing pending still fails verify' '
+	test_when_finished "rm -f \"$lock\"" &&
+	touch -d "1 hour ago" "$lock" &&
+	test_expect_code 1 incident verify >out &&
+	grep -F "$lock: a lock left 1h 00m ago by a git writer that is gone" out &&
+	! grep "behind by" out
+'
+
 test_expect_success 'gc --clear-locks with none to clear says so' '
 	incident gc --clear-locks >out &&
 	grep "^no lock files to clear$" out &&
