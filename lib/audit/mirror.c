@@ -387,6 +387,7 @@ inc_audit_init(inc_store *s, inc_error *err)
 	if (fresh &&
 	    ((ret = inc_store__meta_set_int(s, "mirrored_seq", 0, err)) < 0 ||
 	     (ret = inc_store__meta_set(s, "imported_tip", "", err)) < 0 ||
+	     (ret = inc_store__meta_set(s, "audit_tip", "", err)) < 0 ||
 	     (ret = inc_store__meta_set_int(s, "mirror_imported", 1, err)) < 0))
 		return ret;
 	if ((ret = inc_audit_flush(NULL, s, err)) < 0)
