@@ -220,8 +220,8 @@ char *inc_audit__file(const inc_event *ev);
 int inc_audit__tip(struct git_oid *out, bool *has, inc_store *s,
                    inc_error *err);
 /*
- * A lock file on the audit branch (its ref's, packed-refs', HEAD's):
- * true, its path and its age in seconds when one is there. A writer
+ * A lock file on the audit branch (its ref's, packed-refs'): true, the
+ * path and age in seconds of the oldest when there is one. A writer
  * holds one for milliseconds; an old one was left by a writer killed
  * mid-write, and blocks the branch until gc --clear-locks.
  */

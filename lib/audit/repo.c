@@ -14,11 +14,11 @@
 #include "internal.h"
 
 /*
- * The lock files libgit2 takes to move a ref, oldest first: the audit
- * branch's own, packed-refs', HEAD's. Sync's fetch and other git programs
- * take others (any *.lock below refs/), found by gc --clear-locks.
+ * The lock files that stop the audit branch from moving: its own ref's
+ * (NULL here) and packed-refs'. Sync's fetch and other git programs take
+ * others (any *.lock below refs/), which gc --clear-locks finds too.
  */
-static const char *const ref_locks[] = {NULL, "packed-refs.lock", "HEAD.lock"};
+static const char *const ref_locks[] = {NULL, "packed-refs.lock"};
 
 bool
 inc_audit__find_lock(char *path, size_t len, int64_t *age, inc_store *s)
@@ -45,7 +45,7 @@ inc_audit__find_lock(char *path, size_t len, int64_t *age, inc_store *s)
 			continue;
 		a = (int64_t)time(NULL) - (int64_t)st.st_mtime;
 		if (!found || a > *age) {
-			/* libgit2's path ends in '/': say it once */
+			/* the oldest; libgit2's path ends in '/': one slash */
 			inc_audit__tidy_path(path, len, p);
 			*age = a < 0 ? 0 : a;
 			found = true;

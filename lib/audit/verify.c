@@ -689,8 +689,10 @@ catch_up(struct problems *p, size_t *mirrored, inc_store *s, inc_error *err)
 
 	*mirrored = 0;
 	if (!s->readonly && inc_audit__behind_count(&behind, s, err) == 0 &&
-	    behind > 0 && (ret = inc_audit_flush(&left, s, &why)) == 0)
-		*mirrored = behind;
+	    behind > 0) {
+		ret = inc_audit_flush(&left, s, &why);
+		*mirrored = behind > left ? behind - left : 0;
+	}
 	if (inc_audit__behind_count(&left, s, err) < 0)
 		return 0;
 	if (left == 0) {
@@ -706,9 +708,11 @@ catch_up(struct problems *p, size_t *mirrored, inc_store *s, inc_error *err)
 	}
 	problem(p, "the audit mirror is behind by %zu event%s: %s", left,
 	        left == 1 ? "" : "s",
-	        ret < 0 ? why.message
-	                : "the store is read-only here (a command that "
-	                  "writes sends them)");
+	        ret < 0       ? why.message
+	        : s->readonly ? "the store is read-only here (a command "
+	                        "that writes sends them)"
+	                      : "they arrived while verify ran (verify "
+	                        "again)");
 	return 0;
 }
 
