@@ -131,7 +131,8 @@ sweep_dir(struct sweep *w, const char *dir, int depth)
 		age = (int64_t)time(NULL) - (int64_t)st.st_mtime;
 		if (S_ISDIR(st.st_mode))
 			sweep_dir(w, path, depth + 1);
-		else if (is_lock(de->d_name) && w->clear_locks)
+		else if (is_lock(de->d_name) && w->clear_locks &&
+		         S_ISREG(st.st_mode))
 			clear_lock(w, path, &st);
 		else if ((is_lock(de->d_name) || is_temp(de->d_name)) &&
 		         S_ISREG(st.st_mode) && age > GC_STALE_AGE &&
