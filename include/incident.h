@@ -491,17 +491,51 @@ INC_EXTERN int inc_audit_sync(inc_sync_result *res, inc_store *store,
  * the caller's (inc_str_free()). */
 INC_EXTERN int inc_audit_rebuild(size_t *events, char **backup, const char *dir,
                                  inc_error *err);
+typedef struct inc_verify_opts {
+	/*
+	 * A chain head an earlier verify printed (12 to 64 hex digits), or
+	 * NULL: the chain must still reach it, or events were removed.
+	 */
+	const char *expect_head;
+} inc_verify_opts;
+
+typedef struct inc_verify_result {
+	inc_strarray problems; /* one line a problem; none: they agree */
+	size_t events;         /* how many events were checked */
+	size_t mirrored;       /* pending events verify mirrored first */
+	char head[65];         /* the head of the hash chain; "" if none */
+} inc_verify_result;
+
 /*
- * Git side. Checks the database against itself (ids, hash chain,
- * projections) and against the audit history, event for event: *out gets
- * one line a problem (none: they agree), the caller's, freed with
- * inc_strarray_dispose(); *nevents how many events were checked.
+ * Git side. Mirrors what is pending (a store opened read-write), then
+ * checks the database against itself (ids, hash chain, projections) and
+ * against the audit history, event for event and commit for commit;
+ * opts may be NULL. out->problems is the caller's, freed with
+ * inc_strarray_dispose().
  */
-INC_EXTERN int inc_audit_verify(inc_strarray *out, size_t *nevents,
-                                inc_store *store, inc_error *err);
-/* Git side. Packs the audit repository into one pack; loose objects go. */
-INC_EXTERN int inc_audit_gc(size_t *packed, size_t *pruned, inc_store *store,
-                            inc_error *err);
+INC_EXTERN int inc_audit_verify(inc_verify_result *out, inc_store *store,
+                                const inc_verify_opts *opts, inc_error *err);
+typedef struct inc_gc_opts {
+	/* clear every lock file in the audit repository, whatever its age
+	 * (one younger than a few seconds is waited for first) */
+	bool clear_locks;
+} inc_gc_opts;
+
+typedef struct inc_gc_result {
+	size_t packed;       /* objects in the one pack */
+	size_t pruned;       /* loose objects removed */
+	size_t temp_removed; /* stale temporary and lock files removed */
+	inc_strarray locks;  /* with clear_locks: "path (left 5s ago)" */
+} inc_gc_result;
+
+/*
+ * Git side. Packs the audit repository into one pack; loose objects go,
+ * and so do the temporary and lock files of killed runs older than two
+ * hours (locks at any age with opts->clear_locks; opts may be NULL).
+ * res->locks is the caller's (inc_strarray_dispose()) on success.
+ */
+INC_EXTERN int inc_audit_gc(inc_gc_result *res, inc_store *store,
+                            const inc_gc_opts *opts, inc_error *err);
 
 /* ---- reviews, follow-up actions, metrics (review.c, query.c, stats.c) ---- */
 

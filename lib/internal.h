@@ -212,6 +212,8 @@ int inc_audit__pending(int64_t *out, inc_store *s, int64_t seq, inc_error *err);
 
 /* Local events waiting for the mirror; 0 when it is off. No git. */
 int inc_audit__behind(int64_t *out, inc_store *s, inc_error *err);
+/* The same in a store opened read-only too (verify reports the lag). */
+int inc_audit__behind_count(size_t *out, inc_store *s, inc_error *err);
 
 /* audit/repo.c: the repository, its tip, an event's path and file */
 int inc_audit__open(inc_store *s, bool create, inc_error *err);
@@ -222,6 +224,29 @@ char *inc_audit__file(const inc_event *ev);
 
 int inc_audit__tip(struct git_oid *out, bool *has, inc_store *s,
                    inc_error *err);
+/*
+ * A lock file on the audit branch (its ref's, packed-refs'): true, the
+ * path and age in seconds of the oldest when there is one. A writer
+ * holds one for milliseconds; an old one was left by a writer killed
+ * mid-write, and blocks the branch until gc --clear-locks.
+ */
+#define INC_AUDIT_LOCK_GRACE 2 /* seconds a lock may be a live writer's */
+bool inc_audit__find_lock(char *path, size_t len, int64_t *age, inc_store *s);
+/* INC_ERROR: "<lock>: a lock left 5s ago by a git writer that is gone…" */
+int inc_audit__lock_error(inc_error *err, const char *lock, int64_t age);
+/* path with any "//" said once, into out */
+void inc_audit__tidy_path(char *out, size_t len, const char *path);
+/* Remembers tip as the one this store wrote (meta audit_tip), in the
+ * caller's transaction; every move of the branch by incident calls it. */
+int inc_audit__remember_tip(inc_store *s, const struct git_oid *tip,
+                            inc_error *err);
+/* audit/mirror.c: the commit of an event is the actor's, at its times */
+struct git_signature;
+int inc_audit__actor_signature(struct git_signature **out, const char *actor,
+                               int64_t t);
+/* name and email made safe for git log on a terminal */
+int inc_audit__signature(struct git_signature **out, const char *name,
+                         const char *email, int64_t t);
 /* audit/read.c: the history read back */
 int inc_audit__import(size_t *added, inc_store *s, const struct git_oid *tip,
                       inc_error *err);

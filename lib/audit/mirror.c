@@ -14,13 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <git2.h>
 
 #include "internal.h"
 
+/* tries at the compare-and-swap; a held lock is waited 100 ms a try */
 #define CAS_TRIES 20
+#define LOCK_WAITS 30
 #define SUBJECT_MAX 120
 
 /*
@@ -65,8 +68,8 @@ done:
 }
 
 /* "Name <email>" into a signature at time t. */
-static int
-signature(git_signature **out, const char *actor, int64_t t)
+int
+inc_audit__actor_signature(git_signature **out, const char *actor, int64_t t)
 {
 	char name[256], email[256] = "";
 	const char *lt = strstr(actor, " <");
@@ -91,14 +94,33 @@ signature(git_signature **out, const char *actor, int64_t t)
 		snprintf(email + o, sizeof(email) - o, "%s@incident.invalid",
 		         o == 0 ? "unknown" : "");
 	}
-	/* git refuses angle brackets and newlines inside the parts */
-	for (char *p = name; *p; p++)
-		if (*p == '<' || *p == '>' || *p == '\n')
-			*p = ' ';
-	for (char *p = email; *p; p++)
-		if (*p == '<' || *p == '>' || *p == '\n')
-			*p = ' ';
-	return git_signature_new(out, name, email, (git_time_t)t, 0);
+	return inc_audit__signature(out, name, email, t);
+}
+
+/*
+ * git log prints the author on a terminal: the one sanitiser, as for the
+ * message; git refuses angle brackets and newlines inside the parts.
+ */
+int
+inc_audit__signature(git_signature **out, const char *name, const char *email,
+                     int64_t t)
+{
+	char *n = inc_text_sanitize(name, false);
+	char *e = inc_text_sanitize(email, false);
+	int rc = -1;
+
+	if (n != NULL && e != NULL) {
+		for (char *p = n; *p; p++)
+			if (*p == '<' || *p == '>')
+				*p = ' ';
+		for (char *p = e; *p; p++)
+			if (*p == '<' || *p == '>')
+				*p = ' ';
+		rc = git_signature_new(out, n, e, (git_time_t)t, 0);
+	}
+	free(n);
+	free(e);
+	return rc;
 }
 
 /*
@@ -141,13 +163,42 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 	free(raw);
 	free(what);
 	free(title);
+	/* the trailers too: an id or a severity name from elsewhere */
+	if (msg != NULL) {
+		char *safe = inc_text_sanitize(msg, true);
+		free(msg);
+		msg = safe;
+	}
 	return msg;
+}
+
+/*
+ * The branch is locked: INC_EBUSY while the lock is young enough to be a
+ * live writer's (we hold the store's write lock, so it is not one of
+ * ours), else the stale lock named with its age. No lock found any more:
+ * it went meanwhile, try again.
+ */
+static int
+locked(bool *held, inc_store *s, inc_error *err)
+{
+	char lock[4096];
+	int64_t age;
+
+	*held = true;
+	if (!inc_audit__find_lock(lock, sizeof(lock), &age, s))
+		return inc_error_set(err, INC_EBUSY,
+		                     "%s: the audit branch was locked",
+		                     s->audit_repo);
+	if (age < INC_AUDIT_LOCK_GRACE)
+		return inc_error_set(err, INC_EBUSY,
+		                     "%s: locked by another git writer", lock);
+	return inc_audit__lock_error(err, lock, age);
 }
 
 /* One commit for ev on top of *tip (updated); skipped if already there. */
 static int
 commit_event(git_oid *tip, bool *has_tip, inc_store *s, const inc_event *ev,
-             const cJSON *doc, inc_error *err)
+             const cJSON *doc, bool *held, inc_error *err)
 {
 	git_commit *parent = NULL;
 	git_tree *parent_tree = NULL, *tree = NULL;
@@ -173,8 +224,9 @@ commit_event(git_oid *tip, bool *has_tip, inc_store *s, const inc_event *ev,
 	    (rc = tree_with(&tree_id, s->repo, parent_tree, path, &blob,
 	                    GIT_FILEMODE_BLOB)) < 0 ||
 	    (rc = git_tree_lookup(&tree, s->repo, &tree_id)) < 0 ||
-	    (rc = signature(&author, ev->actor, ev->at)) < 0 ||
-	    (rc = signature(&committer, ev->actor, ev->recorded_at)) < 0)
+	    (rc = inc_audit__actor_signature(&author, ev->actor, ev->at)) < 0 ||
+	    (rc = inc_audit__actor_signature(&committer, ev->actor,
+	                                     ev->recorded_at)) < 0)
 		goto done;
 	if ((msg = message(s, ev, doc)) == NULL) {
 		ret = inc_error__nomem(err);
@@ -193,9 +245,12 @@ commit_event(git_oid *tip, bool *has_tip, inc_store *s, const inc_event *ev,
 		git_oid_cpy(tip, &commit_id);
 		*has_tip = true;
 		s->audit_written += 7;
+		ret = inc_audit__remember_tip(s, tip, err);
 	}
 done:
-	if (rc < 0 && ret == 0)
+	if (rc == GIT_ELOCKED && ret == 0)
+		ret = locked(held, s, err);
+	else if (rc < 0 && ret == 0)
 		ret = rc == GIT_EMODIFIED || rc == GIT_EEXISTS
 		              ? INC_EBUSY
 		              : inc_audit__git_error(err, rc, s->audit_repo);
@@ -240,7 +295,8 @@ inc_audit_flush(size_t *behind, inc_store *s, inc_error *err)
 {
 	inc_event_list *events = NULL;
 	int64_t mirrored = 0, last = 0;
-	bool has_tip = false;
+	const struct timespec lock_wait = {0, 100 * 1000 * 1000};
+	bool has_tip = false, held;
 	git_oid tip;
 	size_t done_n = 0;
 	int ret;
@@ -267,12 +323,22 @@ inc_audit_flush(size_t *behind, inc_store *s, inc_error *err)
 		/* the state right after this event, for the trailers */
 		if ((ret = state_after(&doc, s, ev, err)) < 0)
 			break;
-		for (int tries = 0; tries < CAS_TRIES; tries++) {
+		for (int tries = 0, waits = 0; tries < CAS_TRIES; tries++) {
 			if ((ret = inc_audit__tip(&tip, &has_tip, s, err)) < 0)
 				break;
-			ret = commit_event(&tip, &has_tip, s, ev, doc, err);
+			held = false;
+			ret = commit_event(&tip, &has_tip, s, ev, doc, &held,
+			                   err);
 			if (ret != INC_EBUSY)
 				break;
+			if (held && waits++ < LOCK_WAITS) {
+				/* a live writer holds it for milliseconds */
+				nanosleep(&lock_wait, NULL);
+				tries--;
+				continue;
+			}
+			if (held)
+				break; /* still held by a live writer: said */
 			ret = inc_error_set(err, INC_EBUSY,
 			                    "%s: the audit branch keeps moving",
 			                    s->audit_repo);
@@ -321,6 +387,7 @@ inc_audit_init(inc_store *s, inc_error *err)
 	if (fresh &&
 	    ((ret = inc_store__meta_set_int(s, "mirrored_seq", 0, err)) < 0 ||
 	     (ret = inc_store__meta_set(s, "imported_tip", "", err)) < 0 ||
+	     (ret = inc_store__meta_set(s, "audit_tip", "", err)) < 0 ||
 	     (ret = inc_store__meta_set_int(s, "mirror_imported", 1, err)) < 0))
 		return ret;
 	if ((ret = inc_audit_flush(NULL, s, err)) < 0)

@@ -164,6 +164,23 @@ inc_audit__behind(int64_t *out, inc_store *s, inc_error *err)
 }
 
 int
+inc_audit__behind_count(size_t *out, inc_store *s, inc_error *err)
+{
+	int64_t mirrored = 0, n = 0;
+	int ret;
+
+	*out = 0;
+	if (!inc_audit__enabled(s))
+		return 0;
+	if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq", err)) <
+	            0 ||
+	    (ret = inc_audit__pending(&n, s, mirrored, err)) < 0)
+		return ret;
+	*out = n > 0 ? (size_t)n : 0;
+	return 0;
+}
+
+int
 inc_audit_enable(inc_store *s, const char *remote, inc_error *err)
 {
 	const inc_config *cfg;

@@ -315,6 +315,8 @@ merge_and_import(inc_sync_result *res, inc_store *s, const git_oid *remote,
 			              : inc_audit__git_error(err, rc, url);
 			goto done;
 		}
+		if ((ret = inc_audit__remember_tip(s, &target, err)) < 0)
+			goto done;
 	}
 	ret = inc_store__commit(s, err);
 	res->imported += added;

@@ -144,6 +144,39 @@ test_expect_success 'commit messages carry no terminal escapes from titles or no
 	grep -F "bell^G and \\u202ebidi" msgs
 '
 
+# Bytes a terminal acts on: C0 controls but newline and tab, DEL, C1 (U+0080-U+009F)
+# and the bidi controls (U+061C, U+200E/F, U+202A-E, U+2066-9).
+has_controls() { # file
+	perl -ne '$n++ if /[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]/; END { exit($n ? 0 : 1) }' "$1"
+}
+
+test_expect_success 'hostile text: commit messages, authors and the review are made safe; JSON keeps it' '
+	hostile=$(printf "t \033[2J\033]8;;http://x.example\033\\\\link\033]8;;\033\\\\ \033]52;c;Zm9v\a \302\233""31m c1 \342\200\256bidi \342\201\246iso \r\tcr") &&
+	actor=$(printf "Eve \033[31mRed\302\233 \342\200\256") &&
+	test_when_finished "git config --global user.name \"Alice Example\"" &&
+	git config --global user.name "$actor" &&
+	id=$(incident open -q "$hostile") &&
+	incident note -q "$id" "$hostile
+second line $hostile" >/dev/null &&
+	incident resolve -q "$id" --summary "$hostile" >/dev/null &&
+	g log -3 --format="%B%n%an%n%ae%n%cn%n%ce" incidents >msgs &&
+	printf "%s" "$hostile" >probe && has_controls probe &&
+	! has_controls msgs &&
+	grep -F "opened ${id:0:5}" msgs | grep -F "t ^[[2J^[]8;;http://x.example^[" &&
+	grep -F "\\u009b31m c1 \\u202ebidi \\u2066iso" msgs &&
+	grep "^Eve ^\[\[31mRed\\\\u009b \\\\u202e$" msgs &&
+	g log -1 --format=%B incidents | git interpret-trailers --parse >trailers &&
+	grep "^Incident: $id$" trailers &&
+	incident show --json "$id" >show.json &&
+	test "$(jq -r .incident.title show.json)" = "$hostile" &&
+	incident log --json "$id" >log.json &&
+	test "$(jq -r ".events[0].actor" log.json)" = "$actor <alice@example.com>" &&
+	incident review "$id" >draft 2>/dev/null &&
+	grep -F "\\u202ebidi" draft &&
+	! has_controls draft &&
+	incident verify >out && grep "^verified" out
+'
+
 # LD_DEBUG=libs writes one file a process (LD_DEBUG_OUTPUT.PID) naming
 # every library it maps; only the helper incident-git may map libgit2.
 maps_git() { # command...: the programs of that run that mapped libgit2

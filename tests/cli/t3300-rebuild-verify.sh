@@ -85,7 +85,8 @@ test_expect_success 'verify catches a history rewritten with the git CLI' '
 	test_expect_code 1 incident verify >out &&
 	grep "does not hash to its id: rewritten in git" out &&
 	grep "the branch no longer contains commit" out &&
-	grep "^2 problems in [0-9]* events$" out
+	grep "^history: commit $(git --git-dir="$repo" rev-parse --short=12 incidents) changes 2 files" out &&
+	grep "^3 problems in [0-9]* events$" out
 '
 
 test_expect_success 'verify catches a commit dropped from the history' '
