@@ -163,7 +163,7 @@ test_expect_success 'a remote whose history was rewritten is refused, loudly' '
 	git clone -q --branch incidents remote.git work &&
 	f=$(git -C work ls-files | head -1) &&
 	git -C work rm -q "$f" &&
-	git -C work -c user.name=M -c user.email=m@example.com commit -q --amend -m rewritten &&
+	git -C work -c user.name=M -c user.email=m@example.com commit -q --amend --allow-empty -m rewritten &&
 	git -C work push -q --force origin incidents &&
 	test_expect_code 4 incident --dir B sync 2>err &&
 	test_line_count = 1 err &&
