@@ -5,7 +5,7 @@
 # true, and no lock file is left behind.
 . "$(dirname "$0")/test-lib.sh"
 
-N=8
+N=${SYNC_REPLICAS:-8} # more for a stress run
 
 # replicas URL: N fresh stores with 2 incidents each (one noted), unsynced
 replicas() {
