@@ -364,6 +364,26 @@ child_fetch(struct reply *r, struct job *j)
 	return 0;
 }
 
+/*
+ * Whether a server's refusal says the branch moved under us (retry),
+ * rather than a hook or a rule saying no (retrying would not help).
+ * The words of git receive-pack's compare-and-swap and lock failures.
+ */
+static bool
+moved(const char *status)
+{
+	static const char *const words[] = {
+	        "failed to update ref", "failed to lock", "cannot lock ref",
+	        "non-fast-forward",     "fetch first",    "stale info",
+	        "incorrect old value",  "is at ",         "expected",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strstr(status, words[i]) != NULL)
+			return true;
+	return false;
+}
+
 /* In the child: our branch to a git server, which swaps it or refuses. */
 static int
 child_push(struct reply *r, struct job *j)
@@ -382,8 +402,9 @@ child_push(struct reply *r, struct job *j)
 		return child_error(r, rc, j->n);
 	if (j->n->rejected[0] != '\0') {
 		snprintf(r->message, sizeof(r->message),
-		         "%.100s: refused (%.120s)", j->n->url, j->n->rejected);
-		return INC_EBUSY;
+		         "%.100s: the push was refused (%.120s)", j->n->url,
+		         j->n->rejected);
+		return moved(j->n->rejected) ? INC_EBUSY : INC_ERROR;
 	}
 	return 0;
 }
