@@ -492,9 +492,28 @@ field_of(const struct inc_kind *k, const char *key)
 	return f->key != NULL ? f : NULL;
 }
 
+/* Every string and member name in v, however deep, is valid UTF-8. */
+static bool
+utf8_deep(const cJSON *v)
+{
+	const cJSON *x;
+
+	if (v->string != NULL &&
+	    inc_text_check(v->string, INC_REVIEW_MAX, "", NULL) < 0)
+		return false;
+	if (cJSON_IsString(v))
+		return inc_text_check(v->valuestring, INC_REVIEW_MAX, "",
+		                      NULL) == 0;
+	cJSON_ArrayForEach (x, v)
+		if (!utf8_deep(x))
+			return false;
+	return true;
+}
+
 /*
  * Every member this version knows must be valid; a kind or a member it
- * does not know is a newer version's (INC_ENEWER), checked no further.
+ * does not know is a newer version's (INC_ENEWER), checked no further
+ * than that its text is UTF-8 (it is kept, and exported).
  */
 int
 inc_kind__check(const char *kind, const cJSON *payload, inc_error *err)
@@ -507,6 +526,10 @@ inc_kind__check(const char *kind, const cJSON *payload, inc_error *err)
 	if (!cJSON_IsObject(payload))
 		return inc_error_set(err, INC_EINVALID,
 		                     "%s: the payload is not an object", kind);
+	if (k == NULL && !utf8_deep(payload))
+		return inc_error_set(err, INC_EINVALID,
+		                     "%.40s: text that is not valid UTF-8",
+		                     kind);
 	if (k == NULL)
 		return inc_error_set(err, INC_ENEWER,
 		                     "%.40s: an event kind this version does "
@@ -515,6 +538,12 @@ inc_kind__check(const char *kind, const cJSON *payload, inc_error *err)
 	cJSON_ArrayForEach (v, payload) {
 		const struct field *f = field_of(k, v->string);
 		if (f == NULL) {
+			if (!utf8_deep(v))
+				return inc_error_set(
+				        err, INC_EINVALID,
+				        "%s: text that is not valid "
+				        "UTF-8",
+				        kind);
 			if (unknown == NULL)
 				unknown = v->string;
 			continue;

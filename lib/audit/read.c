@@ -64,6 +64,8 @@ inc_audit__each_file(inc_store *s, const git_oid *commit,
 /* ---- quarantine: invalid events set aside, by path and blob ---- */
 
 #define QUARANTINE "quarantine:"
+/* A format limit: a review (1 MiB) with its envelope fits with room. */
+#define INC_EVENT_FILE_MAX (2 * INC_REVIEW_MAX)
 
 static int
 quarantined(bool *out, inc_store *s, const char *path, const git_oid *blob,
@@ -224,6 +226,13 @@ import_blob(struct import *im, const char *path, const git_oid *oid)
 	}
 	if ((rc = git_blob_lookup(&blob, im->s->repo, oid)) < 0)
 		return inc_audit__git_error(im->err, rc, im->s->audit_repo);
+	if (git_blob_rawsize(blob) > INC_EVENT_FILE_MAX) {
+		git_blob_free(blob);
+		inc_error_set(im->err, INC_ECORRUPT,
+		              "the file is over %d bytes, the format's limit",
+		              INC_EVENT_FILE_MAX);
+		return refuse(im, path, oid);
+	}
 	ret = inc_event__from_json(&ev, git_blob_rawcontent(blob),
 	                           (size_t)git_blob_rawsize(blob), im->err);
 	git_blob_free(blob);

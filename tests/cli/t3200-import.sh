@@ -116,7 +116,11 @@ test_expect_success 'a 20 MB note is refused' '
 	fresh &&
 	path=$( { printf "{\"incident\": \"%s\", \"lamport\": 7, \"payload\": {\"text\": \"" "$full" &&
 		head -c 20000000 /dev/zero | tr "\0" a && printf "\"}}"; } | forge_event remote.git) &&
-	refused "text is too long (20000000 bytes; at most 65536)"
+	refused "the file is over 2097152 bytes" &&
+	fresh &&
+	path=$( { printf "{\"incident\": \"%s\", \"lamport\": 7, \"payload\": {\"text\": \"" "$full" &&
+		head -c 100000 /dev/zero | tr "\0" a && printf "\"}}"; } | forge_event remote.git) &&
+	refused "text is too long (100000 bytes; at most 65536)"
 '
 
 test_expect_success 'invalid UTF-8 is refused; export and log stay valid UTF-8' '
@@ -124,7 +128,10 @@ test_expect_success 'invalid UTF-8 is refused; export and log stay valid UTF-8' 
 	path=$(printf "{\"incident\": \"%s\", \"lamport\": 7, \"payload\": {\"text\": \"bad \377 byte\"}}" \
 		"$full" | forge_event remote.git) &&
 	refused "text is not valid UTF-8" &&
-	incident --dir B sync --quarantine -q 2>/dev/null &&
+	first=$path &&
+	path=$(printf "{\"incident\": \"%s\", \"lamport\": 8, \"payload\": {\"text\": \"ok\", \"new\": [\"\377\"]}}" \
+		"$full" | forge_event remote.git) &&
+	incident --dir B sync --quarantine 2>err && grep "2 invalid events set aside" err &&
 	incident --dir B export >exp && iconv -f UTF-8 -t UTF-8 exp >/dev/null &&
 	incident --dir B log --json "$short" >log && iconv -f UTF-8 -t UTF-8 log >/dev/null
 '

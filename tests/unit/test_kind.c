@@ -64,6 +64,11 @@ test_forged_payloads(void **state)
 	check_payload("edited", "{\"fields\": {\"k\": 1}}", INC_EINVALID);
 	check_payload("from_the_future", "{}", INC_ENEWER);
 	check_payload("from_the_future", "[]", INC_EINVALID);
+	/* kept and exported, so its text must be UTF-8 all the same */
+	check_payload("noted", "{\"text\": \"x\", \"new\": [\"\xff\"]}",
+	              INC_EINVALID);
+	check_payload("from_the_future", "{\"a\": {\"\xff\": 1}}",
+	              INC_EINVALID);
 }
 
 static int
