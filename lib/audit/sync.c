@@ -151,6 +151,7 @@ struct net {
 	int cred_tries;
 	char rejected[256];
 	const char *url;
+	bool contended; /* a push was refused: others are pushing */
 };
 
 static int64_t
@@ -171,6 +172,11 @@ past_deadline(const struct net *n)
 static int
 deadline_error(inc_error *err, const struct net *n)
 {
+	if (n->contended)
+		return inc_error_set(err, INC_EBUSY,
+		                     "%s: others kept pushing (or the branch "
+		                     "stayed locked); sync again",
+		                     n->url);
 	return inc_error_set(err, INC_ERROR,
 	                     "%s: no answer within %d s; nothing was lost, "
 	                     "sync again later",
@@ -632,8 +638,9 @@ back_off(struct net *n, int tries)
 
 	(void)inc_util__random(&r, sizeof(r));
 	ms = ms / 2 + (int64_t)(r % (unsigned)(ms / 2 + 1));
-	if (n->deadline > 0 && now_ms() + ms > n->deadline)
-		ms = n->deadline - now_ms();
+	/* never to the deadline itself: leave time for a round */
+	if (n->deadline > 0 && now_ms() + ms > n->deadline - 100)
+		ms = n->deadline - 100 - now_ms();
 	if (ms <= 0)
 		return;
 	ts.tv_sec = ms / 1000;
@@ -647,7 +654,7 @@ inc_audit_sync(inc_sync_result *res, inc_store *s, const inc_sync_opts *opts,
                inc_error *err)
 {
 	inc_import_opts io = {opts->quarantine, "sync"};
-	struct net n = {0, opts->timeout_ms, 0, "", NULL};
+	struct net n = {0, opts->timeout_ms, 0, "", NULL, false};
 	struct job job = {s, NULL, &n};
 	git_oid theirs, ours;
 	bool has_theirs, has_ours;
@@ -703,13 +710,14 @@ inc_audit_sync(inc_sync_result *res, inc_store *s, const inc_sync_opts *opts,
 		}
 		if (ret != INC_EBUSY)
 			break;
+		n.contended = true;
+		if (tries + 1 < PUSH_TRIES)
+			back_off(&n, tries);
+		/* the deadline spent on waiting for others is busy, not late */
 		if (tries + 1 >= PUSH_TRIES || past_deadline(&n)) {
-			ret = inc_error_set(
-			        err, INC_EBUSY,
-			        "%s: others kept pushing; sync again", url);
+			ret = deadline_error(err, &n);
 			break;
 		}
-		back_off(&n, tries);
 	}
 	if (ret == 0)
 		ret = inc_store__meta_set_int(s, "pushed_seq", mirrored, err);

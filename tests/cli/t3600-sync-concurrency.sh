@@ -84,4 +84,18 @@ test_expect_success "$N syncs at once through a git daemon on 127.0.0.1" '
 	check served/remote.git
 '
 
+test_expect_success 'a branch that stays locked: exit 5, one line, in time' '
+	rm -rf L && git init -q --bare locked.git &&
+	incident --dir L init --git --remote "$PWD/locked.git" >/dev/null &&
+	incident --dir L open -q "waits" >/dev/null &&
+	mkdir -p locked.git/refs/heads && : >locked.git/refs/heads/incidents.lock &&
+	start=$(date +%s%N) &&
+	test_expect_code 5 incident --dir L sync --timeout 2 2>err &&
+	end=$(date +%s%N) &&
+	test_line_count = 1 err && grep "others kept pushing" err &&
+	test $(( (end - start) / 1000000 )) -le 2500 &&
+	rm locked.git/refs/heads/incidents.lock &&
+	incident --dir L sync >out && grep pushed out
+'
+
 test_done
