@@ -678,6 +678,8 @@ inc_audit_sync(inc_sync_result *res, inc_store *s, const inc_sync_opts *opts,
 	if ((ret = inc_audit_flush(NULL, s, err)) < 0 ||
 	    (ret = inc_audit__open(s, false, err)) < 0)
 		return ret;
+	/* fetches no longer land in a ref; drop the one older versions kept */
+	git_reference_remove(s->repo, "refs/incident-sync/remote");
 	if ((rc = git_remote_create_anonymous(&job.remote, s->repo, url)) < 0)
 		return inc_audit__git_error(err, rc, url);
 	path = local_path(url);
