@@ -37,6 +37,12 @@ test_expect_success 'setup: forge-event is built' '
 	test -x "$FORGE_EVENT"
 '
 
+test_expect_success 'every number read from JSON in lib/ goes through lib/json.c' '
+	(cd "$SOURCE_ROOT" && grep -rn "valuedouble\|valueint" lib --include="*.[ch]") >uses &&
+	grep -v "^lib/json.c:" uses >others || : &&
+	test ! -s others
+'
+
 test_expect_success 'a forged event with a valid id and sane values is imported' '
 	fresh && path=$(forge noted "{\"text\": \"forged but fine\"}") &&
 	incident --dir B sync -q &&
