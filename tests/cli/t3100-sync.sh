@@ -203,6 +203,13 @@ test_expect_success 'a tampered event on the remote is refused and changes nothi
 	incident --dir B list --all >out && grep "honest" out
 '
 
+test_expect_success 'a local remote that is not bare is refused, untouched' '
+	rm -rf nonbare && git init -q nonbare &&
+	test_expect_code 2 incident --dir A sync "$PWD/nonbare" 2>err &&
+	test_line_count = 1 err && grep "not a bare repository" err &&
+	test_must_fail git -C nonbare rev-parse -q --verify refs/heads/incidents
+'
+
 test_expect_success 'a remote with a newline cannot write config lines' '
 	rm -rf C &&
 	test_expect_code 2 incident --dir C init --remote "$(printf "x\n[audit]\nrepo = /tmp/evil")" 2>err &&
