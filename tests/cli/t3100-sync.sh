@@ -115,6 +115,8 @@ test_expect_success 'a remote that never answers is given up after --timeout' '
 		sleep 0.1
 	done &&
 	nc -z 127.0.0.1 $port &&
+	# our listener, not another one on the same port
+	kill -0 $! &&
 	start=$(date +%s%N) &&
 	test_expect_code 1 incident --dir A sync --timeout 2 "git://127.0.0.1:$port/x.git" 2>err &&
 	end=$(date +%s%N) &&
