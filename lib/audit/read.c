@@ -207,7 +207,7 @@ refuse(struct import *im, const char *path, const git_oid *oid)
 static int
 import_blob(struct import *im, const char *path, const git_oid *oid)
 {
-	char want[512];
+	char want[512], id[INC_EVENT_ID_LEN + 1];
 	git_blob *blob = NULL;
 	inc_event ev;
 	bool added = false, newer = false, skip = false;
@@ -253,17 +253,23 @@ import_blob(struct import *im, const char *path, const git_oid *oid)
 	if (ret == 0 && strcmp(want, path) != 0)
 		ret = inc_error_set(im->err, INC_EINVALID,
 		                    "its path does not match its content");
-	if (ret == 0) {
-		ret = inc_store__insert(&added, im->s, &ev, true, im->err);
-		if (ret == INC_ECORRUPT) {
-			/* does not hash to its id */
-			inc_event__release(&ev);
-			return refuse(im, path, oid);
-		}
-	} else {
+	/* the hash here, so that only the event's faults are refused */
+	memcpy(id, ev.id, sizeof(id));
+	if (ret == 0 && (ret = inc_event__hash(&ev, im->err)) == 0 &&
+	    strcmp(id, ev.id) != 0)
+		ret = inc_error_set(im->err, INC_ECORRUPT,
+		                    "its content does not hash to its id "
+		                    "(tampered with?)");
+	memcpy(ev.id, id, sizeof(id));
+	if (ret == INC_ENOMEM) {
+		inc_event__release(&ev);
+		return ret;
+	}
+	if (ret < 0) {
 		inc_event__release(&ev);
 		return refuse(im, path, oid);
 	}
+	ret = inc_store__insert(&added, im->s, &ev, true, im->err);
 	if (ret == 0 && added) {
 		im->added++;
 		im->counts->newer += newer;
