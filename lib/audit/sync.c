@@ -298,6 +298,10 @@ in_child(struct reply *r, int (*fn)(struct reply *, struct job *),
 		}
 		if ((rc = poll(&pfd, 1, wait)) < 0 && errno == EINTR)
 			continue;
+		if (rc < 0) {
+			late = true; /* cannot wait: stop it all the same */
+			break;
+		}
 		if (rc == 0)
 			continue; /* the deadline, seen at the top */
 		if ((k = read(fds[0], (char *)r + got, sizeof(*r) - got)) < 0 &&
