@@ -438,18 +438,23 @@ fetch(git_oid *out, bool *has, struct job *j, inc_error *err)
 	return 0;
 }
 
-/* The path of a remote libgit2 would reach with its local transport. */
-static char *
-local_path(const char *url)
+/*
+ * *out: the path of a remote libgit2 would reach with its local
+ * transport, or NULL for any other remote. -1 when out of memory.
+ */
+static int
+local_path(char **out, const char *url)
 {
 	struct stat st;
+	const char *p = NULL;
 
 	if (strncmp(url, "file://", 7) == 0)
-		return inc_util__strdup(url + 7);
-	if (strstr(url, "://") == NULL && stat(url, &st) == 0 &&
-	    S_ISDIR(st.st_mode))
-		return inc_util__strdup(url);
-	return NULL;
+		p = url + 7;
+	else if (strstr(url, "://") == NULL && stat(url, &st) == 0 &&
+	         S_ISDIR(st.st_mode))
+		p = url;
+	*out = p != NULL ? inc_util__strdup(p) : NULL;
+	return p != NULL && *out == NULL ? -1 : 0;
 }
 
 /*
@@ -686,7 +691,10 @@ inc_audit_sync(inc_sync_result *res, inc_store *s, const inc_sync_opts *opts,
 	git_reference_remove(s->repo, "refs/incident-sync/remote");
 	if ((rc = git_remote_create_anonymous(&job.remote, s->repo, url)) < 0)
 		return inc_audit__git_error(err, rc, url);
-	path = local_path(url);
+	if (local_path(&path, url) < 0) {
+		git_remote_free(job.remote);
+		return inc_error__nomem(err);
+	}
 	for (int tries = 0;; tries++) {
 		if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq",
 		                               err)) < 0 ||
