@@ -448,7 +448,9 @@ local_path(char **out, const char *url)
 	struct stat st;
 	const char *p = NULL;
 
-	if (strncmp(url, "file://", 7) == 0)
+	if (strncmp(url, "file://localhost/", 17) == 0)
+		p = url + 16;
+	else if (strncmp(url, "file://", 7) == 0)
 		p = url + 7;
 	else if (strstr(url, "://") == NULL && stat(url, &st) == 0 &&
 	         S_ISDIR(st.st_mode))
