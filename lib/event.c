@@ -22,10 +22,17 @@ cJSON *
 inc_event__json(const inc_event *ev, bool with_id)
 {
 	cJSON *o = cJSON_CreateObject(), *payload;
-	char buf[32];
+	char buf[32], lamport[32];
 
 	if (o == NULL)
 		return NULL;
+	/*
+	 * The clock as its digits: cJSON prints a number with 15 significant
+	 * digits when that reads back "close enough", so above 10^15 a
+	 * clock would not come back as it went (9007199254740991 printed as
+	 * 9.00719925474099e+15). Below that the bytes are cJSON's own.
+	 */
+	snprintf(lamport, sizeof(lamport), "%lld", (long long)ev->lamport);
 	payload = ev->payload != NULL ? cJSON_Duplicate(ev->payload, true)
 	                              : cJSON_CreateObject();
 	if (cJSON_AddNumberToObject(o, "format", INC_JSON_FORMAT) == NULL ||
@@ -39,8 +46,7 @@ inc_event__json(const inc_event *ev, bool with_id)
 	            o, "recorded_at",
 	            inc_time_rfc3339(buf, sizeof(buf), ev->recorded_at)) ==
 	            NULL ||
-	    cJSON_AddNumberToObject(o, "lamport", (double)ev->lamport) ==
-	            NULL ||
+	    cJSON_AddRawToObject(o, "lamport", lamport) == NULL ||
 	    cJSON_AddStringToObject(o, "replica", ev->replica) == NULL ||
 	    cJSON_AddStringToObject(o, "actor", ev->actor) == NULL ||
 	    payload == NULL || !cJSON_AddItemToObject(o, "payload", payload)) {

@@ -55,6 +55,8 @@ static cJSON *
 canonical(const cJSON *spec, const char *id)
 {
 	cJSON *o = cJSON_CreateObject();
+	const cJSON *lamport;
+	char digits[32];
 
 	cJSON_AddItemToObject(
 	        o, "format",
@@ -72,8 +74,19 @@ canonical(const cJSON *spec, const char *id)
 	        o, "recorded_at",
 	        member(spec, "recorded_at",
 	               cJSON_CreateString("2026-11-24T09:00:00Z")));
-	cJSON_AddItemToObject(o, "lamport",
-	                      member(spec, "lamport", cJSON_CreateNumber(1)));
+	lamport = cJSON_GetObjectItemCaseSensitive(spec, "lamport");
+	if (cJSON_IsNumber(lamport) && lamport->valuedouble >= -9e18 &&
+	    lamport->valuedouble <= 9e18 &&
+	    lamport->valuedouble == (double)(long long)lamport->valuedouble) {
+		/* a whole number as its digits, as inc_event__json() does */
+		snprintf(digits, sizeof(digits), "%lld",
+		         (long long)lamport->valuedouble);
+		cJSON_AddRawToObject(o, "lamport", digits);
+	} else {
+		cJSON_AddItemToObject(
+		        o, "lamport",
+		        member(spec, "lamport", cJSON_CreateNumber(1)));
+	}
 	cJSON_AddItemToObject(o, "replica",
 	                      member(spec, "replica",
 	                             cJSON_CreateString("0000000000000000")));

@@ -61,6 +61,17 @@ test_expect_success 'a Lamport clock of 1e300 is refused' '
 	refused "lamport: not a whole number from 1 to 2^53-1"
 '
 
+test_expect_success 'a clock at 2^53-1 is imported; a write past it is refused, not rounded' '
+	fresh && path=$(forge noted "{\"text\": \"at the top\"}" 9007199254740991) &&
+	incident --dir B sync -q &&
+	test "$(sqlite3 B/incident.db "SELECT max(lamport) FROM events")" = 9007199254740991 &&
+	git --git-dir=remote.git cat-file blob "incidents:$path" >file &&
+	grep -F "\"lamport\":9007199254740991," file &&
+	test_expect_code 1 incident --dir B note "$short" "one more" 2>err &&
+	grep "Lamport clock is out of range" err &&
+	test "$(sqlite3 B/incident.db "SELECT count(*) FROM events")" = 2
+'
+
 test_expect_success 'with --quarantine both replicas converge without it' '
 	fresh &&
 	path=$(forge triaged "{\"severity\": 4}" 1152921504606846976) &&

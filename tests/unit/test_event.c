@@ -245,6 +245,31 @@ test_lamport_range(void **state)
 	inc_event__release(&ev);
 }
 
+/* Above 10^15 cJSON would print 15 digits: the clock is its own digits. */
+static void
+test_lamport_printed_exactly(void **state)
+{
+	inc_event ev, back;
+	inc_error err;
+	cJSON *o;
+	char *text;
+
+	(void)state;
+	fixed_event(&ev);
+	ev.lamport = INC_JSON_INT_MAX;
+	assert_int_equal(inc_event__hash(&ev, &err), 0);
+	o = inc_event__json(&ev, true);
+	text = cJSON_PrintUnformatted(o);
+	assert_non_null(strstr(text, "\"lamport\":9007199254740991,"));
+	assert_int_equal(inc_event__from_json(&back, text, strlen(text), &err),
+	                 0);
+	assert_true(back.lamport == INC_JSON_INT_MAX);
+	inc_event__release(&back);
+	free(text);
+	cJSON_Delete(o);
+	inc_event__release(&ev);
+}
+
 /* What a reader says about a file: the member that is wrong, or newer. */
 static void
 test_from_json_says_why(void **state)
@@ -279,6 +304,7 @@ main(void)
 	        cmocka_unit_test(test_every_member_is_hashed),
 	        cmocka_unit_test(test_total_order),
 	        cmocka_unit_test(test_lamport_range),
+	        cmocka_unit_test(test_lamport_printed_exactly),
 	        cmocka_unit_test(test_from_json_says_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
