@@ -1,7 +1,5 @@
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 
@@ -10,6 +8,8 @@
 struct sync_args {
 	bool quiet;
 	bool json;
+	bool quarantine;
+	bool accept_rewrite;
 	long timeout;
 };
 
@@ -19,6 +19,10 @@ static const struct opt options[] = {
         OPT_BOOL("quiet", 'q', &defaults.quiet,
                  "print nothing unless it fails"),
         OPT_BOOL("json", 0, &defaults.json, "print the result as JSON"),
+        OPT_BOOL("quarantine", 0, &defaults.quarantine,
+                 "set invalid events aside instead of stopping"),
+        OPT_BOOL("accept-rewrite", 0, &defaults.accept_rewrite,
+                 "merge a remote whose history was rewritten"),
         OPT_INT("timeout", 0, &defaults.timeout, "seconds",
                 "give up on the remote after this long (default 30)", 1, 3600),
         OPT_END,
@@ -35,26 +39,27 @@ const struct cmd cmd_sync_entry = {
         CMD_OPTS(options, defaults),
 };
 
-/*
- * libgit2 1.5 has no socket timeouts: an alarm interrupts a connect or a
- * read that hangs (no SA_RESTART), and the library reports the failure.
- */
+/* What the import met besides the new events: one line each, on stderr. */
 static void
-on_alarm(int sig)
+report(const inc_import_counts *c)
 {
-	(void)sig;
-}
-
-static void
-arm(unsigned secs)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	alarm(secs);
+	if (c->newer > 0)
+		fprintf(stderr,
+		        "incident: %zu event%s written by a newer incident "
+		        "%s kept but not understood here (upgrade to read "
+		        "%s)\n",
+		        c->newer, c->newer == 1 ? "" : "s",
+		        c->newer == 1 ? "is" : "are",
+		        c->newer == 1 ? "it" : "them");
+	if (c->quarantined > 0)
+		fprintf(stderr,
+		        "incident: %zu invalid event%s set aside "
+		        "(quarantined: never imported)\n",
+		        c->quarantined, c->quarantined == 1 ? "" : "s");
+	if (c->skipped > 0)
+		fprintf(stderr,
+		        "incident: %zu event%s set aside earlier skipped\n",
+		        c->skipped, c->skipped == 1 ? "" : "s");
 }
 
 static int
@@ -62,6 +67,7 @@ cmd_sync(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const struct sync_args *a = ctx->opts;
 	const char *remote = argc == 1 ? argv[0] : NULL;
+	inc_sync_opts opts = INC_SYNC_OPTS_INIT;
 	inc_sync_result res;
 	inc_error err;
 	int ret;
@@ -74,19 +80,27 @@ cmd_sync(struct inc_ctx *ctx, int argc, char **argv)
 		              "URL makes one that syncs");
 		return fail(&err);
 	}
-	arm((unsigned)a->timeout + 2);
 	/* a real deadline: the clock's, never INCIDENT_NOW */
-	ret = inc_audit_sync(&res, ctx->store, remote,
-	                     inc_time_now() + a->timeout, &err);
-	alarm(0);
+	opts.remote = remote;
+	opts.timeout_ms = (int)a->timeout * 1000;
+	opts.quarantine = a->quarantine;
+	opts.accept_rewrite = a->accept_rewrite;
+	ret = inc_audit_sync(&res, ctx->store, &opts, &err);
 	if (ret < 0)
 		return fail(&err);
+	report(&res.counts);
 	if (a->json) {
 		cJSON *root = json_doc();
 		cJSON_AddStringToObject(root, "remote", res.remote);
 		cJSON_AddNumberToObject(root, "imported", (double)res.imported);
 		cJSON_AddBoolToObject(root, "merged", res.merged);
 		cJSON_AddBoolToObject(root, "pushed", res.pushed);
+		cJSON_AddNumberToObject(root, "newer",
+		                        (double)res.counts.newer);
+		cJSON_AddNumberToObject(root, "quarantined",
+		                        (double)res.counts.quarantined);
+		cJSON_AddNumberToObject(root, "skipped",
+		                        (double)res.counts.skipped);
 		return print_json(root);
 	}
 	if (a->quiet)

@@ -463,34 +463,57 @@ INC_EXTERN int inc_incident_audit(inc_audit_counts *out, inc_store *store,
 INC_EXTERN bool inc_event_mirrored(inc_store *store, const inc_event *ev);
 INC_EXTERN bool inc_event_pushed(inc_store *store, const inc_event *ev);
 
+/* What an import (sync, rebuild) met besides the events it took. */
+typedef struct inc_import_counts {
+	size_t newer;       /* written by a newer incident: kept, not folded */
+	size_t quarantined; /* invalid, set aside now (--quarantine) */
+	size_t skipped;     /* set aside by an earlier sync or rebuild */
+} inc_import_counts;
+
+typedef struct inc_sync_opts {
+	const char *remote;  /* NULL: config sync.remote */
+	int timeout_ms;      /* bounds the network work; 0: none */
+	bool quarantine;     /* set invalid events aside instead of stopping */
+	bool accept_rewrite; /* merge a remote whose history was rewritten */
+} inc_sync_opts;
+
+#define INC_SYNC_OPTS_INIT                                                     \
+	{                                                                      \
+		NULL, 30000, false, false                                      \
+	}
+
 typedef struct inc_sync_result {
 	char remote[1024];
 	size_t imported; /* events new to this store */
 	bool merged;     /* both sides had news: a merge commit */
 	bool pushed;     /* the remote has everything of ours */
+	inc_import_counts counts;
 } inc_sync_result;
 
 /*
- * Git side. Fetches the remote (remote, else config sync.remote), merges the
- * histories, imports the events this store lacks and pushes. deadline
- * (epoch seconds, 0: none) bounds the network work; the caller should
- * also interrupt blocking calls (libgit2 1.5 has no socket timeouts).
+ * Git side. Fetches the remote (opts->remote, else config sync.remote),
+ * merges the histories, imports the events this store lacks and pushes,
+ * all within opts->timeout_ms. INC_EBUSY: others kept pushing; INC_EREFUSED:
+ * the remote no longer contains what this store last saw there (a
+ * rewritten history; opts->accept_rewrite goes on); INC_ECORRUPT: an
+ * invalid event (opts->quarantine sets it aside).
  */
 INC_EXTERN int inc_audit_sync(inc_sync_result *res, inc_store *store,
-                              const char *remote, int64_t deadline,
-                              inc_error *err);
+                              const inc_sync_opts *opts, inc_error *err);
 
 /* ---- the history (audit/rebuild.c, verify.c, gc.c: git side) ---- */
 
 /*
- * Git side. Recreates the database in dir from the audit history alone; the old
- * files are kept as incident.db.before-rebuild. Nothing may write to the
- * store meanwhile.
+ * Git side. Recreates the database in dir from the audit history alone; the
+ * old files are kept as incident.db.before-rebuild. Nothing may write to
+ * the store meanwhile. *backup (may be NULL) names the old database kept
+ * aside, or is NULL; the caller's (inc_str_free()). quarantine sets invalid
+ * events aside (inc_sync_opts); counts (may be NULL) says what else the
+ * history held.
  */
-/* *backup (may be NULL) names the old database kept aside, or is NULL;
- * the caller's (inc_str_free()). */
-INC_EXTERN int inc_audit_rebuild(size_t *events, char **backup, const char *dir,
-                                 inc_error *err);
+INC_EXTERN int inc_audit_rebuild(size_t *events, inc_import_counts *counts,
+                                 char **backup, const char *dir,
+                                 bool quarantine, inc_error *err);
 typedef struct inc_verify_opts {
 	/*
 	 * A chain head an earlier verify printed (12 to 64 hex digits), or

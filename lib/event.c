@@ -22,10 +22,17 @@ cJSON *
 inc_event__json(const inc_event *ev, bool with_id)
 {
 	cJSON *o = cJSON_CreateObject(), *payload;
-	char buf[32];
+	char buf[32], lamport[32];
 
 	if (o == NULL)
 		return NULL;
+	/*
+	 * The clock as its digits: cJSON prints a number with 15 significant
+	 * digits when that reads back "close enough", so above 10^15 a
+	 * clock would not come back as it went (9007199254740991 printed as
+	 * 9.00719925474099e+15). Below that the bytes are cJSON's own.
+	 */
+	snprintf(lamport, sizeof(lamport), "%lld", (long long)ev->lamport);
 	payload = ev->payload != NULL ? cJSON_Duplicate(ev->payload, true)
 	                              : cJSON_CreateObject();
 	if (cJSON_AddNumberToObject(o, "format", INC_JSON_FORMAT) == NULL ||
@@ -39,8 +46,7 @@ inc_event__json(const inc_event *ev, bool with_id)
 	            o, "recorded_at",
 	            inc_time_rfc3339(buf, sizeof(buf), ev->recorded_at)) ==
 	            NULL ||
-	    cJSON_AddNumberToObject(o, "lamport", (double)ev->lamport) ==
-	            NULL ||
+	    cJSON_AddRawToObject(o, "lamport", lamport) == NULL ||
 	    cJSON_AddStringToObject(o, "replica", ev->replica) == NULL ||
 	    cJSON_AddStringToObject(o, "actor", ev->actor) == NULL ||
 	    payload == NULL || !cJSON_AddItemToObject(o, "payload", payload)) {
@@ -54,9 +60,21 @@ inc_event__json(const inc_event *ev, bool with_id)
 int
 inc_event__hash(inc_event *ev, inc_error *err)
 {
-	cJSON *o = inc_event__json(ev, false);
-	char *text = o != NULL ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON *o;
+	char *text;
 
+	/*
+	 * The clock goes through JSON as a double: beyond 2^53 it would
+	 * not come back as it went (a forged event near the top can use up
+	 * the clock; nothing written after it could be read back).
+	 */
+	if (ev->lamport < 1 || ev->lamport > INC_JSON_INT_MAX)
+		return inc_error_set(err, INC_ECORRUPT,
+		                     "%s: the Lamport clock is out of range "
+		                     "(%lld)",
+		                     ev->incident, (long long)ev->lamport);
+	o = inc_event__json(ev, false);
+	text = o != NULL ? cJSON_PrintUnformatted(o) : NULL;
 	cJSON_Delete(o);
 	if (text == NULL)
 		return inc_error__nomem(err);
@@ -325,47 +343,80 @@ copy_str(char *dst, size_t len, const cJSON *o, const char *key)
 	return true;
 }
 
-/* Parses an event file into ev (released with inc_event__release). */
+/* The first member of an event file that is missing or unreadable. */
+static const char *
+bad_member(inc_event *ev, const cJSON *o)
+{
+	if (!copy_str(ev->id, sizeof(ev->id), o, "id"))
+		return "id";
+	if (!copy_str(ev->incident, sizeof(ev->incident), o, "incident") ||
+	    !inc_id__valid(ev->incident))
+		return "incident";
+	if (!copy_str(ev->kind, sizeof(ev->kind), o, "kind"))
+		return "kind";
+	if (!copy_str(ev->replica, sizeof(ev->replica), o, "replica"))
+		return "replica";
+	if (inc_time_from_rfc3339(&ev->at, inc_json__str(o, "at")) < 0)
+		return "at";
+	if (inc_time_from_rfc3339(&ev->recorded_at,
+	                          inc_json__str(o, "recorded_at")) < 0)
+		return "recorded_at";
+	if (inc_json__str(o, "actor") == NULL)
+		return "actor";
+	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "payload")))
+		return "payload";
+	return NULL;
+}
+
+/*
+ * Parses an event file into ev (released with inc_event__release).
+ * INC_ECORRUPT names the member that is wrong; INC_ENEWER is a file of a
+ * newer format, which this version cannot read (nor hash) at all.
+ */
 int
 inc_event__from_json(inc_event *ev, const char *text, size_t len,
                      inc_error *err)
 {
 	cJSON *o = cJSON_ParseWithLength(text, len);
-	const cJSON *payload;
-	bool ok;
+	int64_t format;
+	const char *bad;
+	int ret = 0;
 
 	memset(ev, 0, sizeof(*ev));
-	if (o == NULL)
-		return inc_error_set(err, INC_ECORRUPT,
-		                     "an event file is not "
-		                     "JSON");
-	payload = cJSON_GetObjectItemCaseSensitive(o, "payload");
-	ok = copy_str(ev->id, sizeof(ev->id), o, "id") &&
-	     copy_str(ev->incident, sizeof(ev->incident), o, "incident") &&
-	     copy_str(ev->kind, sizeof(ev->kind), o, "kind") &&
-	     copy_str(ev->replica, sizeof(ev->replica), o, "replica") &&
-	     inc_time_from_rfc3339(&ev->at, inc_json__str(o, "at")) == 0 &&
-	     inc_time_from_rfc3339(&ev->recorded_at,
-	                           inc_json__str(o, "recorded_at")) == 0 &&
-	     inc_json__int(&ev->lamport, o, "lamport", 1, INC_JSON_INT_MAX) ==
-	             0 &&
-	     inc_json__str(o, "actor") != NULL && cJSON_IsObject(payload) &&
-	     inc_id__valid(ev->incident);
-	if (ok) {
+	if (o == NULL || !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		return inc_error_set(err, INC_ECORRUPT, "not a JSON object");
+	}
+	/* absent: this format's (the hash of the canonical form says more) */
+	format = INC_JSON_FORMAT;
+	if (cJSON_GetObjectItemCaseSensitive(o, "format") != NULL &&
+	    inc_json__int(&format, o, "format", 1, INC_JSON_INT_MAX) < 0)
+		ret = inc_error_set(err, INC_ECORRUPT,
+		                    "format: not a format number");
+	else if (format > INC_JSON_FORMAT)
+		ret = inc_error_set(err, INC_ENEWER,
+		                    "format %lld: written by a newer incident",
+		                    (long long)format);
+	else if (inc_json__int(&ev->lamport, o, "lamport", 1,
+	                       INC_JSON_INT_MAX) < 0)
+		/* never through a double: above 2^53 two clocks read as one */
+		ret = inc_error_set(err, INC_ECORRUPT,
+		                    "lamport: not a whole number from 1 to "
+		                    "2^53-1");
+	else if ((bad = bad_member(ev, o)) != NULL)
+		ret = inc_error_set(err, INC_ECORRUPT,
+		                    "%s: missing, or not a valid value", bad);
+	if (ret == 0) {
 		ev->actor = inc_util__strdup(inc_json__str(o, "actor"));
-		ev->payload = cJSON_Duplicate(payload, true);
+		ev->payload = cJSON_Duplicate(
+		        cJSON_GetObjectItemCaseSensitive(o, "payload"), true);
+		if (ev->actor == NULL || ev->payload == NULL) {
+			inc_event__release(ev);
+			ret = inc_error__nomem(err);
+		}
 	}
 	cJSON_Delete(o);
-	if (!ok)
-		return inc_error_set(
-		        err, INC_ECORRUPT,
-		        "an event file lacks a member or has a bad "
-		        "one");
-	if (ev->actor == NULL || ev->payload == NULL) {
-		inc_event__release(ev);
-		return inc_error__nomem(err);
-	}
-	return 0;
+	return ret;
 }
 
 bool

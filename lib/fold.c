@@ -6,9 +6,10 @@
  * The fold is total. A status change applies only when the lifecycle
  * table allows it from the state folded so far (two replicas may resolve
  * and escalate at once; whichever sorts first wins the status, the other
- * still leaves its data); an event it does not know is counted and
- * otherwise ignored. Nothing here reads the clock, the config or the
- * store, so the same events give the same incident on every machine.
+ * still leaves its data); an event it does not know (an unknown kind,
+ * or a member unknown to its kind) is counted and otherwise ignored. Nothing
+ * here reads the clock, the config or the store, so the same events give the
+ * same incident on every machine.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -513,7 +514,9 @@ inc_fold__apply(cJSON *d, const inc_event *ev)
 	struct inc_fold f = {d, false};
 	int64_t updated = inc_doc__time(d, "updated_at");
 
-	if (k != NULL)
+	/* a newer version's event (a kind or member unknown here) is kept
+	 * and counted, never half understood */
+	if (k != NULL && inc_kind__known(ev))
 		inc_kind__fold(k, &f, ev);
 	else
 		increment(&f, d, "unknown_event_count", 1);

@@ -149,8 +149,21 @@ void inc_kind__fold(const struct inc_kind *k, struct inc_fold *f,
                     const inc_event *ev);
 /* The timeline line of ev; malloc'd, NULL when out of memory. */
 char *inc_kind__describe(inc_store *s, const inc_event *ev);
-/* Holds a payload to its kind: known members, types, size limits. */
+/*
+ * Holds a payload to its kind: known members, types, size limits. 0;
+ * INC_EINVALID naming what is wrong; INC_ENEWER when every member this
+ * version knows is valid but the kind or a member is unknown to it (a
+ * newer version's event: kept, left out of the fold).
+ */
 int inc_kind__check(const char *kind, const cJSON *payload, inc_error *err);
+/*
+ * The one validator of an event however it arrived (sync, rebuild): the
+ * envelope, the state-independent rules (no self-merge) and the payload,
+ * as inc_kind__check() returns them. The limits are the format's.
+ */
+int inc_kind__check_event(const inc_event *ev, inc_error *err);
+/* Whether the fold understands ev: a known kind, every member known. */
+bool inc_kind__known(const inc_event *ev);
 
 /* store/: the SQLite store, a file a concept */
 /* sql.c: statements and transactions */
@@ -248,8 +261,25 @@ int inc_audit__actor_signature(struct git_signature **out, const char *actor,
 int inc_audit__signature(struct git_signature **out, const char *name,
                          const char *email, int64_t t);
 /* audit/read.c: the history read back */
-int inc_audit__import(size_t *added, inc_store *s, const struct git_oid *tip,
+typedef struct inc_import_opts {
+	bool quarantine;     /* set invalid events aside instead of stopping */
+	const char *command; /* "sync" or "rebuild", for the messages */
+} inc_import_opts;
+/*
+ * Imports what tip has that the store lacks, each event through the one
+ * validator (inc_kind__check_event): an invalid one stops the import
+ * (INC_ECORRUPT naming its path) or, with opts->quarantine, is recorded
+ * in meta "quarantine:<path>" = {"event", "blob", "reason"} and skipped,
+ * then and later; a newer version's event is kept and counted. In a
+ * write transaction; counts are added to.
+ */
+int inc_audit__import(size_t *added, inc_import_counts *counts, inc_store *s,
+                      const struct git_oid *tip, const inc_import_opts *opts,
                       inc_error *err);
+/* How many event files are set aside in s. */
+int inc_audit__quarantine_count(int64_t *out, inc_store *s, inc_error *err);
+/* Copies the records of set-aside files from one store to another. */
+int inc_audit__quarantine_copy(inc_store *to, inc_store *from, inc_error *err);
 int inc_audit__each_file(inc_store *s, const struct git_oid *commit,
                          int (*fn)(void *, const char *,
                                    const struct git_oid *),

@@ -13,9 +13,18 @@
 
 #include "internal.h"
 
+/*
+ * The limits of the format. They are constants, never config: replicas
+ * with different configs must never refuse each other's events, so they
+ * are as wide as any version writes (severity 1..9, labels such as
+ * priorities, roles and types up to 100 bytes, dedup keys up to 1000)
+ * and incident-json(7) documents them.
+ */
 #define LABEL_MAX 100
 #define NAME_MAX_BYTES 200
 #define KEY_MAX 200
+#define SEVERITY_MAX 9
+#define ACTOR_MAX INC_TITLE_MAX
 
 /* ---- describing an event: one line for the timeline ---- */
 
@@ -206,12 +215,13 @@ describe_text(struct line *b, inc_store *s, const cJSON *p)
 /* ---- the payload members of each kind ---- */
 
 enum field_type {
-	F_LINE,   /* one line of text, at most max bytes */
-	F_TEXT,   /* free text, newlines allowed, at most max bytes */
-	F_LABEL,  /* a service, tag or level: no spaces or commas */
-	F_LABELS, /* an array of labels */
-	F_INT,    /* a whole number from 0 to max */
-	F_TIME,   /* RFC 3339 */
+	F_LINE,     /* one line of text, at most max bytes */
+	F_TEXT,     /* free text, newlines allowed, at most max bytes */
+	F_LABEL,    /* a service, tag or level: no spaces or commas */
+	F_LABELS,   /* an array of labels */
+	F_INT,      /* a whole number from 0 to max */
+	F_SEVERITY, /* a whole number from 1 to max */
+	F_TIME,     /* RFC 3339 */
 	F_BOOL,
 	F_ID,       /* an incident id */
 	F_EVENT_ID, /* an event id */
@@ -233,7 +243,7 @@ struct field {
 static const struct field f_opened[] = {
         {"title", F_LINE, INC_TITLE_MAX},
         {"summary", F_TEXT, INC_TEXT_MAX},
-        {"severity", F_INT, 1000},
+        {"severity", F_SEVERITY, SEVERITY_MAX},
         {"services", F_LABELS, LABEL_MAX},
         {"tags", F_LABELS, LABEL_MAX},
         {"commander", F_NAME, NAME_MAX_BYTES},
@@ -244,7 +254,7 @@ static const struct field f_opened[] = {
         END,
 };
 static const struct field f_triaged[] = {
-        {"severity", F_INT, 1000},
+        {"severity", F_SEVERITY, SEVERITY_MAX},
         {"impact", F_LABEL, LABEL_MAX},
         {"urgency", F_LABEL, LABEL_MAX},
         {"priority", F_LABEL, LABEL_MAX},
@@ -422,7 +432,15 @@ check_field(const struct field *f, const cJSON *v, inc_error *err)
 	case F_INT:
 		if (inc_json__number(&n, v, 0, f->max) == 0)
 			return 0;
-		break;
+		return inc_error_set(err, INC_EINVALID,
+		                     "%s: not a whole number from 0 to %lld",
+		                     f->key, (long long)f->max);
+	case F_SEVERITY:
+		if (inc_json__number(&n, v, 1, f->max) == 0)
+			return 0;
+		return inc_error_set(err, INC_EINVALID,
+		                     "%s: not a whole number from 1 to %lld",
+		                     f->key, (long long)f->max);
 	case F_TIME:
 		if (cJSON_IsString(v) &&
 		    inc_time_from_rfc3339(&t, v->valuestring) == 0)
@@ -464,28 +482,141 @@ check_field(const struct field *f, const cJSON *v, inc_error *err)
 	                     f->key);
 }
 
+static const struct field *
+field_of(const struct inc_kind *k, const char *key)
+{
+	const struct field *f = k->fields;
+
+	while (f->key != NULL && strcmp(f->key, key) != 0)
+		f++;
+	return f->key != NULL ? f : NULL;
+}
+
+/* Every string and member name in v, however deep, is valid UTF-8. */
+static bool
+utf8_deep(const cJSON *v)
+{
+	const cJSON *x;
+
+	if (v->string != NULL &&
+	    inc_text_check(v->string, INC_REVIEW_MAX, "", NULL) < 0)
+		return false;
+	if (cJSON_IsString(v))
+		return inc_text_check(v->valuestring, INC_REVIEW_MAX, "",
+		                      NULL) == 0;
+	cJSON_ArrayForEach (x, v)
+		if (!utf8_deep(x))
+			return false;
+	return true;
+}
+
+/*
+ * Every member this version knows must be valid; a kind or a member it
+ * does not know is a newer version's (INC_ENEWER), checked no further
+ * than that its text is UTF-8 (it is kept, and exported).
+ */
 int
 inc_kind__check(const char *kind, const cJSON *payload, inc_error *err)
 {
 	const struct inc_kind *k = inc_kind__find(kind);
 	const cJSON *v;
+	const char *unknown = NULL;
 	int ret;
 
-	if (k == NULL)
-		return inc_error_set(err, INC_EINVALID, "unknown event kind");
 	if (!cJSON_IsObject(payload))
 		return inc_error_set(err, INC_EINVALID,
 		                     "%s: the payload is not an object", kind);
+	if (k == NULL && !utf8_deep(payload))
+		return inc_error_set(err, INC_EINVALID,
+		                     "%.40s: text that is not valid UTF-8",
+		                     kind);
+	if (k == NULL)
+		return inc_error_set(err, INC_ENEWER,
+		                     "%.40s: an event kind this version does "
+		                     "not know",
+		                     kind);
 	cJSON_ArrayForEach (v, payload) {
-		const struct field *f = k->fields;
-		while (f->key != NULL && strcmp(f->key, v->string) != 0)
-			f++;
-		if (f->key == NULL)
-			return inc_error_set(err, INC_EINVALID,
-			                     "%s: unexpected member '%.40s'",
-			                     kind, v->string);
+		const struct field *f = field_of(k, v->string);
+		if (f == NULL) {
+			if (!utf8_deep(v))
+				return inc_error_set(
+				        err, INC_EINVALID,
+				        "%s: text that is not valid "
+				        "UTF-8",
+				        kind);
+			if (unknown == NULL)
+				unknown = v->string;
+			continue;
+		}
 		if ((ret = check_field(f, v, err)) < 0)
 			return ret;
 	}
+	if (unknown != NULL)
+		return inc_error_set(err, INC_ENEWER,
+		                     "%s: a member this version does not know "
+		                     "('%.40s')",
+		                     kind, unknown);
 	return 0;
+}
+
+bool
+inc_kind__known(const inc_event *ev)
+{
+	const struct inc_kind *k = inc_kind__find(ev->kind);
+	const cJSON *v;
+
+	if (k == NULL)
+		return false;
+	cJSON_ArrayForEach (v, ev->payload)
+		if (field_of(k, v->string) == NULL)
+			return false;
+	return true;
+}
+
+static bool
+hex_id(const char *id)
+{
+	return strlen(id) == INC_EVENT_ID_LEN &&
+	       strspn(id, "0123456789abcdef") == INC_EVENT_ID_LEN;
+}
+
+int
+inc_kind__check_event(const inc_event *ev, inc_error *err)
+{
+	const char *other = NULL;
+
+	if (!hex_id(ev->id))
+		return inc_error_set(err, INC_EINVALID,
+		                     "id: not a SHA-256 in hex");
+	if (!inc_id__valid(ev->incident))
+		return inc_error_set(err, INC_EINVALID,
+		                     "incident: not an incident id");
+	if (!inc_id__valid(ev->replica))
+		return inc_error_set(err, INC_EINVALID,
+		                     "replica: not a replica id");
+	if (ev->kind[0] == '\0' ||
+	    strspn(ev->kind, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+	            strlen(ev->kind))
+		return inc_error_set(err, INC_EINVALID,
+		                     "kind: not a lowercase name");
+	if (ev->lamport < 1 || ev->lamport > INC_JSON_INT_MAX)
+		return inc_error_set(err, INC_EINVALID,
+		                     "lamport: not a whole number from 1 to "
+		                     "2^53-1");
+	if (ev->actor == NULL || *ev->actor == '\0' ||
+	    strpbrk(ev->actor, "\r\n") != NULL)
+		return inc_error_set(err, INC_EINVALID,
+		                     "actor: not one line of text");
+	if (inc_text_check(ev->actor, ACTOR_MAX, "actor", err) < 0)
+		return INC_EINVALID;
+	/* state-independent rules of the fold's own */
+	if (strcmp(ev->kind, "merged") == 0)
+		other = inc_json__str(ev->payload, "into");
+	else if (strcmp(ev->kind, "absorbed") == 0)
+		other = inc_json__str(ev->payload, "from");
+	if (other != NULL && strcmp(other, ev->incident) == 0)
+		return inc_error_set(err, INC_EINVALID,
+		                     "%s: an incident merged with itself",
+		                     ev->kind);
+	return inc_kind__check(ev->kind, ev->payload, err);
 }

@@ -61,11 +61,100 @@ inc_audit__each_file(inc_store *s, const git_oid *commit,
 	return rc < 0 ? inc_audit__git_error(err, rc, s->audit_repo) : 0;
 }
 
+/* ---- quarantine: invalid events set aside, by path and blob ---- */
+
+#define QUARANTINE "quarantine:"
+/* A format limit: a review (1 MiB) with its envelope fits with room. */
+#define INC_EVENT_FILE_MAX (2 * INC_REVIEW_MAX)
+
+static int
+quarantined(bool *out, inc_store *s, const char *path, const git_oid *blob,
+            inc_error *err)
+{
+	char key[600], value[1024], hex[GIT_OID_HEXSZ + 1];
+	cJSON *o;
+	int ret;
+
+	*out = false;
+	snprintf(key, sizeof(key), QUARANTINE "%s", path);
+	if ((ret = inc_store__meta_text(value, sizeof(value), s, key, err)) <
+	            0 ||
+	    value[0] == '\0')
+		return ret;
+	git_oid_tostr(hex, sizeof(hex), blob);
+	o = cJSON_Parse(value);
+	*out = inc_json__str(o, "blob") != NULL &&
+	       strcmp(inc_json__str(o, "blob"), hex) == 0;
+	cJSON_Delete(o);
+	return 0;
+}
+
+/* Records the file at path (blob) as refused for reason, with its event id. */
+static int
+quarantine(inc_store *s, const char *path, const git_oid *blob,
+           const char *reason, inc_error *err)
+{
+	char key[600], hex[GIT_OID_HEXSZ + 1], id[INC_EVENT_ID_LEN + 1] = "";
+	const char *dash = strrchr(path, '-');
+	cJSON *o = cJSON_CreateObject();
+	char *text = NULL;
+	int ret;
+
+	snprintf(key, sizeof(key), QUARANTINE "%s", path);
+	git_oid_tostr(hex, sizeof(hex), blob);
+	if (dash != NULL)
+		snprintf(id, sizeof(id), "%.*s", (int)strcspn(dash + 1, "."),
+		         dash + 1);
+	if (o == NULL || cJSON_AddStringToObject(o, "event", id) == NULL ||
+	    cJSON_AddStringToObject(o, "blob", hex) == NULL ||
+	    cJSON_AddStringToObject(o, "reason", reason) == NULL ||
+	    (text = cJSON_PrintUnformatted(o)) == NULL)
+		ret = inc_error__nomem(err);
+	else
+		ret = inc_store__meta_set(s, key, text, err);
+	cJSON_Delete(o);
+	free(text);
+	return ret;
+}
+
+int
+inc_audit__quarantine_count(int64_t *out, inc_store *s, inc_error *err)
+{
+	return inc_store__query_int64(out, s,
+	                              "SELECT count(*) FROM meta WHERE key "
+	                              "LIKE '" QUARANTINE "%'",
+	                              err);
+}
+
+int
+inc_audit__quarantine_copy(inc_store *to, inc_store *from, inc_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+
+	if ((ret = inc_store__prepare(&st, from,
+	                              "SELECT key, value FROM meta WHERE key "
+	                              "LIKE '" QUARANTINE "%'",
+	                              err)) < 0)
+		return ret;
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ret = inc_store__meta_set(
+		        to, (const char *)sqlite3_column_text(st, 0),
+		        (const char *)sqlite3_column_text(st, 1), err);
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = inc_error__sqlite(err, from->db, rc, from->db_path);
+	sqlite3_finalize(st);
+	return ret;
+}
+
 /* ---- import ---- */
 
 struct import {
 	inc_store *s;
 	inc_error *err;
+	const inc_import_opts *opts;
+	inc_import_counts *counts;
+	bool any_quarantined;            /* some files were set aside before */
 	char (*touched)[INC_ID_LEN + 1]; /* incidents to project again */
 	size_t ntouched, cap;
 	size_t added;
@@ -89,24 +178,101 @@ touch(struct import *im, const char *id)
 	return 0;
 }
 
+/*
+ * An event file that is invalid: set aside when asked to, else the
+ * import stops with a line naming it. err holds the reason.
+ */
 static int
-import_blob(struct import *im, const git_oid *oid)
+refuse(struct import *im, const char *path, const git_oid *oid)
 {
+	char reason[INC_ERROR_MAX];
+	int ret;
+
+	snprintf(reason, sizeof(reason), "%s", im->err->message);
+	if (!im->opts->quarantine)
+		return inc_error_set(
+		        im->err, INC_ECORRUPT,
+		        "%s: %s (%s --quarantine sets it aside)", path, reason,
+		        im->opts->command != NULL ? im->opts->command : "sync");
+	if ((ret = quarantine(im->s, path, oid, reason, im->err)) < 0)
+		return ret;
+	im->counts->quarantined++;
+	return 0;
+}
+
+/*
+ * One event file: checked by the one validator, then stored (a newer
+ * version's event too: kept, the fold leaves it out) or refused.
+ */
+static int
+import_blob(struct import *im, const char *path, const git_oid *oid)
+{
+	char want[512], id[INC_EVENT_ID_LEN + 1];
 	git_blob *blob = NULL;
 	inc_event ev;
-	bool added = false;
+	bool added = false, newer = false, skip = false;
 	int rc, ret;
 
+	/* another version's tree (scopes/ ...): theirs to read */
+	if (strncmp(path, "incidents/", 10) != 0) {
+		im->counts->newer++;
+		return 0;
+	}
+	if (im->any_quarantined &&
+	    ((ret = quarantined(&skip, im->s, path, oid, im->err)) < 0 ||
+	     skip)) {
+		im->counts->skipped += skip;
+		return ret;
+	}
 	if ((rc = git_blob_lookup(&blob, im->s->repo, oid)) < 0)
 		return inc_audit__git_error(im->err, rc, im->s->audit_repo);
+	if (git_blob_rawsize(blob) > INC_EVENT_FILE_MAX) {
+		git_blob_free(blob);
+		inc_error_set(im->err, INC_ECORRUPT,
+		              "the file is over %d bytes, the format's limit",
+		              INC_EVENT_FILE_MAX);
+		return refuse(im, path, oid);
+	}
 	ret = inc_event__from_json(&ev, git_blob_rawcontent(blob),
 	                           (size_t)git_blob_rawsize(blob), im->err);
 	git_blob_free(blob);
-	if (ret < 0)
+	if (ret == INC_ENEWER) {
+		im->counts->newer++; /* a format this version cannot read */
+		return 0;
+	}
+	if (ret == INC_ENOMEM)
 		return ret;
+	if (ret < 0)
+		return refuse(im, path, oid);
+	ret = inc_kind__check_event(&ev, im->err);
+	if (ret == INC_ENEWER) {
+		newer = true;
+		ret = 0;
+	}
+	inc_audit__path(want, sizeof(want), &ev);
+	if (ret == 0 && strcmp(want, path) != 0)
+		ret = inc_error_set(im->err, INC_EINVALID,
+		                    "its path does not match its content");
+	/* the hash here, so that only the event's faults are refused */
+	memcpy(id, ev.id, sizeof(id));
+	if (ret == 0 && (ret = inc_event__hash(&ev, im->err)) == 0 &&
+	    strcmp(id, ev.id) != 0)
+		ret = inc_error_set(im->err, INC_ECORRUPT,
+		                    "its content does not hash to its id "
+		                    "(tampered with?)");
+	memcpy(ev.id, id, sizeof(id));
+	if (ret == INC_ENOMEM) {
+		inc_event__release(&ev);
+		return ret;
+	}
+	if (ret < 0) {
+		inc_event__release(&ev);
+		return refuse(im, path, oid);
+	}
 	ret = inc_store__insert(&added, im->s, &ev, true, im->err);
 	if (ret == 0 && added) {
 		im->added++;
+		im->counts->newer += newer;
 		if (touch(im, ev.incident) < 0)
 			ret = inc_error__nomem(im->err);
 	}
@@ -117,8 +283,7 @@ import_blob(struct import *im, const git_oid *oid)
 static int
 import_file(void *arg, const char *path, const git_oid *blob)
 {
-	(void)path;
-	return import_blob(arg, blob);
+	return import_blob(arg, path, blob);
 }
 
 static int
@@ -133,7 +298,7 @@ import_delta(const git_diff_delta *d, float progress, void *arg)
 	    strcmp(path + n - 5, ".json") != 0 ||
 	    strstr(path, "/events/") == NULL)
 		return 0;
-	return import_blob(im, &d->new_file.id) < 0 ? -1 : 0;
+	return import_blob(im, path, &d->new_file.id) < 0 ? -1 : 0;
 }
 
 /*
@@ -142,21 +307,25 @@ import_delta(const git_diff_delta *d, float progress, void *arg)
  * In a write transaction.
  */
 int
-inc_audit__import(size_t *added, inc_store *s, const git_oid *tip,
+inc_audit__import(size_t *added, inc_import_counts *counts, inc_store *s,
+                  const git_oid *tip, const inc_import_opts *opts,
                   inc_error *err)
 {
-	struct import im = {s, err, NULL, 0, 0, 0};
+	struct import im = {s, err, opts, counts, false, NULL, 0, 0, 0};
 	char hex[GIT_OID_HEXSZ + 1] = "";
 	git_commit *old_c = NULL, *new_c = NULL;
 	git_tree *old_t = NULL, *new_t = NULL;
 	git_diff *diff = NULL;
+	int64_t nq = 0;
 	git_oid old;
 	int rc = 0, ret = 0;
 
 	*added = 0;
 	if ((ret = inc_store__meta_text(hex, sizeof(hex), s, "imported_tip",
-	                                err)) < 0)
+	                                err)) < 0 ||
+	    (ret = inc_audit__quarantine_count(&nq, s, err)) < 0)
 		return ret;
+	im.any_quarantined = nq > 0;
 	if (hex[0] != '\0' && git_oid_fromstr(&old, hex) == 0 &&
 	    git_oid_equal(&old, tip))
 		return 0;

@@ -31,9 +31,11 @@ rename_aside(const char *dir, const char *name, const char *suffix,
 }
 
 int
-inc_audit_rebuild(size_t *events_out, char **backup, const char *dir,
-                  inc_error *err)
+inc_audit_rebuild(size_t *events_out, inc_import_counts *counts, char **backup,
+                  const char *dir, bool quarantine, inc_error *err)
 {
+	inc_import_opts opts = {quarantine, "rebuild"};
+	inc_import_counts ignored;
 	inc_store *old = NULL, *fresh = NULL;
 	char replica[INC_ID_LEN + 1] = "";
 	char *tmp = inc_util__asprintf("%s/rebuild.tmp", dir);
@@ -47,6 +49,9 @@ inc_audit_rebuild(size_t *events_out, char **backup, const char *dir,
 	int ret;
 
 	*events_out = 0;
+	if (counts == NULL)
+		counts = &ignored;
+	memset(counts, 0, sizeof(*counts));
 	if (backup != NULL)
 		*backup = NULL;
 	if (tmp == NULL || tmp_db == NULL || db == NULL) {
@@ -66,16 +71,13 @@ inc_audit_rebuild(size_t *events_out, char **backup, const char *dir,
 	if (inc_store_open(&old, dir, INC_OPEN_READWRITE, NULL) == 0) {
 		snprintf(replica, sizeof(replica), "%s", old->replica);
 		had_db = true;
-		if ((ret = inc_audit_flush(NULL, old, err)) < 0) {
-			inc_store_close(old);
+		if ((ret = inc_audit_flush(NULL, old, err)) < 0)
 			goto done;
-		}
 	} else if (inc_store_open(&old, dir, INC_OPEN_READONLY, NULL) == 0) {
 		snprintf(replica, sizeof(replica), "%s", old->replica);
 	}
 	if (old == NULL)
 		had_db = access(db, F_OK) == 0;
-	inc_store_close(old);
 	unlink(tmp_db);
 	if ((ret = inc_store_open(&fresh, tmp, INC_OPEN_CREATE, err)) < 0)
 		goto done;
@@ -100,7 +102,14 @@ inc_audit_rebuild(size_t *events_out, char **backup, const char *dir,
 	if (replica[0] != '\0' &&
 	    (ret = inc_store__meta_set(fresh, "replica", replica, err)) < 0)
 		goto done;
-	if (has_tip && (ret = inc_audit__import(&added, fresh, &tip, err)) < 0)
+	/* what was set aside stays aside */
+	if (old != NULL &&
+	    (ret = inc_audit__quarantine_copy(fresh, old, err)) < 0)
+		goto done;
+	inc_store_close(old);
+	old = NULL;
+	if (has_tip && (ret = inc_audit__import(&added, counts, fresh, &tip,
+	                                        &opts, err)) < 0)
 		goto done;
 	if ((ret = inc_store__commit(fresh, err)) < 0)
 		goto done;
@@ -126,6 +135,7 @@ inc_audit_rebuild(size_t *events_out, char **backup, const char *dir,
 	}
 	*events_out = added;
 done:
+	inc_store_close(old);
 	if (fresh != NULL) {
 		inc_store__rollback(fresh);
 		inc_store_close(fresh);

@@ -115,13 +115,70 @@ test_expect_success 'a remote that never answers is given up after --timeout' '
 		sleep 0.1
 	done &&
 	nc -z 127.0.0.1 $port &&
-	start=$(date +%s) &&
+	# our listener, not another one on the same port
+	kill -0 $! &&
+	start=$(date +%s%N) &&
 	test_expect_code 1 incident --dir A sync --timeout 2 "git://127.0.0.1:$port/x.git" 2>err &&
-	end=$(date +%s) &&
+	end=$(date +%s%N) &&
 	test_line_count = 1 err &&
-	grep "no answer before the deadline" err &&
-	test $((end - start)) -ge 2 && test $((end - start)) -le 8 &&
+	grep "no answer within 2 s; nothing was lost" err &&
+	ms=$(( (end - start) / 1000000 )) && echo "elapsed ${ms} ms" &&
+	test $ms -ge 2000 && test $ms -le 2500 &&
+	incident --dir A list -q >out && test_cmp id out &&
+	echo $port >silent.port
+'
+
+test_expect_success 'the same remote, back: the next sync recovers' '
+	port=$(cat silent.port) &&
+	rm -rf served daemon.pid && mkdir served && git init -q --bare served/x.git &&
+	test_when_finished "test ! -f daemon.pid || kill \$(cat daemon.pid)" &&
+	git daemon --export-all --enable=receive-pack --base-path="$PWD/served" \
+		--listen=127.0.0.1 --port=$port --reuseaddr --detach \
+		--pid-file="$PWD/daemon.pid" "$PWD/served" &&
+	for i in $(seq 50); do
+		git ls-remote "git://127.0.0.1:$port/x.git" >/dev/null 2>&1 && break
+		sleep 0.1
+	done &&
+	incident --dir A sync --timeout 5 "git://127.0.0.1:$port/x.git" >out &&
+	grep "pushed" out &&
+	test "$(git --git-dir=served/x.git ls-tree -r --name-only incidents | wc -l)" = 1
+'
+
+test_expect_success 'a refused port fails at once, in one line' '
+	start=$(date +%s%N) &&
+	test_expect_code 1 incident --dir A sync --timeout 5 "git://127.0.0.1:1/x.git" 2>err &&
+	end=$(date +%s%N) &&
+	test_line_count = 1 err && grep "refused" err &&
+	test $(( (end - start) / 1000000 )) -le 1500 &&
 	incident --dir A list -q >out && test_cmp id out
+'
+
+test_expect_success 'a remote whose history was rewritten is refused, loudly' '
+	rm -rf remote.git A B work && git init -q --bare remote.git &&
+	incident --dir A init --git --remote "$PWD/remote.git" >/dev/null &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	incident --dir A open -q "first" >/dev/null &&
+	incident --dir A open -q "second" >/dev/null && incident --dir A sync -q &&
+	incident --dir B sync -q &&
+	before=$(git --git-dir=B/audit.git rev-parse incidents) &&
+	# someone drops an event and force-pushes the rewritten branch
+	git clone -q --branch incidents remote.git work &&
+	f=$(git -C work ls-files | head -1) &&
+	git -C work rm -q "$f" &&
+	git -C work -c user.name=M -c user.email=m@example.com commit -q --amend --allow-empty -m rewritten &&
+	git -C work push -q --force origin incidents &&
+	test_expect_code 4 incident --dir B sync 2>err &&
+	test_line_count = 1 err &&
+	grep "the remote history was rewritten" err &&
+	grep -- "--accept-rewrite" err &&
+	test "$(git --git-dir=B/audit.git rev-parse incidents)" = "$before" &&
+	test_expect_code 4 incident --dir A sync 2>err &&
+	incident --dir B sync --accept-rewrite >out &&
+	grep "pushed" out &&
+	git --git-dir=remote.git ls-tree -r --name-only incidents >files &&
+	grep -F "$f" files && test_line_count = 2 files &&
+	incident --dir B sync -q && incident --dir A sync -q &&
+	test "$(incident --dir A list -q --all | wc -l)" = 2
 '
 
 test_expect_success 'a tampered event on the remote is refused and changes nothing' '
@@ -146,6 +203,13 @@ test_expect_success 'a tampered event on the remote is refused and changes nothi
 	git --git-dir=remote.git update-ref refs/heads/incidents "$good" &&
 	incident --dir B sync -q &&
 	incident --dir B list --all >out && grep "honest" out
+'
+
+test_expect_success 'a local remote that is not bare is refused, untouched' '
+	rm -rf nonbare && git init -q nonbare &&
+	test_expect_code 2 incident --dir A sync "$PWD/nonbare" 2>err &&
+	test_line_count = 1 err && grep "not a bare repository" err &&
+	test_must_fail git -C nonbare rev-parse -q --verify refs/heads/incidents
 '
 
 test_expect_success 'a remote with a newline cannot write config lines' '

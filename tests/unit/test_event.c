@@ -226,6 +226,74 @@ test_total_order(void **state)
 	assert_int_equal(inc_event__compare(&a, &a), 0);
 }
 
+/* The clock must come back from JSON as it went: never past 2^53-1. */
+static void
+test_lamport_range(void **state)
+{
+	inc_event ev;
+	inc_error err;
+
+	(void)state;
+	fixed_event(&ev);
+	ev.lamport = INC_JSON_INT_MAX;
+	assert_int_equal(inc_event__hash(&ev, &err), 0);
+	ev.lamport = INC_JSON_INT_MAX + 1;
+	assert_int_equal(inc_event__hash(&ev, &err), INC_ECORRUPT);
+	assert_non_null(strstr(err.message, "Lamport clock is out of range"));
+	ev.lamport = 0;
+	assert_int_equal(inc_event__hash(&ev, &err), INC_ECORRUPT);
+	inc_event__release(&ev);
+}
+
+/* Above 10^15 cJSON would print 15 digits: the clock is its own digits. */
+static void
+test_lamport_printed_exactly(void **state)
+{
+	inc_event ev, back;
+	inc_error err;
+	cJSON *o;
+	char *text;
+
+	(void)state;
+	fixed_event(&ev);
+	ev.lamport = INC_JSON_INT_MAX;
+	assert_int_equal(inc_event__hash(&ev, &err), 0);
+	o = inc_event__json(&ev, true);
+	text = cJSON_PrintUnformatted(o);
+	assert_non_null(strstr(text, "\"lamport\":9007199254740991,"));
+	assert_int_equal(inc_event__from_json(&back, text, strlen(text), &err),
+	                 0);
+	assert_true(back.lamport == INC_JSON_INT_MAX);
+	inc_event__release(&back);
+	free(text);
+	cJSON_Delete(o);
+	inc_event__release(&ev);
+}
+
+/* What a reader says about a file: the member that is wrong, or newer. */
+static void
+test_from_json_says_why(void **state)
+{
+	static const char *const cases[][2] = {
+	        {"[1]", "not a JSON object"},
+	        {"{\"format\":2}", "format 2: written by a newer incident"},
+	        {"{\"format\":\"x\"}", "format: not a format number"},
+	        {"{\"lamport\":1}", "id: missing"},
+	        {"{\"lamport\":1e300}", "lamport: not a whole number"},
+	};
+	inc_event ev;
+	inc_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		int ret = inc_event__from_json(&ev, cases[i][0],
+		                               strlen(cases[i][0]), &err);
+		assert_int_equal(ret, i == 1 ? INC_ENEWER : INC_ECORRUPT);
+		if (strstr(err.message, cases[i][1]) == NULL)
+			fail_msg("%s: %s", cases[i][0], err.message);
+	}
+}
+
 int
 main(void)
 {
@@ -235,6 +303,9 @@ main(void)
 	        cmocka_unit_test(test_json_with_id),
 	        cmocka_unit_test(test_every_member_is_hashed),
 	        cmocka_unit_test(test_total_order),
+	        cmocka_unit_test(test_lamport_range),
+	        cmocka_unit_test(test_lamport_printed_exactly),
+	        cmocka_unit_test(test_from_json_says_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
