@@ -403,7 +403,11 @@ check_field(const struct field *f, const cJSON *v, inc_error *err)
 		if (!cJSON_IsString(v))
 			break;
 		if (f->type == F_LINE && strpbrk(v->valuestring, "\r\n"))
-			break;
+			return inc_error_set(
+			        err, INC_EINVALID,
+			        "%s: not one line (it holds a line "
+			        "break)",
+			        f->key);
 		return inc_text_check(v->valuestring, (size_t)f->max, f->key,
 		                      err);
 	case F_NAME:

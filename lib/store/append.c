@@ -68,6 +68,9 @@ inc_store__insert(bool *added, inc_store *s, inc_event *ev, bool imported,
 		        "event %.12s: its content does not hash to "
 		        "its id (tampered with?)",
 		        want);
+	/* what a command writes meets the rules an import is held to */
+	if (!imported && (ret = inc_kind__check_event(ev, err)) < 0)
+		return ret == INC_ENEWER ? INC_EINVALID : ret;
 	if ((ret = last_chain(prev, s, err)) < 0)
 		return ret;
 	link = inc_util__asprintf("%s%s", prev, ev->id);

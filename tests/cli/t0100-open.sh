@@ -125,6 +125,11 @@ test_expect_success 'bad input: exit 2, one line, store unchanged' '
 	test_expect_code 2 incident open --at "2099-01-01T00:00:00Z" x 2>err &&
 	grep "in the future" err &&
 	test_expect_code 2 incident open two words 2>err &&
+	# one line, as every replica holds an imported title to
+	test_expect_code 2 incident open "$(printf "two\nlines")" 2>err &&
+	grep "not one line" err && test_line_count = 1 err &&
+	test_expect_code 2 incident open "$(printf "carriage\rreturn")" 2>err &&
+	test_expect_code 2 incident open --dedup-key "$(printf "k\nk")" x 2>err &&
 	store_snapshot >after &&
 	test_cmp before after
 '

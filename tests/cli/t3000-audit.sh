@@ -155,7 +155,8 @@ test_expect_success 'hostile text: commit messages, authors and the review are m
 	actor=$(printf "Eve \033[31mRed\302\233 \342\200\256") &&
 	test_when_finished "git config --global user.name \"Alice Example\"" &&
 	git config --global user.name "$actor" &&
-	id=$(incident open -q "$hostile") &&
+	title=$(printf "%s" "$hostile" | tr -d "\r") &&
+	id=$(incident open -q "$title") &&
 	incident note -q "$id" "$hostile
 second line $hostile" >/dev/null &&
 	incident resolve -q "$id" --summary "$hostile" >/dev/null &&
@@ -168,7 +169,7 @@ second line $hostile" >/dev/null &&
 	g log -1 --format=%B incidents | git interpret-trailers --parse >trailers &&
 	grep "^Incident: $id$" trailers &&
 	incident show --json "$id" >show.json &&
-	test "$(jq -r .incident.title show.json)" = "$hostile" &&
+	test "$(jq -r .incident.title show.json)" = "$title" &&
 	incident log --json "$id" >log.json &&
 	test "$(jq -r ".events[0].actor" log.json)" = "$actor <alice@example.com>" &&
 	incident review "$id" >draft 2>/dev/null &&

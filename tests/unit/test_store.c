@@ -202,6 +202,43 @@ test_append_only(void **state)
 	free(id);
 }
 
+/*
+ * A command's event meets the import's validator too: one written with a
+ * severity out of the format's range is refused and nothing is stored.
+ */
+static void
+test_append_validated(void **state)
+{
+	struct fixture *fx = *state;
+	char *id = open_one(fx->store, "validated");
+	inc_event ev = {0};
+	inc_error err;
+	int64_t before, after;
+
+	assert_int_equal(inc_store__query_int64(&before, fx->store,
+	                                        "SELECT count(*) FROM events",
+	                                        &err),
+	                 0);
+	snprintf(ev.incident, sizeof(ev.incident), "%s", id);
+	snprintf(ev.kind, sizeof(ev.kind), "%s", "triaged");
+	snprintf(ev.replica, sizeof(ev.replica), "%s", fx->store->replica);
+	ev.at = ev.recorded_at = 1764000000;
+	ev.actor = "Tester <t@example.com>";
+	ev.payload = cJSON_Parse("{\"severity\": 99999999}");
+	assert_non_null(ev.payload);
+	assert_int_equal(inc_store__begin(fx->store, &err), 0);
+	assert_int_equal(inc_store__append(fx->store, &ev, &err), INC_EINVALID);
+	assert_non_null(strstr(err.message, "severity"));
+	inc_store__rollback(fx->store);
+	assert_int_equal(inc_store__query_int64(&after, fx->store,
+	                                        "SELECT count(*) FROM events",
+	                                        &err),
+	                 0);
+	assert_int_equal(before, after);
+	cJSON_Delete(ev.payload);
+	free(id);
+}
+
 static void
 test_newer_schema_refused(void **state)
 {
@@ -396,6 +433,8 @@ main(void)
 	                                        fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_append_only, fixture_setup,
 	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(
+	                test_append_validated, fixture_setup, fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_newer_schema_refused,
 	                                        fixture_setup,
 	                                        fixture_teardown),
