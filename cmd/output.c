@@ -1,6 +1,8 @@
 /* JSON for scripts: one document per command, "format" first. */
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 
@@ -122,11 +124,40 @@ json_count(const cJSON *obj, const char *key)
 	return (int)n;
 }
 
+/*
+ * Whole numbers from 10^15 to 2^53 as their digits: cJSON prints 15
+ * significant digits when they read back "close enough", which would
+ * show a Lamport clock of 9007199254740991 as 9.00719925474099e+15.
+ * False when out of memory.
+ */
+static bool
+exact_numbers(cJSON *item)
+{
+	cJSON *c;
+	char buf[32], *digits;
+
+	if (cJSON_IsNumber(item) && fabs(item->valuedouble) >= 1e15 &&
+	    fabs(item->valuedouble) <= 9007199254740992.0 &&
+	    item->valuedouble == floor(item->valuedouble)) {
+		snprintf(buf, sizeof(buf), "%.0f", item->valuedouble);
+		if ((digits = strdup(buf)) == NULL)
+			return false;
+		item->type = cJSON_Raw;
+		item->valuestring = digits;
+		return true;
+	}
+	cJSON_ArrayForEach (c, item)
+		if (!exact_numbers(c))
+			return false;
+	return true;
+}
+
 /* Prints and frees root. */
 int
 print_json(cJSON *root)
 {
-	char *text = root != NULL ? cJSON_Print(root) : NULL;
+	char *text =
+	        root != NULL && exact_numbers(root) ? cJSON_Print(root) : NULL;
 
 	cJSON_Delete(root);
 	if (text == NULL) {

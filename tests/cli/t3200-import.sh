@@ -67,6 +67,10 @@ test_expect_success 'a clock at 2^53-1 is imported; a write past it is refused, 
 	test "$(sqlite3 B/incident.db "SELECT max(lamport) FROM events")" = 9007199254740991 &&
 	git --git-dir=remote.git cat-file blob "incidents:$path" >file &&
 	grep -F "\"lamport\":9007199254740991," file &&
+	incident --dir B log --json "$short" >log.json &&
+	grep -E "\"lamport\":[[:space:]]+9007199254740991,?$" log.json &&
+	incident --dir B export >export.json &&
+	grep -F "9007199254740991" export.json &&
 	test_expect_code 1 incident --dir B note "$short" "one more" 2>err &&
 	grep "Lamport clock is out of range" err &&
 	test "$(sqlite3 B/incident.db "SELECT count(*) FROM events")" = 2
