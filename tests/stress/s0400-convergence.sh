@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../cli/test-lib.sh"
 
 N=4
-ROUNDS=${STRESS_ROUNDS:-10}
+ROUNDS=${STRESS_ROUNDS:-16}
 SEED=${STRESS_SEED:-$(date +%s)}
 echo "# random seed $SEED (replay with STRESS_SEED=$SEED)"
 # Bash reseeds RANDOM in every subshell, and each test runs in one: a
