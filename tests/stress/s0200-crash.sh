@@ -11,6 +11,9 @@ echo "# random seed $SEED (replay with STRESS_SEED=$SEED)"
 
 figure() { echo "# figure: $*"; }
 
+test_lazy_prereq SETSID 'command -v setsid' \
+	'no setsid(1) (util-linux) to kill a writer with its children'
+
 # The writer: an endless loop of writes on DIR, each one logged to ACKED
 # only after it exited 0. Runs in a session of its own, so kill -9 of
 # the group takes the incident (and incident-git) process it is waiting
@@ -97,7 +100,7 @@ verify_or_clear() {
 	incident --dir "$dir" verify
 }
 
-test_expect_success "mirror off: $CYCLES kill -9 cycles, the store opens after each" '
+test_expect_success SETSID "mirror off: $CYCLES kill -9 cycles, the store opens after each" '
 	incident --dir plain init >/dev/null &&
 	incident --dir plain open -q "the main one" >plain.main &&
 	cycles plain 1
@@ -105,12 +108,12 @@ test_expect_success "mirror off: $CYCLES kill -9 cycles, the store opens after e
 figure "mirror off: $(cat plain.cycles 2>/dev/null) kill -9 cycles survived," \
 	"$(wc -l <plain.acked 2>/dev/null) writes acknowledged"
 
-test_expect_success 'mirror off: every acknowledged write is there, verify passes' '
+test_expect_success SETSID 'mirror off: every acknowledged write is there, verify passes' '
 	check_acked plain &&
 	incident --dir plain verify
 '
 
-test_expect_success "mirror on: $CYCLES kill -9 cycles, the store opens after each" '
+test_expect_success SETSID "mirror on: $CYCLES kill -9 cycles, the store opens after each" '
 	incident --dir git init --git >/dev/null &&
 	incident --dir git open -q "the main one" >git.main &&
 	cycles git 2
@@ -118,7 +121,7 @@ test_expect_success "mirror on: $CYCLES kill -9 cycles, the store opens after ea
 figure "mirror on: $(cat git.cycles 2>/dev/null) kill -9 cycles survived," \
 	"$(wc -l <git.acked 2>/dev/null) writes acknowledged"
 
-test_expect_success 'mirror on: every acknowledged write is there' '
+test_expect_success SETSID 'mirror on: every acknowledged write is there' '
 	check_acked git
 '
 
@@ -143,7 +146,7 @@ check_caught_up() {
 	git --git-dir="$1/audit.git" fsck --strict --no-progress
 }
 
-test_expect_success NO_STALE_LOCK 'mirror on, no lock left: one more write catches up, verify passes' '
+test_expect_success SETSID,NO_STALE_LOCK 'mirror on, no lock left: one more write catches up, verify passes' '
 	incident --dir git note -q "$(cat git.main)" "after the crashes" >/dev/null &&
 	incident --dir git verify &&
 	check_caught_up git
@@ -152,7 +155,7 @@ test_expect_success NO_STALE_LOCK 'mirror on, no lock left: one more write catch
 # fixed by the mirror branch (issue 9: stale locks after a crash). Today
 # the mirror stays stuck behind the lock ("the audit branch keeps
 # moving") and verify says the database and the history agree.
-test_expect_failure A_STALE_LOCK 'mirror on, a lock left: verify names it, gc --clear-locks clears it, the mirror catches up' '
+test_expect_failure SETSID,A_STALE_LOCK 'mirror on, a lock left: verify names it, gc --clear-locks clears it, the mirror catches up' '
 	incident --dir git note -q "$(cat git.main)" "after the crashes" >/dev/null &&
 	verify_or_clear git &&
 	test -f git.cleared &&
