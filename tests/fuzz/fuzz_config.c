@@ -14,15 +14,19 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char dir[] = "/tmp/incident-fuzz-config.XXXXXX";
-static char *path;
+static char *dir, *path;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	/* under $TMPDIR: run.sh points it into the build tree */
+	const char *tmp = getenv("TMPDIR");
+
 	(void)argc;
 	(void)argv;
-	if (mkdtemp(dir) == NULL) {
+	dir = inc_util__asprintf("%s/incident-fuzz-config.XXXXXX",
+	                         tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
+	if (dir == NULL || mkdtemp(dir) == NULL) {
 		perror("fuzz-config: mkdtemp");
 		exit(1);
 	}

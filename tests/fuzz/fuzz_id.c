@@ -19,17 +19,23 @@ static char ids[8][INC_ID_LEN + 1];
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char dir[] = "/tmp/incident-fuzz-id.XXXXXX";
+	/* under $TMPDIR: run.sh points it into the build tree */
+	const char *tmp = getenv("TMPDIR");
+	char *dir;
 	inc_error err;
 
 	(void)argc;
 	(void)argv;
 	setenv("TZ", "UTC", 1);
-	if (mkdtemp(dir) == NULL ||
+	dir = inc_util__asprintf("%s/incident-fuzz-id.XXXXXX",
+	                         tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
+	if (dir == NULL || mkdtemp(dir) == NULL ||
 	    inc_store_open(&store, dir, INC_OPEN_CREATE, &err) < 0) {
-		fprintf(stderr, "fuzz-id: no store in %s\n", dir);
+		fprintf(stderr, "fuzz-id: no store in %s\n",
+		        dir != NULL ? dir : "$TMPDIR");
 		exit(1);
 	}
+	free(dir);
 	for (int i = 0; i < 8; i++) {
 		char title[32];
 		inc_open_opts o = {.title = title};

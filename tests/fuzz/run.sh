@@ -18,9 +18,10 @@ harness=$1 seeds=$2 regress=$3 known=$4 work=$5
 name=$(basename "$harness")
 secs=${FUZZ_SECONDS:-45}
 
-mkdir -p "$work/corpus" "$work/artifacts" || exit 1
-# the harnesses make their scratch folders under $TMPDIR
-export TMPDIR="$work"
+mkdir -p "$work/corpus" "$work/artifacts" "$work/tmp" || exit 1
+# the harnesses make their scratch folders under $TMPDIR, one a run
+rm -rf "$work/tmp" && mkdir "$work/tmp" || exit 1
+export TMPDIR="$work/tmp"
 
 mapfile -t inputs < <(find "$seeds" "$regress" -type f ! -name ".*" ! -name README | sort)
 if [ "${#inputs[@]}" -eq 0 ]; then
