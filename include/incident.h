@@ -139,6 +139,9 @@ INC_EXTERN int inc_error_set(inc_error *err, int code, const char *fmt, ...)
  */
 INC_EXTERN int inc_time_parse(int64_t *out, const char *text, int64_t now,
                               inc_error *err);
+/* The last second an event file can hold (9999-12-31T23:59:59Z); the
+ * first is the epoch: inc_time_parse() refuses what falls outside. */
+#define INC_TIME_MAX 253402300799LL
 /* Writes t as RFC 3339 UTC ("2026-11-24T09:41:00Z"); buf needs 21 bytes. */
 INC_EXTERN char *inc_time_rfc3339(char *buf, size_t len, int64_t t);
 /* Parses exactly the RFC 3339 form above (and offsets); 0 on success. */

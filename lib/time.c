@@ -235,16 +235,27 @@ parse_clock_day(int64_t *out, const char *text, int64_t now)
 int
 inc_time_parse(int64_t *out, const char *text, int64_t now, inc_error *err)
 {
+	int64_t t;
+
 	if (text != NULL) {
 		if (strcasecmp(text, "now") == 0) {
 			*out = now;
 			return 0;
 		}
-		if (parse_ago(out, text, now) ||
-		    parse_clock_day(out, text, now) ||
-		    parse_date(out, text, false))
-			return 0;
+		if (!parse_ago(&t, text, now) &&
+		    !parse_clock_day(&t, text, now) &&
+		    !parse_date(&t, text, false))
+			goto bad;
+		/* what an event file can say: RFC 3339, years 1970 to 9999 */
+		if (t < 0 || t > INC_TIME_MAX)
+			return inc_error_set(err, INC_EINVALID,
+			                     "time '%s' is out of range (1970 "
+			                     "to 9999)",
+			                     text);
+		*out = t;
+		return 0;
 	}
+bad:
 	return inc_error_set(
 	        err, INC_EINVALID,
 	        "cannot parse time '%s' (try 2026-11-24T14:02:00Z, "

@@ -117,6 +117,9 @@ test_expect_success 'bad input: exit 2, one line, store unchanged' '
 	test_expect_code 2 incident open --at "next tuesday" x 2>err &&
 	grep "cannot parse time" err && test_line_count = 1 err &&
 	test_expect_code 2 incident open --at "1h ago junk" x 2>err &&
+	# before 1970: no event file could hold it (found by tests/fuzz)
+	test_expect_code 2 incident open --at "20263w ago" x 2>err &&
+	grep "out of range" err && test_line_count = 1 err &&
 	test_expect_code 2 incident open "$(printf "bad \377 utf8")" 2>err &&
 	grep "not valid UTF-8" err && test_line_count = 1 err &&
 	test_expect_code 2 incident open "$(head -c 1001 /dev/zero | tr "\0" a)" 2>err &&
