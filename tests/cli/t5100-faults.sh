@@ -1,5 +1,5 @@
 #!/bin/bash
-# Faults: a locked, read-only, full or damaged store gets a clear line,
+# Faults: a locked, read-only, full or damaged store or audit repository gets a clear line,
 # the documented exit code (incident(1)), loses nothing already stored,
 # and the next command works once the fault is gone.
 . "$(dirname "$0")/test-lib.sh"
@@ -251,6 +251,45 @@ test_expect_success 'a truncated database: one line, exit 1, rebuild recovers' '
 	test_line_count = 1 err &&
 	incident --dir hurt rebuild >out && grep "from 31 events" out &&
 	incident --dir hurt list -q >ids && test_line_count = 31 ids
+'
+
+# A fault in the audit repository: the write stands (the event is in the
+# store, pending), one warning says the mirror is behind and why; verify
+# fails with one line; once the repository is back the next write
+# mirrors the backlog and verify passes.
+audit_fault() { # what to do to audit.git, grep for the cause
+	rm -rf A A.good &&
+	incident --dir A init --git >/dev/null &&
+	incident --dir A open -q "mirrored" >A.id &&
+	incident --dir A gc >/dev/null &&
+	cp -a A/audit.git A.good &&
+	(eval "$1") &&
+	incident --dir A note -q "$(cat A.id)" "during the fault" >/dev/null 2>err &&
+	test_line_count = 1 err && grep "audit mirror is behind by 1 event" err &&
+	grep "$2" err &&
+	test "$(sqlite3 A/incident.db "SELECT count(*) FROM events")" = 2 &&
+	test_expect_code 1 incident --dir A verify >out 2>err &&
+	cat out err >both && grep "$2" both &&
+	rm -rf A/audit.git && cp -a A.good A/audit.git &&
+	incident --dir A note -q "$(cat A.id)" "after the fault" >/dev/null 2>err &&
+	test_line_count = 0 err &&
+	test "$(git --git-dir=A/audit.git rev-list --count incidents)" = 3 &&
+	incident --dir A verify >out && grep "^verified 3 events" out
+}
+
+test_expect_success 'a missing audit repository: the write stands, the cause is said, it catches up' '
+	audit_fault "mv A/audit.git A/audit.away" "audit repository is missing"
+'
+
+test_expect_success 'a damaged pack in the audit repository: the same' '
+	audit_fault "for p in A/audit.git/objects/pack/*.pack; do chmod u+w \$p &&
+		dd if=/dev/zero of=\$p bs=1 seek=40 count=200 conv=notrunc 2>/dev/null; done" \
+		"audit.git"
+'
+
+test_expect_success 'a damaged branch in the audit repository: the same' '
+	audit_fault "echo garbage >A/audit.git/refs/heads/incidents" \
+		"corrupted loose reference"
 '
 
 test_done
