@@ -238,7 +238,10 @@ cmd_review(struct inc_ctx *ctx, int argc, char **argv)
 		text = strdup(start);
 	}
 	if (text == NULL) {
-		ret = EXIT_FAIL;
+		/* too long or a NUL byte, said by edit_text: the input's fault
+		 */
+		ret = errno == E2BIG || errno == EILSEQ ? EXIT_USAGE
+		                                        : EXIT_FAIL;
 		goto out;
 	}
 	if (edit && before == NULL && strcmp(text, draft) == 0) {

@@ -212,7 +212,8 @@ read_text(struct inc_ctx *ctx, int argc, char **argv, int first, const char *id,
 
 /*
  * Opens the editor on a copy of text (a Markdown file); the edited text,
- * or NULL when the editor failed (said on stderr).
+ * or NULL when the editor failed or the text was refused (said on stderr;
+ * errno E2BIG or EILSEQ for a text too long or holding a NUL byte).
  */
 char *
 edit_text(const char *text)
@@ -221,7 +222,7 @@ edit_text(const char *text)
 	char path[4096];
 	char *out = NULL;
 	FILE *f;
-	int fd;
+	int fd, saved = 0;
 
 	snprintf(path, sizeof(path), "%s/incident-review-XXXXXX.md",
 	         tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
@@ -235,9 +236,11 @@ edit_text(const char *text)
 		fprintf(stderr, "incident: the editor failed; nothing saved\n");
 	else if ((f = fopen(path, "r")) != NULL) {
 		out = slurp_max(f, "the review", INC_REVIEW_MAX);
+		saved = errno; /* E2BIG, EILSEQ: the text's fault */
 		fclose(f);
 	}
 	unlink(path);
+	errno = out == NULL ? saved : 0;
 	return out;
 }
 

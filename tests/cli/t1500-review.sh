@@ -95,6 +95,19 @@ test_expect_success TTY 'the editor edits the saved review on a terminal' '
 	incident review --no-edit "$(cat id)" 2>/dev/null | grep "^Rollback took 3 minutes.$"
 '
 
+test_expect_success TTY 'a NUL byte written in the editor: exit 2, nothing saved' '
+	cat >ednul <<-\EOT &&
+	#!/bin/sh
+	printf "a\\000b\\n" >>"$1"
+	EOT
+	chmod +x ednul &&
+	incident review --no-edit "$(cat id)" >before.md 2>/dev/null &&
+	EDITOR=$PWD/ednul script -qec "incident review $(cat id); echo rc=\$?" /dev/null >out &&
+	grep "NUL byte" out && grep "rc=2" out &&
+	incident review --no-edit "$(cat id)" >after.md 2>/dev/null &&
+	test_cmp before.md after.md
+'
+
 test_expect_success 'a draft left unchanged in the editor is not saved; an edited one is' '
 	d=$(incident open -q "left as drafted") &&
 	incident resolve -q "$d" >/dev/null &&
