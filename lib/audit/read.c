@@ -157,16 +157,19 @@ inc_audit__quarantine_count(int64_t *out, inc_store *s, inc_error *err)
 }
 
 int
-inc_audit__quarantine_copy(inc_store *to, inc_store *from, inc_error *err)
+inc_audit__meta_copy(inc_store *to, inc_store *from, const char *prefix,
+                     inc_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, ret;
 
+	/* not LIKE: "_" in a prefix is a wildcard there */
 	if ((ret = inc_store__prepare(&st, from,
-	                              "SELECT key, value FROM meta WHERE key "
-	                              "LIKE '" QUARANTINE "%'",
+	                              "SELECT key, value FROM meta WHERE "
+	                              "substr(key, 1, length(?1)) = ?1",
 	                              err)) < 0)
 		return ret;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		ret = inc_store__meta_set(
 		        to, (const char *)sqlite3_column_text(st, 0),
@@ -175,6 +178,12 @@ inc_audit__quarantine_copy(inc_store *to, inc_store *from, inc_error *err)
 		ret = inc_error__sqlite(err, from->db, rc, from->db_path);
 	sqlite3_finalize(st);
 	return ret;
+}
+
+int
+inc_audit__quarantine_copy(inc_store *to, inc_store *from, inc_error *err)
+{
+	return inc_audit__meta_copy(to, from, QUARANTINE, err);
 }
 
 /* ---- import ---- */

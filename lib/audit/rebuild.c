@@ -102,14 +102,22 @@ inc_audit_rebuild(size_t *events_out, inc_import_counts *counts, char **backup,
 	if (replica[0] != '\0' &&
 	    (ret = inc_store__meta_set(fresh, "replica", replica, err)) < 0)
 		goto done;
-	/* what was set aside stays aside */
+	/*
+	 * What was set aside stays aside, and what sync last saw of each
+	 * remote stays known: a rewrite there is still found.
+	 */
 	if (old != NULL &&
-	    (ret = inc_audit__quarantine_copy(fresh, old, err)) < 0)
+	    ((ret = inc_audit__quarantine_copy(fresh, old, err)) < 0 ||
+	     (ret = inc_audit__meta_copy(fresh, old, INC_AUDIT_REMOTE_TIP,
+	                                 err)) < 0))
 		goto done;
 	inc_store_close(old);
 	old = NULL;
 	if (has_tip && (ret = inc_audit__import(&added, counts, fresh, &tip,
 	                                        &opts, err)) < 0)
+		goto done;
+	/* the tip it was made from: a rewrite since is found (verify) */
+	if (has_tip && (ret = inc_audit__remember_tip(fresh, &tip, err)) < 0)
 		goto done;
 	if ((ret = inc_store__commit(fresh, err)) < 0)
 		goto done;

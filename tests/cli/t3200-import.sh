@@ -242,4 +242,14 @@ test_expect_success 'verify still checks the shape of a set-aside event'\''s com
 	grep "changes 2 files: an event commit adds one event file" out
 '
 
+test_expect_success 'rebuild keeps what sync last saw of each remote' '
+	fresh && incident --dir B sync -q &&
+	q="SELECT key || '\'' '\'' || value FROM meta WHERE key LIKE '\''remote%'\''" &&
+	sqlite3 B/incident.db "$q" >before &&
+	test_line_count = 1 before && grep "^remote_tip:$PWD/remote.git [0-9a-f]\{40\}$" before &&
+	incident --dir B rebuild >/dev/null &&
+	sqlite3 B/incident.db "$q" >after &&
+	test_cmp before after
+'
+
 test_done

@@ -84,9 +84,10 @@ test_expect_success 'verify catches a history rewritten with the git CLI' '
 	g update-ref refs/heads/incidents "$commit" &&
 	test_expect_code 1 incident verify >out &&
 	grep "does not hash to its id: rewritten in git" out &&
-	grep "the branch no longer contains commit" out &&
+	grep "the branch no longer contains commit .*, imported earlier" out &&
+	grep "the branch no longer contains commit .*, the last this store wrote" out &&
 	grep "^history: commit $(git --git-dir="$repo" rev-parse --short=12 incidents) changes 2 files" out &&
-	grep "^3 problems in [0-9]* events$" out
+	grep "^4 problems in [0-9]* events$" out
 '
 
 test_expect_success 'verify catches a commit dropped from the history' '
@@ -118,6 +119,16 @@ test_expect_success 'init --git on a lost history mirrors every event again' '
 	incident init --git >/dev/null &&
 	test "$(g rev-list --count incidents)" = "$n" &&
 	incident verify >out && grep "^verified $n events" out
+'
+
+test_expect_success 'rebuild remembers the tip it rebuilt from' '
+	incident rebuild >/dev/null &&
+	full=$(g rev-parse incidents) &&
+	test "$(sqlite3 "$db" "SELECT value FROM meta WHERE key = '\''audit_tip'\''")" = "$full" &&
+	test_when_finished "g update-ref refs/heads/incidents $full" &&
+	g update-ref refs/heads/incidents incidents~1 &&
+	test_expect_code 1 incident verify >out &&
+	grep "^history: the branch no longer contains commit $(g rev-parse --short=12 $full), the last this store wrote: it was rewritten$" out
 '
 
 test_expect_success 'rebuild and verify without a mirror say so' '
