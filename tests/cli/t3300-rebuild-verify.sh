@@ -131,6 +131,34 @@ test_expect_success 'rebuild remembers the tip it rebuilt from' '
 	grep "^history: the branch no longer contains commit $(g rev-parse --short=12 $full), the last this store wrote: it was rewritten$" out
 '
 
+test_expect_success 'two rebuilds in a row keep both backups' '
+	incident verify >/dev/null &&
+	ls "$INCIDENT_DIR" | grep -c "^incident\.db\.before-rebuild-" >before &&
+	incident rebuild >out1 && incident rebuild >out2 &&
+	ls "$INCIDENT_DIR" | grep -c "^incident\.db\.before-rebuild-" >after &&
+	test "$(cat after)" = $(($(cat before) + 2)) &&
+	b1=$(sed -n "s/.*kept as \(incident\.db\.before-rebuild-[0-9-]*\))$/\1/p" out1) &&
+	b2=$(sed -n "s/.*kept as \(incident\.db\.before-rebuild-[0-9-]*\))$/\1/p" out2) &&
+	test -n "$b1" && test -n "$b2" && test "$b1" != "$b2" &&
+	test -f "$INCIDENT_DIR/$b1" && test -f "$INCIDENT_DIR/$b2"
+'
+
+test_expect_success 'rebuild never overwrites an earlier backup' '
+	now=$(date +%s) &&
+	for t in $(seq $now $((now + 5)))
+	do
+		echo precious >"$INCIDENT_DIR/incident.db.before-rebuild-$t" || return 1
+	done &&
+	incident rebuild >out &&
+	for t in $(seq $now $((now + 5)))
+	do
+		test "$(cat "$INCIDENT_DIR/incident.db.before-rebuild-$t")" = precious || return 1
+	done &&
+	b=$(sed -n "s/.*kept as \(incident\.db\.before-rebuild-[0-9-]*\))$/\1/p" out) &&
+	test -n "$b" && sqlite3 "$INCIDENT_DIR/$b" "SELECT count(*) FROM events" >n &&
+	test "$(cat n)" -gt 0
+'
+
 test_expect_success 'rebuild and verify without a mirror say so' '
 	incident init --dir plain >/dev/null &&
 	test_expect_code 2 incident --dir plain rebuild 2>err &&
