@@ -310,11 +310,20 @@ is_aside(const struct asides *a, const char *path, const git_oid *oid)
 	return strcmp(blob, hex) == 0;
 }
 
-/* A path of this version's tree; another version's (scopes/...) is theirs. */
+/*
+ * An event file of another version's tree (scopes/<kind>/<name>/events/
+ * in DESIGN): outside incidents/, but an event file by its place and name,
+ * as the history's walk takes them (read.c). Anything else outside
+ * incidents/ is no event at all.
+ */
 static bool
-ours(const char *path)
+theirs(const char *path)
 {
-	return strncmp(path, "incidents/", 10) == 0;
+	size_t n = strlen(path);
+
+	return strncmp(path, "incidents/", 10) != 0 && n >= 6 &&
+	       strcmp(path + n - 5, ".json") == 0 &&
+	       strstr(path, "/events/") != NULL;
 }
 
 struct git_side {
@@ -338,7 +347,7 @@ check_file(void *arg, const char *path, const git_oid *oid)
 	char *canonical;
 	int rc;
 
-	if (!ours(path)) {
+	if (theirs(path)) {
 		g->newer++;
 		return 0;
 	}
@@ -548,7 +557,7 @@ check_event_commit(struct problems *p, inc_store *s,
 		        hex, one.files);
 		return 0;
 	}
-	if (!ours(one.path) || is_aside(asides, one.path, &one.blob))
+	if (theirs(one.path) || is_aside(asides, one.path, &one.blob))
 		return 0;
 	parsed = git_blob_lookup(&blob, s->repo, &one.blob) < 0
 	                 ? INC_ECORRUPT

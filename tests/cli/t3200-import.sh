@@ -242,6 +242,20 @@ test_expect_success 'verify still checks the shape of a set-aside event'\''s com
 	grep "changes 2 files: an event commit adds one event file" out
 '
 
+test_expect_success 'verify: a commit adding a file outside incidents/ that is no event file is a problem' '
+	fresh && incident --dir B sync -q &&
+	bg() { git --git-dir=B/audit.git "$@"; } &&
+	blob=$(echo hello | bg hash-object -w --stdin) &&
+	GIT_INDEX_FILE=$PWD/idx bg read-tree incidents &&
+	GIT_INDEX_FILE=$PWD/idx bg update-index --add --cacheinfo "100644,$blob,README" &&
+	tree=$(GIT_INDEX_FILE=$PWD/idx bg write-tree) &&
+	c=$(echo readme | GIT_AUTHOR_NAME=f GIT_AUTHOR_EMAIL=f@x GIT_COMMITTER_NAME=f \
+		GIT_COMMITTER_EMAIL=f@x bg commit-tree "$tree" -p incidents) &&
+	bg update-ref refs/heads/incidents "$c" &&
+	test_expect_code 1 incident --dir B verify >out &&
+	grep "adds README, not an event" out
+'
+
 test_expect_success 'rebuild keeps what sync last saw of each remote' '
 	fresh && incident --dir B sync -q &&
 	q="SELECT key || '\'' '\'' || value FROM meta WHERE key LIKE '\''remote%'\''" &&
