@@ -50,7 +50,7 @@ cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const struct verify_args *a = ctx->opts;
 	inc_verify_opts opts = {.expect_head = a->expect_head};
-	inc_verify_result res = {{NULL, 0}, 0, 0, ""};
+	inc_verify_result res = {{NULL, 0}, 0, 0, "", 0, 0};
 	size_t n = 0;
 	inc_error err;
 	int ret;
@@ -82,6 +82,9 @@ cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 		else
 			cJSON_AddNullToObject(root, "head");
 		cJSON_AddNumberToObject(root, "mirrored", (double)res.mirrored);
+		cJSON_AddNumberToObject(root, "quarantined",
+		                        (double)res.quarantined);
+		cJSON_AddNumberToObject(root, "newer", (double)res.newer);
 		ret = print_json(root);
 	} else {
 		for (size_t i = 0; i < n; i++) {
@@ -97,6 +100,16 @@ cmd_verify(struct inc_ctx *ctx, int argc, char **argv)
 		else
 			printf("%zu problem%s in %zu events\n", n,
 			       n == 1 ? "" : "s", res.events);
+		/* in the history, not in the store: said, not checked */
+		if (res.quarantined > 0)
+			printf("%zu event%s set aside by --quarantine (not "
+			       "checked)\n",
+			       res.quarantined,
+			       res.quarantined == 1 ? "" : "s");
+		if (res.newer > 0)
+			printf("%zu event%s written by a newer incident (not "
+			       "checked)\n",
+			       res.newer, res.newer == 1 ? "" : "s");
 		if (res.head[0] != '\0')
 			printf("chain head: %s\n", res.head);
 		ret = EXIT_OK;

@@ -530,6 +530,8 @@ typedef struct inc_verify_result {
 	size_t events;         /* how many events were checked */
 	size_t mirrored;       /* pending events verify mirrored first */
 	char head[65];         /* the head of the hash chain; "" if none */
+	size_t quarantined;    /* history files set aside (--quarantine) */
+	size_t newer;          /* history files of a newer version */
 } inc_verify_result;
 
 /*

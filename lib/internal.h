@@ -280,6 +280,17 @@ int inc_audit__import(size_t *added, inc_import_counts *counts, inc_store *s,
 int inc_audit__quarantine_count(int64_t *out, inc_store *s, inc_error *err);
 /* Copies the records of set-aside files from one store to another. */
 int inc_audit__quarantine_copy(inc_store *to, inc_store *from, inc_error *err);
+/* Calls fn with the path and recorded blob id (hex, "" if none) of every
+ * file set aside in s; a negative return stops and is returned. */
+int inc_audit__quarantine_each(inc_store *s,
+                               int (*fn)(void *, const char *path,
+                                         const char *blob),
+                               void *arg, inc_error *err);
+/* Copies every meta record whose key starts with prefix. */
+int inc_audit__meta_copy(inc_store *to, inc_store *from, const char *prefix,
+                         inc_error *err);
+/* meta "remote_tip:<url>": the remote's tip sync last saw there */
+#define INC_AUDIT_REMOTE_TIP "remote_tip:"
 int inc_audit__each_file(inc_store *s, const struct git_oid *commit,
                          int (*fn)(void *, const char *,
                                    const struct git_oid *),

@@ -89,6 +89,36 @@ quarantined(bool *out, inc_store *s, const char *path, const git_oid *blob,
 	return 0;
 }
 
+int
+inc_audit__quarantine_each(inc_store *s,
+                           int (*fn)(void *, const char *, const char *),
+                           void *arg, inc_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret;
+
+	if ((ret = inc_store__prepare(&st, s,
+	                              "SELECT substr(key, ?1), value FROM meta "
+	                              "WHERE substr(key, 1, ?1 - 1) = ?2",
+	                              err)) < 0)
+		return ret;
+	sqlite3_bind_int(st, 1, (int)strlen(QUARANTINE) + 1);
+	sqlite3_bind_text(st, 2, QUARANTINE, -1, SQLITE_STATIC);
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *o =
+		        cJSON_Parse((const char *)sqlite3_column_text(st, 1));
+		const char *blob = inc_json__str(o, "blob");
+
+		ret = fn(arg, (const char *)sqlite3_column_text(st, 0),
+		         blob != NULL ? blob : "");
+		cJSON_Delete(o);
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
+	sqlite3_finalize(st);
+	return ret;
+}
+
 /* Records the file at path (blob) as refused for reason, with its event id. */
 static int
 quarantine(inc_store *s, const char *path, const git_oid *blob,
@@ -127,16 +157,19 @@ inc_audit__quarantine_count(int64_t *out, inc_store *s, inc_error *err)
 }
 
 int
-inc_audit__quarantine_copy(inc_store *to, inc_store *from, inc_error *err)
+inc_audit__meta_copy(inc_store *to, inc_store *from, const char *prefix,
+                     inc_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, ret;
 
+	/* not LIKE: "_" in a prefix is a wildcard there */
 	if ((ret = inc_store__prepare(&st, from,
-	                              "SELECT key, value FROM meta WHERE key "
-	                              "LIKE '" QUARANTINE "%'",
+	                              "SELECT key, value FROM meta WHERE "
+	                              "substr(key, 1, length(?1)) = ?1",
 	                              err)) < 0)
 		return ret;
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
 	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		ret = inc_store__meta_set(
 		        to, (const char *)sqlite3_column_text(st, 0),
@@ -145,6 +178,12 @@ inc_audit__quarantine_copy(inc_store *to, inc_store *from, inc_error *err)
 		ret = inc_error__sqlite(err, from->db, rc, from->db_path);
 	sqlite3_finalize(st);
 	return ret;
+}
+
+int
+inc_audit__quarantine_copy(inc_store *to, inc_store *from, inc_error *err)
+{
+	return inc_audit__meta_copy(to, from, QUARANTINE, err);
 }
 
 /* ---- import ---- */

@@ -12,6 +12,11 @@
 
 #include "internal.h"
 
+/*
+ * dir/name moved to dir/name<suffix>, never over a file there (a link,
+ * which fails on one, then the old name removed; rename where the file
+ * system has no links, after a look); absent: nothing to move.
+ */
 static int
 rename_aside(const char *dir, const char *name, const char *suffix,
              inc_error *err)
@@ -22,12 +27,55 @@ rename_aside(const char *dir, const char *name, const char *suffix,
 
 	if (from == NULL || to == NULL)
 		ret = inc_error__nomem(err);
+	else if (link(from, to) == 0)
+		unlink(from);
+	else if (errno == ENOENT)
+		ret = 0;
+	else if (errno == EEXIST ||
+	         ((errno == EPERM || errno == ENOTSUP || errno == EMLINK) &&
+	          access(to, F_OK) == 0))
+		ret = inc_error_set(err, INC_EBUSY, "%s: exists already", to);
 	else if (rename(from, to) < 0 && errno != ENOENT)
 		ret = inc_error_set(err, INC_ERROR, "%s: %s", from,
 		                    strerror(errno));
 	free(from);
 	free(to);
 	return ret;
+}
+
+/*
+ * A suffix that no backup of an earlier rebuild has: ".before-rebuild-"
+ * and the time, then "-2", "-3", ... when one of that second is there.
+ */
+static int
+backup_suffix(char *suffix, size_t len, const char *dir, inc_error *err)
+{
+	long long now = (long long)inc_time_now();
+
+	for (unsigned n = 1; n < 1000; n++) {
+		bool taken = false;
+
+		if (n == 1)
+			snprintf(suffix, len, ".before-rebuild-%lld", now);
+		else
+			snprintf(suffix, len, ".before-rebuild-%lld-%u", now,
+			         n);
+		for (const char *f = "incident.db\0incident.db-wal\0"
+		                     "incident.db-shm\0\0";
+		     !taken && *f; f += strlen(f) + 1) {
+			char *p = inc_util__asprintf("%s/%s%s", dir, f, suffix);
+			if (p == NULL)
+				return inc_error__nomem(err);
+			taken = access(p, F_OK) == 0 || errno != ENOENT;
+			free(p);
+		}
+		if (!taken)
+			return 0;
+	}
+	return inc_error_set(err, INC_ERROR,
+	                     "%s: too many backups of this second "
+	                     "(incident.db.before-rebuild-%lld-*)",
+	                     dir, now);
 }
 
 int
@@ -102,14 +150,22 @@ inc_audit_rebuild(size_t *events_out, inc_import_counts *counts, char **backup,
 	if (replica[0] != '\0' &&
 	    (ret = inc_store__meta_set(fresh, "replica", replica, err)) < 0)
 		goto done;
-	/* what was set aside stays aside */
+	/*
+	 * What was set aside stays aside, and what sync last saw of each
+	 * remote stays known: a rewrite there is still found.
+	 */
 	if (old != NULL &&
-	    (ret = inc_audit__quarantine_copy(fresh, old, err)) < 0)
+	    ((ret = inc_audit__quarantine_copy(fresh, old, err)) < 0 ||
+	     (ret = inc_audit__meta_copy(fresh, old, INC_AUDIT_REMOTE_TIP,
+	                                 err)) < 0))
 		goto done;
 	inc_store_close(old);
 	old = NULL;
 	if (has_tip && (ret = inc_audit__import(&added, counts, fresh, &tip,
 	                                        &opts, err)) < 0)
+		goto done;
+	/* the tip it was made from: a rewrite since is found (verify) */
+	if (has_tip && (ret = inc_audit__remember_tip(fresh, &tip, err)) < 0)
 		goto done;
 	if ((ret = inc_store__commit(fresh, err)) < 0)
 		goto done;
@@ -119,9 +175,8 @@ inc_audit_rebuild(size_t *events_out, inc_import_counts *counts, char **backup,
 	inc_store_close(fresh);
 	fresh = NULL;
 	/* never over an earlier backup: each rebuild keeps its own */
-	snprintf(suffix, sizeof(suffix), ".before-rebuild-%lld",
-	         (long long)inc_time_now());
-	if ((ret = rename_aside(dir, "incident.db", suffix, err)) < 0 ||
+	if ((ret = backup_suffix(suffix, sizeof(suffix), dir, err)) < 0 ||
+	    (ret = rename_aside(dir, "incident.db", suffix, err)) < 0 ||
 	    (ret = rename_aside(dir, "incident.db-wal", suffix, err)) < 0 ||
 	    (ret = rename_aside(dir, "incident.db-shm", suffix, err)) < 0)
 		goto done;

@@ -29,7 +29,6 @@
 #include "internal.h"
 
 #define PUSH_TRIES 30
-#define REMOTE_TIP "remote_tip:" /* meta: the remote's tip last seen */
 
 /* ---- merging ---- */
 
@@ -542,7 +541,7 @@ static int
 remote_tip_set(inc_store *s, const char *url, const git_oid *tip,
                inc_error *err)
 {
-	char *key = inc_util__asprintf(REMOTE_TIP "%s", url);
+	char *key = inc_util__asprintf(INC_AUDIT_REMOTE_TIP "%s", url);
 	char hex[GIT_OID_HEXSZ + 1];
 	int ret;
 
@@ -563,7 +562,7 @@ static int
 check_rewrite(inc_store *s, const char *url, const git_oid *theirs,
               bool has_theirs, inc_error *err)
 {
-	char *key = inc_util__asprintf(REMOTE_TIP "%s", url);
+	char *key = inc_util__asprintf(INC_AUDIT_REMOTE_TIP "%s", url);
 	char hex[GIT_OID_HEXSZ + 1] = "";
 	git_oid last;
 	int ret;

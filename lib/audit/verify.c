@@ -227,11 +227,111 @@ expect_head(struct problems *p, inc_store *s, const char *want,
 	return 0;
 }
 
+/* ---- files set aside by --quarantine: by path, with their blob ---- */
+
+struct aside {
+	char *path;
+	char blob[GIT_OID_HEXSZ + 1];
+};
+
+struct asides {
+	struct aside *v;
+	size_t n, cap;
+};
+
+static int
+aside_add(void *arg, const char *path, const char *blob)
+{
+	struct asides *a = arg;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		struct aside *v = realloc(a->v, cap * sizeof(*v));
+		if (v == NULL)
+			return inc_error__nomem(NULL);
+		a->v = v;
+		a->cap = cap;
+	}
+	if ((a->v[a->n].path = inc_util__strdup(path)) == NULL)
+		return inc_error__nomem(NULL);
+	snprintf(a->v[a->n++].blob, GIT_OID_HEXSZ + 1, "%s", blob);
+	return 0;
+}
+
+static int
+aside_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct aside *)a)->path,
+	              ((const struct aside *)b)->path);
+}
+
+static int
+asides_load(struct asides *a, inc_store *s, inc_error *err)
+{
+	int ret = inc_audit__quarantine_each(s, aside_add, a, err);
+
+	if (ret == INC_ENOMEM)
+		return inc_error__nomem(err);
+	if (ret == 0 && a->n > 1)
+		qsort(a->v, a->n, sizeof(*a->v), aside_cmp);
+	return ret;
+}
+
+static void
+asides_free(struct asides *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i].path);
+	free(a->v);
+}
+
+/* The blob recorded for a file set aside at path, or NULL. */
+static const char *
+aside_blob(const struct asides *a, const char *path)
+{
+	struct aside key = {(char *)path, ""}, *e;
+
+	if (a->n == 0)
+		return NULL;
+	e = bsearch(&key, a->v, a->n, sizeof(*a->v), aside_cmp);
+	return e != NULL ? e->blob : NULL;
+}
+
+/* Whether the file at path with blob oid is one set aside. */
+static bool
+is_aside(const struct asides *a, const char *path, const git_oid *oid)
+{
+	const char *blob = aside_blob(a, path);
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (blob == NULL)
+		return false;
+	git_oid_tostr(hex, sizeof(hex), oid);
+	return strcmp(blob, hex) == 0;
+}
+
+/*
+ * An event file of another version's tree (scopes/<kind>/<name>/events/
+ * in DESIGN): outside incidents/, but an event file by its place and name,
+ * as the history's walk takes them (read.c). Anything else outside
+ * incidents/ is no event at all.
+ */
+static bool
+theirs(const char *path)
+{
+	size_t n = strlen(path);
+
+	return strncmp(path, "incidents/", 10) != 0 && n >= 6 &&
+	       strcmp(path + n - 5, ".json") == 0 &&
+	       strstr(path, "/events/") != NULL;
+}
+
 struct git_side {
 	inc_store *s;
 	struct problems *p;
 	sqlite3_stmt *find;
-	size_t files;
+	const struct asides *asides;
+	size_t quarantined, newer;
 	inc_error *err;
 };
 
@@ -243,15 +343,37 @@ check_file(void *arg, const char *path, const git_oid *oid)
 	inc_event ev;
 	char name_id[INC_EVENT_ID_LEN + 1], want[INC_EVENT_ID_LEN + 1];
 	const char *dash = strrchr(path, '-');
+	const char *aside;
 	char *canonical;
 	int rc;
 
-	g->files++;
+	if (theirs(path)) {
+		g->newer++;
+		return 0;
+	}
+	if ((aside = aside_blob(g->asides, path)) != NULL) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), oid);
+		if (strcmp(aside, hex) == 0)
+			g->quarantined++;
+		else
+			problem(g->p,
+			        "history: %s was set aside by --quarantine as "
+			        "blob %.12s, but the file is blob %.12s now: "
+			        "rewritten in git",
+			        path, aside, hex);
+		return 0;
+	}
 	if ((rc = git_blob_lookup(&blob, g->s->repo, oid)) < 0)
 		return inc_audit__git_error(g->err, rc, path);
-	if (inc_event__from_json(&ev, git_blob_rawcontent(blob),
-	                         (size_t)git_blob_rawsize(blob), NULL) < 0) {
+	rc = inc_event__from_json(&ev, git_blob_rawcontent(blob),
+	                          (size_t)git_blob_rawsize(blob), NULL);
+	if (rc == INC_ENEWER)
+		g->newer++; /* a format this version cannot read */
+	else if (rc < 0)
 		problem(g->p, "history: %s is not an event", path);
+	if (rc < 0) {
 		git_blob_free(blob);
 		return 0;
 	}
@@ -405,11 +527,15 @@ count_change(void *arg, git_delta_t st, const char *path,
  * when it was recorded, and its Incident and Event trailers name it. The
  * subject is for people (it may be worded differently by another
  * version), and Severity and Status say the state as its writer saw it:
- * neither is checked.
+ * neither is checked. A file set aside by --quarantine (by path and
+ * blob), one of a newer format, or one outside incidents/ is in no event
+ * of the store: its commit is held to the shape alone, since whoever
+ * wrote a refused file wrote its commit too, and it vouches for nothing.
  */
 static int
-check_event_commit(struct problems *p, inc_store *s, git_commit *c,
-                   git_tree *tree, git_tree *parent_tree)
+check_event_commit(struct problems *p, inc_store *s,
+                   const struct asides *asides, git_commit *c, git_tree *tree,
+                   git_tree *parent_tree)
 {
 	struct added_one one = {0, true, "", {{0}}};
 	char hex[GIT_OID_HEXSZ + 1];
@@ -418,7 +544,7 @@ check_event_commit(struct problems *p, inc_store *s, git_commit *c,
 	git_message_trailer_array tr = {0};
 	const char *inc_t, *ev_t;
 	inc_event ev;
-	int rc;
+	int rc, parsed;
 
 	git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
 	if ((rc = tree_delta(s->repo, parent_tree, tree, "", count_change,
@@ -431,11 +557,19 @@ check_event_commit(struct problems *p, inc_store *s, git_commit *c,
 		        hex, one.files);
 		return 0;
 	}
-	if (git_blob_lookup(&blob, s->repo, &one.blob) < 0 ||
-	    inc_event__from_json(&ev, git_blob_rawcontent(blob),
-	                         (size_t)git_blob_rawsize(blob), NULL) < 0) {
-		problem(p, "history: commit %.12s adds %s, not an event", hex,
-		        one.path);
+	if (theirs(one.path) || is_aside(asides, one.path, &one.blob))
+		return 0;
+	parsed = git_blob_lookup(&blob, s->repo, &one.blob) < 0
+	                 ? INC_ECORRUPT
+	                 : inc_event__from_json(&ev, git_blob_rawcontent(blob),
+	                                        (size_t)git_blob_rawsize(blob),
+	                                        NULL);
+	if (parsed < 0) {
+		/* a newer format: this version cannot read it */
+		if (parsed != INC_ENEWER)
+			problem(p,
+			        "history: commit %.12s adds %s, not an event",
+			        hex, one.path);
 		git_blob_free(blob);
 		return 0;
 	}
@@ -545,8 +679,8 @@ check_merge(struct problems *p, inc_store *s, git_commit *c, git_tree *tree)
 
 /* Every commit the branch (and the tip this store wrote) reaches. */
 static int
-verify_commits(struct problems *p, inc_store *s, const git_oid *tip,
-               const git_oid *remembered, inc_error *err)
+verify_commits(struct problems *p, inc_store *s, const struct asides *asides,
+               const git_oid *tip, const git_oid *remembered, inc_error *err)
 {
 	git_revwalk *walk = NULL;
 	git_oid oid;
@@ -571,7 +705,7 @@ verify_commits(struct problems *p, inc_store *s, const git_oid *tip,
 		               (rc = git_commit_tree(&ptree, parent)) < 0))
 			goto next;
 		if (n <= 1)
-			rc = check_event_commit(p, s, c, tree, ptree);
+			rc = check_event_commit(p, s, asides, c, tree, ptree);
 		else if (n == 2)
 			rc = check_merge(p, s, c, tree);
 		else
@@ -604,9 +738,11 @@ contains(inc_store *s, const git_oid *tip, bool has_tip, const git_oid *commit)
 
 /* The database against the history, both ways. */
 static int
-verify_git(struct problems *p, inc_store *s, inc_error *err)
+verify_git(struct problems *p, inc_verify_result *out, inc_store *s,
+           inc_error *err)
 {
-	struct git_side g = {s, p, NULL, 0, err};
+	struct asides asides = {NULL, 0, 0};
+	struct git_side g = {s, p, NULL, &asides, 0, 0, err};
 	inc_event_list *events = NULL;
 	int64_t mirrored = 0;
 	git_oid tip, imported, written;
@@ -636,16 +772,20 @@ verify_git(struct problems *p, inc_store *s, inc_error *err)
 		        "history: the branch no longer contains commit %.12s, "
 		        "the last this store wrote: it was rewritten",
 		        hex);
-	if (has_tip &&
-	    (ret = verify_commits(p, s, &tip, has_written ? &written : NULL,
-	                          err)) < 0)
-		return ret;
-	if ((ret = inc_store__prepare(
+	if ((ret = asides_load(&asides, s, err)) < 0 ||
+	    (has_tip &&
+	     (ret = verify_commits(p, s, &asides, &tip,
+	                           has_written ? &written : NULL, err)) < 0) ||
+	    (ret = inc_store__prepare(
 	             &g.find, s, "SELECT 1 FROM events WHERE id = ?", err)) < 0)
-		return ret;
+		goto done;
 	if (has_tip)
 		ret = inc_audit__each_file(s, &tip, check_file, &g, err);
 	sqlite3_finalize(g.find);
+	out->quarantined = g.quarantined;
+	out->newer = g.newer;
+done:
+	asides_free(&asides);
 	if (ret < 0)
 		return ret;
 	/* every mirrored or imported event must be in the history */
@@ -734,7 +874,7 @@ inc_audit_verify(inc_verify_result *out, inc_store *s,
 	    (ret = expect_head(&p, s, opts->expect_head, out->head, err)) < 0)
 		goto done;
 	if (inc_audit__enabled(s))
-		ret = verify_git(&p, s, err);
+		ret = verify_git(&p, out, s, err);
 done:
 	out->problems.strings = p.v;
 	out->problems.count = p.n;

@@ -192,4 +192,82 @@ test_expect_success 'a file of a newer format or outside incidents/ never stops 
 	grep "2 events written by a newer incident" err
 '
 
+test_expect_success 'verify counts a set-aside event, and its commit, as no problem' '
+	fresh &&
+	path=$(forge triaged "{\"severity\": 4}" 1152921504606846976) &&
+	incident --dir B sync -q --quarantine 2>/dev/null &&
+	incident --dir B verify >out &&
+	grep "^verified 1 event: the database and the audit history agree$" out &&
+	grep "^1 event set aside by --quarantine (not checked)$" out &&
+	incident --dir B verify --json >out &&
+	test "$(jq .ok out)" = true &&
+	test "$(jq .quarantined out)" = 1 && test "$(jq .newer out)" = 0
+'
+
+test_expect_success 'verify: a set-aside path whose file changed since is a problem' '
+	key=$(sqlite3 B/incident.db "SELECT key FROM meta WHERE key LIKE '\''quarantine:%'\''") &&
+	path=${key#quarantine:} && test -n "$path" &&
+	sqlite3 B/incident.db "UPDATE meta SET value = json_set(value, '\''$.blob'\'', '\''$(printf %040d 0)'\'') WHERE key = '\''$key'\''" &&
+	test_expect_code 1 incident --dir B verify >out &&
+	grep -F "history: $path was set aside by --quarantine as blob 000000000000" out &&
+	grep -F "adds $path, not an event" out &&
+	grep "^2 problems in 1 events$" out
+'
+
+test_expect_success 'verify counts a newer format and a file outside incidents/ as newer' '
+	fresh &&
+	path=$(printf "{\"incident\": \"%s\", \"format\": 2, \"lamport\": 7}" "$full" | forge_event remote.git) &&
+	path=$(printf "{\"incident\": \"%s\", \"lamport\": 7, \"path\": \"scopes/rota/db/events/x.json\"}" "$full" |
+		forge_event remote.git) &&
+	incident --dir B sync -q 2>/dev/null &&
+	incident --dir B verify >out &&
+	grep "^verified 1 event: the database and the audit history agree$" out &&
+	grep "^2 events written by a newer incident (not checked)$" out &&
+	incident --dir B verify --json >out &&
+	test "$(jq .ok out)" = true &&
+	test "$(jq .newer out)" = 2 && test "$(jq .quarantined out)" = 0
+'
+
+test_expect_success 'verify still checks the shape of a set-aside event'\''s commit' '
+	fresh &&
+	path=$(forge triaged "{\"severity\": 4}" 1152921504606846976) &&
+	incident --dir B sync -q --quarantine 2>/dev/null &&
+	bg() { git --git-dir=B/audit.git "$@"; } &&
+	blob=$(bg rev-parse "incidents:$path") &&
+	parent=$(bg rev-parse incidents~1) &&
+	GIT_INDEX_FILE=$PWD/idx bg read-tree "$parent" &&
+	GIT_INDEX_FILE=$PWD/idx bg update-index --add --cacheinfo "100644,$blob,$path" \
+		--cacheinfo "100644,$blob,${path%.json}-2.json" &&
+	tree=$(GIT_INDEX_FILE=$PWD/idx bg write-tree) &&
+	c=$(echo two | GIT_AUTHOR_NAME=f GIT_AUTHOR_EMAIL=f@x GIT_COMMITTER_NAME=f \
+		GIT_COMMITTER_EMAIL=f@x bg commit-tree "$tree" -p "$parent") &&
+	bg update-ref refs/heads/incidents "$c" &&
+	test_expect_code 1 incident --dir B verify >out &&
+	grep "changes 2 files: an event commit adds one event file" out
+'
+
+test_expect_success 'verify: a commit adding a file outside incidents/ that is no event file is a problem' '
+	fresh && incident --dir B sync -q &&
+	bg() { git --git-dir=B/audit.git "$@"; } &&
+	blob=$(echo hello | bg hash-object -w --stdin) &&
+	GIT_INDEX_FILE=$PWD/idx bg read-tree incidents &&
+	GIT_INDEX_FILE=$PWD/idx bg update-index --add --cacheinfo "100644,$blob,README" &&
+	tree=$(GIT_INDEX_FILE=$PWD/idx bg write-tree) &&
+	c=$(echo readme | GIT_AUTHOR_NAME=f GIT_AUTHOR_EMAIL=f@x GIT_COMMITTER_NAME=f \
+		GIT_COMMITTER_EMAIL=f@x bg commit-tree "$tree" -p incidents) &&
+	bg update-ref refs/heads/incidents "$c" &&
+	test_expect_code 1 incident --dir B verify >out &&
+	grep "adds README, not an event" out
+'
+
+test_expect_success 'rebuild keeps what sync last saw of each remote' '
+	fresh && incident --dir B sync -q &&
+	q="SELECT key || '\'' '\'' || value FROM meta WHERE key LIKE '\''remote%'\''" &&
+	sqlite3 B/incident.db "$q" >before &&
+	test_line_count = 1 before && grep "^remote_tip:$PWD/remote.git [0-9a-f]\{40\}$" before &&
+	incident --dir B rebuild >/dev/null &&
+	sqlite3 B/incident.db "$q" >after &&
+	test_cmp before after
+'
+
 test_done

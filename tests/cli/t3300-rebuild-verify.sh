@@ -84,9 +84,10 @@ test_expect_success 'verify catches a history rewritten with the git CLI' '
 	g update-ref refs/heads/incidents "$commit" &&
 	test_expect_code 1 incident verify >out &&
 	grep "does not hash to its id: rewritten in git" out &&
-	grep "the branch no longer contains commit" out &&
+	grep "the branch no longer contains commit .*, imported earlier" out &&
+	grep "the branch no longer contains commit .*, the last this store wrote" out &&
 	grep "^history: commit $(git --git-dir="$repo" rev-parse --short=12 incidents) changes 2 files" out &&
-	grep "^3 problems in [0-9]* events$" out
+	grep "^4 problems in [0-9]* events$" out
 '
 
 test_expect_success 'verify catches a commit dropped from the history' '
@@ -118,6 +119,44 @@ test_expect_success 'init --git on a lost history mirrors every event again' '
 	incident init --git >/dev/null &&
 	test "$(g rev-list --count incidents)" = "$n" &&
 	incident verify >out && grep "^verified $n events" out
+'
+
+test_expect_success 'rebuild remembers the tip it rebuilt from' '
+	incident rebuild >/dev/null &&
+	full=$(g rev-parse incidents) &&
+	test "$(sqlite3 "$db" "SELECT value FROM meta WHERE key = '\''audit_tip'\''")" = "$full" &&
+	test_when_finished "g update-ref refs/heads/incidents $full" &&
+	g update-ref refs/heads/incidents incidents~1 &&
+	test_expect_code 1 incident verify >out &&
+	grep "^history: the branch no longer contains commit $(g rev-parse --short=12 $full), the last this store wrote: it was rewritten$" out
+'
+
+test_expect_success 'two rebuilds in a row keep both backups' '
+	incident verify >/dev/null &&
+	ls "$INCIDENT_DIR" | grep -c "^incident\.db\.before-rebuild-" >before &&
+	incident rebuild >out1 && incident rebuild >out2 &&
+	ls "$INCIDENT_DIR" | grep -c "^incident\.db\.before-rebuild-" >after &&
+	test "$(cat after)" = $(($(cat before) + 2)) &&
+	b1=$(sed -n "s/.*kept as \(incident\.db\.before-rebuild-[0-9-]*\))$/\1/p" out1) &&
+	b2=$(sed -n "s/.*kept as \(incident\.db\.before-rebuild-[0-9-]*\))$/\1/p" out2) &&
+	test -n "$b1" && test -n "$b2" && test "$b1" != "$b2" &&
+	test -f "$INCIDENT_DIR/$b1" && test -f "$INCIDENT_DIR/$b2"
+'
+
+test_expect_success 'rebuild never overwrites an earlier backup' '
+	now=$(date +%s) &&
+	for t in $(seq $now $((now + 5)))
+	do
+		echo precious >"$INCIDENT_DIR/incident.db.before-rebuild-$t" || return 1
+	done &&
+	incident rebuild >out &&
+	for t in $(seq $now $((now + 5)))
+	do
+		test "$(cat "$INCIDENT_DIR/incident.db.before-rebuild-$t")" = precious || return 1
+	done &&
+	b=$(sed -n "s/.*kept as \(incident\.db\.before-rebuild-[0-9-]*\))$/\1/p" out) &&
+	test -n "$b" && sqlite3 "$INCIDENT_DIR/$b" "SELECT count(*) FROM events" >n &&
+	test "$(cat n)" -gt 0
 '
 
 test_expect_success 'rebuild and verify without a mirror say so' '
