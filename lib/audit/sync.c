@@ -459,6 +459,45 @@ local_path(char **out, const char *url)
 }
 
 /*
+ * A remote that is a path must name a bare repository on this machine:
+ * said here in our words, before libgit2 says "unsupported URL protocol"
+ * for a path that does not exist or "could not find repository" for a
+ * folder that is none.
+ */
+static int
+check_local(const char *path, const char *url, inc_error *err)
+{
+	git_repository *r = NULL;
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+	bool bare;
+
+	if (path == NULL) {
+		/* host:path is ssh (scp syntax); anything else is a path */
+		if (strstr(url, "://") != NULL ||
+		    (colon != NULL && (slash == NULL || colon < slash)))
+			return 0;
+		return inc_error_set(err, INC_ERROR,
+		                     "%s: no such repository (a remote given "
+		                     "as a path is a bare repository: git "
+		                     "init --bare makes one)",
+		                     url);
+	}
+	if (git_repository_open_ext(&r, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	                            NULL) < 0)
+		return inc_error_set(err, INC_ERROR,
+		                     "%s: not a git repository (git init "
+		                     "--bare makes one to sync with)",
+		                     url);
+	bare = git_repository_is_bare(r);
+	git_repository_free(r);
+	return bare ? 0
+	            : inc_error_set(err, INC_EINVALID,
+	                            "%s: not a bare repository (git init "
+	                            "--bare makes one to sync with)",
+	                            url);
+}
+
+/*
  * Pushes to a repository on this machine: our objects as one pack into
  * its object store, then its branch moved from theirs (NULL: none) to
  * ours with compare-and-swap under its ref lock, as a git server does.
@@ -697,6 +736,11 @@ inc_audit_sync(inc_sync_result *res, inc_store *s, const inc_sync_opts *opts,
 	if (local_path(&path, url) < 0) {
 		git_remote_free(job.remote);
 		return inc_error__nomem(err);
+	}
+	if ((ret = check_local(path, url, err)) < 0) {
+		git_remote_free(job.remote);
+		free(path);
+		return ret;
 	}
 	for (int tries = 0;; tries++) {
 		if ((ret = inc_store__meta_int(&mirrored, s, "mirrored_seq",

@@ -154,8 +154,12 @@ verify_db(struct problems *p, inc_store *s, size_t *n, inc_error *err)
 		    stored == NULL || !cJSON_Compare(stored, inc->doc, true))
 			problem(p,
 			        "%s: its record differs from what its "
-			        "events say (run incident rebuild)",
-			        id);
+			        "events say (%s)",
+			        id,
+			        inc_audit__enabled(s)
+			                ? "incident rebuild remakes it from "
+			                  "the history"
+			                : "edited outside incident?");
 		cJSON_Delete(stored);
 		inc_incident_free(inc);
 	}

@@ -58,6 +58,12 @@ inc_store__insert(bool *added, inc_store *s, inc_event *ev, bool imported,
 		        err);
 		if (ret < 0)
 			return ret;
+		if (ev->lamport > INC_JSON_INT_MAX)
+			return inc_error_set(
+			        err, INC_ERROR,
+			        "the Lamport clock is used up: an event "
+			        "at its top (2^53-1), forged or damaged, "
+			        "came in by sync (see SECURITY.md)");
 	}
 	memcpy(want, ev->id, sizeof(want));
 	if ((ret = inc_event__hash(ev, err)) < 0)

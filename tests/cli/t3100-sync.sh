@@ -212,6 +212,18 @@ test_expect_success 'a local remote that is not bare is refused, untouched' '
 	test_must_fail git -C nonbare rev-parse -q --verify refs/heads/incidents
 '
 
+test_expect_success 'a path that is no repository: exit 1, one line of ours' '
+	test_expect_code 1 incident --dir A sync "$PWD/no-such-remote.git" 2>err &&
+	test_line_count = 1 err && grep "no such repository" err &&
+	! grep "unsupported URL" err &&
+	test ! -e no-such-remote.git &&
+	mkdir -p empty-dir &&
+	test_expect_code 1 incident --dir A sync "$PWD/empty-dir" 2>err &&
+	test_line_count = 1 err && grep "not a git repository" err &&
+	test_expect_code 1 incident --dir A sync "file://$PWD/empty-dir" 2>err &&
+	grep "not a git repository" err
+'
+
 test_expect_success 'a remote with a newline cannot write config lines' '
 	rm -rf C &&
 	test_expect_code 2 incident --dir C init --remote "$(printf "x\n[audit]\nrepo = /tmp/evil")" 2>err &&
