@@ -229,94 +229,126 @@ enum field_type {
 	F_MAP,      /* an object of strings (or null: removed) */
 };
 
+/*
+ * What a kind cannot do without. A member is REQUIRED only when every
+ * version of the writers (change.c) has always written it, and FILLED
+ * (its text not empty, nor only blanks) only when every version refused
+ * an empty one: anything looser would make rebuild refuse an old
+ * history. A member some version left out stays optional.
+ */
+enum field_rule {
+	REQUIRED = 1 << 0, /* always in the payload */
+	FILLED = 1 << 1,   /* when a string: not empty, not only blanks */
+};
+
 struct field {
 	const char *key;
 	enum field_type type;
 	int64_t max;
+	unsigned rules;
 };
 
 #define END                                                                    \
 	{                                                                      \
-		NULL, F_LINE, 0                                                \
+		NULL, F_LINE, 0, 0                                             \
 	}
 
+/*
+ * The rules come from the writers' history: opened has always carried
+ * its title (never blank), severity, services and tags; assigned its
+ * role and its who (a name, never blank, or null); and so on. services
+ * and tags stay optional all the same (an absent list is an empty one,
+ * and fixtures write opened without them), as does alert_attached's
+ * title (the fold does not read it). A member that only some calls
+ * write (a commander, a summary, a note on mitigated) is optional, and
+ * may be blank where the command line let it be.
+ */
 static const struct field f_opened[] = {
-        {"title", F_LINE, INC_TITLE_MAX},
-        {"summary", F_TEXT, INC_TEXT_MAX},
-        {"severity", F_SEVERITY, SEVERITY_MAX},
-        {"services", F_LABELS, LABEL_MAX},
-        {"tags", F_LABELS, LABEL_MAX},
-        {"commander", F_NAME, NAME_MAX_BYTES},
-        {"started_at", F_TIME, 0},
-        {"drill", F_BOOL, 0},
-        {"dedup_key", F_LINE, INC_TITLE_MAX},
-        {"source", F_LINE, INC_TITLE_MAX},
+        {"title", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"summary", F_TEXT, INC_TEXT_MAX, 0},
+        {"severity", F_SEVERITY, SEVERITY_MAX, REQUIRED},
+        {"services", F_LABELS, LABEL_MAX, 0},
+        {"tags", F_LABELS, LABEL_MAX, 0},
+        {"commander", F_NAME, NAME_MAX_BYTES, 0},
+        {"started_at", F_TIME, 0, 0},
+        {"drill", F_BOOL, 0, 0},
+        {"dedup_key", F_LINE, INC_TITLE_MAX, FILLED},
+        {"source", F_LINE, INC_TITLE_MAX, 0},
         END,
 };
 static const struct field f_triaged[] = {
-        {"severity", F_SEVERITY, SEVERITY_MAX},
-        {"impact", F_LABEL, LABEL_MAX},
-        {"urgency", F_LABEL, LABEL_MAX},
-        {"priority", F_LABEL, LABEL_MAX},
-        {"commander", F_NAME, NAME_MAX_BYTES},
-        {"summary", F_TEXT, INC_TEXT_MAX},
-        {"services", F_LABELS, LABEL_MAX},
-        {"tags", F_LABELS, LABEL_MAX},
-        {"started_at", F_TIME, 0},
+        {"severity", F_SEVERITY, SEVERITY_MAX, 0},
+        {"impact", F_LABEL, LABEL_MAX, 0},
+        {"urgency", F_LABEL, LABEL_MAX, 0},
+        {"priority", F_LABEL, LABEL_MAX, 0},
+        {"commander", F_NAME, NAME_MAX_BYTES, 0},
+        {"summary", F_TEXT, INC_TEXT_MAX, 0},
+        {"services", F_LABELS, LABEL_MAX, 0},
+        {"tags", F_LABELS, LABEL_MAX, 0},
+        {"started_at", F_TIME, 0, 0},
         END,
 };
-static const struct field f_note[] = {{"note", F_TEXT, INC_TEXT_MAX}, END};
+static const struct field f_note[] = {{"note", F_TEXT, INC_TEXT_MAX, 0}, END};
 static const struct field f_resolved[] = {
-        {"summary", F_TEXT, INC_TEXT_MAX},
-        {"cause", F_TEXT, INC_TEXT_MAX},
+        {"summary", F_TEXT, INC_TEXT_MAX, 0},
+        {"cause", F_TEXT, INC_TEXT_MAX, 0},
         END,
 };
-static const struct field f_reason[] = {{"reason", F_TEXT, INC_TEXT_MAX}, END};
+static const struct field f_reason[] = {
+        {"reason", F_TEXT, INC_TEXT_MAX, REQUIRED | FILLED},
+        END,
+};
 static const struct field f_none[] = {END};
 static const struct field f_escalated[] = {
-        {"level", F_INT, 1000000},
-        {"to", F_NAME, NAME_MAX_BYTES},
-        {"reason", F_TEXT, INC_TEXT_MAX},
+        {"level", F_INT, 1000000, REQUIRED},
+        {"to", F_NAME, NAME_MAX_BYTES, 0},
+        {"reason", F_TEXT, INC_TEXT_MAX, 0},
         END,
 };
-static const struct field f_merged[] = {{"into", F_ID, 0}, END};
+static const struct field f_merged[] = {{"into", F_ID, 0, REQUIRED}, END};
 static const struct field f_absorbed[] = {
-        {"from", F_ID, 0},
-        {"dedup_keys", F_LABELS, INC_TITLE_MAX},
-        {"alert_count", F_INT, INC_JSON_INT_MAX},
+        {"from", F_ID, 0, REQUIRED},
+        {"dedup_keys", F_LABELS, INC_TITLE_MAX, REQUIRED},
+        {"alert_count", F_INT, INC_JSON_INT_MAX, REQUIRED},
         END,
 };
-static const struct field f_text[] = {{"text", F_TEXT, INC_TEXT_MAX}, END};
+static const struct field f_text[] = {
+        {"text", F_TEXT, INC_TEXT_MAX, REQUIRED | FILLED},
+        END,
+};
 static const struct field f_assigned[] = {
-        {"role", F_LABEL, LABEL_MAX},
-        {"who", F_NAME, NAME_MAX_BYTES},
+        {"role", F_LABEL, LABEL_MAX, REQUIRED},
+        {"who", F_NAME, NAME_MAX_BYTES, REQUIRED | FILLED},
         END,
 };
 static const struct field f_edited[] = {
-        {"title", F_LINE, INC_TITLE_MAX},
-        {"summary", F_TEXT, INC_TEXT_MAX},
-        {"fields", F_MAP, INC_TEXT_MAX},
+        {"title", F_LINE, INC_TITLE_MAX, FILLED},
+        {"summary", F_TEXT, INC_TEXT_MAX, 0},
+        {"fields", F_MAP, INC_TEXT_MAX, 0},
         END,
 };
 static const struct field f_attached[] = {
-        {"dedup_key", F_LINE, INC_TITLE_MAX},
-        {"source", F_LINE, INC_TITLE_MAX},
-        {"title", F_LINE, INC_TITLE_MAX},
+        {"dedup_key", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"source", F_LINE, INC_TITLE_MAX, 0},
+        {"title", F_LINE, INC_TITLE_MAX, 0},
         END,
 };
 static const struct field f_reviewed[] = {
-        {"document", F_TEXT, INC_REVIEW_MAX},
+        {"document", F_TEXT, INC_REVIEW_MAX, REQUIRED | FILLED},
         END,
 };
 static const struct field f_action_added[] = {
-        {"text", F_TEXT, INC_TEXT_MAX},
-        {"owner", F_NAME, NAME_MAX_BYTES},
-        {"due", F_TIME, 0},
-        {"type", F_LABEL, LABEL_MAX},
-        {"priority", F_LABEL, LABEL_MAX},
+        {"text", F_TEXT, INC_TEXT_MAX, REQUIRED | FILLED},
+        {"owner", F_NAME, NAME_MAX_BYTES, 0},
+        {"due", F_TIME, 0, 0},
+        {"type", F_LABEL, LABEL_MAX, 0},
+        {"priority", F_LABEL, LABEL_MAX, 0},
         END,
 };
-static const struct field f_action_done[] = {{"action", F_EVENT_ID, 0}, END};
+static const struct field f_action_done[] = {
+        {"action", F_EVENT_ID, 0, REQUIRED},
+        END,
+};
 
 /* ---- the table ---- */
 
@@ -515,9 +547,11 @@ utf8_deep(const cJSON *v)
 }
 
 /*
- * Every member this version knows must be valid; a kind or a member it
- * does not know is a newer version's (INC_ENEWER), checked no further
- * than that its text is UTF-8 (it is kept, and exported).
+ * Every member this version knows must be valid, and those its kind
+ * always carries present (and not blank where the writers never let
+ * them be); a kind or a member it does not know is a newer version's
+ * (INC_ENEWER), checked no further than that its text is UTF-8 (it is
+ * kept, and exported).
  */
 int
 inc_kind__check(const char *kind, const cJSON *payload, inc_error *err)
@@ -554,7 +588,20 @@ inc_kind__check(const char *kind, const cJSON *payload, inc_error *err)
 		}
 		if ((ret = check_field(f, v, err)) < 0)
 			return ret;
+		/* blank as change.c's check_text() sees it */
+		if ((f->rules & FILLED) && cJSON_IsString(v) &&
+		    v->valuestring[strspn(v->valuestring, " \t\r\n")] == '\0')
+			return inc_error_set(err, INC_EINVALID,
+			                     "%s: '%s' is empty", kind, f->key);
 	}
+	/* a known kind without what it cannot do without is invalid, even
+	 * with a newer version's member beside it: format 1 keeps them */
+	for (const struct field *f = k->fields; f->key != NULL; f++)
+		if ((f->rules & REQUIRED) &&
+		    cJSON_GetObjectItemCaseSensitive(payload, f->key) == NULL)
+			return inc_error_set(err, INC_EINVALID,
+			                     "%s: the member '%s' is missing",
+			                     kind, f->key);
 	if (unknown != NULL)
 		return inc_error_set(err, INC_ENEWER,
 		                     "%s: a member this version does not know "

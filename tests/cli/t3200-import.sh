@@ -33,6 +33,17 @@ refused() {
 	incident --dir B list -q --all >out && test_line_count = 0 out
 }
 
+# missing KIND MEMBER, blank KIND MEMBER: refused, naming the member
+missing() {
+	refused "$1: the member '$2' is missing"
+}
+blank() {
+	refused "$1: '$2' is empty"
+}
+
+# an incident id no replica has: what a forged "opened" would create
+other=7fk2qabcdefghjkm
+
 test_expect_success 'setup: forge-event is built' '
 	test -x "$FORGE_EVENT"
 '
@@ -133,6 +144,57 @@ test_expect_success 'an incident merged into itself is refused' '
 	refused "merged: an incident merged with itself"
 '
 
+test_expect_success 'an "opened" without a title or severity is refused' '
+	fresh &&
+	path=$(printf "{\"incident\": \"%s\", \"kind\": \"opened\", \"lamport\": 7, \"payload\": {}}" \
+		"$other" | forge_event remote.git) &&
+	missing opened title &&
+	fresh &&
+	path=$(printf "{\"incident\": \"%s\", \"kind\": \"opened\", \"lamport\": 7, \"payload\": {\"title\": \"t\"}}" \
+		"$other" | forge_event remote.git) &&
+	missing opened severity &&
+	fresh &&
+	path=$(printf "{\"incident\": \"%s\", \"kind\": \"opened\", \"lamport\": 7, \"payload\": {\"title\": \" \", \"severity\": 2}}" \
+		"$other" | forge_event remote.git) &&
+	blank opened title
+'
+
+test_expect_success 'a merge into nothing, a note without text, an empty note are refused' '
+	fresh && path=$(forge merged "{}") && missing merged into &&
+	fresh && path=$(forge noted "{}") && missing noted text &&
+	fresh && path=$(forge noted "{\"text\": \"\"}") && blank noted text &&
+	fresh && path=$(forge noted "{\"text\": \" \\n\\t \"}") && blank noted text &&
+	fresh && path=$(forge updated "{\"text\": \"\"}") && blank updated text
+'
+
+test_expect_success 'an empty assignee, or none at all, is refused; a removal is not' '
+	fresh && path=$(forge assigned "{\"who\": \"\"}") && blank assigned who &&
+	fresh && path=$(forge assigned "{\"role\": \"ops\"}") && missing assigned who &&
+	fresh && path=$(forge assigned "{\"role\": \"ops\", \"who\": null}") &&
+	incident --dir B sync -q &&
+	incident --dir B show --json "$short" >s.json &&
+	test "$(jq .incident.event_count s.json)" = 2
+'
+
+test_expect_success 'with --quarantine the forgeries are set aside, the incident untouched' '
+	fresh &&
+	path=$(printf "{\"incident\": \"%s\", \"kind\": \"opened\", \"lamport\": 7, \"payload\": {}}" \
+		"$other" | forge_event remote.git) &&
+	path=$(forge merged "{}" 8) &&
+	path=$(forge noted "{\"text\": \"\"}" 9) &&
+	path=$(forge assigned "{\"who\": \"\"}" 10) &&
+	incident --dir B sync --quarantine 2>err &&
+	grep "4 invalid events set aside" err &&
+	incident --dir B list -q --all >out &&
+	echo "$short" >expect && test_cmp expect out &&
+	incident --dir B show --json "$short" >s.json &&
+	test "$(jq -r .incident.status s.json)" = open &&
+	test "$(jq .incident.note_count s.json)" = 0 &&
+	test "$(jq .incident.event_count s.json)" = 1 &&
+	test "$(jq -r ".incident.roles | [.[] | select(. != null)] | length" s.json)" = 0 &&
+	incident --dir B sync >out 2>err && test ! -s err
+'
+
 test_expect_success 'a 20 MB note is refused' '
 	fresh &&
 	path=$( { printf "{\"incident\": \"%s\", \"lamport\": 7, \"payload\": {\"text\": \"" "$full" &&
@@ -159,7 +221,7 @@ test_expect_success 'invalid UTF-8 is refused; export and log stay valid UTF-8' 
 
 test_expect_success 'a file whose path does not match its content is refused' '
 	fresh &&
-	path=$(printf "{\"incident\": \"%s\", \"lamport\": 7, \"path\": \"incidents/zz/%s/events/0000000001-0000000000000000-%064d.json\"}" \
+	path=$(printf "{\"incident\": \"%s\", \"lamport\": 7, \"payload\": {\"text\": \"x\"}, \"path\": \"incidents/zz/%s/events/0000000001-0000000000000000-%064d.json\"}" \
 		"$full" "$full" 0 | forge_event remote.git) &&
 	refused "its path does not match its content"
 '

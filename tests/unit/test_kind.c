@@ -16,6 +16,9 @@
 
 #include "internal.h"
 
+#define NOTE_ID                                                                \
+	"00000000000000000000000000000000000000000000000000000000000000aa"
+
 static void
 check_payload(const char *kind, const char *payload, int want)
 {
@@ -53,7 +56,7 @@ test_forged_payloads(void **state)
 	/* a newer version's member or kind: not invalid, not understood */
 	check_payload("noted", "{\"text\": \"x\", \"extra\": 1}", INC_ENEWER);
 	check_payload("noted", "{\"text\": 5, \"extra\": 1}", INC_EINVALID);
-	check_payload("opened", "{\"severity\": 9}", 0);
+	check_payload("opened", "{\"title\": \"t\", \"severity\": 9}", 0);
 	check_payload("opened", "{\"severity\": 0}", INC_EINVALID);
 	check_payload("opened", "{\"severity\": 10}", INC_EINVALID);
 	check_payload("triaged", "{\"severity\": 99999999}", INC_EINVALID);
@@ -69,6 +72,140 @@ test_forged_payloads(void **state)
 	              INC_EINVALID);
 	check_payload("from_the_future", "{\"a\": {\"\xff\": 1}}",
 	              INC_EINVALID);
+}
+
+/* the error check_payload's refusal gave, for the message checks */
+static void
+check_refusal(const char *kind, const char *payload, const char *want)
+{
+	cJSON *p = cJSON_Parse(payload);
+	inc_error err;
+
+	assert_non_null(p);
+	if (inc_kind__check(kind, p, &err) != INC_EINVALID)
+		fail_msg("%s %s: accepted, want \"%s\"", kind, payload, want);
+	if (strcmp(err.message, want) != 0)
+		fail_msg("%s %s: \"%s\", want \"%s\"", kind, payload,
+		         err.message, want);
+	cJSON_Delete(p);
+}
+
+/*
+ * What a kind cannot do without: each member every version of the
+ * writers has always written, taken out in turn, makes the payload
+ * invalid, naming it; what some version left out stays optional.
+ */
+static void
+test_required_members(void **state)
+{
+	static const struct {
+		const char *kind, *payload, *required[3];
+	} whole[] = {
+	        {"opened",
+	         "{\"title\": \"t\", \"severity\": 2, \"services\": [],"
+	         " \"tags\": []}",
+	         {"title", "severity"}},
+	        {"reopened", "{\"reason\": \"back\"}", {"reason"}},
+	        {"cancelled", "{\"reason\": \"false alarm\"}", {"reason"}},
+	        {"escalated", "{\"level\": 1}", {"level"}},
+	        {"merged", "{\"into\": \"7fk2qabcdefghjkp\"}", {"into"}},
+	        {"absorbed",
+	         "{\"from\": \"7fk2qabcdefghjkp\", \"dedup_keys\": [],"
+	         " \"alert_count\": 0}",
+	         {"from", "dedup_keys", "alert_count"}},
+	        {"noted", "{\"text\": \"n\"}", {"text"}},
+	        {"updated", "{\"text\": \"u\"}", {"text"}},
+	        {"assigned",
+	         "{\"role\": \"ops\", \"who\": \"bob\"}",
+	         {"role", "who"}},
+	        {"alert_attached", "{\"dedup_key\": \"k\"}", {"dedup_key"}},
+	        {"reviewed", "{\"document\": \"# Review\"}", {"document"}},
+	        {"action_added", "{\"text\": \"fix it\"}", {"text"}},
+	        {"action_done", "{\"action\": \"" NOTE_ID "\"}", {"action"}},
+	};
+	char want[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(whole) / sizeof(*whole); i++) {
+		check_payload(whole[i].kind, whole[i].payload, 0);
+		for (size_t r = 0; r < 3 && whole[i].required[r] != NULL; r++) {
+			cJSON *p = cJSON_Parse(whole[i].payload);
+			char *text;
+
+			assert_non_null(p);
+			cJSON_DeleteItemFromObjectCaseSensitive(
+			        p, whole[i].required[r]);
+			assert_non_null(text = cJSON_PrintUnformatted(p));
+			snprintf(want, sizeof(want),
+			         "%s: the member '%s' is missing",
+			         whole[i].kind, whole[i].required[r]);
+			check_refusal(whole[i].kind, text, want);
+			free(text);
+			cJSON_Delete(p);
+		}
+	}
+	/* the reviewer's forgeries */
+	check_refusal("opened", "{}", "opened: the member 'title' is missing");
+	check_refusal("merged", "{}", "merged: the member 'into' is missing");
+	check_refusal("noted", "{}", "noted: the member 'text' is missing");
+	check_refusal("assigned", "{\"role\": \"ops\"}",
+	              "assigned: the member 'who' is missing");
+	/* a newer version's member beside it does not excuse it */
+	check_refusal("noted", "{\"mood\": \"calm\"}",
+	              "noted: the member 'text' is missing");
+	/* a wrong value is named before a missing member */
+	check_refusal("opened", "{\"severity\": 0}",
+	              "severity: not a whole number from 1 to 9");
+
+	/* empty, or only blanks, where the command line refuses it */
+	check_refusal("noted", "{\"text\": \"\"}", "noted: 'text' is empty");
+	check_refusal("noted", "{\"text\": \" \\t\\r\\n\"}",
+	              "noted: 'text' is empty");
+	check_refusal("updated", "{\"text\": \"  \"}",
+	              "updated: 'text' is empty");
+	check_refusal("assigned", "{\"who\": \"\"}",
+	              "assigned: 'who' is empty");
+	check_refusal("assigned", "{\"role\": \"ops\", \"who\": \" \"}",
+	              "assigned: 'who' is empty");
+	check_refusal("opened", "{\"title\": \" \", \"severity\": 2}",
+	              "opened: 'title' is empty");
+	check_refusal(
+	        "opened",
+	        "{\"title\": \"t\", \"severity\": 2, \"dedup_key\": \"\"}",
+	        "opened: 'dedup_key' is empty");
+	check_refusal("edited", "{\"title\": \"\"}",
+	              "edited: 'title' is empty");
+	check_refusal("reopened", "{\"reason\": \"\"}",
+	              "reopened: 'reason' is empty");
+	check_refusal("cancelled", "{\"reason\": \"\\n\"}",
+	              "cancelled: 'reason' is empty");
+	check_refusal("alert_attached", "{\"dedup_key\": \" \"}",
+	              "alert_attached: 'dedup_key' is empty");
+	check_refusal("reviewed", "{\"document\": \"\"}",
+	              "reviewed: 'document' is empty");
+	check_refusal("action_added", "{\"text\": \"\"}",
+	              "action_added: 'text' is empty");
+
+	/* optional: what some version (or some call) leaves out, or lets
+	 * be blank */
+	check_payload("opened", "{\"title\": \"t\", \"severity\": 2}", 0);
+	check_payload(
+	        "opened",
+	        "{\"title\": \"t\", \"severity\": 2, \"commander\": \" \","
+	        " \"summary\": \"\"}",
+	        0);
+	check_payload("triaged", "{}", 0);
+	check_payload("investigating", "{}", 0);
+	check_payload("mitigated", "{\"note\": \"\"}", 0);
+	check_payload("resolved", "{}", 0);
+	check_payload("closed", "{}", 0);
+	check_payload("escalated", "{\"level\": 2, \"reason\": \"\"}", 0);
+	check_payload("assigned", "{\"role\": \"ops\", \"who\": null}", 0);
+	check_payload("edited", "{\"summary\": \"\"}", 0);
+	check_payload("edited", "{}", 0);
+	check_payload("alert_attached",
+	              "{\"dedup_key\": \"k\", \"source\": \"am\"}", 0);
+	check_payload("action_added", "{\"text\": \"t\", \"owner\": \" \"}", 0);
 }
 
 static int
@@ -93,6 +230,8 @@ check_event(const char *kind, const char *payload, const char *actor,
 	return ret;
 }
 
+#define NOTE "{\"text\": \"x\"}"
+
 /* The envelope, and the rules that need no state: no self-merge. */
 static void
 test_forged_events(void **state)
@@ -111,14 +250,17 @@ test_forged_events(void **state)
 	                             "{\"into\": \"7fk2qabcdefghjkp\"}", "a",
 	                             2),
 	                 0);
-	assert_int_equal(check_event("noted", "{}", "two\nlines", 1),
+	assert_int_equal(check_event("noted", NOTE, "two\nlines", 1),
 	                 INC_EINVALID);
-	assert_int_equal(check_event("noted", "{}", "\xff", 1), INC_EINVALID);
-	assert_int_equal(check_event("noted", "{}", "a", 0), INC_EINVALID);
-	assert_int_equal(check_event("noted", "{}", "a", INC_JSON_INT_MAX), 0);
-	assert_int_equal(check_event("noted", "{}", "a", INC_JSON_INT_MAX + 1),
+	assert_int_equal(check_event("noted", NOTE, "\xff", 1), INC_EINVALID);
+	assert_int_equal(check_event("noted", NOTE, "a", 0), INC_EINVALID);
+	assert_int_equal(check_event("noted", NOTE, "a", INC_JSON_INT_MAX), 0);
+	assert_int_equal(check_event("noted", NOTE, "a", INC_JSON_INT_MAX + 1),
 	                 INC_EINVALID);
-	assert_int_equal(check_event("Noted", "{}", "a", 1), INC_EINVALID);
+	assert_int_equal(check_event("Noted", NOTE, "a", 1), INC_EINVALID);
+	/* the payload's own rules hold for a whole event too */
+	assert_int_equal(check_event("noted", "{}", "a", 1), INC_EINVALID);
+	assert_int_equal(check_event("merged", "{}", "a", 1), INC_EINVALID);
 	assert_int_equal(check_event("new_kind", "{}", "a", 1), INC_ENEWER);
 }
 
@@ -222,9 +364,40 @@ test_written_payloads_fit(void **state)
 	                                    &o, &err),
 	                 0);
 	inc_incident_free(other);
+	/* the members some calls leave out, or leave blank */
+	memset(&o, 0, sizeof(o));
+	o.role = "ops";
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_ASSIGN, &o, &err),
+	        0); /* who: null */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_ESCALATE, &o, &err),
+	        0);
+	o.summary = "";
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_EDIT, &o, &err), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_MITIGATE, &o, &err),
+	        0);
+	assert_int_equal(
+	        inc_incident_change(NULL, s, id, INC_ACTION_RESOLVE, &o, &err),
+	        0);
+	assert_int_equal(inc_review_save(NULL, NULL, s, id, "# Review\n", true,
+	                                 &o, &err),
+	                 0); /* reviewed, closed */
+	oo = (inc_open_opts)INC_OPEN_OPTS_INIT;
+	oo.title = "only a title";
+	assert_int_equal(inc_incident_open(&other, NULL, s, &oo, &err), 0);
+	o.reason = "false alarm";
+	assert_int_equal(inc_incident_change(NULL, s, inc_incident_id(other),
+	                                     INC_ACTION_CANCEL, &o, &err),
+	                 0);
+	inc_incident_free(other);
 
 	assert_int_equal(inc_event__load_all(&events, s, true, &err), 0);
-	assert_true(events->n >= 15);
+	assert_true(events->n >= 24);
 	for (size_t i = 0; i < events->n; i++) {
 		const inc_event *ev = &events->events[i];
 		/* the import's validator takes every event a write makes */
@@ -347,6 +520,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_forged_payloads),
+	        cmocka_unit_test(test_required_members),
 	        cmocka_unit_test(test_forged_events),
 	        cmocka_unit_test(test_written_payloads_fit),
 	        cmocka_unit_test(test_fold_out_of_memory),
