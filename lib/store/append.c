@@ -35,15 +35,15 @@ last_chain(char out[INC_EVENT_ID_LEN + 1], inc_store *s, inc_error *err)
  * Appends ev inside the caller's write transaction: gives it the next
  * Lamport time when it has none, its id (the hash of its canonical JSON)
  * and its link in the hash chain. An imported event (from the audit
- * history) keeps its Lamport time and must hash to its id; one already
- * here is skipped (*added false), so receiving it twice is a no-op.
+ * history, checked by its reader) keeps its Lamport time and id; one
+ * already here is skipped (*added false), so receiving it twice is a
+ * no-op.
  */
 int
 inc_store__insert(bool *added, inc_store *s, inc_event *ev, bool imported,
                   inc_error *err)
 {
 	char prev[INC_EVENT_ID_LEN + 1], chain[INC_EVENT_ID_LEN + 1];
-	char want[INC_EVENT_ID_LEN + 1];
 	char *link = NULL, *payload = NULL;
 	sqlite3_stmt *st = NULL;
 	int ret;
@@ -65,18 +65,17 @@ inc_store__insert(bool *added, inc_store *s, inc_event *ev, bool imported,
 			        "at its top (2^53-1), forged or damaged, "
 			        "came in by sync (see SECURITY.md)");
 	}
-	memcpy(want, ev->id, sizeof(want));
-	if ((ret = inc_event__hash(ev, err)) < 0)
-		return ret;
-	if (imported && strcmp(want, ev->id) != 0)
-		return inc_error_set(
-		        err, INC_ECORRUPT,
-		        "event %.12s: its content does not hash to "
-		        "its id (tampered with?)",
-		        want);
-	/* what a command writes meets the rules an import is held to */
-	if (!imported && (ret = inc_kind__check_event(ev, err)) < 0)
-		return ret == INC_ENEWER ? INC_EINVALID : ret;
+	/*
+	 * A command's event gets its id here and meets the rules an import
+	 * is held to; an imported one was checked by its reader (the
+	 * validator, its path and its hash: lib/audit/read.c).
+	 */
+	if (!imported) {
+		if ((ret = inc_event__hash(ev, err)) < 0)
+			return ret;
+		if ((ret = inc_kind__check_event(ev, err)) < 0)
+			return ret == INC_ENEWER ? INC_EINVALID : ret;
+	}
 	if ((ret = last_chain(prev, s, err)) < 0)
 		return ret;
 	link = inc_util__asprintf("%s%s", prev, ev->id);
