@@ -31,6 +31,8 @@ static const struct {
 } placement[] = {
         {"override_added", "rota"},
         {"override_removed", "rota"},
+        /* a hook that failed for the event of an incident or a scope */
+        {"hook_failed", "*"},
 };
 
 #define NAME_CHARS                                                             \

@@ -3,7 +3,8 @@
  * a git repository, written in-process with libgit2 (no work tree, no git
  * binary). One immutable file per event,
  *   incidents/<shard>/<incident id>/events/<lamport>-<replica>-<event id>.json
- * so merges are unions. SQLite stays the write-ahead: events it holds past
+ * (an event of a scope: scopes/<kind>/<name>/events/...), so merges are
+ * unions. SQLite stays the write-ahead: events it holds past
  * meta.mirrored_seq are pending and go out with the next write.
  *
  * Only commands that write to or sync the mirror reach this file, and only

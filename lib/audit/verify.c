@@ -315,10 +315,11 @@ is_aside(const struct asides *a, const char *path, const git_oid *oid)
 }
 
 /*
- * An event file of another version's tree (scopes/<kind>/<name>/events/
- * in DESIGN): outside incidents/, but an event file by its place and name,
- * as the history's walk takes them (read.c). Anything else outside
- * incidents/ is no event at all.
+ * An event file of another version's tree: outside incidents/ and
+ * scopes/ (scopes/<kind>/<name>/events/ are ours, checked as the
+ * incidents' are), but an event file by its place and name, as the
+ * history's walk takes them (read.c). Anything else outside them is no
+ * event at all.
  */
 static bool
 theirs(const char *path)
