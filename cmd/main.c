@@ -20,6 +20,7 @@ extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         cmd_resolve_entry, cmd_review_entry, cmd_show_entry, cmd_stats_entry,
         helper_sync_entry, cmd_triage_entry, cmd_update_entry,
         helper_verify_entry;
+extern const struct cmd cmd_oncall_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
@@ -38,6 +39,7 @@ static const struct cmd *const commands[] = {
         &cmd_merge_entry,
         &cmd_mitigate_entry,
         &cmd_note_entry,
+        &cmd_oncall_entry,
         &cmd_open_entry,
         &helper_rebuild_entry, /* run by incident-git */
         &cmd_reopen_entry,
@@ -245,7 +247,9 @@ main(int argc, char **argv)
 		return helper_exec(g.dir, argc, argv);
 	if (cmd->subcommands != NULL) {
 		const struct cmd *sub = opt_subcommand(cmd, &argc, argv, &name);
-		if (sub == NULL && !ctx_wants_help(argc, argv))
+		/* a command of its own too (oncall [rota]) runs without one */
+		if (sub == NULL && cmd->run == NULL &&
+		    !ctx_wants_help(argc, argv))
 			return opt_no_subcommand(cmd, name);
 		cmd = sub != NULL ? sub : cmd;
 	}
