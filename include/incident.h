@@ -712,4 +712,63 @@ INC_EXTERN const char *inc_event_text(const inc_event *ev);
  * inc_str_free(), NULL when out of memory. */
 INC_EXTERN char *inc_event_describe(inc_store *store, const inc_event *ev);
 
+/* ---- on call (rota.c) ---- */
+
+/* The longest name of a rota, policy or channel, in bytes. */
+#define INC_NAME_MAX 64
+typedef struct inc_oncall {
+	char rota[INC_NAME_MAX + 1];
+	char who[201];   /* "" when no one is on call (no members) */
+	int64_t since;   /* when this shift or override began */
+	int64_t until;   /* when it ends: next hand-off or the override's end */
+	bool overridden; /* who comes from an override */
+} inc_oncall;
+/* Who is on call on rota at time at. INC_ENOTFOUND: no rota of that name
+ * in config. Works inside a caller's write transaction too. */
+INC_EXTERN int inc_oncall_at(inc_oncall *out, inc_store *store,
+                             const char *rota, int64_t at, inc_error *err);
+
+/* ---- who did it (actor.c) ---- */
+
+/*
+ * Checks an actor (--actor, INCIDENT_ACTOR, config tick.actor): one line
+ * of valid UTF-8 text, not blank, at most INC_TITLE_MAX bytes; what
+ * names it in the message. 0 or INC_EINVALID.
+ */
+INC_EXTERN int inc_actor_check(const char *actor, const char *what,
+                               inc_error *err);
+
+/* ---- escalation policies and tick (escalation.c, tick.c) ---- */
+
+/*
+ * Whether any escalation policy is configured (a key escalation.*):
+ * cheap, so a list can ask once before it asks per incident.
+ */
+INC_EXTERN bool inc_escalation_configured(inc_store *store);
+/*
+ * Who is paged on the incident id while it is unacknowledged, with a
+ * policy, in a few words for a list: "L2/3 db-lead, next 4m", "L3/3
+ * db-lead, top". out is "" when there is nothing to say (no policy,
+ * acknowledged, not active).
+ */
+INC_EXTERN int inc_escalation_brief(char *out, size_t len, inc_store *store,
+                                    const char *id, int64_t now,
+                                    inc_error *err);
+
+typedef struct inc_tick_opts {
+	int64_t now;  /* what now is (INCIDENT_NOW); 0: the clock */
+	bool dry_run; /* decide, write nothing */
+} inc_tick_opts;
+
+/*
+ * Escalates every unacknowledged incident whose level timed out, one
+ * level, and reminds of every overdue stakeholder update (an update_due
+ * event), each decision and its write in one IMMEDIATE transaction that
+ * reads the state again, so concurrent ticks act once. *out gets the
+ * actions as a JSON array (incident-tick(1)), also when an error stops
+ * the walk (the actions done before it); the caller's (inc_str_free()).
+ */
+INC_EXTERN int inc_tick(char **out, inc_store *store, const inc_tick_opts *opts,
+                        inc_error *err);
+
 #endif
