@@ -162,6 +162,17 @@ test_expect_success 'the policy named default applies to incidents of any servic
 	test "$(incident show --json "$o" | jq -r .incident.escalation.policy)" = default
 '
 
+test_expect_success 'stats: the first page of a policy is not an escalation' '
+	rm -rf st && store_with st <"$INCIDENT_DIR/config" &&
+	a=$(incident --dir st open -q --service db "a") &&
+	incident --dir st open -q --service db "b" >/dev/null &&
+	incident --dir st stats --json >st.json &&
+	test "$(jq .total.counts.escalated st.json)" = 0 &&
+	incident --dir st escalate -q "$a" >/dev/null &&
+	incident --dir st stats --json >st.json &&
+	test "$(jq .total.counts.escalated st.json)" = 1
+'
+
 # bad config: one line naming the key, exit 1, and nothing written
 bad_config() {
 	rm -rf bad && store_with bad &&
