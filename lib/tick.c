@@ -11,13 +11,49 @@
 #include "internal.h"
 
 static const char active_sql[] =
-        "SELECT id FROM incidents INDEXED BY incidents_active "
+        "SELECT id, doc FROM incidents INDEXED BY incidents_active "
         "WHERE status IN ('open', 'triaged', 'investigating', 'mitigated') "
         "ORDER BY opened_at, id";
 
-/* The ids of the active incidents, oldest first; *n of them. */
+/*
+ * Whether the stored projection says something may be due. It is written
+ * in the transaction of every event, so it is the fold's; a record of an
+ * older version, without the members of paging, only errs towards "may
+ * be" (then the transaction decides). A bad policy is said later, in the
+ * transaction.
+ */
+static bool
+maybe_due(inc_store *s, const char *text, int64_t now)
+{
+	cJSON *doc = cJSON_Parse(text);
+	struct inc_policy pol;
+	enum inc_status st = INC_STATUS_OPEN;
+	bool found = false, due = true;
+	int64_t next, updated, reminded;
+
+	if (doc == NULL)
+		return true;
+	(void)inc_status_parse(&st, inc_json__str(doc, "status"));
+	if (inc_escalation__policy_of(&pol, &found, s, doc, NULL) < 0) {
+		cJSON_Delete(doc);
+		return true;
+	}
+	next = found ? inc_escalation__next_at(s, doc, &pol) : 0;
+	updated = inc_doc__time(
+	        cJSON_GetObjectItemCaseSensitive(doc, "last_update"), "at");
+	reminded = inc_doc__time(doc, "update_reminded_at");
+	due = (next != 0 && now >= next) ||
+	      inc_severity_update_due(s, inc_doc__int(doc, "severity"), st,
+	                              inc_doc__time(doc, "opened_at"),
+	                              reminded > updated ? reminded : updated,
+	                              now);
+	cJSON_Delete(doc);
+	return due;
+}
+
+/* The ids of the active incidents that may be due, oldest first. */
 static int
-active_ids(char (**out)[INC_ID_LEN + 1], size_t *n, inc_store *s,
+active_ids(char (**out)[INC_ID_LEN + 1], size_t *n, inc_store *s, int64_t now,
            inc_error *err)
 {
 	char(*ids)[INC_ID_LEN + 1] = NULL, (*more)[INC_ID_LEN + 1];
@@ -30,6 +66,9 @@ active_ids(char (**out)[INC_ID_LEN + 1], size_t *n, inc_store *s,
 	if ((ret = inc_store__prepare(&st, s, active_sql, err)) < 0)
 		return ret;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!maybe_due(s, (const char *)sqlite3_column_text(st, 1),
+		               now))
+			continue;
 		if (*n == cap) {
 			cap = cap != 0 ? cap * 2 : 64;
 			if ((more = realloc(ids, cap * sizeof(*ids))) == NULL) {
@@ -197,7 +236,7 @@ inc_tick(char **out, inc_store *s, const inc_tick_opts *o, inc_error *err)
 	*out = NULL;
 	if (actions == NULL)
 		return inc_error__nomem(err);
-	ret = active_ids(&ids, &n, s, err);
+	ret = active_ids(&ids, &n, s, now, err);
 	for (size_t i = 0; ret == 0 && i < n; i++)
 		ret = tick_one(actions, s, ids[i], now, o->dry_run, err);
 	free(ids);
