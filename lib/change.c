@@ -284,14 +284,11 @@ build_escalate(struct ctx *c)
 	    (ret = check_text(c->o->reason, INC_TEXT_MAX, "the reason", false,
 	                      c->err)) < 0)
 		return ret;
-	/* the level, and whom it pages (escalation.c) at its time, as
-	 * check_at() made it */
-	if ((ret = inc_escalation__build(c->p, c->s, c->doc, c->short_id,
-	                                 c->o->to,
-	                                 c->o->at != 0    ? c->o->at
-	                                 : c->o->now != 0 ? c->o->now
-	                                                  : inc_time_now(),
-	                                 c->err)) < 0)
+	/* the level, and whom it pages (escalation.c): a rota's person on
+	 * call now, when the page goes out, even for a back-dated event */
+	if ((ret = inc_escalation__build(
+	             c->p, c->s, c->doc, c->short_id, c->o->to,
+	             c->o->now != 0 ? c->o->now : inc_time_now(), c->err)) < 0)
 		return ret;
 	add_opt_str(c->p, "reason", c->o->reason);
 	return 0;
@@ -794,8 +791,8 @@ attach(inc_incident **out, inc_store *s, const char *id, const inc_open_opts *o,
 
 /* A new incident with a policy pages its level 1 in its transaction. */
 static int
-page_first(inc_incident **cur, inc_store *s, int64_t at, int64_t recorded,
-           bool dry_run, inc_error *err)
+page_first(inc_incident **cur, inc_store *s, int64_t at, int64_t now,
+           int64_t recorded, bool dry_run, inc_error *err)
 {
 	char id[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
 	struct inc_policy pol;
@@ -816,7 +813,8 @@ page_first(inc_incident **cur, inc_store *s, int64_t at, int64_t recorded,
 		return ret;
 	if ((p = cJSON_CreateObject()) == NULL)
 		return inc_error__nomem(err);
-	if ((ret = inc_escalation__build(p, s, (*cur)->doc, short_id, NULL, at,
+	/* whoever is on call now, when the page goes out */
+	if ((ret = inc_escalation__build(p, s, (*cur)->doc, short_id, NULL, now,
 	                                 err)) == 0) {
 		doc = (*cur)->doc;
 		(*cur)->doc = NULL;
@@ -915,7 +913,9 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 	cJSON_Delete(p);
 	/* with an escalation policy, level 1 is paged at once */
 	if (ret == 0)
-		ret = page_first(&opened, s, at, recorded, o->dry_run, err);
+		ret = page_first(&opened, s, at,
+		                 o->now != 0 ? o->now : recorded, recorded,
+		                 o->dry_run, err);
 	if (ret == 0 && out != NULL) {
 		*out = opened;
 		opened = NULL;

@@ -453,10 +453,10 @@ int inc_escalation__policy(struct inc_policy *out, bool *found, inc_store *s,
 int inc_escalation__policy_of(struct inc_policy *out, bool *found, inc_store *s,
                               const cJSON *doc, inc_error *err);
 /*
- * Fills the payload p of an escalated event on doc at time at: the next
- * level and the targets it pages (policy, step, targets, paged), or by
- * hand to (the level rises only without a policy). INC_EREFUSED at the
- * top of the policy.
+ * Fills the payload p of an escalated event on doc: the next level and
+ * the targets it pages (policy, step, targets, paged; a rota's person as
+ * on call at time at), or by hand to (the level rises only without a
+ * policy). INC_EREFUSED at the top of the policy.
  */
 int inc_escalation__build(cJSON *p, inc_store *s, const cJSON *doc,
                           const char *short_id, const char *to, int64_t at,
