@@ -33,6 +33,9 @@ enum cmd_flags {
 	CMD_INTERNAL = 16,  /* incident-git's own, run by incident: not typed */
 	CMD_PICKS_DIR = 32, /* its --dir (OPT_DIR) picks the store: options
 	                     * are parsed before the store is opened */
+	CMD_CRON = 64,      /* run by cron: writes as config tick.actor
+	                     * (default "cron") unless --actor or
+	                     * INCIDENT_ACTOR says who */
 };
 
 /* The summaries of the commands incident-git runs, for both tables. */
@@ -168,6 +171,7 @@ struct inc_ctx {
 	bool tty_in;
 	bool tty_out;
 	int64_t now;
+	const char *actor; /* --actor, else $INCIDENT_ACTOR; NULL: neither */
 };
 
 /* ctx.c: around a command, in both programs */

@@ -6,7 +6,7 @@ static const struct change_args defaults;
 static const struct opt options[] = {
         CHANGE_OPTS(&defaults),
         OPT_STRING("to", 0, &defaults.o.to, "target",
-                   "whom it goes to (a team, a person)"),
+                   "page target by hand (a team, a person)"),
         OPT_STRING("reason", 0, &defaults.o.reason, "text", "why"),
         OPT_END,
 };
@@ -17,7 +17,7 @@ const struct cmd cmd_escalate_entry = {
         .name = "escalate",
         .run = cmd_escalate,
         .flags = CMD_WRITE | CMD_MIRROR,
-        .summary = "Raise the escalation level by one.",
+        .summary = "Raise the escalation level by one and page its targets.",
         .usage = "id",
         CMD_OPTS(options, defaults),
 };

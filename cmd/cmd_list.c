@@ -122,7 +122,10 @@ print_table(struct inc_ctx *ctx, const inc_list *list)
 {
 	size_t n = inc_list_count(list), wid = 2, wsev = 3, wst = 6, wage = 3;
 	int cols = ctx->tty_out ? terminal_width() : 0;
-	char age[32];
+	/* paging is asked per unacknowledged incident only when some
+	 * policy is configured: a list without one costs nothing more */
+	bool paging = inc_escalation_configured(ctx->store);
+	char age[32], paged[256];
 
 	for (size_t i = 0; i < n; i++) {
 		const inc_list_item *it = inc_list_get(list, i);
@@ -157,6 +160,13 @@ print_table(struct inc_ctx *ctx, const inc_list *list)
 		                            it->status, it->opened_at,
 		                            it->last_update_at, ctx->now))
 			used += strlen(DUE);
+		paged[0] = '\0';
+		if (paging && it->status == INC_STATUS_OPEN)
+			(void)inc_escalation_brief(paged, sizeof(paged),
+			                           ctx->store, it->id, ctx->now,
+			                           NULL);
+		if (paged[0] != '\0')
+			used += inc_text_width(paged) + 3;
 		printf("%s%-*s%s  %s%-*s%s  %-*s  %-*s  ",
 		       color(ctx, "\033[1m"), (int)wid, it->short_id,
 		       color(ctx, "\033[m"), severity_color(ctx, it->severity),
@@ -170,6 +180,12 @@ print_table(struct inc_ctx *ctx, const inc_list *list)
 		                            it->last_update_at, ctx->now))
 			printf("%s" DUE "%s", color(ctx, "\033[1;33m"),
 			       color(ctx, "\033[m"));
+		if (paged[0] != '\0') {
+			/* [L2/3 db-lead, next 4m]: who is paged, what next */
+			fputs("[", stdout);
+			print_safe(stdout, paged, false);
+			fputs("] ", stdout);
+		}
 		/* on a terminal, a title too long for the line is cut */
 		if (cols > 0 && used + inc_text_width(title) > (size_t)cols &&
 		    (size_t)cols > used + 4) {

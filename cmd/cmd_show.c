@@ -207,6 +207,51 @@ escalation_and_alerts(const cJSON *o)
 	           cJSON_GetObjectItemCaseSensitive(o, "merged_from"));
 }
 
+/*
+ * Who is paged now under the incident's escalation policy, and when
+ * tick escalates next: "level 2 of 6 (policy default): db-lead".
+ */
+static void
+paging(struct inc_ctx *ctx, const cJSON *o)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "escalation");
+	const cJSON *paged = cJSON_GetObjectItemCaseSensitive(e, "paged"), *v;
+	enum inc_status st = INC_STATUS_OPEN;
+	char when[32], in[32];
+	int64_t next;
+
+	if (json_str(e, "policy") == NULL ||
+	    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "top")))
+		return;
+	(void)inc_status_parse(&st, json_str(o, "status"));
+	printf("  %-12s level %d of %d (policy ", "paged",
+	       json_count(o, "escalation_level"), json_count(e, "top"));
+	print_safe(stdout, json_str(e, "policy"), false);
+	putchar(')');
+	cJSON_ArrayForEach (v, paged) {
+		fputs(v == paged->child ? ": " : ", ", stdout);
+		print_safe(stdout, cJSON_GetStringValue(v), false);
+	}
+	putchar('\n');
+	if (!inc_status_active(st))
+		return;
+	if (st != INC_STATUS_OPEN) {
+		printf("  %-12s none: acknowledged\n", "next");
+	} else if (inc_time_from_rfc3339(&next, json_str(e, "next_at")) < 0) {
+		printf("  %-12s none: at the top\n", "next");
+	} else {
+		printf("  %-12s level %d %s %s (%s%s)\n", "next",
+		       json_count(o, "escalation_level") + 1,
+		       next <= ctx->now ? "was due" : "due",
+		       local_time(when, sizeof(when), next),
+		       next <= ctx->now ? "" : "in ",
+		       next <= ctx->now ? inc_time_relative(in, sizeof(in),
+		                                            next, ctx->now)
+		                        : inc_duration_format(in, sizeof(in),
+		                                              next - ctx->now));
+	}
+}
+
 static void
 fields(const cJSON *o)
 {
@@ -300,6 +345,7 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 			field(r->string, cJSON_GetStringValue(r));
 	}
 	escalation_and_alerts(o);
+	paging(ctx, o);
 	fields(o);
 	time_field(ctx, "opened", o, "opened_at", json_str(o, "opened_by"));
 	time_field(ctx, "started", o, "started_at", NULL);

@@ -4,6 +4,7 @@
  * and check the output once it has run.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +33,32 @@ share_umask(const char *dir)
 	umask(inc_store_sharing(dir) == INC_SHARE_GROUP ? 007 : 077);
 }
 
+/*
+ * Who the events are written as: --actor or INCIDENT_ACTOR (main.c);
+ * else for a command cron runs (tick), config tick.actor or "cron",
+ * not the person whose config it reads; else the identity in actor.
+ */
+static int
+pick_actor(struct inc_ctx *ctx, char *actor, size_t len, const inc_config *cfg)
+{
+	const char *v = ctx->actor;
+	inc_error err;
+
+	if (v == NULL && (ctx->cmd->flags & CMD_CRON)) {
+		v = inc_config_get(cfg, "tick.actor");
+		if (v != NULL &&
+		    inc_actor_check(v, "config tick.actor", &err) < 0) {
+			err.code = INC_ERROR;
+			return fail(&err);
+		}
+		if (v == NULL)
+			v = "cron";
+	}
+	if (v != NULL)
+		snprintf(actor, len, "%s", v);
+	return 0;
+}
+
 /* Opens the store in ctx->dir_opt as want says; an exit status. */
 static int
 prepare(struct inc_ctx *ctx, unsigned want)
@@ -40,7 +67,7 @@ prepare(struct inc_ctx *ctx, unsigned want)
 	        INC_OPEN_READONLY, INC_OPEN_READONLY, INC_OPEN_READWRITE,
 	        INC_OPEN_CREATE};
 	const inc_config *cfg;
-	char actor[512];
+	char actor[INC_TITLE_MAX + 1];
 	inc_error err;
 	int ret;
 
@@ -66,6 +93,8 @@ prepare(struct inc_ctx *ctx, unsigned want)
 	if (want == CMD_READ)
 		return 0;
 	inc_config_identity(actor, sizeof(actor), cfg);
+	if ((ret = pick_actor(ctx, actor, sizeof(actor), cfg)) != 0)
+		return ret;
 	if (inc_store_set_actor(ctx->store, actor) < 0) {
 		fputs("incident: out of memory\n", stderr);
 		return EXIT_FAIL;

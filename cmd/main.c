@@ -19,7 +19,7 @@ extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         cmd_note_entry, cmd_open_entry, helper_rebuild_entry, cmd_reopen_entry,
         cmd_resolve_entry, cmd_review_entry, cmd_show_entry, cmd_stats_entry,
         helper_sync_entry, cmd_triage_entry, cmd_update_entry,
-        helper_verify_entry;
+        helper_verify_entry, cmd_tick_entry;
 extern const struct cmd cmd_oncall_entry;
 
 static const struct cmd *const commands[] = {
@@ -48,6 +48,7 @@ static const struct cmd *const commands[] = {
         &cmd_show_entry,
         &cmd_stats_entry,
         &helper_sync_entry, /* run by incident-git */
+        &cmd_tick_entry,
         &cmd_triage_entry,
         &cmd_update_entry,
         &helper_verify_entry, /* run by incident-git */
@@ -122,6 +123,10 @@ main_help(FILE *f)
 	fputs("\nglobal options:\n"
 	      "  --dir dir   use the store in dir (default: $INCIDENT_DIR, a\n"
 	      "              .incident folder above, ~/.local/share/incident)\n"
+	      "  --actor name\n"
+	      "              write events as name (default: $INCIDENT_ACTOR,\n"
+	      "              then your identity; tick: config tick.actor, "
+	      "cron)\n"
 	      "  --version   print the version\n"
 	      "  -h, --help  show this help\n",
 	      f);
@@ -135,6 +140,7 @@ main_help(FILE *f)
 /* The options before the command. */
 struct globals {
 	const char *dir;
+	const char *actor;
 	bool version, help, list_cmds;
 	const char *complete; /* a command name */
 };
@@ -152,11 +158,29 @@ global_dir(struct inc_ctx *ctx, void *target, const char *value)
 	return 0;
 }
 
+/* --actor: one line of text, as every event's actor is */
+static int
+global_actor(struct inc_ctx *ctx, void *target, const char *value)
+{
+	inc_error err;
+
+	(void)ctx;
+	if (inc_actor_check(value, "--actor", &err) < 0) {
+		fail(&err);
+		return EXIT_USAGE;
+	}
+	*(const char **)target = value;
+	return 0;
+}
+
 static const struct globals defaults;
 
 static const struct opt global_opts[] = {
         OPT_CALLBACK("dir", 0, &defaults.dir, "dir", "use the store in dir",
                      global_dir, 0),
+        OPT_CALLBACK("actor", 0, &defaults.actor, "name",
+                     "write events as name (an automation, a person)",
+                     global_actor, 0),
         OPT_BOOL("version", 0, &defaults.version, "print the version"),
         OPT_BOOL("help", 'h', &defaults.help, "show this help"),
         OPT_BOOL("list-cmds", 0, &defaults.list_cmds, "list the commands"),
@@ -218,6 +242,24 @@ world_now(int64_t *out)
 	return EXIT_OK;
 }
 
+/* Who writes: --actor, else INCIDENT_ACTOR (checked the same way). */
+static int
+world_actor(const char **out, const char *opt)
+{
+	const char *env = getenv("INCIDENT_ACTOR");
+	inc_error err;
+
+	*out = opt;
+	if (opt != NULL || env == NULL || *env == '\0')
+		return EXIT_OK;
+	if (inc_actor_check(env, "INCIDENT_ACTOR", &err) < 0) {
+		fail(&err);
+		return EXIT_USAGE;
+	}
+	*out = env;
+	return EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -258,7 +300,8 @@ main(int argc, char **argv)
 		return finish(EXIT_OK);
 	}
 	ctx_init(&ctx, cmd, g.dir);
-	if ((status = world_now(&ctx.now)) != EXIT_OK)
+	if ((status = world_now(&ctx.now)) != EXIT_OK ||
+	    (status = world_actor(&ctx.actor, g.actor)) != EXIT_OK)
 		return status;
 	status = ctx_run(&ctx, argc, argv);
 	if (status == EXIT_OK && (cmd->flags & CMD_MIRROR))

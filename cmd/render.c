@@ -100,6 +100,25 @@ terminal_width(void)
 
 /* ---- the commands that change an incident: apply, then show ---- */
 
+/* ", policy default: paged db-lead, channel:ops" under a policy */
+static void
+print_paged(const cJSON *o)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "escalation");
+	const cJSON *paged = cJSON_GetObjectItemCaseSensitive(e, "paged"), *v;
+
+	if (json_str(e, "policy") == NULL)
+		return;
+	fputs(", policy ", stdout);
+	print_safe(stdout, json_str(e, "policy"), false);
+	if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "top")))
+		printf(" (top %d)", json_count(e, "top"));
+	cJSON_ArrayForEach (v, paged) {
+		fputs(v == paged->child ? ": paged " : ", ", stdout);
+		print_safe(stdout, cJSON_GetStringValue(v), false);
+	}
+}
+
 /* "(mitigated, SEV2, TTM 42m)": the state after the change. */
 static void
 print_state(const cJSON *o, enum inc_action action)
@@ -117,6 +136,7 @@ print_state(const cJSON *o, enum inc_action action)
 			fputs(" to ", stdout);
 			print_safe(stdout, json_str(o, "escalated_to"), false);
 		}
+		print_paged(o);
 	}
 	if (action == INC_ACTION_MITIGATE &&
 	    json_int(&secs, d, "ttm", INT64_MIN, INT64_MAX) == 0)

@@ -766,4 +766,47 @@ INC_EXTERN int inc_override_list_json(char **out, inc_store *store,
 INC_EXTERN char *inc_time_in_zone(char *buf, size_t len, int64_t t,
                                   const char *zone);
 
+/* ---- who did it (actor.c) ---- */
+
+/*
+ * Checks an actor (--actor, INCIDENT_ACTOR, config tick.actor): one line
+ * of valid UTF-8 text, not blank, at most INC_TITLE_MAX bytes; what
+ * names it in the message. 0 or INC_EINVALID.
+ */
+INC_EXTERN int inc_actor_check(const char *actor, const char *what,
+                               inc_error *err);
+
+/* ---- escalation policies and tick (escalation.c, tick.c) ---- */
+
+/*
+ * Whether any escalation policy is configured (a key escalation.*):
+ * cheap, so a list can ask once before it asks per incident.
+ */
+INC_EXTERN bool inc_escalation_configured(inc_store *store);
+/*
+ * Who is paged on the incident id while it is unacknowledged, with a
+ * policy, in a few words for a list: "L2/3 db-lead, next 4m", "L3/3
+ * db-lead, top". out is "" when there is nothing to say (no policy,
+ * acknowledged, not active).
+ */
+INC_EXTERN int inc_escalation_brief(char *out, size_t len, inc_store *store,
+                                    const char *id, int64_t now,
+                                    inc_error *err);
+
+typedef struct inc_tick_opts {
+	int64_t now;  /* what now is (INCIDENT_NOW); 0: the clock */
+	bool dry_run; /* decide, write nothing */
+} inc_tick_opts;
+
+/*
+ * Escalates every unacknowledged incident whose level timed out, one
+ * level, and reminds of every overdue stakeholder update (an update_due
+ * event), each decision and its write in one IMMEDIATE transaction that
+ * reads the state again, so concurrent ticks act once. *out gets the
+ * actions as a JSON array (incident-tick(1)), also when an error stops
+ * the walk (the actions done before it); the caller's (inc_str_free()).
+ */
+INC_EXTERN int inc_tick(char **out, inc_store *store, const inc_tick_opts *opts,
+                        inc_error *err);
+
 #endif

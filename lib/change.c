@@ -121,6 +121,9 @@ append(inc_incident **out, inc_store *s, const char *id, cJSON *doc,
 		return inc_error__nomem(err);
 	if (!dry_run && (ret = inc_store__append(s, &ev, err)) < 0)
 		goto done;
+	/* the pages and reminders it asks for, in its transaction */
+	if (!dry_run && (ret = inc_escalation__after(s, &ev, err)) < 0)
+		goto done;
 	if (inc_fold__apply(doc, &ev) < 0) {
 		ret = inc_error__nomem(err);
 		goto done;
@@ -281,9 +284,12 @@ build_escalate(struct ctx *c)
 	    (ret = check_text(c->o->reason, INC_TEXT_MAX, "the reason", false,
 	                      c->err)) < 0)
 		return ret;
-	cJSON_AddNumberToObject(c->p, "level",
-	                        inc_doc__int(c->doc, "escalation_level") + 1);
-	add_opt_str(c->p, "to", c->o->to);
+	/* the level, and whom it pages (escalation.c): a rota's person on
+	 * call now, when the page goes out, even for a back-dated event */
+	if ((ret = inc_escalation__build(
+	             c->p, c->s, c->doc, c->short_id, c->o->to,
+	             c->o->now != 0 ? c->o->now : inc_time_now(), c->err)) < 0)
+		return ret;
 	add_opt_str(c->p, "reason", c->o->reason);
 	return 0;
 }
@@ -783,11 +789,76 @@ attach(inc_incident **out, inc_store *s, const char *id, const inc_open_opts *o,
 	return ret;
 }
 
+/* A new incident with a policy pages its level 1 in its transaction. */
+static int
+page_first(inc_incident **cur, inc_store *s, int64_t at, int64_t now,
+           int64_t recorded, bool dry_run, inc_error *err)
+{
+	char id[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
+	struct inc_policy pol;
+	bool found = false;
+	inc_incident *next = NULL;
+	cJSON *p, *doc;
+	int ret;
+
+	if ((ret = inc_escalation__policy_of(&pol, &found, s, (*cur)->doc,
+	                                     err)) < 0 ||
+	    !found)
+		return ret;
+	snprintf(id, sizeof(id), "%s", inc_incident_id(*cur));
+	if (dry_run)
+		snprintf(short_id, sizeof(short_id), "%.*s", INC_SHORT_ID_MIN,
+		         id);
+	else if ((ret = inc_id_short(short_id, s, id, err)) < 0)
+		return ret;
+	if ((p = cJSON_CreateObject()) == NULL)
+		return inc_error__nomem(err);
+	/* whoever is on call now, when the page goes out */
+	if ((ret = inc_escalation__build(p, s, (*cur)->doc, short_id, NULL, now,
+	                                 err)) == 0) {
+		doc = (*cur)->doc;
+		(*cur)->doc = NULL;
+		ret = append(&next, s, id, doc, "escalated", p, at, recorded,
+		             dry_run, err);
+		if (ret == 0) {
+			inc_incident_free(*cur);
+			*cur = next;
+		}
+	}
+	cJSON_Delete(p);
+	return ret;
+}
+
+int
+inc_change__append_kind(inc_incident **cur, inc_store *s, const char *kind,
+                        const cJSON *payload, int64_t at, int64_t now,
+                        bool dry_run, inc_error *err)
+{
+	char id[INC_ID_LEN + 1];
+	inc_incident *next = NULL;
+	cJSON *doc, *p;
+	int ret;
+
+	if ((p = cJSON_Duplicate(payload, true)) == NULL)
+		return inc_error__nomem(err);
+	snprintf(id, sizeof(id), "%s", inc_incident_id(*cur));
+	doc = (*cur)->doc;
+	(*cur)->doc = NULL;
+	ret = append(&next, s, id, doc, kind, p, at, now, dry_run, err);
+	cJSON_Delete(p);
+	if (ret < 0)
+		return ret;
+	inc_incident_free(*cur);
+	*cur = next;
+	return 0;
+}
+
 int
 inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
                   const inc_open_opts *o, inc_error *err)
 {
 	int64_t recorded = inc_time_now(), at = o->at;
+	inc_incident *opened = NULL;
 	char id[INC_ID_LEN + 1];
 	cJSON *p;
 	int ret;
@@ -837,13 +908,23 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 		add_time(p, "started_at", o->started);
 	add_opt_str(p, "dedup_key", o->dedup_key);
 	add_opt_str(p, "source", o->source);
-	ret = append(out, s, id, NULL, "opened", p, at, recorded, o->dry_run,
-	             err);
+	ret = append(&opened, s, id, NULL, "opened", p, at, recorded,
+	             o->dry_run, err);
 	cJSON_Delete(p);
+	/* with an escalation policy, level 1 is paged at once */
+	if (ret == 0)
+		ret = page_first(&opened, s, at,
+		                 o->now != 0 ? o->now : recorded, recorded,
+		                 o->dry_run, err);
+	if (ret == 0 && out != NULL) {
+		*out = opened;
+		opened = NULL;
+	}
 commit:
 	if (ret == 0 && !o->dry_run)
 		ret = inc_store__commit(s, err);
 done:
 	inc_store__rollback(s);
+	inc_incident_free(opened);
 	return ret;
 }

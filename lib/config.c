@@ -278,6 +278,17 @@ inc_config__get_all(const inc_config *cfg, const char *key, const char **out,
 	return n;
 }
 
+bool
+inc_config__has_prefix(const inc_config *cfg, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	for (size_t i = 0; cfg != NULL && i < cfg->n; i++)
+		if (strncmp(cfg->entries[i].key, prefix, len) == 0)
+			return true;
+	return false;
+}
+
 void
 inc_config_identity(char *out, size_t len, const inc_config *cfg)
 {

@@ -84,6 +84,15 @@ inc_fold__new(const char *id)
 	ok = cJSON_AddNumberToObject(d, "unknown_event_count", 0) != NULL && ok;
 	ok = cJSON_AddArrayToObject(d, "assignments") != NULL && ok;
 	ok = cJSON_AddArrayToObject(d, "actions") != NULL && ok;
+	/* paging: the level's policy, step and who was paged, and when */
+	ok = (r = cJSON_AddObjectToObject(d, "escalation")) != NULL && ok;
+	ok = r != NULL && cJSON_AddNumberToObject(r, "level", 0) != NULL && ok;
+	ok = r != NULL && cJSON_AddNullToObject(r, "policy") != NULL && ok;
+	ok = r != NULL && cJSON_AddNullToObject(r, "step") != NULL && ok;
+	ok = r != NULL && cJSON_AddArrayToObject(r, "paged") != NULL && ok;
+	ok = r != NULL && cJSON_AddNullToObject(r, "escalated_at") != NULL &&
+	     ok;
+	ok = cJSON_AddNullToObject(d, "update_reminded_at") != NULL && ok;
 	if (!ok) {
 		cJSON_Delete(d);
 		return NULL;
@@ -325,18 +334,75 @@ inc_fold__transition(struct inc_fold *f, const inc_event *ev)
 	}
 }
 
+/* Adds who to the set of those paged, once. */
+static void
+add_paged(struct inc_fold *f, cJSON *paged, const char *who)
+{
+	const cJSON *x;
+	cJSON *item;
+
+	if (paged == NULL)
+		return;
+	cJSON_ArrayForEach (x, paged)
+		if (cJSON_IsString(x) && strcmp(x->valuestring, who) == 0)
+			return;
+	need(f, item = cJSON_CreateString(who));
+	if (item != NULL)
+		cJSON_AddItemToArray(paged, item);
+}
+
 void
 inc_fold__escalated(struct inc_fold *f, const inc_event *ev)
 {
-	const cJSON *p = ev->payload;
-	int64_t level;
+	const cJSON *p = ev->payload, *v;
+	cJSON *e = member_mut(f->d, "escalation"), *paged;
+	int64_t level, step;
+	bool rose = false;
 
 	/* a maximum: two people escalating at once mean the same level */
 	if (inc_json__int(&level, p, "level", 0, INT_MAX) == 0 &&
-	    level > inc_doc__int(f->d, "escalation_level"))
+	    level > inc_doc__int(f->d, "escalation_level")) {
 		check(f, inc_doc__set_int(f->d, "escalation_level",
 		                          (double)level));
+		rose = true;
+	}
 	take_str(f, "escalated_to", p, "to");
+	if (e == NULL)
+		return;
+	/* the level's page: who it paged, and since when; a page by hand
+	 * at the same level adds to who is paged */
+	if (rose) {
+		check(f, inc_doc__set_int(e, "level", (double)level));
+		check(f, inc_doc__set_str(e, "policy",
+		                          inc_json__str(p, "policy")));
+		if (inc_json__int(&step, p, "step", 1, INT_MAX) == 0)
+			check(f, inc_doc__set_int(e, "step", (double)step));
+		else
+			check(f,
+			      inc_doc__replace(e, "step", cJSON_CreateNull()));
+		check(f, inc_doc__replace(e, "paged", cJSON_CreateArray()));
+		check(f, inc_doc__set_time(e, "escalated_at", ev->at));
+	} else if (inc_json__str(e, "policy") == NULL &&
+	           inc_json__str(p, "policy") != NULL) {
+		check(f, inc_doc__set_str(e, "policy",
+		                          inc_json__str(p, "policy")));
+	}
+	paged = member_mut(e, "paged");
+	/* by hand without a policy: the one it went to is paged */
+	if (member(p, "paged") == NULL && inc_json__str(p, "to") != NULL)
+		add_paged(f, paged, inc_json__str(p, "to"));
+	cJSON_ArrayForEach (v, member(p, "paged")) {
+		if (cJSON_IsString(v))
+			add_paged(f, paged, v->valuestring);
+	}
+}
+
+/* A reminder that a stakeholder update is overdue: the latest counts. */
+void
+inc_fold__update_due(struct inc_fold *f, const inc_event *ev)
+{
+	if (inc_doc__time(f->d, "update_reminded_at") < ev->at)
+		check(f, inc_doc__set_time(f->d, "update_reminded_at", ev->at));
 }
 
 void

@@ -217,6 +217,9 @@ inc_incident__doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 		                now));
 	else
 		cJSON_AddNullToObject(o, "update_due");
+	/* escalation.top and .next_at come from the policy in config */
+	if (inc_escalation__json(o, s, doc) < 0)
+		goto nomem;
 	*out = o;
 	return 0;
 nomem:

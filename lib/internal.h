@@ -440,4 +440,79 @@ const cJSON *inc_event__payload(const inc_event *ev);
 /* The event as its canonical JSON document; *out is the caller's. */
 int inc_event__to_json(cJSON **out, const inc_event *ev, inc_error *err);
 
+/* hooks.c (H): queued deliveries */
+/*
+ * In the write transaction that stored ev (ev->id and ev->seq are set):
+ * queues one delivery of ev to the hook named hook ("notify", "update-due")
+ * for target (a person "alice", "channel:ops"; NULL for none), with
+ * delivery id = the hex SHA-256 of "<event id>\n<hook>\n<target or empty>".
+ * Nothing is queued when no such hook is installed. 0 or an error.
+ */
+int inc_hooks__enqueue(inc_store *s, const inc_event *ev, const char *hook,
+                       const char *target, inc_error *err);
+
+/* config.c: whether any key starts with prefix ("escalation.") */
+bool inc_config__has_prefix(const inc_config *cfg, const char *prefix);
+
+/* escalation.c: policies in config, and paging */
+#define INC_POLICY_LEVELS_MAX 32
+#define INC_POLICY_REPEAT_MAX 100
+struct inc_policy {
+	char name[INC_NAME_MAX + 1];
+	size_t nlevels;
+	const char *levels[INC_POLICY_LEVELS_MAX]; /* borrowed from config */
+	int64_t timeouts[INC_POLICY_LEVELS_MAX];   /* one per level */
+	int repeat;
+};
+/* The step a level pages: ((level - 1) mod nlevels) + 1; 0 for level 0. */
+int inc_escalation__step(int level, int nlevels);
+/* The highest level: nlevels x (1 + repeat). */
+int inc_escalation__top(const struct inc_policy *p);
+/* The timeout of level (its step's), in seconds. */
+int64_t inc_escalation__timeout(const struct inc_policy *p, int level);
+/*
+ * The timeouts of nlevels levels from the values of the timeout key
+ * (each one duration or several, comma- or space-separated): fewer than
+ * levels, the last applies to the rest; none, 15 minutes. 0, or
+ * INC_EINVALID with *bad the value that is not a duration above zero.
+ */
+int inc_escalation__timeouts(int64_t *out, size_t nlevels,
+                             const char *const *values, size_t nvalues,
+                             const char **bad);
+/* The policy named name: *found false when it is not configured; a bad
+ * one is INC_ERROR naming the key. */
+int inc_escalation__policy(struct inc_policy *out, bool *found, inc_store *s,
+                           const char *name, inc_error *err);
+/*
+ * The policy of an incident (doc its projection): the one recorded by
+ * its paging while still configured, else the first of its services
+ * mapped to one (service.<svc>.escalation), else "default" if
+ * configured; *found false for none.
+ */
+int inc_escalation__policy_of(struct inc_policy *out, bool *found, inc_store *s,
+                              const cJSON *doc, inc_error *err);
+/*
+ * Fills the payload p of an escalated event on doc: the next level and
+ * the targets it pages (policy, step, targets, paged; a rota's person as
+ * on call at time at), or by hand to (the level rises only without a
+ * policy). INC_EREFUSED at the top of the policy.
+ */
+int inc_escalation__build(cJSON *p, inc_store *s, const cJSON *doc,
+                          const char *short_id, const char *to, int64_t at,
+                          inc_error *err);
+/* In the event's transaction: queues the deliveries a stored event asks
+ * for (notify per paged target, update-due). */
+int inc_escalation__after(inc_store *s, const inc_event *ev, inc_error *err);
+/* When tick escalates doc next (0: never: no policy, acknowledged, top). */
+int64_t inc_escalation__next_at(inc_store *s, const cJSON *doc,
+                                const struct inc_policy *p);
+/* Adds top and next_at (config's) to the "escalation" member of o. */
+int inc_escalation__json(cJSON *o, inc_store *s, const cJSON *doc);
+void inc_fold__update_due(struct inc_fold *f, const inc_event *ev);
+
+/* change.c: appends an event of kind (not an action's) to *cur */
+int inc_change__append_kind(inc_incident **cur, inc_store *s, const char *kind,
+                            const cJSON *payload, int64_t at, int64_t now,
+                            bool dry_run, inc_error *err);
+
 #endif

@@ -142,7 +142,26 @@ describe_escalated(struct line *b, inc_store *s, const cJSON *p)
 		put(b, " to ");
 		put(b, inc_json__str(p, "to"));
 	}
+	put_member(b, p, "policy", "policy");
+	/* a policy's page says whom; one by hand said it with "to" */
+	if (cJSON_GetObjectItemCaseSensitive(p, "targets") != NULL)
+		put_list(b, p, "paged", "paged");
 	put_member(b, p, "reason", NULL);
+}
+
+static void
+describe_update_due(struct line *b, inc_store *s, const cJSON *p)
+{
+	char buf[32];
+	int64_t secs;
+
+	(void)s;
+	put(b, "a stakeholder update is overdue");
+	if (inc_json__int(&secs, p, "cadence", 1, INC_JSON_INT_MAX) == 0) {
+		put(b, " (every ");
+		put(b, inc_duration_format(buf, sizeof(buf), secs));
+		put(b, ")");
+	}
 }
 
 static void
@@ -244,6 +263,7 @@ enum field_type {
 	F_EVENT_ID, /* an event id */
 	F_NAME,     /* a person, or null where it removes one */
 	F_MAP,      /* an object of strings (or null: removed) */
+	F_NAMES,    /* an array of names: one line each, not empty */
 };
 
 /*
@@ -320,6 +340,18 @@ static const struct field f_escalated[] = {
         {"level", F_INT, 1000000, REQUIRED},
         {"to", F_NAME, NAME_MAX_BYTES, 0},
         {"reason", F_TEXT, INC_TEXT_MAX, 0},
+        /* with a policy (issue 10): its name, the step paged, the
+         * step's configured targets and who was actually paged */
+        {"policy", F_LABEL, LABEL_MAX, 0},
+        {"step", F_INT, 1000000, 0},
+        {"targets", F_NAMES, NAME_MAX_BYTES, 0},
+        {"paged", F_NAMES, NAME_MAX_BYTES, 0},
+        END,
+};
+/* written by tick: the cadence (seconds) and the last update, if any */
+static const struct field f_update_due[] = {
+        {"cadence", F_INT, INC_JSON_INT_MAX, 0},
+        {"last_update_at", F_TIME, 0, 0},
         END,
 };
 static const struct field f_merged[] = {{"into", F_ID, 0, REQUIRED}, END};
@@ -415,6 +447,7 @@ static const struct inc_kind {
          inc_scope__fold},
         {"override_removed", f_override_removed, describe_override,
          inc_scope__fold},
+        {"update_due", f_update_due, describe_update_due, inc_fold__update_due},
 };
 
 const struct inc_kind *
@@ -532,6 +565,18 @@ check_field(const struct field *f, const cJSON *v, inc_error *err)
 		            INC_EVENT_ID_LEN)
 			return 0;
 		break;
+	case F_NAMES:
+		if (!cJSON_IsArray(v))
+			break;
+		cJSON_ArrayForEach (x, v)
+			if (!cJSON_IsString(x) || *x->valuestring == '\0' ||
+			    strpbrk(x->valuestring, "\r\n") != NULL ||
+			    inc_text_check(x->valuestring, (size_t)f->max,
+			                   f->key, err) < 0)
+				return inc_error_set(err, INC_EINVALID,
+				                     "%s: not a list of names",
+				                     f->key);
+		return 0;
 	case F_MAP:
 		if (!cJSON_IsObject(v))
 			break;

@@ -83,7 +83,14 @@ add(struct group *g, const cJSON *doc, int64_t now)
 	g->reopened += inc_doc__int(doc, "reopen_count") > 0;
 	g->cancelled += st == INC_STATUS_CANCELLED;
 	g->merged += st == INC_STATUS_MERGED;
-	g->escalated += inc_doc__int(doc, "escalation_level") > 0;
+	/* a policy's first page comes with the opening: escalated is
+	 * above it */
+	g->escalated += inc_doc__int(doc, "escalation_level") >
+	                (inc_json__str(cJSON_GetObjectItemCaseSensitive(
+	                                       doc, "escalation"),
+	                               "policy") != NULL
+	                         ? 1
+	                         : 0);
 	g->reviewed += st == INC_STATUS_CLOSED;
 	cJSON_ArrayForEach (a,
 	                    cJSON_GetObjectItemCaseSensitive(doc, "actions")) {

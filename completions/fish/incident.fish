@@ -76,7 +76,7 @@ function __incident_commands
     __incident_run --list-cmds
     or printf '%s\n' action assign cancel edit escalate export gc help init \
         investigate list log merge mitigate note oncall open rebuild reopen resolve \
-        review show stats sync triage update verify
+        review show stats sync tick triage update verify
 end
 
 # Incident ids; titles as descriptions when there are few enough to ask
@@ -141,6 +141,12 @@ function __incident_complete
                 end
             case '--dir=*'
                 set dir (string replace -- --dir= '' $tokens[1])
+            case --actor
+                if set -q tokens[2]
+                    set -e tokens[1]
+                else
+                    set valopt --actor
+                end
             case '-*'
             case '*'
                 set cmd $tokens[1]
@@ -154,11 +160,14 @@ function __incident_complete
     if test -z "$cmd"
         if test "$valopt" = --dir
             __fish_complete_directories $cur
+        else if test "$valopt" = --actor
+            return
         else if string match -q -- '--dir=*' $cur
             __fish_complete_directories (string replace -- --dir= '' $cur) |
                 string replace -r '^' -- --dir=
         else if string match -q -- '-*' $cur
             printf '%s\t%s\n' --dir 'use the store in dir' \
+                --actor 'write events as name' \
                 --version 'print the version' \
                 -h 'show the help' --help 'show the help'
         else
