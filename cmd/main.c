@@ -19,13 +19,14 @@ extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         cmd_note_entry, cmd_open_entry, helper_rebuild_entry, cmd_reopen_entry,
         cmd_resolve_entry, cmd_review_entry, cmd_show_entry, cmd_stats_entry,
         helper_sync_entry, cmd_triage_entry, cmd_update_entry,
-        helper_verify_entry;
+        helper_verify_entry, cmd_check_entry, cmd_runbook_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
         &cmd_action_entry,
         &cmd_assign_entry,
         &cmd_cancel_entry,
+        &cmd_check_entry,
         &cmd_edit_entry,
         &cmd_escalate_entry,
         &cmd_export_entry,
@@ -43,6 +44,7 @@ static const struct cmd *const commands[] = {
         &cmd_reopen_entry,
         &cmd_resolve_entry,
         &cmd_review_entry,
+        &cmd_runbook_entry,
         &cmd_show_entry,
         &cmd_stats_entry,
         &helper_sync_entry, /* run by incident-git */
@@ -62,6 +64,7 @@ static const struct alias {
 } aliases[] = {
         {"ack", "triage"},
         {"ls", "list"},
+        {"runbooks", "runbook"},
 };
 
 static const struct cmd *
