@@ -519,7 +519,9 @@ visit(struct scan *sc, const char *rel, int depth, inc_error *err)
 		return 0;
 	if (!path_ok(rel)) {
 		problem(sc->problems, &sc->nomem,
-		        "a file whose name is not plain UTF-8 text: skipped");
+		        "a file whose path is not one line of UTF-8 "
+		        "text of at most %d bytes: skipped",
+		        INC_RUNBOOK_PATH_MAX);
 		return 0;
 	}
 	if (sc->n >= FILES_MAX) {
@@ -625,8 +627,12 @@ scan(struct scan *sc, inc_store *s, inc_strarray *problems, inc_error *err)
 	if ((ret = runbooks_dir(&sc->dir, &explicit, s, err)) < 0)
 		return ret;
 	ret = walk(sc, "", 0, err);
-	if (ret == INC_ENOTFOUND && !explicit)
-		ret = 0;
+	/* a folder that was configured and is not there is a failure of
+	 * the configuration, not an incident not found */
+	if (ret == INC_ENOTFOUND && explicit && err != NULL)
+		err->code = INC_ERROR;
+	if (ret == INC_ENOTFOUND)
+		ret = explicit ? INC_ERROR : 0;
 	if (ret == 0 && sc->nomem)
 		ret = inc_error__nomem(err);
 	return ret;
@@ -685,7 +691,7 @@ attached(const inc_incident *cur)
  * whether finding none is an error (check) or nothing (triage).
  */
 static int
-attach(inc_incident **cur, inc_store *s, const char *short_id,
+attach(inc_incident **cur, bool *appended, inc_store *s, const char *short_id,
        const inc_change_opts *o, int64_t now, bool required,
        inc_strarray *problems, inc_error *err)
 {
@@ -714,8 +720,13 @@ attach(inc_incident **cur, inc_store *s, const char *short_id,
 		return inc_error__nomem(err);
 	}
 	ao.text = NULL;
-	ret = inc_change__append(cur, s, short_id, INC_ACTION_RUNBOOK, &ao, p,
-	                         now, err);
+	/* a file that passed the parser fits the kind; should it not, the
+	 * event is refused here, before the state is handed over */
+	if ((ret = inc_kind__check("runbook_attached", p, err)) == 0) {
+		*appended = true;
+		ret = inc_change__append(cur, s, short_id, INC_ACTION_RUNBOOK,
+		                         &ao, p, now, err);
+	}
 	cJSON_Delete(p);
 	scan_release(&sc);
 	return ret;
@@ -725,12 +736,16 @@ int
 inc_runbook__triaged(inc_incident **cur, inc_store *s, const char *short_id,
                      const inc_change_opts *o, int64_t now, inc_error *err)
 {
+	bool appended = false;
 	inc_error e;
-	int ret = attach(cur, s, short_id, o, now, false, NULL, &e);
+	int ret = attach(cur, &appended, s, short_id, o, now, false, NULL, &e);
 
-	/* a runbook never stops a triage; the store's own errors do */
-	if (ret == INC_ENOMEM || ret == INC_EBUSY || ret == INC_EREADONLY ||
-	    ret == INC_ECORRUPT) {
+	/*
+	 * A runbook never stops a triage: a folder that cannot be read means
+	 * none. Once the event was being written, a failure is the store's
+	 * (and *cur is spent), as is running out of memory.
+	 */
+	if (ret < 0 && (appended || ret == INC_ENOMEM)) {
 		if (err != NULL)
 			*err = e;
 		return ret;
@@ -771,7 +786,7 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
 		const char *text = inc_json__str(st, "text");
 		if (text == NULL || strncasecmp(text, typed, len) != 0)
 			continue;
-		if (strlen(text) == len)
+		if (strlen(text) == len && exact == NULL)
 			exact = st;
 		if (first == NULL)
 			first = st;
@@ -837,7 +852,7 @@ inc_runbook_check(inc_incident **out, int *step, inc_strarray *warnings,
 	int64_t clock = inc_time_now();
 	inc_incident *cur = NULL;
 	const cJSON *rb, *st;
-	bool was = false, nomem = false;
+	bool was = false, nomem = false, appended = false;
 	cJSON *p = NULL;
 	int ret;
 
@@ -855,8 +870,8 @@ inc_runbook_check(inc_incident **out, int *step, inc_strarray *warnings,
 	                             inc_incident_status(cur), err)) < 0)
 		goto done;
 	was = attached(cur);
-	if ((ret = attach(&cur, s, short_id, o, clock, true, warnings, err)) <
-	    0)
+	if ((ret = attach(&cur, &appended, s, short_id, o, clock, true,
+	                  warnings, err)) < 0)
 		goto done;
 	rb = cJSON_GetObjectItemCaseSensitive(inc_incident__doc(cur),
 	                                      "runbook");
@@ -1044,6 +1059,12 @@ inc_runbook_json(char **out, inc_store *s, const char *prefix, bool content,
 		cJSON_AddItemToObject(doc, "runbook",
 		                      cJSON_Duplicate(rb, true));
 		cJSON_AddStringToObject(doc, "file", state);
+	} else if (!inc_action_allowed(INC_ACTION_CHECK,
+	                               inc_incident_status(inc))) {
+		/* over: no runbook will be attached any more */
+		cJSON_AddFalseToObject(doc, "attached");
+		cJSON_AddNullToObject(doc, "runbook");
+		cJSON_AddNullToObject(doc, "file");
 	} else {
 		const struct inc_runbook__file *m;
 		/* what check would attach: the folder read now */

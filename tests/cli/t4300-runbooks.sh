@@ -173,6 +173,8 @@ test_expect_success 'no runbook at triage: show says so, the first check attache
 	test "$(jq .incident.runbook t.json)" = null &&
 	test_expect_code 3 incident check "$(cat id-c)" 1 2>err &&
 	grep "no runbook applies to it" err &&
+	incident open -q --service cache "cache gone" >id-cx &&
+	incident cancel -q --reason dup "$(cat id-cx)" >/dev/null &&
 	cat >"$rb/cache.md" <<-\EOT &&
 	---
 	services: cache
@@ -185,6 +187,8 @@ test_expect_success 'no runbook at triage: show says so, the first check attache
 	incident show "$(cat id-c)" >out &&
 	grep "^Runbook: Cache (cache.md, 0/1 done, not yet attached)$" out &&
 	test "$(incident log --json "$(cat id-c)" | jq ".events | length")" = "$before" &&
+	incident show "$(cat id-cx)" >out &&
+	! grep "^Runbook" out &&
 	incident check "$(cat id-c)" flush >out &&
 	incident log "$(cat id-c)" >log &&
 	grep "runbook_attached: Cache (cache.md, 1 step, version" log &&
@@ -217,9 +221,13 @@ test_expect_success 'runbooks.dir a git checkout: .git is left out, subfolders r
 test_expect_success 'a relative runbooks.dir is the store s; an unreadable one an error' '
 	printf "%s\n" "[runbooks]" "	dir = nowhere" >>"$INCIDENT_DIR/config" &&
 	test_when_finished "sed -i \"/^\\[runbooks\\]/,\\\$d\" \"$INCIDENT_DIR/config\"" &&
-	test_expect_code 3 incident runbooks 2>err &&
+	test_expect_code 1 incident runbooks 2>err &&
 	grep "^incident: runbooks.dir $INCIDENT_DIR/nowhere: No such file or directory$" err &&
 	test_line_count = 1 err &&
+	incident open -q --service db "no folder" >id-nf &&
+	test_expect_code 1 incident check "$(cat id-nf)" 1 2>err &&
+	test_line_count = 1 err &&
+	grep "^incident: runbooks.dir $INCIDENT_DIR/nowhere: No such file or directory$" err &&
 	incident open -q --service db -s 1 "still triaged" >id-x &&
 	incident triage "$(cat id-x)" >out &&
 	grep "^triaged " out
