@@ -259,11 +259,14 @@ cmd_runbook(struct inc_ctx *ctx, int argc, char **argv)
 	}
 	print_heading(ctx, doc, "");
 	printf("  version %s\n", json_str(rb, "hash"));
-	if (json_str(doc, "file") != NULL &&
-	    strcmp(json_str(doc, "file"), "same") != 0)
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "attached")))
+		puts("  not yet attached: incident check attaches this "
+		     "version");
+	else if (strcmp(json_str(doc, "file"), "same") == 0)
+		puts("  the file on disk matches the attached version");
+	else
 		printf("  the file on disk %s: the steps below are the "
-		       "attached "
-		       "version\n",
+		       "attached version\n",
 		       strcmp(json_str(doc, "file"), "changed") == 0
 		               ? "changed since it was attached"
 		               : "is gone");

@@ -150,6 +150,9 @@ test_expect_success 'closed or cancelled: check is refused' '
 test_expect_success 'the file edited after triage: the attached version is used, and said' '
 	id=$(cat id2) &&
 	old=$(sha256sum "$rb/db/primary.md" | cut -c1-64) &&
+	incident runbook "$id" >same &&
+	grep "^  the file on disk matches the attached version$" same &&
+	! grep "changed since" same &&
 	cp "$rb/db/primary.md" primary.orig &&
 	test_when_finished "cp primary.orig \"$rb/db/primary.md\"" &&
 	sed -i "s/^- \[ \] Check replication lag on the replicas$/- [ ] Page the DBA/" "$rb/db/primary.md" &&
@@ -186,6 +189,9 @@ test_expect_success 'no runbook at triage: show says so, the first check attache
 	before=$(incident log --json "$(cat id-c)" | jq ".events | length") &&
 	incident show "$(cat id-c)" >out &&
 	grep "^Runbook: Cache (cache.md, 0/1 done, not yet attached)$" out &&
+	incident runbook "$(cat id-c)" >out &&
+	grep "^  not yet attached: incident check attaches this version$" out &&
+	grep "^- \[ \] Flush it$" out &&
 	test "$(incident log --json "$(cat id-c)" | jq ".events | length")" = "$before" &&
 	incident show "$(cat id-cx)" >out &&
 	! grep "^Runbook" out &&
@@ -228,6 +234,11 @@ test_expect_success 'a relative runbooks.dir is the store s; an unreadable one a
 	test_expect_code 1 incident check "$(cat id-nf)" 1 2>err &&
 	test_line_count = 1 err &&
 	grep "^incident: runbooks.dir $INCIDENT_DIR/nowhere: No such file or directory$" err &&
+	: >"$INCIDENT_DIR/afile" &&
+	sed -i "s|dir = nowhere|dir = afile|" "$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident runbook --list 2>err &&
+	test_line_count = 1 err &&
+	grep "^incident: runbooks.dir $INCIDENT_DIR/afile: Not a directory$" err &&
 	incident open -q --service db -s 1 "still triaged" >id-x &&
 	incident triage "$(cat id-x)" >out &&
 	grep "^triaged " out
@@ -273,6 +284,15 @@ test_expect_success 'check with the mirror on produces a commit' '
 	test "$(git --git-dir="$INCIDENT_DIR/audit.git" rev-list --count incidents)" = $((n + 1)) &&
 	git --git-dir="$INCIDENT_DIR/audit.git" log -1 --format=%s incidents >subject &&
 	grep "step 2: Fail over with" subject
+'
+
+test_expect_success 'verify agrees, and rebuild brings the runbook and its checks back' '
+	incident verify >out &&
+	incident show --json "$(cat id-g)" | jq -c .incident.runbook >before &&
+	incident rebuild >/dev/null &&
+	incident show --json "$(cat id-g)" | jq -c .incident.runbook >after &&
+	test_cmp before after &&
+	test "$(jq -c "[.steps[].checked]" after)" = "[false,true,false]"
 '
 
 test_done
