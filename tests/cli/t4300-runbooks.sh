@@ -269,6 +269,15 @@ test_expect_success 'hostile runbooks do no harm' '
 	! grep -q "$(printf "\033")" out &&
 	incident runbook "$(cat id-e)" >out &&
 	! grep -q "$(printf "\033")" out &&
+	incident log "$(cat id-e)" >out &&
+	grep "step_checked: step 1: step" out &&
+	! grep -q "$(printf "\033")" out &&
+	incident show "$(cat id-e)" >out &&
+	grep "^Runbook: " out &&
+	! grep -q "$(printf "\033")" out &&
+	incident resolve -q "$(cat id-e)" >/dev/null &&
+	incident review --no-edit --output evil-review.md "$(cat id-e)" >/dev/null &&
+	grep "^## Runbook$" evil-review.md &&
 	! grep -q "$(printf "\342\200\256")" out &&
 	incident open -q --service evil2 --service evil3 --service evil4 "e2" >id-e2 &&
 	incident triage --json "$(cat id-e2)" >t.json &&
