@@ -302,6 +302,14 @@ const char *severity_color(const struct inc_ctx *ctx, int level);
 char *local_time(char *buf, size_t len, int64_t t);
 int terminal_width(void);
 
+/* cmd_runbook.c: the runbook's steps with their state (triage, show) */
+void runbook_print_steps(struct inc_ctx *ctx, const cJSON *rb,
+                         const char *indent);
+/* A heading (label, then the title) and the steps of id's runbook, if
+ * one applies; problems are warnings on stderr. Always 0. */
+int runbook_show_section(struct inc_ctx *ctx, const char *id, const char *label,
+                         const char *indent);
+
 /* output.c: JSON for scripts */
 cJSON *json_doc(void);
 int print_json(cJSON *root);

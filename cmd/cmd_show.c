@@ -374,6 +374,7 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 		putchar('\n');
 	}
 	last_update(ctx, o);
+	runbook_show_section(ctx, json_str(o, "id"), "\nRunbook: ", "  ");
 	notes(ctx, json_str(o, "id"));
 }
 

@@ -40,5 +40,11 @@ const struct cmd cmd_triage_entry = {
 static int
 cmd_triage(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_one(ctx, argc, argv, INC_ACTION_TRIAGE);
+	const struct change_args *a = ctx->opts;
+	int ret = change_one(ctx, argc, argv, INC_ACTION_TRIAGE);
+
+	/* the runbook that applies, after the usual answer */
+	if (ret == EXIT_OK && !a->quiet && !a->json)
+		runbook_show_section(ctx, argv[0], "Runbook: ", "  ");
+	return ret;
 }

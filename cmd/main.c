@@ -19,7 +19,7 @@ extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         cmd_note_entry, cmd_open_entry, helper_rebuild_entry, cmd_reopen_entry,
         cmd_resolve_entry, cmd_review_entry, cmd_show_entry, cmd_stats_entry,
         helper_sync_entry, cmd_triage_entry, cmd_update_entry,
-        helper_verify_entry, cmd_tick_entry;
+        helper_verify_entry, cmd_tick_entry, cmd_check_entry, cmd_runbook_entry;
 extern const struct cmd cmd_oncall_entry;
 
 static const struct cmd *const commands[] = {
@@ -27,6 +27,7 @@ static const struct cmd *const commands[] = {
         &cmd_action_entry,
         &cmd_assign_entry,
         &cmd_cancel_entry,
+        &cmd_check_entry,
         &cmd_edit_entry,
         &cmd_escalate_entry,
         &cmd_export_entry,
@@ -45,6 +46,7 @@ static const struct cmd *const commands[] = {
         &cmd_reopen_entry,
         &cmd_resolve_entry,
         &cmd_review_entry,
+        &cmd_runbook_entry,
         &cmd_show_entry,
         &cmd_stats_entry,
         &helper_sync_entry, /* run by incident-git */
@@ -65,6 +67,7 @@ static const struct alias {
 } aliases[] = {
         {"ack", "triage"},
         {"ls", "list"},
+        {"runbooks", "runbook"},
 };
 
 static const struct cmd *

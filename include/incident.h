@@ -107,6 +107,8 @@ enum inc_action {
 	INC_ACTION_REVIEW,     /* the post-incident review document */
 	INC_ACTION_ACTION_ADD, /* a follow-up action item */
 	INC_ACTION_ACTION_DONE,
+	INC_ACTION_RUNBOOK, /* a runbook attached (at triage, or check) */
+	INC_ACTION_CHECK,   /* a step of the attached runbook ticked */
 	INC_ACTION__COUNT
 };
 
@@ -383,6 +385,7 @@ typedef struct inc_change_opts {
 	const char *action_type;     /* detective, preventive, corrective */
 	const char *action_priority; /* high, medium, low */
 	int action_n;                /* action done: its number, from 1 */
+	const char *step; /* check: a step's number or a text prefix */
 } inc_change_opts;
 
 #define INC_CHANGE_OPTS_INIT                                                   \
@@ -400,6 +403,45 @@ INC_EXTERN int inc_incident_change(inc_incident **out, inc_store *store,
                                    const char *id_or_prefix,
                                    enum inc_action action,
                                    const inc_change_opts *opts, inc_error *err);
+
+/* ---- runbooks (runbook.c) ---- */
+
+/*
+ * The runbooks in runbooks.dir (config runbooks.dir, relative to the
+ * store; default runbooks/ in the store), as one JSON text:
+ * {"dir", "runbooks": [{path, hash, title, services, tags, severities,
+ * steps}], "problems": [text]}. A file that is skipped (no header, too
+ * big, not UTF-8) is a problem, not an error; a runbooks.dir that was
+ * set and cannot be read is an error. *out is the caller's.
+ */
+INC_EXTERN int inc_runbook_list_json(char **out, inc_store *store,
+                                     inc_error *err);
+/*
+ * The runbook of an incident, as one JSON text: {"attached", "runbook"
+ * (the attached one, else the one on disk that matches, else null),
+ * "file": "same", "changed", "missing" or null, "content" (the file on
+ * disk when content is true, else null), "problems"}. Reads, never
+ * writes. *out is the caller's.
+ */
+INC_EXTERN int inc_runbook_json(char **out, inc_store *store,
+                                const char *id_or_prefix, bool content,
+                                inc_error *err);
+/*
+ * Ticks step opts->step (a number from 1, or a unique text prefix,
+ * case-insensitive) of the incident's runbook, attaching the matching
+ * runbook first when none is attached, in one transaction: a
+ * step_checked event (opts->text: its note). INC_EAMBIGUOUS (naming the
+ * candidates), INC_ENOTFOUND (no such step, or no runbook), INC_EREFUSED
+ * (checked already, or the lifecycle). *warnings (may be NULL) gets what
+ * the caller should say: the file changed since it was attached, and
+ * the like; the caller's, freed with inc_strarray_dispose(). *out (may be
+ * NULL) gets the new state, the caller's; *step (may be NULL) the number
+ * of the step checked.
+ */
+INC_EXTERN int inc_runbook_check(inc_incident **out, int *step,
+                                 inc_strarray *warnings, inc_store *store,
+                                 const char *id_or_prefix,
+                                 const inc_change_opts *opts, inc_error *err);
 
 /*
  * Merges a duplicate into the kept incident: the duplicate ends as

@@ -604,6 +604,34 @@ done:
 }
 
 int
+inc_change__append(inc_incident **cur, inc_store *s, const char *short_id,
+                   enum inc_action a, const inc_change_opts *o, cJSON *payload,
+                   int64_t now, inc_error *err)
+{
+	struct ctx c = {s, (*cur)->doc, short_id, o, NULL, err};
+	char id[INC_ID_LEN + 1];
+	inc_incident *next = NULL;
+	int64_t at = o->at;
+	cJSON *doc;
+	int ret;
+
+	if ((ret = check_at(&at, o->now, now, err)) < 0 ||
+	    (ret = inc_action__check(a, short_id, inc_incident_status(*cur),
+	                             err)) < 0 ||
+	    (ret = check_order(&c, a, at)) < 0)
+		return ret;
+	snprintf(id, sizeof(id), "%s", inc_incident_id(*cur));
+	doc = (*cur)->doc;
+	(*cur)->doc = NULL;
+	if ((ret = append(&next, s, id, doc, inc_action__kind(a), payload, at,
+	                  now, o->dry_run, err)) < 0)
+		return ret;
+	inc_incident_free(*cur);
+	*cur = next;
+	return 0;
+}
+
+int
 inc_incident_change(inc_incident **out, inc_store *s, const char *prefix,
                     enum inc_action a, const inc_change_opts *o, inc_error *err)
 {
@@ -618,6 +646,11 @@ inc_incident_change(inc_incident **out, inc_store *s, const char *prefix,
 	if ((ret = inc_change__load(&cur, id, short_id, s, prefix, err)) < 0 ||
 	    (ret = inc_change__apply(&cur, s, short_id, a, o, inc_time_now(),
 	                             err)) < 0)
+		goto done;
+	/* the runbook's version is recorded with the triage */
+	if (a == INC_ACTION_TRIAGE &&
+	    (ret = inc_runbook__triaged(&cur, s, short_id, o, inc_time_now(),
+	                                err)) < 0)
 		goto done;
 	if (!o->dry_run && (ret = inc_store__commit(s, err)) < 0)
 		goto done;

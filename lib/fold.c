@@ -573,6 +573,76 @@ inc_fold__alert_attached(struct inc_fold *f, const inc_event *ev)
 	increment(f, f->d, "alert_count", 1);
 }
 
+/*
+ * The runbook the responders follow, as it was when attached: the first
+ * attached wins (two replicas attaching at once keep the one that sorts
+ * first), so the steps checked against it keep their meaning. The
+ * projection has no "runbook" member until one is attached, so stores
+ * older than runbooks fold as they did.
+ */
+void
+inc_fold__runbook_attached(struct inc_fold *f, const inc_event *ev)
+{
+	const cJSON *p = ev->payload, *v;
+	cJSON *rb, *steps;
+	char at[32];
+	int n = 0;
+
+	if (cJSON_IsObject(member(f->d, "runbook")))
+		return;
+	need(f, rb = cJSON_CreateObject());
+	if (rb == NULL)
+		return;
+	need(f, cJSON_AddStringToObject(rb, "path", inc_json__str(p, "path")));
+	need(f, cJSON_AddStringToObject(rb, "hash", inc_json__str(p, "hash")));
+	need(f,
+	     cJSON_AddStringToObject(rb, "title", inc_json__str(p, "title")));
+	need(f,
+	     cJSON_AddStringToObject(rb, "attached_at",
+	                             inc_time_rfc3339(at, sizeof(at), ev->at)));
+	need(f, cJSON_AddStringToObject(rb, "attached_by", ev->actor));
+	need(f, steps = cJSON_AddArrayToObject(rb, "steps"));
+	cJSON_ArrayForEach (v, member(p, "steps")) {
+		cJSON *st = cJSON_CreateObject();
+
+		need(f, st);
+		if (st == NULL || steps == NULL) {
+			cJSON_Delete(st);
+			continue;
+		}
+		need(f, cJSON_AddNumberToObject(st, "n", ++n));
+		need(f, cJSON_AddStringToObject(st, "text", v->valuestring));
+		need(f, cJSON_AddFalseToObject(st, "checked"));
+		need(f, cJSON_AddNullToObject(st, "checked_at"));
+		need(f, cJSON_AddNullToObject(st, "checked_by"));
+		need(f, cJSON_AddNullToObject(st, "note"));
+		cJSON_AddItemToArray(steps, st);
+	}
+	cJSON_AddItemToObject(f->d, "runbook", rb);
+}
+
+/* A step of the attached version, once: the first check stands. */
+void
+inc_fold__step_checked(struct inc_fold *f, const inc_event *ev)
+{
+	cJSON *rb = member_mut(f->d, "runbook"), *st;
+	const char *hash = inc_json__str(ev->payload, "hash");
+	int64_t n;
+
+	if (!cJSON_IsObject(rb) || hash == NULL ||
+	    strcmp(hash, inc_json__str(rb, "hash")) != 0 ||
+	    inc_json__int(&n, ev->payload, "step", 1, INT_MAX) < 0 ||
+	    (st = cJSON_GetArrayItem(member_mut(rb, "steps"), (int)n - 1)) ==
+	            NULL ||
+	    cJSON_IsTrue(member(st, "checked")))
+		return;
+	check(f, inc_doc__replace(st, "checked", cJSON_CreateTrue()));
+	check(f, inc_doc__set_time(st, "checked_at", ev->at));
+	check(f, inc_doc__set_str(st, "checked_by", ev->actor));
+	check(f,
+	      inc_doc__set_str(st, "note", inc_json__str(ev->payload, "note")));
+}
+
 int
 inc_fold__apply(cJSON *d, const inc_event *ev)
 {

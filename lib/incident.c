@@ -201,6 +201,10 @@ inc_incident__doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 			        inc_severity_name(
 			                s, inc_doc__int(doc, "severity")));
 	}
+	/* the projection has it once a runbook is attached; documents always */
+	if (cJSON_GetObjectItemCaseSensitive(doc, "runbook") == NULL &&
+	    cJSON_AddNullToObject(o, "runbook") == NULL)
+		goto nomem;
 	if ((d = durations(doc)) == NULL)
 		goto nomem;
 	cJSON_AddItemToObject(o, "durations", d);

@@ -144,6 +144,8 @@ void inc_fold__alert_attached(struct inc_fold *f, const inc_event *ev);
 void inc_fold__reviewed(struct inc_fold *f, const inc_event *ev);
 void inc_fold__action_added(struct inc_fold *f, const inc_event *ev);
 void inc_fold__action_done(struct inc_fold *f, const inc_event *ev);
+void inc_fold__runbook_attached(struct inc_fold *f, const inc_event *ev);
+void inc_fold__step_checked(struct inc_fold *f, const inc_event *ev);
 
 /* kind.c: one description per event kind */
 struct inc_kind;
@@ -364,6 +366,60 @@ int inc_change__apply(inc_incident **cur, inc_store *store,
                       const char *short_id, enum inc_action a,
                       const inc_change_opts *opts, int64_t now, inc_error *err);
 
+/*
+ * In the caller's write transaction: checks action a against *cur (the
+ * lifecycle, the time) and appends its event with payload (borrowed, built
+ * by the caller: runbook.c); *cur becomes the new state, as
+ * inc_change__apply().
+ */
+int inc_change__append(inc_incident **cur, inc_store *store,
+                       const char *short_id, enum inc_action a,
+                       const inc_change_opts *opts, cJSON *payload, int64_t now,
+                       inc_error *err);
+
+/* runbook.c */
+#define INC_RUNBOOK_FILE_MAX (1024 * 1024) /* bytes of a runbook file */
+#define INC_RUNBOOK_STEPS_MAX 200
+#define INC_RUNBOOK_LABELS_MAX 32
+#define INC_RUNBOOK_PATH_MAX 1000
+struct inc_runbook__file {
+	char *path;                      /* relative to runbooks.dir */
+	char hash[INC_EVENT_ID_LEN + 1]; /* SHA-256 of the file's bytes */
+	char *title;
+	char *services[INC_RUNBOOK_LABELS_MAX];
+	size_t nservices;
+	char *tags[INC_RUNBOOK_LABELS_MAX];
+	size_t ntags;
+	char *severities[INC_RUNBOOK_LABELS_MAX]; /* as written */
+	size_t nseverities;
+	int sev[INC_RUNBOOK_LABELS_MAX]; /* on the store's scale */
+	size_t nsev;
+	char *steps[INC_RUNBOOK_STEPS_MAX];
+	size_t nsteps;
+};
+/*
+ * Parses the bytes of a runbook file (a --- header, a # title, - [ ]
+ * steps) into rb, which the caller releases either way. INC_EINVALID
+ * says why the file cannot be a runbook (no header, NUL, not UTF-8, too
+ * big, too many steps). rb->path and rb->hash are the caller's to set.
+ */
+int inc_runbook__parse(struct inc_runbook__file *rb, const char *bytes,
+                       size_t len, inc_error *err);
+void inc_runbook__release(struct inc_runbook__file *rb);
+/*
+ * How specifically rb applies to an incident (a projection): -1 when it
+ * does not; else higher is more specific (see incident-runbook(1)).
+ * rb->sev must be filled.
+ */
+long inc_runbook__score(const struct inc_runbook__file *rb, const cJSON *doc);
+/*
+ * At triage, in its transaction: attaches the runbook that applies to
+ * *cur unless one is attached already; nothing when none applies or the
+ * runbooks cannot be read (triage never fails for a runbook).
+ */
+int inc_runbook__triaged(inc_incident **cur, inc_store *store,
+                         const char *short_id, const inc_change_opts *opts,
+                         int64_t now, inc_error *err);
 /* incident.c */
 int inc_incident__fold(inc_incident **out, inc_store *store, const char *id,
                        inc_error *err);

@@ -25,6 +25,7 @@
 #define KEY_MAX 200
 #define SEVERITY_MAX 9
 #define ACTOR_MAX INC_TITLE_MAX
+#define STEPS_MAX 1000 /* steps of a runbook */
 
 /* ---- describing an event: one line for the timeline ---- */
 
@@ -248,6 +249,40 @@ describe_text(struct line *b, inc_store *s, const cJSON *p)
 	put_member(b, p, "text", NULL);
 }
 
+/* "Primary database down (db/primary.md, 2 steps, version 3f2a9c81d0e4)" */
+static void
+describe_runbook(struct line *b, inc_store *s, const cJSON *p)
+{
+	const char *hash = inc_json__str(p, "hash");
+	const char *title = inc_json__str(p, "title");
+	const char *path = inc_json__str(p, "path");
+	int n = cJSON_GetArraySize(
+	        cJSON_GetObjectItemCaseSensitive(p, "steps"));
+	char buf[64];
+
+	(void)s;
+	put(b, title != NULL ? title : "");
+	put(b, " (");
+	put(b, path != NULL ? path : "");
+	snprintf(buf, sizeof(buf), ", %d step%s, version %.12s)", n,
+	         n == 1 ? "" : "s", hash != NULL ? hash : "?");
+	put(b, buf);
+}
+
+/* "step 2: Fail over with `pgctl promote`, the note" */
+static void
+describe_step(struct line *b, inc_store *s, const cJSON *p)
+{
+	char buf[32];
+
+	(void)s;
+	snprintf(buf, sizeof(buf), "step %d: ", inc_doc__int(p, "step"));
+	put(b, buf);
+	put(b,
+	    inc_json__str(p, "text") != NULL ? inc_json__str(p, "text") : "");
+	put_member(b, p, "note", NULL);
+}
+
 /* ---- the payload members of each kind ---- */
 
 enum field_type {
@@ -264,6 +299,7 @@ enum field_type {
 	F_NAME,     /* a person, or null where it removes one */
 	F_MAP,      /* an object of strings (or null: removed) */
 	F_NAMES,    /* an array of names: one line each, not empty */
+	F_LINES,    /* an array of lines, each not blank, at most max bytes */
 };
 
 /*
@@ -398,6 +434,22 @@ static const struct field f_action_done[] = {
         {"action", F_EVENT_ID, 0, REQUIRED},
         END,
 };
+/* the runbook's version: its path in runbooks.dir and the SHA-256 of
+ * the file (an F_EVENT_ID is 64 hex digits too) */
+static const struct field f_runbook_attached[] = {
+        {"path", F_LINE, 4096, REQUIRED | FILLED},
+        {"hash", F_EVENT_ID, 0, REQUIRED},
+        {"title", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"steps", F_LINES, INC_TITLE_MAX, REQUIRED},
+        END,
+};
+static const struct field f_step_checked[] = {
+        {"step", F_INT, STEPS_MAX, REQUIRED},
+        {"text", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"hash", F_EVENT_ID, 0, REQUIRED},
+        {"note", F_TEXT, INC_TEXT_MAX, 0},
+        END,
+};
 
 /* the events of a rota (scope rota:<name>): never an incident's */
 static const struct field f_override_added[] = {
@@ -448,6 +500,9 @@ static const struct inc_kind {
         {"override_removed", f_override_removed, describe_override,
          inc_scope__fold},
         {"update_due", f_update_due, describe_update_due, inc_fold__update_due},
+        {"runbook_attached", f_runbook_attached, describe_runbook,
+         inc_fold__runbook_attached},
+        {"step_checked", f_step_checked, describe_step, inc_fold__step_checked},
 };
 
 const struct inc_kind *
@@ -575,6 +630,20 @@ check_field(const struct field *f, const cJSON *v, inc_error *err)
 			                   f->key, err) < 0)
 				return inc_error_set(err, INC_EINVALID,
 				                     "%s: not a list of names",
+				                     f->key);
+		return 0;
+	case F_LINES:
+		if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > STEPS_MAX)
+			break;
+		cJSON_ArrayForEach (x, v)
+			if (!cJSON_IsString(x) ||
+			    x->valuestring[strspn(x->valuestring, " \t")] ==
+			            '\0' ||
+			    strpbrk(x->valuestring, "\r\n") != NULL ||
+			    inc_text_check(x->valuestring, (size_t)f->max,
+			                   f->key, err) < 0)
+				return inc_error_set(err, INC_EINVALID,
+				                     "%s: not a list of lines",
 				                     f->key);
 		return 0;
 	case F_MAP:

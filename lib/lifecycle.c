@@ -67,6 +67,13 @@ static const struct transition {
                                    SAME, NULL, "added an action to", "text"},
         [INC_ACTION_ACTION_DONE] = {"finish an action of", "action_done", ANY,
                                     SAME, NULL, "finished an action of", NULL},
+        /* a runbook's steps are the response's: not once it is over */
+        [INC_ACTION_RUNBOOK] = {"attach a runbook to", "runbook_attached",
+                                ACTIVE | S(RESOLVED), SAME, NULL,
+                                "attached a runbook to", NULL},
+        [INC_ACTION_CHECK] = {"check a step of", "step_checked",
+                              ACTIVE | S(RESOLVED), SAME, NULL,
+                              "checked a step of", "note"},
 };
 
 const char *

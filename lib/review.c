@@ -29,6 +29,7 @@ static const char default_template[] =
         "## Summary\n\n{{summary}}\n\n"
         "## Impact\n\n{{impact}}\n\n"
         "## Timeline\n\nAll times UTC.\n\n{{timeline}}\n\n"
+        "## Runbook\n\n{{runbook}}\n\n"
         "## Metrics\n\n{{metrics}}\n\n"
         "## People and roles\n\n{{people}}\n\n"
         "## Root cause\n\n{{cause}}\n\n"
@@ -314,6 +315,53 @@ list(struct out *o, const cJSON *arr)
 	}
 }
 
+/*
+ * Which runbook the responders followed, the version (its path and the
+ * SHA-256 of the file when attached), and each step: when and by whom
+ * it was checked, or that it never was.
+ */
+static void
+runbook(struct out *o, const cJSON *doc)
+{
+	const cJSON *rb = cJSON_GetObjectItemCaseSensitive(doc, "runbook");
+	const cJSON *st;
+	char when[32];
+	int64_t t;
+	int never = 0;
+
+	if (!cJSON_IsObject(rb)) {
+		put(o, "_No runbook was attached._");
+		return;
+	}
+	putf(o, "%s: `%s`, version `%s`", inc_json__str(rb, "title"),
+	     inc_json__str(rb, "path"), inc_json__str(rb, "hash"));
+	if (inc_time_from_rfc3339(&t, inc_json__str(rb, "attached_at")) == 0)
+		putf(o, ", attached %s by %s", utc(when, sizeof(when), t),
+		     inc_json__str(rb, "attached_by"));
+	put(o, ".\n\n");
+	cJSON_ArrayForEach (st, cJSON_GetObjectItemCaseSensitive(rb, "steps")) {
+		bool done = cJSON_IsTrue(
+		        cJSON_GetObjectItemCaseSensitive(st, "checked"));
+		putf(o, "- [%c] %d. %s", done ? 'x' : ' ',
+		     inc_doc__int(st, "n"), inc_json__str(st, "text"));
+		if (done && inc_time_from_rfc3339(
+		                    &t, inc_json__str(st, "checked_at")) == 0)
+			putf(o, " (checked %s by %s)",
+			     utc(when, sizeof(when), t),
+			     inc_json__str(st, "checked_by"));
+		else
+			never++;
+		if (done && inc_json__str(st, "note") != NULL)
+			putf(o, ": %s", inc_json__str(st, "note"));
+		put(o, "\n");
+	}
+	if (never > 0)
+		putf(o, "\n%d step%s never checked.", never,
+		     never == 1 ? " was" : "s were");
+	else
+		put(o, "\nEvery step was checked.");
+}
+
 /* Writes the value of one placeholder; false when it is unknown. */
 static bool
 fill(struct out *o, const char *name, size_t len, inc_store *s, const cJSON *j,
@@ -354,6 +402,8 @@ fill(struct out *o, const char *name, size_t len, inc_store *s, const cJSON *j,
 		metrics(o, j);
 	} else if (IS("people")) {
 		people(o, j, events);
+	} else if (IS("runbook")) {
+		runbook(o, j);
 	} else if (IS("actions")) {
 		actions(o, j, inc_json__str(j, "short_id"));
 	} else {

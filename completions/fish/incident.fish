@@ -20,6 +20,10 @@ function __incident_operand --argument-names cmd n
         case note:1 triage:1 investigate:1 mitigate:1 resolve:1 \
             escalate:1 cancel:1 update:1 assign:1 edit:1 merge:1 merge:2
             echo active
+        case check:1
+            echo active
+        case runbook:1
+            echo all
         case assign:2
             echo role
         case help:1
@@ -74,9 +78,9 @@ function __incident_commands
     set -q found[1]; and return
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
-    or printf '%s\n' action assign cancel edit escalate export gc help init \
-        investigate list log merge mitigate note oncall open rebuild reopen resolve \
-        review show stats sync tick triage update verify
+    or printf '%s\n' action assign cancel check edit escalate export gc help \
+        init investigate list log merge mitigate note oncall open rebuild reopen \
+        resolve review runbook show stats sync tick triage update verify
 end
 
 # Incident ids; titles as descriptions when there are few enough to ask

@@ -47,7 +47,7 @@ test_expect_success 'aliases: ls is list, ack is triage; --list-cmds has neither
 	grep "^triaged " out &&
 	test "$(incident show --json "$id" | jq -r .incident.status)" = triaged &&
 	incident ls --help >out && grep "^usage: incident list" out &&
-	incident --help >out && grep "^aliases: ack (triage), ls (list)$" out &&
+	incident --help >out && grep "^aliases: ack (triage), ls (list), runbooks (runbook)$" out &&
 	incident --list-cmds >cmds &&
 	! grep -x -e ls -e ack cmds
 '

@@ -81,6 +81,10 @@ static const struct row {
 	    {KEEP,  KEEP,  KEEP,  KEEP,  KEEP,  KEEP,  KEEP,  KEEP}},
 	{INC_ACTION_ACTION_DONE, "action_done",
 	    {KEEP,  KEEP,  KEEP,  KEEP,  KEEP,  KEEP,  KEEP,  KEEP}},
+	{INC_ACTION_RUNBOOK, "runbook_attached",
+	    {KEEP,  KEEP,  KEEP,  KEEP,  KEEP,  NO,    NO,    NO}},
+	{INC_ACTION_CHECK, "step_checked",
+	    {KEEP,  KEEP,  KEEP,  KEEP,  KEEP,  NO,    NO,    NO}},
 };
 /* clang-format on */
 
