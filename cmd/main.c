@@ -14,12 +14,12 @@
  */
 extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         cmd_cancel_entry, cmd_edit_entry, cmd_escalate_entry, cmd_export_entry,
-        helper_gc_entry, cmd_help_entry, cmd_init_entry, cmd_investigate_entry,
-        cmd_list_entry, cmd_log_entry, cmd_merge_entry, cmd_mitigate_entry,
-        cmd_note_entry, cmd_open_entry, helper_rebuild_entry, cmd_reopen_entry,
-        cmd_resolve_entry, cmd_review_entry, cmd_show_entry, cmd_stats_entry,
-        helper_sync_entry, cmd_triage_entry, cmd_update_entry,
-        helper_verify_entry;
+        helper_gc_entry, cmd_help_entry, cmd_hooks_entry, cmd_init_entry,
+        cmd_investigate_entry, cmd_list_entry, cmd_log_entry, cmd_merge_entry,
+        cmd_mitigate_entry, cmd_note_entry, cmd_open_entry,
+        helper_rebuild_entry, cmd_reopen_entry, cmd_resolve_entry,
+        cmd_review_entry, cmd_show_entry, cmd_stats_entry, helper_sync_entry,
+        cmd_triage_entry, cmd_update_entry, helper_verify_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
@@ -31,6 +31,7 @@ static const struct cmd *const commands[] = {
         &cmd_export_entry,
         &helper_gc_entry, /* run by incident-git */
         &cmd_help_entry,
+        &cmd_hooks_entry,
         &cmd_init_entry,
         &cmd_investigate_entry,
         &cmd_list_entry,
@@ -260,6 +261,10 @@ main(int argc, char **argv)
 	if (status == EXIT_OK && (cmd->flags & CMD_MIRROR))
 		helper_mirror(&ctx);
 	status = finish(status);
+	/* hooks after the command's own output, like git's; a failing
+	 * one is a warning, never the command's failure */
+	if (status == EXIT_OK && (cmd->flags & CMD_STORE_MASK) >= CMD_WRITE)
+		hooks_after(&ctx);
 	ctx_release(&ctx);
 	return status;
 }

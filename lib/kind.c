@@ -212,6 +212,19 @@ describe_text(struct line *b, inc_store *s, const cJSON *p)
 	put_member(b, p, "text", NULL);
 }
 
+static void
+describe_hook_failed(struct line *b, inc_store *s, const cJSON *p)
+{
+	char num[32];
+
+	(void)s;
+	put_member(b, p, "hook", "hook");
+	put_member(b, p, "target", "for");
+	snprintf(num, sizeof(num), ", attempt %d", inc_doc__int(p, "attempt"));
+	put(b, num);
+	put_member(b, p, "error", NULL);
+}
+
 /* ---- the payload members of each kind ---- */
 
 enum field_type {
@@ -350,6 +363,23 @@ static const struct field f_action_done[] = {
         END,
 };
 
+static const struct field f_hook_failed[] = {
+        {"hook", F_LABEL, LABEL_MAX, REQUIRED},
+        {"delivery", F_EVENT_ID, 0, REQUIRED},
+        {"attempt", F_INT, 1000000, REQUIRED},
+        {"error", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"target", F_NAME, NAME_MAX_BYTES, 0},
+        END,
+};
+
+/* A kind that only tells the timeline: the incident stays as it was. */
+static void
+fold_nothing(struct inc_fold *f, const inc_event *ev)
+{
+	(void)f;
+	(void)ev;
+}
+
 /* ---- the table ---- */
 
 typedef void (*describe_fn)(struct line *b, inc_store *s, const cJSON *p);
@@ -380,6 +410,7 @@ static const struct inc_kind {
         {"reviewed", f_reviewed, describe_text, inc_fold__reviewed},
         {"action_added", f_action_added, describe_text, inc_fold__action_added},
         {"action_done", f_action_done, describe_text, inc_fold__action_done},
+        {"hook_failed", f_hook_failed, describe_hook_failed, fold_nothing},
 };
 
 const struct inc_kind *

@@ -24,8 +24,10 @@ function __incident_operand --argument-names cmd n
             echo role
         case help:1
             echo command
-        case action:1
+        case action:1 hooks:1
             echo subcommand
+        case 'hooks test:2'
+            echo all
         case '*'
             return 1
     end
@@ -36,6 +38,8 @@ function __incident_subcommands --argument-names cmd
     switch $cmd
         case action
             printf '%s\n' add done list
+        case hooks
+            printf '%s\n' list test retry
     end
 end
 
@@ -68,7 +72,7 @@ function __incident_commands
     set -q found[1]; and return
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
-    or printf '%s\n' action assign cancel edit escalate export gc help init \
+    or printf '%s\n' action assign cancel edit escalate export gc help hooks init \
         investigate list log merge mitigate note open rebuild reopen resolve \
         review show stats sync triage update verify
 end
