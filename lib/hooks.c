@@ -369,9 +369,8 @@ build_env(struct env *e, inc_store *s, const struct job *j)
 			if (strspn(w,
 			           "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			           "abcdefghijklmnopqrstuvwxyz0123456789_") ==
-			            strlen(w) &&
-			    strncmp(w, "INCIDENT_", 9) != 0)
-				env_pass(e, w);
+			    strlen(w))
+				env_pass(e, w); /* never over a hook's own */
 		free(copy);
 	}
 }
