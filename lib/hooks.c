@@ -947,6 +947,8 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 			ok = run_one(why, sizeof(why), s, &j, ev, o->now);
 		}
 		inc_event_list_free(list);
+		if (ok != 0 && why[0] == '\0')
+			snprintf(why, sizeof(why), "failed");
 		res->run++;
 		ret = finish_row(&gave_up, &next, s, &r, ok == 0 ? NULL : why,
 		                 retries, o->now, err);
@@ -1028,6 +1030,20 @@ inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
 
 /* ---- hooks list ---- */
 
+/* A read-only open reads a store of schema 1 too, which has none. */
+static bool
+outbox_exists(inc_store *s)
+{
+	int64_t n = 0;
+
+	return inc_store__query_int64(
+	               &n, s,
+	               "SELECT count(*) FROM sqlite_master "
+	               "WHERE type = 'table' AND name = 'outbox'",
+	               NULL) == 0 &&
+	       n > 0;
+}
+
 static int
 compare_names(const void *a, const void *b)
 {
@@ -1092,7 +1108,7 @@ inc_hooks_list_json(char **out, inc_store *s, int64_t now, inc_error *err)
 		cJSON_AddItemToArray(hooks, h);
 		free(path);
 	}
-	if (s->db != NULL) {
+	if (outbox_exists(s)) {
 		ret = inc_store__prepare(
 		        &st, s,
 		        "SELECT delivery, event, incident, hook, target, "

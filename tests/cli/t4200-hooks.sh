@@ -237,4 +237,21 @@ test_expect_success 'hooks test exits 1 when the hook fails, 3 for no incident' 
 	test_expect_code 2 incident hooks test post-triage
 '
 
+test_expect_success 'a store of schema 1 is read as it is, upgraded by a write' '
+	cp -R "$INCIDENT_DIR" old &&
+	rm -rf old/hooks &&
+	sqlite3 old/incident.db "DROP TABLE outbox; PRAGMA user_version = 1" &&
+	chmod -R a-w old &&
+	test_when_finished "chmod -R u+w old" &&
+	INCIDENT_DIR=$PWD/old incident list -q >listed &&
+	grep "$(cat id)" listed &&
+	INCIDENT_DIR=$PWD/old incident show "$(cat id)" >/dev/null &&
+	INCIDENT_DIR=$PWD/old incident hooks list --json >list.json &&
+	test "$(jq ".deliveries | length" list.json)" = 0 &&
+	chmod -R u+w old &&
+	INCIDENT_DIR=$PWD/old incident note "$(cat id)" "upgraded" >/dev/null &&
+	test "$(sqlite3 old/incident.db "PRAGMA user_version")" = 2 &&
+	sqlite3 old/incident.db "SELECT count(*) FROM outbox"
+'
+
 test_done

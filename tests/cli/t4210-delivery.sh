@@ -107,7 +107,7 @@ test_expect_success 'a kill -9 while a hook runs loses no delivery' '
 	echo "\$INCIDENT_EVENT_ID \$INCIDENT_DELIVERY_ID \$INCIDENT_ATTEMPT" >>"$TRASH/delivered"
 	HOOK
 	{ incident note "$(cat id)" "killed mid-hook" >/dev/null 2>&1 & } &&
-	for i in $(seq 200); do test -s hook.pid && break; sleep 0.05; done &&
+	for i in $(seq 600); do test -s hook.pid && break; sleep 0.05; done &&
 	test -s hook.pid && test -s incident.pid &&
 	kill -9 "$(cat incident.pid)" &&
 	# the hook dies too: only the outbox remembers the delivery
@@ -157,9 +157,10 @@ test_expect_success 'hooks.background: the command returns at once' '
 	rm -f "$HOOKS"/* &&
 	cat >>"$INCIDENT_DIR/config" <<-EOF &&
 		background = true
+		timeout = 30s
 	EOF
 	write_hook post-note <<-HOOK &&
-	for i in \$(seq 100); do test -e "$TRASH/release" && break; sleep 0.1; done
+	for i in \$(seq 250); do test -e "$TRASH/release" && break; sleep 0.1; done
 	ls /proc/self/fd >"$TRASH/bg-fds"
 	echo "\$INCIDENT_EVENT" >"$TRASH/bg-done"
 	HOOK
@@ -170,7 +171,7 @@ test_expect_success 'hooks.background: the command returns at once' '
 	test_line_count = 0 err &&
 	test ! -e bg-done &&
 	touch release &&
-	for i in $(seq 100); do test -e bg-done && break; sleep 0.1; done &&
+	for i in $(seq 300); do test -e bg-done && break; sleep 0.1; done &&
 	test "$(cat bg-done)" = noted &&
 	printf "0\n1\n2\n3\n" >expect && test_cmp expect bg-fds &&
 	for i in $(seq 50); do
