@@ -199,6 +199,15 @@ test_expect_success 'a hook that is not executable fails' '
 	rm -f "$HOOKS/post-assign"
 '
 
+test_expect_success 'a hook that cannot be run (no interpreter) fails' '
+	mkdir -p "$HOOKS" &&
+	printf "#!/no/such/interpreter\n" >"$HOOKS/post-assign" &&
+	chmod 755 "$HOOKS/post-assign" &&
+	incident assign "$(cat id)" comms carol >out 2>err &&
+	grep "post-assign failed for .*: cannot run it: No such file or directory" err &&
+	rm -f "$HOOKS/post-assign"
+'
+
 test_expect_success 'hooks list: the hooks and the deliveries not done' '
 	incident hooks list >list &&
 	grep "^hooks in $HOOKS:" list &&
