@@ -14,12 +14,14 @@
  */
 extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         cmd_cancel_entry, cmd_edit_entry, cmd_escalate_entry, cmd_export_entry,
-        helper_gc_entry, cmd_help_entry, cmd_hooks_entry, cmd_init_entry,
-        cmd_investigate_entry, cmd_list_entry, cmd_log_entry, cmd_merge_entry,
-        cmd_mitigate_entry, cmd_note_entry, cmd_open_entry,
-        helper_rebuild_entry, cmd_reopen_entry, cmd_resolve_entry,
-        cmd_review_entry, cmd_show_entry, cmd_stats_entry, helper_sync_entry,
-        cmd_triage_entry, cmd_update_entry, helper_verify_entry;
+        helper_gc_entry, cmd_help_entry, cmd_init_entry, cmd_investigate_entry,
+        cmd_list_entry, cmd_log_entry, cmd_merge_entry, cmd_mitigate_entry,
+        cmd_note_entry, cmd_open_entry, helper_rebuild_entry, cmd_reopen_entry,
+        cmd_resolve_entry, cmd_review_entry, cmd_show_entry, cmd_stats_entry,
+        helper_sync_entry, cmd_triage_entry, cmd_update_entry,
+        helper_verify_entry;
+extern const struct cmd cmd_oncall_entry;
+extern const struct cmd cmd_hooks_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
@@ -39,6 +41,7 @@ static const struct cmd *const commands[] = {
         &cmd_merge_entry,
         &cmd_mitigate_entry,
         &cmd_note_entry,
+        &cmd_oncall_entry,
         &cmd_open_entry,
         &helper_rebuild_entry, /* run by incident-git */
         &cmd_reopen_entry,
@@ -246,7 +249,9 @@ main(int argc, char **argv)
 		return helper_exec(g.dir, argc, argv);
 	if (cmd->subcommands != NULL) {
 		const struct cmd *sub = opt_subcommand(cmd, &argc, argv, &name);
-		if (sub == NULL && !ctx_wants_help(argc, argv))
+		/* a command of its own too (oncall [rota]) runs without one */
+		if (sub == NULL && cmd->run == NULL &&
+		    !ctx_wants_help(argc, argv))
 			return opt_no_subcommand(cmd, name);
 		cmd = sub != NULL ? sub : cmd;
 	}

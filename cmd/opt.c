@@ -312,30 +312,38 @@ opt_one_id(struct inc_ctx *ctx, int argc)
 	return usage_error(ctx->cmd, "one incident id is needed");
 }
 
-/* Whether the option word w takes the next argument as its value, in
- * any subcommand of cmd (a long name may be abbreviated, as getopt_long
- * allows). */
+/* Whether the option word w of cmd's table takes the next argument as
+ * its value (a long name may be abbreviated, as getopt_long allows). */
 static bool
-takes_next(const struct cmd *cmd, const char *w)
+takes_value(const struct cmd *cmd, const char *w)
 {
 	size_t len = strlen(w);
 	struct rows r;
 
-	for (const struct cmd *const *sub = cmd->subcommands; *sub; sub++) {
-		rows_of(&r, *sub);
-		for (size_t i = 0; i < r.n; i++) {
-			const struct opt *op = r.opt[i];
-			if (op->argname == NULL)
-				continue;
-			if (w[1] == '-' && strchr(w, '=') == NULL &&
-			    strncmp(op->name, w + 2, len - 2) == 0)
-				return true;
-			if (w[1] != '-' && op->alias != 0 &&
-			    op->alias == w[len - 1] &&
-			    strchr(w, op->alias) == w + len - 1)
-				return true;
-		}
+	rows_of(&r, cmd);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct opt *op = r.opt[i];
+		if (op->argname == NULL)
+			continue;
+		if (w[1] == '-' && strchr(w, '=') == NULL &&
+		    strncmp(op->name, w + 2, len - 2) == 0)
+			return true;
+		if (w[1] != '-' && op->alias != 0 && op->alias == w[len - 1] &&
+		    strchr(w, op->alias) == w + len - 1)
+			return true;
 	}
+	return false;
+}
+
+/* The same in any subcommand of cmd, or cmd itself when it runs too. */
+static bool
+takes_next(const struct cmd *cmd, const char *w)
+{
+	if (cmd->run != NULL && takes_value(cmd, w))
+		return true;
+	for (const struct cmd *const *sub = cmd->subcommands; *sub; sub++)
+		if (takes_value(*sub, w))
+			return true;
 	return false;
 }
 
@@ -443,10 +451,10 @@ opt_usage(const struct cmd *cmd, FILE *f)
 	const struct cmd *const *sub = cmd->subcommands;
 
 	fputs("usage: ", f);
-	if (sub == NULL)
+	if (sub == NULL || cmd->run != NULL)
 		usage_line(cmd, f);
 	for (size_t i = 0; sub != NULL && sub[i] != NULL; i++) {
-		fputs(i == 0 ? "" : "       ", f);
+		fputs(i == 0 && cmd->run == NULL ? "" : "       ", f);
 		usage_line(sub[i], f);
 	}
 }
@@ -474,6 +482,13 @@ help_subcommands(const struct cmd *cmd, FILE *f)
 {
 	struct rows r;
 
+	if (cmd->run != NULL) {
+		fputs("\noptions:\n", f);
+		rows_of(&r, cmd);
+		for (size_t i = 0; i < r.n; i++)
+			if (r.opt[i]->type != OPT_TYPE_HELP)
+				help_row(f, r.opt[i]);
+	}
 	for (const struct cmd *const *sub = cmd->subcommands; *sub; sub++) {
 		fprintf(f, "\n%s %s: %s\n", cmd->name, (*sub)->name,
 		        (*sub)->summary);
@@ -535,7 +550,7 @@ opt_complete(const struct cmd *cmd, FILE *f)
 	const char *done[MAX_OPTS * 4];
 	size_t n = 0;
 
-	if (cmd->subcommands == NULL)
+	if (cmd->subcommands == NULL || cmd->run != NULL)
 		complete_rows(cmd, f, done, &n);
 	for (const struct cmd *const *sub = cmd->subcommands; sub && *sub;
 	     sub++)

@@ -769,5 +769,58 @@ INC_EXTERN int inc_hooks_test(bool *ok, char *why, size_t len, inc_store *store,
 /* {"dir", "hooks": [{name, status, reason?}], "deliveries": [...]} */
 INC_EXTERN int inc_hooks_list_json(char **out, inc_store *store, int64_t now,
                                    inc_error *err);
+/* ---- on call: rotas and their overrides (rota.c) ---- */
+
+/* The longest name of a rota, policy or channel, in bytes. */
+#define INC_NAME_MAX 64
+typedef struct inc_oncall {
+	char rota[INC_NAME_MAX + 1];
+	char who[201];   /* "" when no one is on call (no members) */
+	int64_t since;   /* when this shift or override began */
+	int64_t until;   /* when it ends: next hand-off or the override's end */
+	bool overridden; /* who comes from an override */
+} inc_oncall;
+/* Who is on call on rota at time at. INC_ENOTFOUND: no rota of that name
+ * in config. Works inside a caller's write transaction too. */
+INC_EXTERN int inc_oncall_at(inc_oncall *out, inc_store *store,
+                             const char *rota, int64_t at, inc_error *err);
+/*
+ * The same from cfg alone, with the overrides of store (NULL: none, as
+ * when there is no store yet). since is 0 before the rota's start.
+ */
+INC_EXTERN int inc_oncall_config(inc_oncall *out, const inc_config *cfg,
+                                 inc_store *store, const char *rota, int64_t at,
+                                 inc_error *err);
+/* The rotas of cfg ([rota "name"]), in the order the config names them. */
+INC_EXTERN int inc_rota_names(inc_strarray *out, const inc_config *cfg,
+                              inc_error *err);
+/* The time zone of rota in cfg ("Europe/Berlin"), or NULL; borrowed. */
+INC_EXTERN const char *inc_rota_zone(const inc_config *cfg, const char *rota);
+/*
+ * Writes an override_added event on scope rota:<rota>: who is on call
+ * from from until until (after from), reason optional. id gets the
+ * override's event id. INC_ENOTFOUND: no such rota in config.
+ */
+INC_EXTERN int inc_override_add(char id[65], inc_store *store, const char *rota,
+                                const char *who, int64_t from, int64_t until,
+                                const char *reason, inc_error *err);
+/*
+ * Writes an override_removed event for the override of rota whose id
+ * starts with prefix; id gets its full id. INC_ENOTFOUND: none;
+ * INC_EAMBIGUOUS: several; INC_EREFUSED: removed already.
+ */
+INC_EXTERN int inc_override_remove(char id[65], inc_store *store,
+                                   const char *rota, const char *prefix,
+                                   inc_error *err);
+/*
+ * The overrides of rota as a JSON array, by from: {id, short_id, rota,
+ * who, from, until, reason?, actor, recorded_at, removed}. Freed with
+ * inc_str_free().
+ */
+INC_EXTERN int inc_override_list_json(char **out, inc_store *store,
+                                      const char *rota, inc_error *err);
+/* Writes "2026-11-03 09:00 CET" for t in zone (UTC when NULL). */
+INC_EXTERN char *inc_time_in_zone(char *buf, size_t len, int64_t t,
+                                  const char *zone);
 
 #endif

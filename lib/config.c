@@ -373,3 +373,9 @@ done:
 	free(tmp);
 	return ret;
 }
+
+const char *
+inc_config__key(const inc_config *cfg, size_t i)
+{
+	return cfg != NULL && i < cfg->n ? cfg->entries[i].key : NULL;
+}

@@ -350,7 +350,8 @@ bad_member(inc_event *ev, const cJSON *o)
 	if (!copy_str(ev->id, sizeof(ev->id), o, "id"))
 		return "id";
 	if (!copy_str(ev->incident, sizeof(ev->incident), o, "incident") ||
-	    !inc_id__valid(ev->incident))
+	    (!inc_id__valid(ev->incident) &&
+	     inc_scope__parse(ev->incident, NULL, NULL) == INC_EINVALID))
 		return "incident";
 	if (!copy_str(ev->kind, sizeof(ev->kind), o, "kind"))
 		return "kind";

@@ -10,11 +10,13 @@
 
 #define INC_EVENT_ID_LEN 64 /* hex SHA-256 */
 #define INC_KIND_MAX 32
+/* A scope id, "<kind>:<name>" (rota:db), where an incident id would be. */
+#define INC_SCOPE_MAX 80
 
 struct inc_event {
 	int64_t seq; /* local arrival order; 0 when not stored */
 	char id[INC_EVENT_ID_LEN + 1];
-	char incident[INC_ID_LEN + 1];
+	char incident[INC_SCOPE_MAX + 1]; /* an incident id or a scope id */
 	char kind[INC_KIND_MAX];
 	int64_t at;
 	int64_t recorded_at;
@@ -76,6 +78,8 @@ int inc_error__nomem(inc_error *err);
  */
 size_t inc_config__get_all(const inc_config *cfg, const char *key,
                            const char **out, size_t max);
+/* The key of entry i ("rota.db.member"), or NULL past the last. */
+const char *inc_config__key(const inc_config *cfg, size_t i);
 /* The store's own file alone (dir/config), as inc_config_load reads it. */
 int inc_config__load_store(inc_config **out, const char *store_dir,
                            inc_error *err);
@@ -165,6 +169,40 @@ int inc_kind__check_event(const inc_event *ev, inc_error *err);
 /* Whether the fold understands ev: a known kind, every member known. */
 bool inc_kind__known(const inc_event *ev);
 
+/* scope.c: the events of a scope (rota:db), which belong to no incident */
+/*
+ * Whether id is a scope id "<kind>:<name>" (kind a-z, at most 16; name
+ * [A-Za-z0-9._-], at most INC_NAME_MAX): 0 for a kind this version
+ * knows, INC_ENEWER for another, INC_EINVALID for no scope id. kind (if
+ * not NULL) gets the kind, *name (if not NULL) points into id.
+ */
+int inc_scope__parse(const char *id, char kind[INC_SCOPE_MAX + 1],
+                     const char **name);
+/* Whether id is meant as a scope id (it holds ':'; an incident id never). */
+bool inc_scope__is(const char *id);
+/* Whether name may be the name of a scope (rota.<name>). */
+bool inc_scope__name_ok(const char *name);
+/*
+ * An event kind on the right kind of id: a scope's kind on its scope, an
+ * incident's on an incident. INC_EINVALID naming both.
+ */
+int inc_scope__check_place(const inc_event *ev, inc_error *err);
+/* The fold handler of a scope's kinds: an incident is never theirs. */
+void inc_scope__fold(struct inc_fold *f, const inc_event *ev);
+
+/* tz.c: local time in a named zone, from the system's tzdata */
+struct tm;
+/* Whether zone names a zone of the tzdata ($TZDIR, /usr/share/zoneinfo). */
+bool inc_tz__exists(const char *zone);
+/* t as local time in zone; 0 or INC_EINVALID. */
+int inc_tz__local(struct tm *out, int64_t t, const char *zone);
+/* The local time at t in zone and its abbreviation then ("CET"). */
+int inc_tz__abbrev(struct tm *tm, char *out, size_t len, int64_t t,
+                   const char *zone);
+/* The UTC time of a local date and time in zone (d may pass the month). */
+int inc_tz__utc(int64_t *out, int y, int mon, int d, int h, int mi,
+                const char *zone);
+
 /* store/: the SQLite store, a file a concept */
 /* sql.c: statements and transactions */
 int inc_store__exec(inc_store *store, const char *sql, const char *what,
@@ -234,6 +272,7 @@ int inc_audit__behind_count(size_t *out, inc_store *s, inc_error *err);
 int inc_audit__open(inc_store *s, bool create, inc_error *err);
 void inc_audit__close(inc_store *s);
 int inc_audit__git_error(inc_error *err, int rc, const char *what);
+/* The event's path in the audit tree (state.c: it needs no git). */
 void inc_audit__path(char *out, size_t len, const inc_event *ev);
 char *inc_audit__file(const inc_event *ev);
 

@@ -200,6 +200,23 @@ describe_attached(struct line *b, inc_store *s, const cJSON *p)
 	put_member(b, p, "source", "from");
 }
 
+/* "alice from 2026-11-03T08:00:00Z until ..., reason" */
+static void
+describe_override(struct line *b, inc_store *s, const cJSON *p)
+{
+	(void)s;
+	put_member(b, p, "who", NULL);
+	put_member(b, p, "from", "from");
+	put_member(b, p, "until", "until");
+	put_member(b, p, "reason", NULL);
+	if (inc_json__str(p, "override") != NULL) {
+		char id[16];
+		snprintf(id, sizeof(id), "%.8s", inc_json__str(p, "override"));
+		put(b, b->len > 0 ? ", override " : "override ");
+		put(b, id);
+	}
+}
+
 /* note, update, investigate, mitigate, resolve, reopen, cancel, ... */
 static void
 describe_text(struct line *b, inc_store *s, const cJSON *p)
@@ -380,6 +397,20 @@ fold_nothing(struct inc_fold *f, const inc_event *ev)
 	(void)ev;
 }
 
+/* the events of a rota (scope rota:<name>): never an incident's */
+static const struct field f_override_added[] = {
+        {"rota", F_LABEL, INC_NAME_MAX, 0},
+        {"who", F_LINE, NAME_MAX_BYTES, REQUIRED | FILLED},
+        {"from", F_TIME, 0, REQUIRED},
+        {"until", F_TIME, 0, REQUIRED},
+        {"reason", F_TEXT, INC_TEXT_MAX, 0},
+        END,
+};
+static const struct field f_override_removed[] = {
+        {"override", F_EVENT_ID, 0, REQUIRED},
+        END,
+};
+
 /* ---- the table ---- */
 
 typedef void (*describe_fn)(struct line *b, inc_store *s, const cJSON *p);
@@ -411,6 +442,10 @@ static const struct inc_kind {
         {"action_added", f_action_added, describe_text, inc_fold__action_added},
         {"action_done", f_action_done, describe_text, inc_fold__action_done},
         {"hook_failed", f_hook_failed, describe_hook_failed, fold_nothing},
+        {"override_added", f_override_added, describe_override,
+         inc_scope__fold},
+        {"override_removed", f_override_removed, describe_override,
+         inc_scope__fold},
 };
 
 const struct inc_kind *
@@ -662,17 +697,47 @@ hex_id(const char *id)
 	       strspn(id, "0123456789abcdef") == INC_EVENT_ID_LEN;
 }
 
+/* An override ends after it begins, on the rota its scope names. */
+static int
+check_override(const inc_event *ev, inc_error *err)
+{
+	const char *rota = inc_json__str(ev->payload, "rota"), *name = NULL;
+	int64_t from, until;
+
+	if (strcmp(ev->kind, "override_added") != 0)
+		return 0;
+	if (inc_time_from_rfc3339(&from, inc_json__str(ev->payload, "from")) ==
+	            0 &&
+	    inc_time_from_rfc3339(&until,
+	                          inc_json__str(ev->payload, "until")) == 0 &&
+	    until <= from)
+		return inc_error_set(err, INC_EINVALID,
+		                     "override_added: 'until' is not after "
+		                     "'from'");
+	inc_scope__parse(ev->incident, NULL, &name);
+	if (rota != NULL && name != NULL && strcmp(rota, name) != 0)
+		return inc_error_set(
+		        err, INC_EINVALID,
+		        "override_added: 'rota' is not the rota of "
+		        "its scope");
+	return 0;
+}
+
 int
 inc_kind__check_event(const inc_event *ev, inc_error *err)
 {
 	const char *other = NULL;
+	int scope = 0, ret;
 
 	if (!hex_id(ev->id))
 		return inc_error_set(err, INC_EINVALID,
 		                     "id: not a SHA-256 in hex");
-	if (!inc_id__valid(ev->incident))
+	if (!inc_id__valid(ev->incident) &&
+	    (scope = inc_scope__parse(ev->incident, NULL, NULL)) ==
+	            INC_EINVALID)
 		return inc_error_set(err, INC_EINVALID,
-		                     "incident: not an incident id");
+		                     "incident: not an incident id nor a scope "
+		                     "id (<kind>:<name>)");
 	if (!inc_id__valid(ev->replica))
 		return inc_error_set(err, INC_EINVALID,
 		                     "replica: not a replica id");
@@ -700,5 +765,16 @@ inc_kind__check_event(const inc_event *ev, inc_error *err)
 		return inc_error_set(err, INC_EINVALID,
 		                     "%s: an incident merged with itself",
 		                     ev->kind);
-	return inc_kind__check(ev->kind, ev->payload, err);
+	if ((ret = inc_scope__check_place(ev, err)) < 0 ||
+	    (ret = check_override(ev, err)) < 0)
+		return ret;
+	ret = inc_kind__check(ev->kind, ev->payload, err);
+	/* a newer version's scope: kept, never folded */
+	if (ret == 0 && scope == INC_ENEWER)
+		return inc_error_set(
+		        err, INC_ENEWER,
+		        "%.40s: a scope kind this version does not "
+		        "know",
+		        ev->incident);
+	return ret;
 }

@@ -10,7 +10,8 @@
  * spec.json is one JSON object with the members of an event, any order:
  * incident, kind, at, recorded_at, lamport, replica, actor, payload, and
  * optionally format (default 1), id (default: the hash) and path (default:
- * the path of the audit tree, incidents/<2>/<incident>/events/
+ * the path of the audit tree, incidents/<2>/<incident>/events/ or, for a
+ * scope id such as rota:db, scopes/rota/db/events/
  * <lamport>-<replica>-<id>.json). Missing members get defaults: kind
  * "noted", times 2026-11-24T09:00:00Z, lamport 1, replica
  * "0000000000000000", actor "forger", payload {}. Strings are taken byte
@@ -145,6 +146,15 @@ main(int argc, char **argv)
 	lamport = cJSON_IsNumber(v) ? v->valuedouble : 1;
 	if (inc_json__str(spec, "path") != NULL)
 		snprintf(path, sizeof(path), "%s", inc_json__str(spec, "path"));
+	else if (incident != NULL && strchr(incident, ':') != NULL)
+		/* a scope's event (rota:db): scopes/<kind>/<name>/events/ */
+		snprintf(path, sizeof(path),
+		         "scopes/%.*s/%s/events/%010lld-%s-%s.json",
+		         (int)(strchr(incident, ':') - incident), incident,
+		         strchr(incident, ':') + 1,
+		         lamport >= 0 && lamport < 9e18 ? (long long)lamport
+		                                        : 9999999999LL,
+		         replica ? replica : "0000000000000000", id);
 	else
 		snprintf(path, sizeof(path),
 		         "incidents/%.2s/%s/events/%010lld-%s-%s.json",

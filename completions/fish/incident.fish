@@ -28,6 +28,10 @@ function __incident_operand --argument-names cmd n
             echo subcommand
         case 'hooks test:2'
             echo all
+        case oncall:1
+            echo subrota
+        case 'oncall override:1' 'oncall overrides:1' 'oncall remove:1'
+            echo rota
         case '*'
             return 1
     end
@@ -40,6 +44,8 @@ function __incident_subcommands --argument-names cmd
             printf '%s\n' add done list
         case hooks
             printf '%s\n' list test retry
+        case oncall
+            printf '%s\n' override overrides remove
     end
 end
 
@@ -73,7 +79,7 @@ function __incident_commands
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
     or printf '%s\n' action assign cancel edit escalate export gc help hooks init \
-        investigate list log merge mitigate note open rebuild reopen resolve \
+        investigate list log merge mitigate note oncall open rebuild reopen resolve \
         review show stats sync triage update verify
 end
 
@@ -287,7 +293,7 @@ function __incident_complete
     set -l key $cmd
     set -l n (math (count $ops) + 1)
     set -l first (__incident_operand $cmd 1)
-    if test $n -gt 1; and test "$first" = subcommand
+    if test $n -gt 1; and string match -q 'sub*' -- "$first"
         set key "$cmd $ops[1]"
         set n (math $n - 1)
     end
@@ -299,6 +305,12 @@ function __incident_complete
             __incident_subcommands $cmd
         case role
             printf '%s\n' commander comms ops scribe
+        case subrota rota
+            # oncall's: a subcommand or a rota, the rotas from the config
+            test $what = subrota; and __incident_subcommands $cmd
+            set -l args oncall --names
+            set -q dir[1]; and set -p args --dir $dir
+            __incident_run $args
         case '*'
             set -q dir[1]; and set -p ops --dir $dir
             __incident_ids $what $ops

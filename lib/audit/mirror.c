@@ -3,7 +3,8 @@
  * a git repository, written in-process with libgit2 (no work tree, no git
  * binary). One immutable file per event,
  *   incidents/<shard>/<incident id>/events/<lamport>-<replica>-<event id>.json
- * so merges are unions. SQLite stays the write-ahead: events it holds past
+ * (an event of a scope: scopes/<kind>/<name>/events/...), so merges are
+ * unions. SQLite stays the write-ahead: events it holds past
  * meta.mirrored_seq are pending and go out with the next write.
  *
  * Only commands that write to or sync the mirror reach this file, and only
@@ -123,6 +124,44 @@ inc_audit__signature(git_signature **out, const char *name, const char *email,
 	return rc;
 }
 
+/* The subject cut to SUBJECT_MAX bytes, whole characters only. */
+static void
+cut_subject(char *what)
+{
+	if (what != NULL && strlen(what) > SUBJECT_MAX) {
+		size_t n = SUBJECT_MAX;
+		while (n > 0 && ((unsigned char)what[n] & 0xc0) == 0x80)
+			n--;
+		what[n] = '\0';
+	}
+}
+
+/*
+ * An event of a scope: "override_added rota:db: alice from ... until
+ * ..." with the trailers Scope: and Event: (no incident, no state).
+ */
+static char *
+scope_message(inc_store *s, const inc_event *ev)
+{
+	char *raw = inc_event_describe(s, ev), *what, *msg, *safe = NULL;
+
+	for (char *p = raw; p != NULL && *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	what = raw != NULL ? inc_text_sanitize(raw, false) : NULL;
+	cut_subject(what);
+	msg = inc_util__asprintf(
+	        "%s %s%s%s\n\nScope: %s\nEvent: %s\n", ev->kind, ev->incident,
+	        what != NULL && *what ? ": " : "", what != NULL ? what : "",
+	        ev->incident, ev->id);
+	if (msg != NULL)
+		safe = inc_text_sanitize(msg, true);
+	free(raw);
+	free(what);
+	free(msg);
+	return safe;
+}
+
 /*
  * "escalated 7fk2q: level 2 to db-oncall — API 5xx spike" and the
  * trailers that make git log --grep work.
@@ -135,6 +174,8 @@ message(inc_store *s, const inc_event *ev, const cJSON *doc)
 	const char *t = inc_json__str(doc, "title");
 	inc_error ignored;
 
+	if (inc_scope__is(ev->incident))
+		return scope_message(s, ev);
 	if (inc_id_short(short_id, s, ev->incident, &ignored) < 0)
 		snprintf(short_id, sizeof(short_id), "%.5s", ev->incident);
 	/* the subject is one line, cut whole characters only */
@@ -274,6 +315,9 @@ state_after(cJSON **out, inc_store *s, const inc_event *ev, inc_error *err)
 	size_t n = 0;
 	int ret;
 
+	*out = NULL;
+	if (inc_scope__is(ev->incident))
+		return 0; /* a scope has no state: its commit says none */
 	if ((ret = inc_event__load(&list, s, ev->incident, err)) < 0)
 		return ret;
 	while (n < list->n && inc_event__compare(&list->events[n], ev) <= 0)

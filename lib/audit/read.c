@@ -252,8 +252,10 @@ import_blob(struct import *im, const char *path, const git_oid *oid)
 	bool added = false, newer = false, skip = false;
 	int rc, ret;
 
-	/* another version's tree (scopes/ ...): theirs to read */
-	if (strncmp(path, "incidents/", 10) != 0) {
+	/* another version's tree: theirs to read; scopes/ are events of
+	 * no incident (rota:db), read as the incidents' are */
+	if (strncmp(path, "incidents/", 10) != 0 &&
+	    strncmp(path, "scopes/", 7) != 0) {
 		im->counts->newer++;
 		return 0;
 	}
@@ -312,7 +314,8 @@ import_blob(struct import *im, const char *path, const git_oid *oid)
 	if (ret == 0 && added) {
 		im->added++;
 		im->counts->newer += newer;
-		if (touch(im, ev.incident) < 0)
+		/* a scope has no projection */
+		if (!inc_scope__is(ev.incident) && touch(im, ev.incident) < 0)
 			ret = inc_error__nomem(im->err);
 	}
 	inc_event__release(&ev);

@@ -160,15 +160,6 @@ inc_audit__close(inc_store *s)
 	s->git_ready = false;
 }
 
-/* "incidents/7f/7fk2q.../events/0000000012-<replica>-<id>.json" */
-void
-inc_audit__path(char *out, size_t len, const inc_event *ev)
-{
-	snprintf(out, len, "incidents/%.2s/%s/events/%010lld-%s-%s.json",
-	         ev->incident, ev->incident, (long long)ev->lamport,
-	         ev->replica, ev->id);
-}
-
 /* The file's bytes: the canonical JSON of the event and a newline. */
 char *
 inc_audit__file(const inc_event *ev)

@@ -2,6 +2,7 @@
  * What the rest of the program needs to know of the audit mirror without
  * loading git: whether it is on, where, and how far it has got.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,4 +225,26 @@ inc_audit_pending(size_t *out, inc_store *s, inc_error *err)
 
 	*out = ret == 0 && n > 0 ? (size_t)n : 0;
 	return ret;
+}
+
+/*
+ * "incidents/7f/7fk2q.../events/0000000012-<replica>-<id>.json"; an
+ * event of a scope: "scopes/rota/db/events/0000000012-<replica>-<id>.json"
+ */
+void
+inc_audit__path(char *out, size_t len, const inc_event *ev)
+{
+	char kind[INC_SCOPE_MAX + 1];
+	const char *name = NULL;
+
+	if (inc_scope__is(ev->incident) &&
+	    inc_scope__parse(ev->incident, kind, &name) != INC_EINVALID) {
+		snprintf(out, len, "scopes/%s/%s/events/%010lld-%s-%s.json",
+		         kind, name, (long long)ev->lamport, ev->replica,
+		         ev->id);
+		return;
+	}
+	snprintf(out, len, "incidents/%.2s/%s/events/%010lld-%s-%s.json",
+	         ev->incident, ev->incident, (long long)ev->lamport,
+	         ev->replica, ev->id);
 }

@@ -315,17 +315,19 @@ is_aside(const struct asides *a, const char *path, const git_oid *oid)
 }
 
 /*
- * An event file of another version's tree (scopes/<kind>/<name>/events/
- * in DESIGN): outside incidents/, but an event file by its place and name,
- * as the history's walk takes them (read.c). Anything else outside
- * incidents/ is no event at all.
+ * An event file of another version's tree: outside incidents/ and
+ * scopes/ (scopes/<kind>/<name>/events/ are ours, checked as the
+ * incidents' are), but an event file by its place and name, as the
+ * history's walk takes them (read.c). Anything else outside them is no
+ * event at all.
  */
 static bool
 theirs(const char *path)
 {
 	size_t n = strlen(path);
 
-	return strncmp(path, "incidents/", 10) != 0 && n >= 6 &&
+	return strncmp(path, "incidents/", 10) != 0 &&
+	       strncmp(path, "scopes/", 7) != 0 && n >= 6 &&
 	       strcmp(path + n - 5, ".json") == 0 &&
 	       strstr(path, "/events/") != NULL;
 }
@@ -595,8 +597,12 @@ check_event_commit(struct problems *p, inc_store *s,
 		        "not the event's actor when it was recorded: the "
 		        "commit was re-created",
 		        hex, ev.id);
+	/* an event of a scope names it Scope:, and no incident */
 	if (git_message_trailers(&tr, git_commit_message(c)) < 0 ||
-	    (inc_t = trailer(&tr, "Incident")) == NULL ||
+	    (inc_t = trailer(&tr, inc_scope__is(ev.incident) ? "Scope"
+	                                                     : "Incident")) ==
+	            NULL ||
+	    (inc_scope__is(ev.incident) && trailer(&tr, "Incident") != NULL) ||
 	    (ev_t = trailer(&tr, "Event")) == NULL ||
 	    strcmp(inc_t, ev.incident) != 0 || strcmp(ev_t, ev.id) != 0)
 		problem(p,

@@ -247,7 +247,7 @@ test_expect_success 'a newer version'\''s kind or member is kept, not folded, sa
 test_expect_success 'a file of a newer format or outside incidents/ never stops a sync' '
 	fresh &&
 	path=$(printf "{\"incident\": \"%s\", \"format\": 2, \"lamport\": 7}" "$full" | forge_event remote.git) &&
-	path=$(printf "{\"incident\": \"%s\", \"lamport\": 7, \"path\": \"scopes/rota/db/events/x.json\"}" "$full" |
+	path=$(printf "{\"incident\": \"%s\", \"lamport\": 7, \"path\": \"later/db/events/x.json\"}" "$full" |
 		forge_event remote.git) &&
 	incident --dir B sync --json >out 2>err &&
 	test "$(jq .newer out)" = 2 && test "$(jq .imported out)" = 1 &&
@@ -279,7 +279,7 @@ test_expect_success 'verify: a set-aside path whose file changed since is a prob
 test_expect_success 'verify counts a newer format and a file outside incidents/ as newer' '
 	fresh &&
 	path=$(printf "{\"incident\": \"%s\", \"format\": 2, \"lamport\": 7}" "$full" | forge_event remote.git) &&
-	path=$(printf "{\"incident\": \"%s\", \"lamport\": 7, \"path\": \"scopes/rota/db/events/x.json\"}" "$full" |
+	path=$(printf "{\"incident\": \"%s\", \"lamport\": 7, \"path\": \"later/db/events/x.json\"}" "$full" |
 		forge_event remote.git) &&
 	incident --dir B sync -q 2>/dev/null &&
 	incident --dir B verify >out &&

@@ -246,6 +246,40 @@ test_expect_success 'hooks test exits 1 when the hook fails, 3 for no incident' 
 	test_expect_code 2 incident hooks test post-triage
 '
 
+test_expect_success 'a scope event: INCIDENT_ID is the scope, incident null' '
+	cat >>"$INCIDENT_DIR/config" <<-EOF &&
+	[rota "db"]
+		member = alice
+		member = bob
+		start = 2026-10-19
+		handoff = 09:00
+		every = 1d
+		timezone = Europe/Berlin
+	EOF
+	write_hook post-oncall <<-HOOK &&
+	cat >"$TRASH/scope.json"
+	echo "\$INCIDENT_ID|\$INCIDENT_EVENT|\$INCIDENT_SEVERITY|\$INCIDENT_STATUS" >"$TRASH/scope.env"
+	HOOK
+	incident oncall override db carol --from 2026-11-03T07:00:00Z \
+		--until 2026-11-03T10:00:00Z >/dev/null 2>err &&
+	test_line_count = 0 err &&
+	echo "rota:db|override_added||" >expect &&
+	test_cmp expect scope.env &&
+	test "$(jq -r .event.incident scope.json)" = rota:db &&
+	test "$(jq -r .event.payload.who scope.json)" = carol &&
+	test "$(jq -c .incident scope.json)" = null
+'
+
+test_expect_success 'a scope event whose hook fails: hook_failed on the scope' '
+	write_hook post-oncall <<-HOOK &&
+	exit 5
+	HOOK
+	incident oncall override db dave --from 2026-11-04T07:00:00Z \
+		--until 2026-11-04T10:00:00Z >/dev/null 2>err &&
+	grep "warning: hook post-oncall failed for rota:db: exit status 5" err &&
+	test "$(sqlite3 "$INCIDENT_DIR/incident.db" "SELECT incident FROM events WHERE kind = \"hook_failed\" ORDER BY seq DESC LIMIT 1")" = rota:db
+'
+
 test_expect_success 'a store of schema 1 is read as it is, upgraded by a write' '
 	cp -R "$INCIDENT_DIR" old &&
 	rm -rf old/hooks &&

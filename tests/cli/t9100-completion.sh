@@ -150,9 +150,16 @@ test_expect_success 'setup: subcommands and values of action and stats' '
 	printf "%s\n" month service severity tag >groups
 '
 
+test_expect_success 'setup: two rotas for oncall' '
+	printf "[rota \"db\"]\n\tmember = a\n[rota \"web\"]\n\tmember = b\n" \
+		>>"$INCIDENT_DIR/config" &&
+	printf "%s\n" db web >rotas &&
+	printf "%s\n" db override overrides remove web >subrotas
+'
+
 test_expect_success 'bash: command names' '
 	bash_complete "incident o" >actual &&
-	echo open >expect &&
+	printf "%s\n" oncall open >expect &&
 	test_cmp expect actual &&
 	bash_complete "incident " >actual &&
 	sort cmds >expect &&
@@ -400,6 +407,17 @@ test_expect_success 'bash: action takes a subcommand, then any incident' '
 	done
 '
 
+test_expect_success 'bash: oncall takes a subcommand or a rota, then a rota' '
+	bash_complete "incident oncall " >actual &&
+	test_cmp subrotas actual &&
+	bash_complete "incident oncall override " >actual &&
+	test_cmp rotas actual &&
+	bash_complete "incident oncall remove w" >actual &&
+	echo web >expect && test_cmp expect actual &&
+	bash_complete "incident oncall db " >actual &&
+	test ! -s actual
+'
+
 test_expect_success 'bash: action types and priorities, stats groups' '
 	bash_complete "incident action add --type " >actual &&
 	test_cmp types actual &&
@@ -518,6 +536,13 @@ test_expect_success FISH 'fish: triage values, short options by their marker' '
 	test ! -s actual &&
 	fish_complete "incident edit $id --field " >actual &&
 	test ! -s actual
+'
+
+test_expect_success FISH 'fish: oncall takes a subcommand or a rota, then a rota' '
+	fish_complete "incident oncall " | cut -f1 | sort >actual &&
+	test_cmp subrotas actual &&
+	fish_complete "incident oncall overrides " | cut -f1 >actual &&
+	test_cmp rotas actual
 '
 
 test_expect_success FISH 'fish: review, action and stats' '
@@ -657,6 +682,13 @@ test_expect_success ZPTY 'zsh: review, action and stats' '
 	test_cmp levels actual &&
 	zsh_complete "incident stats --by " >actual &&
 	test_cmp groups actual
+'
+
+test_expect_success ZPTY 'zsh: oncall takes a subcommand or a rota, then a rota' '
+	zsh_complete "incident oncall " >actual &&
+	test_cmp subrotas actual &&
+	zsh_complete "incident oncall remove " >actual &&
+	test_cmp rotas actual
 '
 
 test_done

@@ -1,0 +1,124 @@
+/*
+ * Rotas: local time in a named zone through libc, which leaves TZ exactly
+ * as it found it, and hand-offs that keep their local time across a
+ * daylight-saving change.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+static void
+test_tz_restored(void **state)
+{
+	int64_t t = 0;
+	struct tm tm;
+
+	(void)state;
+	setenv("TZ", "America/New_York", 1);
+	assert_int_equal(inc_tz__utc(&t, 2026, 10, 25, 9, 0, "Europe/Berlin"),
+	                 0);
+	assert_int_equal(t, 1792915200); /* 2026-10-25T08:00:00Z */
+	assert_string_equal(getenv("TZ"), "America/New_York");
+	unsetenv("TZ");
+	assert_int_equal(inc_tz__local(&tm, t, "Europe/Berlin"), 0);
+	assert_int_equal(tm.tm_hour, 9);
+	assert_null(getenv("TZ"));
+	setenv("TZ", "", 1);
+	assert_int_equal(inc_tz__local(&tm, t, "Asia/Tokyo"), 0);
+	assert_int_equal(tm.tm_hour, 17);
+	assert_string_equal(getenv("TZ"), "");
+	setenv("TZ", "UTC", 1);
+}
+
+static void
+test_tz_names(void **state)
+{
+	(void)state;
+	assert_true(inc_tz__exists("Europe/Berlin"));
+	assert_true(inc_tz__exists("UTC"));
+	assert_false(inc_tz__exists("Mars/Olympus_Mons"));
+	assert_false(inc_tz__exists("Europe"));
+	assert_false(inc_tz__exists("../../etc/passwd"));
+	assert_false(inc_tz__exists("/etc/localtime"));
+	assert_false(inc_tz__exists(""));
+}
+
+static void
+test_time_in_zone(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(
+	        inc_time_in_zone(buf, sizeof(buf), 1792915200, "Europe/Berlin"),
+	        "2026-10-25 09:00 CET");
+	assert_string_equal(inc_time_in_zone(buf, sizeof(buf),
+	                                     1792915200 - 86400,
+	                                     "Europe/Berlin"),
+	                    "2026-10-24 10:00 CEST");
+	assert_string_equal(
+	        inc_time_in_zone(buf, sizeof(buf), 1792915200, NULL),
+	        "2026-10-25 08:00 UTC");
+}
+
+/* A daily rota: the shift across the change lasts 25 hours. */
+static void
+test_daily_across_dst(void **state)
+{
+	char dir[] = "/tmp/test_rota.XXXXXX", path[64];
+	inc_config *cfg = NULL;
+	inc_oncall oc;
+	inc_error err;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/config", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[rota \"db\"]\n\tmember = alice\n\tmember = bob\n"
+	      "\tstart = 2026-10-24\n\thandoff = 09:00\n\tevery = 1d\n"
+	      "\ttimezone = Europe/Berlin\n",
+	      f);
+	fclose(f);
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	assert_int_equal(inc_config_load(&cfg, dir, &err), 0);
+	assert_int_equal(
+	        inc_oncall_config(&oc, cfg, NULL, "db", 1792915200 - 60, &err),
+	        0);
+	assert_string_equal(oc.who, "alice");
+	assert_int_equal(oc.since, 1792915200 - 25 * 3600);
+	assert_int_equal(oc.until, 1792915200);
+	assert_false(oc.overridden);
+	assert_int_equal(
+	        inc_oncall_config(&oc, cfg, NULL, "db", 1792915200, &err), 0);
+	assert_string_equal(oc.who, "bob");
+	assert_int_equal(oc.until, 1792915200 + 86400);
+	assert_int_equal(inc_oncall_config(&oc, cfg, NULL, "web", 0, &err),
+	                 INC_ENOTFOUND);
+	inc_config_free(cfg);
+	unlink(path);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_tz_restored),
+	        cmocka_unit_test(test_tz_names),
+	        cmocka_unit_test(test_time_in_zone),
+	        cmocka_unit_test(test_daily_across_dst),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
