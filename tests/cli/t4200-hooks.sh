@@ -204,7 +204,11 @@ test_expect_success 'a hook that cannot be run (no interpreter) fails' '
 	printf "#!/no/such/interpreter\n" >"$HOOKS/post-assign" &&
 	chmod 755 "$HOOKS/post-assign" &&
 	incident assign "$(cat id)" comms carol >out 2>err &&
-	grep "post-assign failed for .*: cannot run it: No such file or directory" err &&
+	grep "post-assign failed for " err &&
+	# (valgrind cannot survive a failed execve: it exits 101 instead)
+	if test -z "${INCIDENT_VALGRIND:-}"; then
+		grep "post-assign failed for .*: cannot run it: No such file or directory" err
+	fi &&
 	rm -f "$HOOKS/post-assign"
 '
 
