@@ -196,6 +196,9 @@ void helper_mirror(struct inc_ctx *ctx);
 const struct cmd *cmd_find(const char *name);
 void main_help(FILE *f);
 
+/* cmd_hooks.c: after a write, runs the hook deliveries due (main.c) */
+void hooks_after(struct inc_ctx *ctx);
+
 /* opt.c: the options of a command */
 /*
  * Parses argv (argv[0] is the command) into opts as cmd's table says,

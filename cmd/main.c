@@ -21,6 +21,7 @@ extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         helper_sync_entry, cmd_triage_entry, cmd_update_entry,
         helper_verify_entry, cmd_tick_entry, cmd_check_entry, cmd_runbook_entry;
 extern const struct cmd cmd_oncall_entry;
+extern const struct cmd cmd_hooks_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
@@ -33,6 +34,7 @@ static const struct cmd *const commands[] = {
         &cmd_export_entry,
         &helper_gc_entry, /* run by incident-git */
         &cmd_help_entry,
+        &cmd_hooks_entry,
         &cmd_init_entry,
         &cmd_investigate_entry,
         &cmd_list_entry,
@@ -310,6 +312,10 @@ main(int argc, char **argv)
 	if (status == EXIT_OK && (cmd->flags & CMD_MIRROR))
 		helper_mirror(&ctx);
 	status = finish(status);
+	/* hooks after the command's own output, like git's; a failing
+	 * one is a warning, never the command's failure */
+	if (status == EXIT_OK && (cmd->flags & CMD_STORE_MASK) >= CMD_WRITE)
+		hooks_after(&ctx);
 	ctx_release(&ctx);
 	return status;
 }

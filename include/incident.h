@@ -754,6 +754,63 @@ INC_EXTERN const char *inc_event_text(const inc_event *ev);
  * inc_str_free(), NULL when out of memory. */
 INC_EXTERN char *inc_event_describe(inc_store *store, const inc_event *ev);
 
+/* ---- hooks (hooks.c): incident-hooks(5) ---- */
+
+/* One attempt at a delivery, as the runner reports it. */
+typedef struct inc_hook_attempt {
+	const char *hook;     /* "post-open", "notify" */
+	const char *incident; /* the incident's full id, or a scope id */
+	const char *event_id;
+	const char *delivery;
+	const char *target; /* NULL: none */
+	int attempt;        /* from 1 */
+	int retries;        /* hooks.retries: the attempts it gets */
+	bool ok;
+	bool gave_up;      /* failed, with no attempt left */
+	const char *error; /* why it failed; NULL when ok */
+	int64_t next_due;  /* when it is tried again; 0: never */
+} inc_hook_attempt;
+
+typedef struct inc_hooks_opts {
+	int64_t now; /* the world's now: due times and backoff */
+	bool all;    /* also failed deliveries and those not yet due */
+	/* called after each attempt; borrowed strings */
+	void (*report)(void *arg, const inc_hook_attempt *a);
+	void *arg;
+} inc_hooks_opts;
+
+typedef struct inc_hooks_result {
+	size_t run;     /* attempts made */
+	size_t failed;  /* of them, failed (each a hook_failed event) */
+	size_t gave_up; /* of them, the last one allowed */
+	size_t events;  /* events written (hook_failed) */
+} inc_hooks_result;
+
+/* Whether a delivery is due now (a cheap query, before inc_hooks_run). */
+INC_EXTERN int inc_hooks_due(bool *out, inc_store *store, int64_t now,
+                             inc_error *err);
+/*
+ * Claims each due delivery with a lease, runs its hook and records the
+ * outcome: done, a retry with backoff, or failed after hooks.retries
+ * attempts; a failure is a hook_failed event on the incident's timeline.
+ * Only errors of the store itself are returned; a hook's are reported.
+ */
+INC_EXTERN int inc_hooks_run(inc_hooks_result *res, inc_store *store,
+                             const inc_hooks_opts *opts, inc_error *err);
+/* Who the store's events are written by (inc_store_set_actor); borrowed. */
+INC_EXTERN const char *inc_store_actor(const inc_store *store);
+/* config hooks.background: run them in a detached process. */
+INC_EXTERN bool inc_hooks_background(inc_store *store);
+/*
+ * Runs hook for the incident's latest event now, its stdout to out_fd,
+ * writing nothing: *ok, or why (len bytes) it failed.
+ */
+INC_EXTERN int inc_hooks_test(bool *ok, char *why, size_t len, inc_store *store,
+                              const char *hook, const char *id_or_prefix,
+                              int64_t now, int out_fd, inc_error *err);
+/* {"dir", "hooks": [{name, status, reason?}], "deliveries": [...]} */
+INC_EXTERN int inc_hooks_list_json(char **out, inc_store *store, int64_t now,
+                                   inc_error *err);
 /* ---- on call: rotas and their overrides (rota.c) ---- */
 
 /* The longest name of a rota, policy or channel, in bytes. */

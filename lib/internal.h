@@ -227,6 +227,8 @@ int inc_store__cached(sqlite3_stmt **out, inc_store *store, const char *sql,
                       inc_error *err);
 /* schema.c */
 int inc_store__schema_version(void);
+/* Whether a read-only open reads a database of this schema as it is. */
+bool inc_store__schema_readable(int version);
 /* Whether files made in the folder dir are for its group (a group store). */
 bool inc_store__group_dir(const char *dir);
 int inc_store__user_version(int *out, inc_store *store, inc_error *err);
@@ -339,6 +341,19 @@ int inc_audit__each_file(inc_store *s, const struct git_oid *commit,
 
 /* audit/gc.c: after a write, pack when loose objects piled up */
 int inc_audit__maybe_gc(inc_store *s, inc_error *err);
+
+/* hooks.c: hooks, delivered at least once through the outbox */
+/*
+ * In the write transaction that stored ev (ev->id and ev->seq are set):
+ * queues one delivery of ev to the hook named hook ("notify", "update-due")
+ * for target (a person "alice", "channel:ops"; NULL for none), with
+ * delivery id = the hex SHA-256 of "<event id>\n<hook>\n<target or empty>".
+ * Nothing is queued when no such hook is installed. 0 or an error.
+ */
+int inc_hooks__enqueue(inc_store *s, const inc_event *ev, const char *hook,
+                       const char *target, inc_error *err);
+/* The post-<command> hook of an event kind, or NULL for none. */
+const char *inc_hooks__hook_of(const char *kind);
 
 /* lifecycle.c */
 const char *inc_action__kind(enum inc_action a);
@@ -495,17 +510,6 @@ const cJSON *inc_event__payload(const inc_event *ev);
 
 /* The event as its canonical JSON document; *out is the caller's. */
 int inc_event__to_json(cJSON **out, const inc_event *ev, inc_error *err);
-
-/* hooks.c (H): queued deliveries */
-/*
- * In the write transaction that stored ev (ev->id and ev->seq are set):
- * queues one delivery of ev to the hook named hook ("notify", "update-due")
- * for target (a person "alice", "channel:ops"; NULL for none), with
- * delivery id = the hex SHA-256 of "<event id>\n<hook>\n<target or empty>".
- * Nothing is queued when no such hook is installed. 0 or an error.
- */
-int inc_hooks__enqueue(inc_store *s, const inc_event *ev, const char *hook,
-                       const char *target, inc_error *err);
 
 /* config.c: whether any key starts with prefix ("escalation.") */
 bool inc_config__has_prefix(const inc_config *cfg, const char *prefix);

@@ -283,6 +283,19 @@ describe_step(struct line *b, inc_store *s, const cJSON *p)
 	put_member(b, p, "note", NULL);
 }
 
+static void
+describe_hook_failed(struct line *b, inc_store *s, const cJSON *p)
+{
+	char num[32];
+
+	(void)s;
+	put_member(b, p, "hook", "hook");
+	put_member(b, p, "target", "for");
+	snprintf(num, sizeof(num), ", attempt %d", inc_doc__int(p, "attempt"));
+	put(b, num);
+	put_member(b, p, "error", NULL);
+}
+
 /* ---- the payload members of each kind ---- */
 
 enum field_type {
@@ -451,6 +464,23 @@ static const struct field f_step_checked[] = {
         END,
 };
 
+static const struct field f_hook_failed[] = {
+        {"hook", F_LABEL, LABEL_MAX, REQUIRED},
+        {"delivery", F_EVENT_ID, 0, REQUIRED},
+        {"attempt", F_INT, 1000000, REQUIRED},
+        {"error", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"target", F_NAME, NAME_MAX_BYTES, 0},
+        END,
+};
+
+/* A kind that only tells the timeline: the incident stays as it was. */
+static void
+fold_nothing(struct inc_fold *f, const inc_event *ev)
+{
+	(void)f;
+	(void)ev;
+}
+
 /* the events of a rota (scope rota:<name>): never an incident's */
 static const struct field f_override_added[] = {
         {"rota", F_LABEL, INC_NAME_MAX, 0},
@@ -495,6 +525,7 @@ static const struct inc_kind {
         {"reviewed", f_reviewed, describe_text, inc_fold__reviewed},
         {"action_added", f_action_added, describe_text, inc_fold__action_added},
         {"action_done", f_action_done, describe_text, inc_fold__action_done},
+        {"hook_failed", f_hook_failed, describe_hook_failed, fold_nothing},
         {"override_added", f_override_added, describe_override,
          inc_scope__fold},
         {"override_removed", f_override_removed, describe_override,

@@ -28,8 +28,10 @@ function __incident_operand --argument-names cmd n
             echo role
         case help:1
             echo command
-        case action:1
+        case action:1 hooks:1
             echo subcommand
+        case 'hooks test:2'
+            echo all
         case oncall:1
             echo subrota
         case 'oncall override:1' 'oncall overrides:1' 'oncall remove:1'
@@ -44,6 +46,8 @@ function __incident_subcommands --argument-names cmd
     switch $cmd
         case action
             printf '%s\n' add done list
+        case hooks
+            printf '%s\n' list test retry
         case oncall
             printf '%s\n' override overrides remove
     end
@@ -79,7 +83,7 @@ function __incident_commands
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
     or printf '%s\n' action assign cancel check edit escalate export gc help \
-        init investigate list log merge mitigate note oncall open rebuild reopen \
+        hooks init investigate list log merge mitigate note oncall open rebuild reopen \
         resolve review runbook show stats sync tick triage update verify
 end
 

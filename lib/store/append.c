@@ -110,6 +110,11 @@ inc_store__insert(bool *added, inc_store *s, inc_event *ev, bool imported,
 		ev->seq = sqlite3_last_insert_rowid(s->db);
 		if (added != NULL)
 			*added = true;
+		/* a command's event runs its post-<command> hook, once stored:
+		 * queued in this transaction, so it is never lost */
+		if (!imported && inc_hooks__hook_of(ev->kind) != NULL)
+			ret = inc_hooks__enqueue(
+			        s, ev, inc_hooks__hook_of(ev->kind), NULL, err);
 	}
 done:
 	free(link);

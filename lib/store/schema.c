@@ -52,7 +52,34 @@ static const char *const migrations[] = {
         "  incident TEXT NOT NULL,"
         "  PRIMARY KEY(kind, value, incident)) WITHOUT ROWID;"
         "CREATE INDEX labels_incident ON labels(incident);",
+        /*
+         * 1 -> 2: the outbox of hook deliveries (lib/hooks.c), written in
+         * the transaction of their event. Local state, never synced nor
+         * rebuilt: a reader of schema 1 reads a store of schema 2 alike.
+         */
+        "CREATE TABLE outbox("
+        "  seq INTEGER PRIMARY KEY,"
+        "  delivery TEXT NOT NULL UNIQUE,"
+        "  event TEXT NOT NULL,"
+        "  incident TEXT NOT NULL,"
+        "  hook TEXT NOT NULL,"
+        "  target TEXT,"
+        "  attempts INTEGER NOT NULL DEFAULT 0,"
+        "  due INTEGER NOT NULL DEFAULT 0,"
+        "  lease_until INTEGER NOT NULL DEFAULT 0,"
+        "  lease_owner TEXT,"
+        "  state TEXT NOT NULL DEFAULT 'pending'"
+        "    CHECK(state IN ('pending', 'done', 'failed')),"
+        "  last_error TEXT);"
+        "CREATE INDEX outbox_pending ON outbox(due) WHERE state = 'pending';",
 };
+
+/*
+ * The oldest schema a read-only open reads as it is: the migrations since
+ * add only what readers do without (the outbox), so an upgraded binary
+ * still lists and shows before its first write.
+ */
+#define SCHEMA_READABLE 1
 
 #define SCHEMA_VERSION (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -60,6 +87,12 @@ int
 inc_store__schema_version(void)
 {
 	return SCHEMA_VERSION;
+}
+
+bool
+inc_store__schema_readable(int version)
+{
+	return version >= SCHEMA_READABLE && version <= SCHEMA_VERSION;
 }
 
 int

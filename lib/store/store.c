@@ -104,7 +104,7 @@ setup(inc_store *s, enum inc_open_mode mode, inc_error *err)
 		                     "%s: not an incident store (no schema)",
 		                     s->db_path);
 	if (mode == INC_OPEN_READONLY) {
-		if (version < inc_store__schema_version())
+		if (!inc_store__schema_readable(version))
 			return inc_error_set(err, INC_ERROR,
 			                     "%s: the store needs an upgrade; "
 			                     "run any command that writes",
