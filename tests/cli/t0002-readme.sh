@@ -23,6 +23,9 @@
 #   strip them from Markdown).
 #
 # A command that exits non-zero must be followed by "echo $?" in the README.
+# A fenced block whose info string names a file (```ini file=~/.config/...)
+# is not a command the reader types but a file they write: it is appended
+# to that file, as a command of its own that must print nothing.
 . "$(dirname "$0")/test-lib.sh"
 
 README=$SOURCE_ROOT/README.md
@@ -37,6 +40,24 @@ printf '[user]\n\tname = Alice Example\n\temail = alice@example.com\n' \
 # README.md into $W/N.{cmd,exp,line}, one set per command; $W/count.
 awk -v dir="$W" '
 function flush() { if (ef != "") close(ef); ef = "" }
+# a block whose info string names a file ("```ini file=~/.config/x") is
+# written to it (appended), as one command that prints nothing
+/^```[a-z]* file=[^ ]+[ \t]*$/ {
+	flush()
+	n++
+	infile = substr($0, index($0, "file=") + 5)
+	sub(/[ \t]+$/, "", infile)
+	print NR > (dir "/" n ".line"); close(dir "/" n ".line")
+	printf "" > (dir "/" n ".exp"); close(dir "/" n ".exp")
+	filecmd = "mkdir -p \"$(dirname " infile ")\" && printf \"%s\\n\""
+	next
+}
+infile != "" && /^```/ {
+	print filecmd " >>" infile > (dir "/" n ".cmd"); close(dir "/" n ".cmd")
+	infile = ""
+	next
+}
+infile != "" { gsub(/\047/, "\047\\\047\047"); filecmd = filecmd " \047" $0 "\047"; next }
 /^```console[ \t]*$/ { inblock = 1; seen = 0; next }
 inblock && /^```/ { inblock = 0; flush(); next }
 !inblock { next }
