@@ -201,7 +201,7 @@ hooks_after(struct inc_ctx *ctx)
 {
 	inc_hooks_result res;
 	inc_error err;
-	bool due;
+	bool due, background;
 
 	if (ctx->store == NULL)
 		return;
@@ -213,7 +213,14 @@ hooks_after(struct inc_ctx *ctx)
 	}
 	if (!due)
 		return;
-	if (inc_hooks_background(ctx->store)) {
+	if (inc_hooks_background(&background, ctx->store, &err) < 0) {
+		fputs("incident: warning: hooks not run (they stay queued): ",
+		      stderr);
+		print_safe(stderr, err.message, false);
+		fputc('\n', stderr);
+		return;
+	}
+	if (background) {
 		run_detached(ctx);
 		return;
 	}

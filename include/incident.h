@@ -799,8 +799,10 @@ INC_EXTERN int inc_hooks_run(inc_hooks_result *res, inc_store *store,
                              const inc_hooks_opts *opts, inc_error *err);
 /* Who the store's events are written by (inc_store_set_actor); borrowed. */
 INC_EXTERN const char *inc_store_actor(const inc_store *store);
-/* config hooks.background: run them in a detached process. */
-INC_EXTERN bool inc_hooks_background(inc_store *store);
+/* config hooks.background: run them in a detached process. INC_EINVALID
+ * (*out false) when a hooks.* setting cannot be read. */
+INC_EXTERN int inc_hooks_background(bool *out, inc_store *store,
+                                    inc_error *err);
 /*
  * Runs hook for the incident's latest event now, its stdout to out_fd,
  * writing nothing: *ok, or why (len bytes) it failed.

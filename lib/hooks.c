@@ -100,31 +100,57 @@ hooks_dir(inc_store *s)
 	return inc_util__asprintf("%s/%s", s->dir, d);
 }
 
-static int64_t
-config_seconds(inc_store *s, const char *key, int64_t def)
-{
-	const char *v = inc_config_get(config(s), key);
-	int64_t n;
-
-	if (v == NULL || inc_duration_parse(&n, v) < 0 || n < 1)
-		return def;
-	return n;
-}
+/*
+ * The hooks' settings, checked: a value that cannot be read is an error
+ * naming its key, never a quiet default (the deliveries stay queued).
+ */
+struct hooks_cfg {
+	int64_t timeout;
+	int retries;
+	bool background;
+};
 
 static int
-config_retries(inc_store *s)
+hooks_cfg(struct hooks_cfg *out, inc_store *s, inc_error *err)
 {
-	const char *v = inc_config_get(config(s), "hooks.retries");
+	const inc_config *cfg = config(s);
+	const char *v;
 	char *end;
 	long n;
 
-	if (v == NULL)
-		return HOOKS_RETRIES_DEFAULT;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || end == v || n < 1 || n > 1000)
-		return HOOKS_RETRIES_DEFAULT;
-	return (int)n;
+	out->timeout = HOOKS_TIMEOUT_DEFAULT;
+	out->retries = HOOKS_RETRIES_DEFAULT;
+	out->background = false;
+	if ((v = inc_config_get(cfg, "hooks.timeout")) != NULL &&
+	    (inc_duration_parse(&out->timeout, v) < 0 || out->timeout < 1 ||
+	     out->timeout > 24 * 3600))
+		return inc_error_set(err, INC_EINVALID,
+		                     "config hooks.timeout = '%.40s': not a "
+		                     "duration from 1s to 24h (like 10s)",
+		                     v);
+	if ((v = inc_config_get(cfg, "hooks.retries")) != NULL) {
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno != 0 || *end != '\0' || end == v || n < 1 || n > 1000)
+			return inc_error_set(
+			        err, INC_EINVALID,
+			        "config hooks.retries = '%.40s': "
+			        "not a whole number from 1 to 1000",
+			        v);
+		out->retries = (int)n;
+	}
+	if ((v = inc_config_get(cfg, "hooks.background")) != NULL) {
+		if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
+		    strcmp(v, "on") == 0 || strcmp(v, "1") == 0)
+			out->background = true;
+		else if (strcmp(v, "false") != 0 && strcmp(v, "no") != 0 &&
+		         strcmp(v, "off") != 0 && strcmp(v, "0") != 0)
+			return inc_error_set(err, INC_EINVALID,
+			                     "config hooks.background = "
+			                     "'%.40s': not true or false",
+			                     v);
+	}
+	return 0;
 }
 
 const char *
@@ -133,13 +159,14 @@ inc_store_actor(const inc_store *s)
 	return s->actor;
 }
 
-bool
-inc_hooks_background(inc_store *s)
+int
+inc_hooks_background(bool *out, inc_store *s, inc_error *err)
 {
-	const char *v = inc_config_get(config(s), "hooks.background");
+	struct hooks_cfg c;
+	int ret = hooks_cfg(&c, s, err);
 
-	return v != NULL && (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 ||
-	                     strcmp(v, "on") == 0 || strcmp(v, "1") == 0);
+	*out = ret == 0 && c.background;
+	return ret;
 }
 
 /* A hook name is one file name: letters, digits, '-', '_', '.'. */
@@ -900,15 +927,19 @@ int
 inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
               inc_error *err)
 {
-	int64_t timeout =
-	        config_seconds(s, "hooks.timeout", HOOKS_TIMEOUT_DEFAULT);
-	int retries = config_retries(s);
+	struct hooks_cfg c;
+	int64_t timeout;
+	int retries;
 	char owner[96], rnd[INC_ID_LEN + 1], why[HOOKS_ERROR_MAX];
 	int64_t after = 0;
 	struct row r;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
+	if ((ret = hooks_cfg(&c, s, err)) < 0)
+		return ret;
+	timeout = c.timeout;
+	retries = c.retries;
 	if (inc_id__new(rnd) < 0)
 		return inc_error_set(err, INC_ERROR,
 		                     "cannot read random bytes");
@@ -986,6 +1017,7 @@ inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
 	inc_event_list *list = NULL;
 	const inc_event *ev;
 	struct job j = {0};
+	struct hooks_cfg c;
 	int ret;
 
 	*ok = false;
@@ -993,7 +1025,8 @@ inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
 	if (!hook_name_ok(hook))
 		return inc_error_set(err, INC_EINVALID, "'%s': not a hook name",
 		                     hook);
-	if ((ret = inc_id_resolve(id, s, id_or_prefix, err)) < 0 ||
+	if ((ret = hooks_cfg(&c, s, err)) < 0 ||
+	    (ret = inc_id_resolve(id, s, id_or_prefix, err)) < 0 ||
 	    (ret = inc_event__load(&list, s, id, err)) < 0)
 		return ret;
 	if (list->n == 0) {
@@ -1022,7 +1055,7 @@ inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
 	j.target = "";
 	j.attempt = 1;
 	j.out_fd = out_fd;
-	j.timeout = config_seconds(s, "hooks.timeout", HOOKS_TIMEOUT_DEFAULT);
+	j.timeout = c.timeout;
 	*ok = run_one(why, len, s, &j, ev, now) == 0;
 	inc_event_list_free(list);
 	return 0;

@@ -301,4 +301,22 @@ test_expect_success 'a store of schema 1 is read as it is, upgraded by a write' 
 	sqlite3 old/incident.db "SELECT count(*) FROM outbox"
 '
 
+test_expect_success 'a hooks setting that cannot be read is said, and the delivery waits' '
+	write_hook post-note <<-HOOK &&
+	echo ran >>"$TRASH/bad-config-runs"
+	HOOK
+	cp "$INCIDENT_DIR/config" config.saved &&
+	test_when_finished "cp config.saved \"\$INCIDENT_DIR/config\"" &&
+	for bad in "timeout = soon" "retries = many" "background = maybe"; do
+		cp config.saved "$INCIDENT_DIR/config" &&
+		printf "[hooks]\n\t%s\n" "$bad" >>"$INCIDENT_DIR/config" &&
+		incident note "$(cat id)" "with $bad" >/dev/null 2>err &&
+		grep "warning: hooks not run.*config hooks\.${bad%% *} = " err &&
+		test ! -e bad-config-runs || return 1
+	done &&
+	cp config.saved "$INCIDENT_DIR/config" &&
+	incident hooks retry >/dev/null 2>&1 &&
+	test_line_count = 3 bad-config-runs
+'
+
 test_done
