@@ -31,6 +31,46 @@ inc_tz__exists(const char *zone)
 }
 
 /*
+ * The UTC time of the local time tm, TZ set. Not mktime(): with
+ * tm_isdst = -1, glibc settles a time the clock shows twice by what the
+ * process converted last, so a schedule would depend on which rotas were
+ * asked first. Instead: the offsets in force a day before, at and a day
+ * after the time each give a candidate; of those that show tm again, the
+ * earlier (Python's fold=0). A time the clock skips (spring forward) has
+ * none: it is read with the offset before the change, so it moves
+ * forward by the gap (fold=0 again).
+ */
+static int
+to_utc(int64_t *out, const struct tm *tm)
+{
+	struct tm want = *tm, got;
+	time_t wall, probe, cand;
+	int64_t best = 0, before = 0;
+	bool found = false;
+
+	want.tm_isdst = 0;
+	if ((wall = timegm(&want)) == (time_t)-1)
+		return INC_EINVALID;
+	for (int i = -1; i <= 1; i++) {
+		probe = wall + i * 86400;
+		if (localtime_r(&probe, &got) == NULL)
+			return INC_EINVALID;
+		cand = wall - got.tm_gmtoff;
+		if (i == -1)
+			before = (int64_t)cand;
+		if (localtime_r(&cand, &got) == NULL)
+			return INC_EINVALID;
+		got.tm_isdst = 0;
+		if (timegm(&got) == wall && (!found || cand < best)) {
+			best = (int64_t)cand;
+			found = true;
+		}
+	}
+	*out = found ? best : before;
+	return 0;
+}
+
+/*
  * Runs the conversion with TZ set to zone, then puts TZ back exactly as
  * it was (unset if it was). glibc has no per-zone API (no localtime_rz):
  * localtime_r() and mktime() read the zone from the environment alone,
@@ -62,11 +102,7 @@ in_zone(const char *zone, struct tm *tm, int64_t *t, bool to_local,
 		    strftime(abbrev, len, "%Z", tm) == 0)
 			ret = INC_EINVALID;
 	} else {
-		tm->tm_isdst = -1; /* whatever the zone says on that day */
-		tt = mktime(tm);
-		if (tt == (time_t)-1)
-			ret = INC_EINVALID;
-		*t = (int64_t)tt;
+		ret = to_utc(t, tm);
 	}
 	if (saved != NULL)
 		setenv("TZ", saved, 1);

@@ -186,4 +186,41 @@ test_expect_success 'without a store: the config alone, no overrides' '
 	test ! -e nowhere
 '
 
+test_expect_success 'a hand-off the clock shows twice: the first, whatever was asked before' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	cat >"$INCIDENT_DIR/config" <<-\EOC &&
+	[rota "ktm"]
+		member = kim
+		start = 2026-10-01
+		handoff = 02:30
+		every = 1d
+		timezone = Asia/Kathmandu
+	[rota "night"]
+		member = nina
+		member = otto
+		start = 2026-10-25
+		handoff = 02:30
+		every = 1d
+		timezone = Europe/Berlin
+	EOC
+	# python3 zoneinfo, fold=0: 2026-10-25 02:30 Europe/Berlin is
+	# 00:30Z (CEST), 2026-10-26 02:30 is 01:30Z (CET)
+	incident oncall --at 2026-10-25T01:00:00Z --json >all.json &&
+	test "$(jq -r ".oncall[] | select(.rota == \"night\") | \"\(.who) \(.since) \(.until)\"" all.json)" = \
+		"nina 2026-10-25T00:30:00Z 2026-10-26T01:30:00Z" &&
+	test "$(at night 2026-10-25T01:00:00Z)" = "nina 2026-10-25T00:30:00Z 2026-10-26T01:30:00Z false" &&
+	test "$(at night 2026-10-25T00:29:00Z)" = "null null 2026-10-25T00:30:00Z false"
+'
+
+test_expect_success 'a hand-off the clock skips: moved forward by the gap' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	printf "[rota \"spring\"]\n\tmember = sam\n\tmember = tess\n\tstart = 2027-03-27\n\thandoff = 02:30\n\tevery = 1d\n\ttimezone = Europe/Berlin\n" \
+		>>"$INCIDENT_DIR/config" &&
+	# python3 zoneinfo, fold=0: 2027-03-28 02:30 Europe/Berlin is 01:30Z
+	test "$(at spring 2027-03-28T01:30:00Z)" = "tess 2027-03-28T01:30:00Z 2027-03-29T00:30:00Z false" &&
+	test "$(at spring 2027-03-28T01:29:00Z)" = "sam 2027-03-27T01:30:00Z 2027-03-28T01:30:00Z false"
+'
+
 test_done
