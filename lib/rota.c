@@ -17,6 +17,9 @@
 
 #define MEMBERS_MAX 256
 #define WHO_MAX 200
+#define NAME_RULE                                                              \
+	"letters, digits, '.', '_' and '-', starting with a letter or a "      \
+	"digit, at most 64 bytes"
 
 struct rota {
 	char name[INC_NAME_MAX + 1];
@@ -137,6 +140,11 @@ rota_load(struct rota *r, const inc_config *cfg, const char *name,
 	int y, mon, d;
 
 	memset(r, 0, sizeof(*r));
+	if (!inc_scope__name_ok(name) && rota_exists(cfg, name))
+		return inc_error_set(err, INC_ERROR,
+		                     "config: [rota \"%.64s\"]: not a rota "
+		                     "name (%s)",
+		                     name, NAME_RULE);
 	if (!inc_scope__name_ok(name) || !rota_exists(cfg, name))
 		return inc_error_set(err, INC_ENOTFOUND,
 		                     "%.64s: no such rota in config ([rota "

@@ -223,4 +223,23 @@ test_expect_success 'a hand-off the clock skips: moved forward by the gap' '
 	test "$(at spring 2027-03-28T01:29:00Z)" = "sam 2027-03-27T01:30:00Z 2027-03-28T01:30:00Z false"
 '
 
+test_expect_success 'a rota name git refuses as a folder (.git, .GIT, .git.): refused, nothing written' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	n=$(sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events") &&
+	for name in .git .GIT .git. .hidden
+	do
+		cp config.good "$INCIDENT_DIR/config" &&
+		printf "[rota \"%s\"]\n\tmember = x\n\tstart = 2026-11-02\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" "$name" \
+			>>"$INCIDENT_DIR/config" &&
+		test_expect_code 1 incident oncall override "$name" carol --from 2026-11-03T07:00:00Z \
+			--until 2026-11-03T10:00:00Z 2>err &&
+		test_line_count = 1 err &&
+		grep -F "incident: config: [rota \"$name\"]: not a rota name (letters, digits" err &&
+		test_expect_code 1 incident oncall "$name" 2>err &&
+		grep -F "[rota \"$name\"]: not a rota name" err || return 1
+	done &&
+	test "$(sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events")" = "$n"
+'
+
 test_done
