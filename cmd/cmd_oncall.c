@@ -184,6 +184,7 @@ oncall_run(struct inc_ctx *ctx, int argc, char **argv)
 	inc_strarray names = {0};
 	inc_error err;
 	cJSON *root = NULL, *arr = NULL;
+	inc_oncall *ocs = NULL;
 	int64_t at = a->at != 0 ? a->at : ctx->now;
 	int status = EXIT_OK;
 
@@ -199,33 +200,41 @@ oncall_run(struct inc_ctx *ctx, int argc, char **argv)
 		return fail(&err);
 	}
 	if (a->names) {
-		for (size_t i = 0; i < names.count; i++)
-			printf("%s\n", names.strings[i]);
+		for (size_t i = 0; i < names.count; i++) {
+			print_safe(stdout, names.strings[i], false);
+			putchar('\n');
+		}
 		goto done;
 	}
+	/* every rota answers first: one that cannot, and nothing is printed */
+	if (names.count > 0 &&
+	    (ocs = calloc(names.count, sizeof(*ocs))) == NULL) {
+		fputs("incident: out of memory\n", stderr);
+		status = EXIT_FAIL;
+		goto done;
+	}
+	for (size_t i = 0; i < names.count; i++)
+		if (inc_oncall_config(&ocs[i], cfg, ctx->store,
+		                      names.strings[i], at, &err) < 0) {
+			status = fail(&err);
+			goto done;
+		}
 	if (a->json) {
 		root = json_doc();
 		arr = cJSON_AddArrayToObject(root, "oncall");
 	}
 	for (size_t i = 0; i < names.count; i++) {
 		const char *zone = inc_rota_zone(cfg, names.strings[i]);
-		inc_oncall oc;
 
-		if (inc_oncall_config(&oc, cfg, ctx->store, names.strings[i],
-		                      at, &err) < 0) {
-			status = fail(&err);
-			break;
-		}
 		if (arr != NULL)
-			cJSON_AddItemToArray(arr, oncall_json(&oc, zone));
+			cJSON_AddItemToArray(arr, oncall_json(&ocs[i], zone));
 		else
-			oncall_line(&oc, zone);
+			oncall_line(&ocs[i], zone);
 	}
-	if (root != NULL && status == EXIT_OK)
+	if (root != NULL)
 		status = print_json(root);
-	else
-		cJSON_Delete(root);
 done:
+	free(ocs);
 	if (argc != 1)
 		inc_strarray_dispose(&names);
 	inc_config_free(owned);

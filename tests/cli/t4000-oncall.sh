@@ -242,4 +242,22 @@ test_expect_success 'a rota name git refuses as a folder (.git, .GIT, .git.): re
 	test "$(sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events")" = "$n"
 '
 
+test_expect_success 'a badly named rota among good ones: exit 1 naming it, nothing on stdout' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	for name in "my rota" "$(printf "d\303\244m")"
+	do
+		cp config.good "$INCIDENT_DIR/config" &&
+		printf "[rota \"%s\"]\n\tmember = x\n\tstart = 2026-11-02\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" "$name" \
+			>>"$INCIDENT_DIR/config" &&
+		test_expect_code 1 incident oncall >out 2>err &&
+		test ! -s out &&
+		test_line_count = 1 err &&
+		grep -F "incident: config: [rota \"$name\"]: not a rota name" err &&
+		test_expect_code 1 incident oncall --json >out 2>err &&
+		test ! -s out &&
+		test_line_count = 1 err || return 1
+	done
+'
+
 test_done
