@@ -95,6 +95,13 @@ inc_scope__check_place(const inc_event *ev, inc_error *err)
 	const char *where = NULL;
 	int scoped = inc_scope__is(ev->incident);
 
+	/*
+	 * A scope kind unknown here is a newer version's, and so is the
+	 * placement of its events, whatever their kind (maintenance:w1 may
+	 * well hold notes): the caller keeps it as INC_ENEWER.
+	 */
+	if (scoped && inc_scope__parse(ev->incident, NULL, NULL) == INC_ENEWER)
+		return 0;
 	for (size_t i = 0; i < sizeof(placement) / sizeof(*placement); i++)
 		if (strcmp(placement[i].event_kind, ev->kind) == 0)
 			where = placement[i].scope_kind;

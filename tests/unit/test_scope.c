@@ -126,7 +126,9 @@ test_validator(void **state)
 	/* an unknown scope kind is a newer version's: kept, not folded */
 	assert_int_equal(check("heartbeat:cron", "beat", "{}"), INC_ENEWER);
 	assert_int_equal(check("heartbeat:cron", "noted", "{\"text\": \"x\"}"),
-	                 INC_EINVALID);
+	                 INC_ENEWER);
+	assert_int_equal(check("maintenance:w1", "override_added", OVERRIDE),
+	                 INC_ENEWER);
 	/* a newer kind on a known scope: kept too */
 	assert_int_equal(check("rota:db", "rota_paused", "{}"), INC_ENEWER);
 	/* the override's own rules */
