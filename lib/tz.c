@@ -14,8 +14,10 @@ bool
 inc_tz__exists(const char *zone)
 {
 	const char *dir = getenv("TZDIR");
-	char path[4096];
+	char path[4096], magic[4];
 	struct stat st;
+	FILE *f;
+	bool ok;
 
 	/* a name under the zone folder, never a path out of it */
 	if (zone == NULL || *zone == '\0' || *zone == '/' || *zone == ':' ||
@@ -24,10 +26,23 @@ inc_tz__exists(const char *zone)
 		return false;
 	if (strcmp(zone, "UTC") == 0)
 		return true; /* libc's own, even without tzdata */
+	/*
+	 * right/ counts leap seconds, which time_t does not: its hand-offs
+	 * would be 27 s off. posix/ is the same zones again under a second
+	 * name. Neither is a zone name.
+	 */
+	if (strncmp(zone, "right/", 6) == 0 || strncmp(zone, "posix/", 6) == 0)
+		return false;
 	snprintf(path, sizeof(path), "%s/%s",
 	         dir != NULL && *dir != '\0' ? dir : "/usr/share/zoneinfo",
 	         zone);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (f = fopen(path, "rb")) == NULL)
+		return false;
+	/* a zone file, not zone.tab, tzdata.zi or leap-seconds.list */
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
 }
 
 /*

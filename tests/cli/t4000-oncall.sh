@@ -260,4 +260,29 @@ test_expect_success 'a badly named rota among good ones: exit 1 naming it, nothi
 	done
 '
 
+test_expect_success 'files of the tzdata that are no zone, and right/ and posix/: refused' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	zi=${TZDIR:-/usr/share/zoneinfo} &&
+	mkdir -p zi/Europe zi/right/Europe zi/posix/Europe &&
+	cp "$zi/Europe/Berlin" zi/Europe/Berlin &&
+	cp "$zi/Europe/Berlin" zi/right/Europe/Berlin &&
+	cp "$zi/Europe/Berlin" zi/posix/Europe/Berlin &&
+	printf "DE\t+5230+01322\tEurope/Berlin\n" >zi/zone.tab &&
+	printf "# version 2026a\nZ Europe/Berlin 0:53:28 - LMT 1893 Ap\n" >zi/tzdata.zi &&
+	printf "#\tleap seconds\n3692217600\t37\t# 1 Jan 2017\n" >zi/leap-seconds.list &&
+	for zone in zone.tab tzdata.zi leap-seconds.list right/Europe/Berlin posix/Europe/Berlin
+	do
+		cp config.good "$INCIDENT_DIR/config" &&
+		printf "[rota \"z\"]\n\tmember = x\n\tstart = 2026-11-02\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = %s\n" "$zone" \
+			>>"$INCIDENT_DIR/config" &&
+		test_expect_code 1 env TZDIR="$PWD/zi" incident oncall z 2>err &&
+		test_line_count = 1 err &&
+		grep -F "incident: config: rota.z.timezone: '\''$zone'\'' is not a time zone" err || return 1
+	done &&
+	sed -i "s|timezone = posix/Europe/Berlin|timezone = Europe/Berlin|" "$INCIDENT_DIR/config" &&
+	TZDIR="$PWD/zi" incident oncall z --at 2026-11-03T12:00:00Z >out &&
+	test "$(cat out)" = "z: x until 2026-11-04 09:00 CET"
+'
+
 test_done
