@@ -17,9 +17,18 @@
 
 #define MEMBERS_MAX 256
 #define WHO_MAX 200
+/*
+ * inih keeps 49 bytes of a section header, so [rota "<name>"] is whole
+ * up to a name of 42; one of 43 has lost its closing quote at least, and
+ * a longer one is cut to 43 (two rotas would merge). Nor does it read
+ * more than 199 bytes of a line: "\tmember = " and a member of 160 fit,
+ * and a longer member is refused here if inih did not cut the line.
+ */
+#define ROTA_NAME_MAX 42
+#define MEMBER_MAX 160
 #define NAME_RULE                                                              \
 	"letters, digits, '.', '_' and '-', starting with a letter or a "      \
-	"digit, at most 64 bytes"
+	"digit, at most 42 bytes"
 
 struct rota {
 	char name[INC_NAME_MAX + 1];
@@ -140,12 +149,14 @@ rota_load(struct rota *r, const inc_config *cfg, const char *name,
 	int y, mon, d;
 
 	memset(r, 0, sizeof(*r));
-	if (!inc_scope__name_ok(name) && rota_exists(cfg, name))
+	if ((!inc_scope__name_ok(name) || strlen(name) > ROTA_NAME_MAX) &&
+	    rota_exists(cfg, name))
 		return inc_error_set(err, INC_ERROR,
 		                     "config: [rota \"%.64s\"]: not a rota "
 		                     "name (%s)",
 		                     name, NAME_RULE);
-	if (!inc_scope__name_ok(name) || !rota_exists(cfg, name))
+	if (!inc_scope__name_ok(name) || strlen(name) > ROTA_NAME_MAX ||
+	    !rota_exists(cfg, name))
 		return inc_error_set(err, INC_ENOTFOUND,
 		                     "%.64s: no such rota in config ([rota "
 		                     "\"%.64s\"])",
@@ -164,12 +175,15 @@ rota_load(struct rota *r, const inc_config *cfg, const char *name,
 			        name, MEMBERS_MAX);
 		for (size_t i = 0; i < r->nmembers; i++)
 			if (*r->members[i] == '\0' ||
-			    strlen(r->members[i]) > WHO_MAX ||
+			    strlen(r->members[i]) > MEMBER_MAX ||
 			    strpbrk(r->members[i], "\r\n") != NULL ||
 			    inc_text_check(r->members[i], WHO_MAX, "member",
 			                   NULL) < 0)
-				return config_error(err, name, "member",
-				                    "a name", r->members[i]);
+				return config_error(
+				        err, name, "member",
+				        "a name of one line, at most "
+				        "160 bytes",
+				        r->members[i]);
 	}
 	v = get(cfg, name, "start");
 	if (v == NULL || strlen(v) != 10 || !digits(v, 4) || v[4] != '-' ||

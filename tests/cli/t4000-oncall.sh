@@ -285,4 +285,40 @@ test_expect_success 'files of the tzdata that are no zone, and right/ and posix/
 	test "$(cat out)" = "z: x until 2026-11-04 09:00 CET"
 '
 
+test_expect_success 'rota names past what the config reader keeps (42 bytes), long members: refused' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	r42=$(printf "%042d" 0 | tr 0 r) &&
+	rota() { # name member
+		printf "[rota \"%s\"]\n\tmember = %s\n\tstart = 2026-11-02\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" "$1" "$2"
+	} &&
+	rota "$r42" x >"$INCIDENT_DIR/config" &&
+	incident oncall "$r42" --at 2026-11-03T12:00:00Z >out &&
+	test "$(cat out)" = "$r42: x until 2026-11-04 09:00 UTC" &&
+	# two names of 50 bytes that share 43: cut there, they would merge
+	{ rota "${r42}xaaaaaaa" x && rota "${r42}xbbbbbbb" y; } >"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall >out 2>err &&
+	test ! -s out && test_line_count = 1 err &&
+	grep -F "incident: config: [rota \"${r42}x\"]: not a rota name" err &&
+	grep -F "at most 42 bytes" err &&
+	rota "${r42}x" x >"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall "${r42}x" 2>err &&
+	test_line_count = 1 err &&
+	test_expect_code 3 incident oncall "${r42}xaaaaaaa" 2>err &&
+	grep "no such rota" err &&
+	# a member: 160 bytes are read, 161 refused naming the key
+	m160=$(printf "%0160d" 0 | tr 0 m) &&
+	rota long "$m160" >"$INCIDENT_DIR/config" &&
+	incident oncall long --at 2026-11-03T12:00:00Z --json >oc.json &&
+	test "$(jq -r ".oncall[0].who" oc.json)" = "$m160" &&
+	rota long "${m160}m" >"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall long 2>err &&
+	test_line_count = 1 err &&
+	grep "^incident: config: rota.long.member: .m*. is not a name of one line, at most 160 bytes" err &&
+	# 200 bytes do not fit the reader line: the file is refused
+	rota long "$(printf "%0200d" 0 | tr 0 m)" >"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall long 2>err &&
+	test_line_count = 1 err
+'
+
 test_done
