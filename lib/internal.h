@@ -11,7 +11,7 @@
 #define INC_EVENT_ID_LEN 64 /* hex SHA-256 */
 #define INC_KIND_MAX 32
 /* A scope id, "<kind>:<name>" (rota:db), where an incident id would be. */
-#define INC_SCOPE_MAX 80
+#define INC_SCOPE_MAX 81 /* a kind of 16, ':', a name of INC_NAME_MAX */
 
 struct inc_event {
 	int64_t seq; /* local arrival order; 0 when not stored */
