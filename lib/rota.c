@@ -675,6 +675,8 @@ inc_override_list_json(char **out, inc_store *s, const char *rota,
 		add_time(o, "until", x->until);
 		if (reason != NULL)
 			cJSON_AddStringToObject(o, "reason", reason);
+		else
+			cJSON_AddNullToObject(o, "reason");
 		cJSON_AddStringToObject(o, "actor", x->ev->actor);
 		add_time(o, "recorded_at", x->ev->recorded_at);
 		cJSON_AddBoolToObject(o, "removed", x->removed);

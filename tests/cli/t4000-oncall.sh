@@ -115,7 +115,9 @@ test_expect_success 'overrides lists them with their ids' '
 	test "$(jq -r ".overrides[0].who" o.json)" = carol &&
 	test "$(jq -r ".overrides[0].from" o.json)" = 2026-11-03T07:00:00Z &&
 	test "$(jq -r ".overrides[0].short_id" o.json)" = "$(cat id)" &&
-	test "$(jq ".overrides[0].removed" o.json)" = false
+	test "$(jq ".overrides[0].removed" o.json)" = false &&
+	# no reason: null, as the other members are when they have no value
+	test "$(jq -c ".overrides[1] | [has(\"reason\"), .reason]" o.json)" = "[true,null]"
 '
 
 test_expect_success 'removal restores the rota' '
