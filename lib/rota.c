@@ -8,6 +8,7 @@
  * time; any other length (12h, 90m) is elapsed time from the first
  * hand-off.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,9 +375,10 @@ inc_oncall_config(inc_oncall *out, const inc_config *cfg, inc_store *s,
 		snprintf(out->who, sizeof(out->who), "%s",
 		         r.members[k % (int64_t)r.nmembers]);
 	if (k < 0) {
-		/* before the first hand-off: no one yet */
+		/* before the first hand-off: no one yet, since no time (0 is
+		 * a time, 1970-01-01T00:00Z, when a rota may start) */
 		ret = handoff_at(&until, &r, 0, err);
-		since = 0;
+		since = INT64_MIN;
 		if (ret < 0)
 			return ret;
 	}

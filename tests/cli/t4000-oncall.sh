@@ -323,4 +323,28 @@ test_expect_success 'rota names past what the config reader keeps (42 bytes), lo
 	test_line_count = 1 err
 '
 
+test_expect_success '--at 1970-01-01T00:00:00Z is that time, not now' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	printf "[rota \"epoch\"]\n\tmember = eve\n\tstart = 1970-01-01\n\thandoff = 00:00\n\tevery = 1d\n\ttimezone = UTC\n" \
+		>>"$INCIDENT_DIR/config" &&
+	INCIDENT_NOW=2026-11-03T12:00:00Z incident oncall epoch --at 1970-01-01T00:00:00Z --json >oc.json &&
+	test "$(jq -r ".oncall[0] | \"\(.who) \(.since) \(.until)\"" oc.json)" = \
+		"eve 1970-01-01T00:00:00Z 1970-01-02T00:00:00Z" &&
+	incident oncall epoch --at 1970-01-01T00:00:00Z >out &&
+	test "$(cat out)" = "epoch: eve until 1970-01-02 00:00 UTC"
+'
+
+test_expect_success 'before the first hand-off, an override that starts first: not "the rota starts"' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good "$INCIDENT_DIR/config"" &&
+	printf "[rota \"later\"]\n\tmember = lou\n\tstart = 2027-01-04\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" \
+		>>"$INCIDENT_DIR/config" &&
+	incident oncall override -q later mia --from 2027-01-02T00:00:00Z --until 2027-01-03T00:00:00Z &&
+	incident oncall later --at 2027-01-01T00:00:00Z >out &&
+	test "$(cat out)" = "later: no one until 2027-01-02 00:00 UTC" &&
+	incident oncall later --at 2027-01-03T12:00:00Z >out &&
+	test "$(cat out)" = "later: no one until 2027-01-04 09:00 UTC (the rota starts then)"
+'
+
 test_done
