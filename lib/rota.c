@@ -130,10 +130,13 @@ parse_every(struct rota *r, const char *v)
 	size_t n = strlen(v);
 	int64_t secs;
 
+	/* days or weeks, in either case (1D is a calendar day as 1d is),
+	 * at most ten years as a duration is */
 	if (n >= 2 && n <= 5 && digits(v, n - 1) &&
-	    (v[n - 1] == 'd' || v[n - 1] == 'w')) {
-		r->days = strtoll(v, NULL, 10) * (v[n - 1] == 'w' ? 7 : 1);
-		return r->days > 0 ? 0 : -1;
+	    strchr("dDwW", v[n - 1]) != NULL) {
+		r->days = strtoll(v, NULL, 10) *
+		          (v[n - 1] == 'w' || v[n - 1] == 'W' ? 7 : 1);
+		return r->days > 0 && r->days <= 3650 ? 0 : -1;
 	}
 	if (inc_duration_parse(&secs, v) < 0 || secs < 60 ||
 	    secs > 3650 * 86400LL)
@@ -404,6 +407,11 @@ inc_oncall_config(inc_oncall *out, const inc_config *cfg, inc_store *s,
 	out->since = since;
 	out->until = until;
 	overrides_free(&ov);
+	if (until > INC_TIME_MAX)
+		return inc_error_set(err, INC_ERROR,
+		                     "rota %s: its next hand-off is after the "
+		                     "year 9999",
+		                     name);
 	return 0;
 }
 

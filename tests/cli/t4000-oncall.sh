@@ -347,4 +347,26 @@ test_expect_success 'before the first hand-off, an override that starts first: n
 	test "$(cat out)" = "later: no one until 2027-01-04 09:00 UTC (the rota starts then)"
 '
 
+test_expect_success 'every = 1D and 1W are calendar days as 1d and 1w; ten years at most' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	cp config.good "$INCIDENT_DIR/config" &&
+	sed -i "s/every = 1d/every = 1D/; s/every = 1w/every = 1W/" "$INCIDENT_DIR/config" &&
+	# the same answers as with 1d and 1w across the change
+	test "$(at db 2026-10-25T07:30:00Z)" = "bob 2026-10-24T07:00:00Z 2026-10-25T08:00:00Z false" &&
+	test "$(at web 2026-10-22T12:00:00Z)" = "carol 2026-10-19T08:00:00Z 2026-10-26T09:00:00Z false" &&
+	for every in 3651d 522w 3651D
+	do
+		cp config.good "$INCIDENT_DIR/config" &&
+		sed -i "s/every = 1d/every = $every/" "$INCIDENT_DIR/config" &&
+		test_expect_code 1 incident oncall db 2>err &&
+		grep "^incident: config: rota.db.every: .$every. is not" err || return 1
+	done &&
+	printf "[rota \"far\"]\n\tmember = x\n\tstart = 9999-12-31\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" \
+		>>"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall far --at 9999-12-31T12:00:00Z >out 2>err &&
+	test ! -s out && test_line_count = 1 err &&
+	grep "far: its next hand-off is after the year 9999" err
+'
+
 test_done
