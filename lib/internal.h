@@ -174,7 +174,8 @@ bool inc_kind__known(const inc_event *ev);
 /* scope.c: the events of a scope (rota:db), which belong to no incident */
 /*
  * Whether id is a scope id "<kind>:<name>" (kind a-z, at most 16; name
- * [A-Za-z0-9._-], at most INC_NAME_MAX): 0 for a kind this version
+ * [A-Za-z0-9._-] opening with a letter or a digit, at most
+ * INC_NAME_MAX): 0 for a kind this version
  * knows, INC_ENEWER for another, INC_EINVALID for no scope id. kind (if
  * not NULL) gets the kind, *name (if not NULL) points into id.
  */
