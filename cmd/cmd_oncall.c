@@ -1,4 +1,5 @@
 /* incident oncall [rota], override, overrides, remove: who is on call. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,8 @@ static int override_run(struct inc_ctx *ctx, int argc, char **argv);
 static int overrides_run(struct inc_ctx *ctx, int argc, char **argv);
 static int remove_run(struct inc_ctx *ctx, int argc, char **argv);
 
-static const struct oncall_args oncall_defaults;
+/* no --at: INT64_MIN, which no time parses to (0 is 1970-01-01T00:00Z) */
+static const struct oncall_args oncall_defaults = {.at = INT64_MIN};
 static const struct override_args override_defaults;
 static const struct json_args list_defaults;
 
@@ -146,7 +148,7 @@ oncall_json(const inc_oncall *oc, const char *zone)
 		cJSON_AddStringToObject(o, "who", oc->who);
 	else
 		cJSON_AddNullToObject(o, "who");
-	add_time(o, "since", oc->since, oc->since != 0);
+	add_time(o, "since", oc->since, oc->since != INT64_MIN);
 	add_time(o, "until", oc->until, true);
 	cJSON_AddBoolToObject(o, "overridden", oc->overridden);
 	if (zone != NULL)
@@ -154,9 +156,12 @@ oncall_json(const inc_oncall *oc, const char *zone)
 	return o;
 }
 
-/* "db: alice until 2026-11-03 09:00 CET (override)" */
+/*
+ * "db: alice until 2026-11-03 09:00 CET (override)". starts: the rota
+ * itself takes over at until (its first hand-off, no override first).
+ */
 static void
-oncall_line(const inc_oncall *oc, const char *zone)
+oncall_line(const inc_oncall *oc, const char *zone, bool starts)
 {
 	char until[64];
 
@@ -170,7 +175,7 @@ oncall_line(const inc_oncall *oc, const char *zone)
 	printf(" until %s", until);
 	if (oc->overridden)
 		fputs(" (override)", stdout);
-	else if (oc->since == 0)
+	else if (starts)
 		fputs(" (the rota starts then)", stdout);
 	putchar('\n');
 }
@@ -184,7 +189,8 @@ oncall_run(struct inc_ctx *ctx, int argc, char **argv)
 	inc_strarray names = {0};
 	inc_error err;
 	cJSON *root = NULL, *arr = NULL;
-	int64_t at = a->at != 0 ? a->at : ctx->now;
+	inc_oncall *ocs = NULL;
+	int64_t at = a->at != INT64_MIN ? a->at : ctx->now;
 	int status = EXIT_OK;
 
 	if (argc > 1)
@@ -199,33 +205,56 @@ oncall_run(struct inc_ctx *ctx, int argc, char **argv)
 		return fail(&err);
 	}
 	if (a->names) {
-		for (size_t i = 0; i < names.count; i++)
-			printf("%s\n", names.strings[i]);
+		for (size_t i = 0; i < names.count; i++) {
+			print_safe(stdout, names.strings[i], false);
+			putchar('\n');
+		}
 		goto done;
 	}
+	/* every rota answers first: one that cannot, and nothing is printed */
+	if (names.count > 0 &&
+	    (ocs = calloc(names.count, sizeof(*ocs))) == NULL) {
+		fputs("incident: out of memory\n", stderr);
+		status = EXIT_FAIL;
+		goto done;
+	}
+	for (size_t i = 0; i < names.count; i++)
+		if (inc_oncall_config(&ocs[i], cfg, ctx->store,
+		                      names.strings[i], at, &err) < 0) {
+			status = fail(&err);
+			goto done;
+		}
 	if (a->json) {
 		root = json_doc();
 		arr = cJSON_AddArrayToObject(root, "oncall");
 	}
 	for (size_t i = 0; i < names.count; i++) {
 		const char *zone = inc_rota_zone(cfg, names.strings[i]);
-		inc_oncall oc;
 
-		if (inc_oncall_config(&oc, cfg, ctx->store, names.strings[i],
-		                      at, &err) < 0) {
-			status = fail(&err);
-			break;
+		inc_oncall next;
+		bool starts = false;
+
+		/* before the first hand-off: does the rota, or an override,
+		 * end the wait? */
+		if (arr == NULL && ocs[i].since == INT64_MIN &&
+		    !ocs[i].overridden) {
+			if (inc_oncall_config(&next, cfg, ctx->store,
+			                      names.strings[i], ocs[i].until,
+			                      &err) < 0) {
+				status = fail(&err);
+				goto done;
+			}
+			starts = !next.overridden;
 		}
 		if (arr != NULL)
-			cJSON_AddItemToArray(arr, oncall_json(&oc, zone));
+			cJSON_AddItemToArray(arr, oncall_json(&ocs[i], zone));
 		else
-			oncall_line(&oc, zone);
+			oncall_line(&ocs[i], zone, starts);
 	}
-	if (root != NULL && status == EXIT_OK)
+	if (root != NULL)
 		status = print_json(root);
-	else
-		cJSON_Delete(root);
 done:
+	free(ocs);
 	if (argc != 1)
 		inc_strarray_dispose(&names);
 	inc_config_free(owned);

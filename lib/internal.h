@@ -11,7 +11,7 @@
 #define INC_EVENT_ID_LEN 64 /* hex SHA-256 */
 #define INC_KIND_MAX 32
 /* A scope id, "<kind>:<name>" (rota:db), where an incident id would be. */
-#define INC_SCOPE_MAX 80
+#define INC_SCOPE_MAX 81 /* a kind of 16, ':', a name of INC_NAME_MAX */
 
 struct inc_event {
 	int64_t seq; /* local arrival order; 0 when not stored */
@@ -174,7 +174,8 @@ bool inc_kind__known(const inc_event *ev);
 /* scope.c: the events of a scope (rota:db), which belong to no incident */
 /*
  * Whether id is a scope id "<kind>:<name>" (kind a-z, at most 16; name
- * [A-Za-z0-9._-], at most INC_NAME_MAX): 0 for a kind this version
+ * [A-Za-z0-9._-] opening with a letter or a digit, at most
+ * INC_NAME_MAX): 0 for a kind this version
  * knows, INC_ENEWER for another, INC_EINVALID for no scope id. kind (if
  * not NULL) gets the kind, *name (if not NULL) points into id.
  */

@@ -880,7 +880,7 @@ inc_kind__check_event(const inc_event *ev, inc_error *err)
 		                     "%s: an incident merged with itself",
 		                     ev->kind);
 	if ((ret = inc_scope__check_place(ev, err)) < 0 ||
-	    (ret = check_override(ev, err)) < 0)
+	    (scope != INC_ENEWER && (ret = check_override(ev, err)) < 0))
 		return ret;
 	ret = inc_kind__check(ev->kind, ev->payload, err);
 	/* a newer version's scope: kept, never folded */

@@ -8,6 +8,7 @@
  * time; any other length (12h, 90m) is elapsed time from the first
  * hand-off.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,18 @@
 
 #define MEMBERS_MAX 256
 #define WHO_MAX 200
+/*
+ * inih keeps 49 bytes of a section header, so [rota "<name>"] is whole
+ * up to a name of 42; one of 43 has lost its closing quote at least, and
+ * a longer one is cut to 43 (two rotas would merge). Nor does it read
+ * more than 199 bytes of a line: "\tmember = " and a member of 160 fit,
+ * and a longer member is refused here if inih did not cut the line.
+ */
+#define ROTA_NAME_MAX 42
+#define MEMBER_MAX 160
+#define NAME_RULE                                                              \
+	"letters, digits, '.', '_' and '-', starting with a letter or a "      \
+	"digit, at most 42 bytes"
 
 struct rota {
 	char name[INC_NAME_MAX + 1];
@@ -117,10 +130,13 @@ parse_every(struct rota *r, const char *v)
 	size_t n = strlen(v);
 	int64_t secs;
 
+	/* days or weeks, in either case (1D is a calendar day as 1d is),
+	 * at most ten years as a duration is */
 	if (n >= 2 && n <= 5 && digits(v, n - 1) &&
-	    (v[n - 1] == 'd' || v[n - 1] == 'w')) {
-		r->days = strtoll(v, NULL, 10) * (v[n - 1] == 'w' ? 7 : 1);
-		return r->days > 0 ? 0 : -1;
+	    strchr("dDwW", v[n - 1]) != NULL) {
+		r->days = strtoll(v, NULL, 10) *
+		          (v[n - 1] == 'w' || v[n - 1] == 'W' ? 7 : 1);
+		return r->days > 0 && r->days <= 3650 ? 0 : -1;
 	}
 	if (inc_duration_parse(&secs, v) < 0 || secs < 60 ||
 	    secs > 3650 * 86400LL)
@@ -137,7 +153,14 @@ rota_load(struct rota *r, const inc_config *cfg, const char *name,
 	int y, mon, d;
 
 	memset(r, 0, sizeof(*r));
-	if (!inc_scope__name_ok(name) || !rota_exists(cfg, name))
+	if ((!inc_scope__name_ok(name) || strlen(name) > ROTA_NAME_MAX) &&
+	    rota_exists(cfg, name))
+		return inc_error_set(err, INC_ERROR,
+		                     "config: [rota \"%.64s\"]: not a rota "
+		                     "name (%s)",
+		                     name, NAME_RULE);
+	if (!inc_scope__name_ok(name) || strlen(name) > ROTA_NAME_MAX ||
+	    !rota_exists(cfg, name))
 		return inc_error_set(err, INC_ENOTFOUND,
 		                     "%.64s: no such rota in config ([rota "
 		                     "\"%.64s\"])",
@@ -156,12 +179,15 @@ rota_load(struct rota *r, const inc_config *cfg, const char *name,
 			        name, MEMBERS_MAX);
 		for (size_t i = 0; i < r->nmembers; i++)
 			if (*r->members[i] == '\0' ||
-			    strlen(r->members[i]) > WHO_MAX ||
+			    strlen(r->members[i]) > MEMBER_MAX ||
 			    strpbrk(r->members[i], "\r\n") != NULL ||
 			    inc_text_check(r->members[i], WHO_MAX, "member",
 			                   NULL) < 0)
-				return config_error(err, name, "member",
-				                    "a name", r->members[i]);
+				return config_error(
+				        err, name, "member",
+				        "a name of one line, at most "
+				        "160 bytes",
+				        r->members[i]);
 	}
 	v = get(cfg, name, "start");
 	if (v == NULL || strlen(v) != 10 || !digits(v, 4) || v[4] != '-' ||
@@ -352,9 +378,10 @@ inc_oncall_config(inc_oncall *out, const inc_config *cfg, inc_store *s,
 		snprintf(out->who, sizeof(out->who), "%s",
 		         r.members[k % (int64_t)r.nmembers]);
 	if (k < 0) {
-		/* before the first hand-off: no one yet */
+		/* before the first hand-off: no one yet, since no time (0 is
+		 * a time, 1970-01-01T00:00Z, when a rota may start) */
 		ret = handoff_at(&until, &r, 0, err);
-		since = 0;
+		since = INT64_MIN;
 		if (ret < 0)
 			return ret;
 	}
@@ -380,6 +407,11 @@ inc_oncall_config(inc_oncall *out, const inc_config *cfg, inc_store *s,
 	out->since = since;
 	out->until = until;
 	overrides_free(&ov);
+	if (until > INC_TIME_MAX)
+		return inc_error_set(err, INC_ERROR,
+		                     "rota %s: its next hand-off is after the "
+		                     "year 9999",
+		                     name);
 	return 0;
 }
 
@@ -653,6 +685,8 @@ inc_override_list_json(char **out, inc_store *s, const char *rota,
 		add_time(o, "until", x->until);
 		if (reason != NULL)
 			cJSON_AddStringToObject(o, "reason", reason);
+		else
+			cJSON_AddNullToObject(o, "reason");
 		cJSON_AddStringToObject(o, "actor", x->ev->actor);
 		add_time(o, "recorded_at", x->ev->recorded_at);
 		cJSON_AddBoolToObject(o, "removed", x->removed);

@@ -35,24 +35,22 @@ static const struct {
         {"hook_failed", "*"},
 };
 
-#define NAME_CHARS                                                             \
-	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
+#define ALNUM "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define NAME_CHARS ALNUM "._-"
 
 int
 inc_scope__parse(const char *id, char kind[INC_SCOPE_MAX + 1],
                  const char **name)
 {
 	const char *colon = strchr(id, ':');
-	size_t klen, nlen;
+	size_t klen;
 
 	if (colon == NULL)
 		return INC_EINVALID;
 	klen = (size_t)(colon - id);
-	nlen = strlen(colon + 1);
 	if (klen == 0 || klen > 16 ||
-	    strspn(id, "abcdefghijklmnopqrstuvwxyz") != klen || nlen == 0 ||
-	    nlen > INC_NAME_MAX || strspn(colon + 1, NAME_CHARS) != nlen ||
-	    strcmp(colon + 1, ".") == 0 || strcmp(colon + 1, "..") == 0)
+	    strspn(id, "abcdefghijklmnopqrstuvwxyz") != klen ||
+	    !inc_scope__name_ok(colon + 1))
 		return INC_EINVALID;
 	if (kind != NULL) {
 		memcpy(kind, id, klen);
@@ -73,13 +71,21 @@ inc_scope__is(const char *id)
 	return strchr(id, ':') != NULL;
 }
 
+/*
+ * The one rule for the name of a scope (and of a rota): it is a folder
+ * of the audit tree, scopes/<kind>/<name>/, so it must be a tree entry
+ * that git takes. Starting with a letter or digit keeps out ".", "..",
+ * and ".git" in any case or with trailing dots (".GIT.", which git and
+ * libgit2 refuse as a tree entry for NTFS's sake): a name such as that
+ * would wedge the mirror for good, the event being there for ever.
+ */
 bool
 inc_scope__name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
 	return n > 0 && n <= INC_NAME_MAX && strspn(name, NAME_CHARS) == n &&
-	       strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+	       strchr(ALNUM, name[0]) != NULL;
 }
 
 int
@@ -89,6 +95,13 @@ inc_scope__check_place(const inc_event *ev, inc_error *err)
 	const char *where = NULL;
 	int scoped = inc_scope__is(ev->incident);
 
+	/*
+	 * A scope kind unknown here is a newer version's, and so is the
+	 * placement of its events, whatever their kind (maintenance:w1 may
+	 * well hold notes): the caller keeps it as INC_ENEWER.
+	 */
+	if (scoped && inc_scope__parse(ev->incident, NULL, NULL) == INC_ENEWER)
+		return 0;
 	for (size_t i = 0; i < sizeof(placement) / sizeof(*placement); i++)
 		if (strcmp(placement[i].event_kind, ev->kind) == 0)
 			where = placement[i].scope_kind;

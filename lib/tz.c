@@ -14,8 +14,10 @@ bool
 inc_tz__exists(const char *zone)
 {
 	const char *dir = getenv("TZDIR");
-	char path[4096];
+	char path[4096], magic[4];
 	struct stat st;
+	FILE *f;
+	bool ok;
 
 	/* a name under the zone folder, never a path out of it */
 	if (zone == NULL || *zone == '\0' || *zone == '/' || *zone == ':' ||
@@ -24,10 +26,63 @@ inc_tz__exists(const char *zone)
 		return false;
 	if (strcmp(zone, "UTC") == 0)
 		return true; /* libc's own, even without tzdata */
+	/*
+	 * right/ counts leap seconds, which time_t does not: its hand-offs
+	 * would be 27 s off. posix/ is the same zones again under a second
+	 * name. Neither is a zone name.
+	 */
+	if (strncmp(zone, "right/", 6) == 0 || strncmp(zone, "posix/", 6) == 0)
+		return false;
 	snprintf(path, sizeof(path), "%s/%s",
 	         dir != NULL && *dir != '\0' ? dir : "/usr/share/zoneinfo",
 	         zone);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (f = fopen(path, "rb")) == NULL)
+		return false;
+	/* a zone file, not zone.tab, tzdata.zi or leap-seconds.list */
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
+/*
+ * The UTC time of the local time tm, TZ set. Not mktime(): with
+ * tm_isdst = -1, glibc settles a time the clock shows twice by what the
+ * process converted last, so a schedule would depend on which rotas were
+ * asked first. Instead: the offsets in force a day before, at and a day
+ * after the time each give a candidate; of those that show tm again, the
+ * earlier (Python's fold=0). A time the clock skips (spring forward) has
+ * none: it is read with the offset before the change, so it moves
+ * forward by the gap (fold=0 again).
+ */
+static int
+to_utc(int64_t *out, const struct tm *tm)
+{
+	struct tm want = *tm, got;
+	time_t wall, probe, cand;
+	int64_t best = 0, before = 0;
+	bool found = false;
+
+	want.tm_isdst = 0;
+	if ((wall = timegm(&want)) == (time_t)-1)
+		return INC_EINVALID;
+	for (int i = -1; i <= 1; i++) {
+		probe = wall + i * 86400;
+		if (localtime_r(&probe, &got) == NULL)
+			return INC_EINVALID;
+		cand = wall - got.tm_gmtoff;
+		if (i == -1)
+			before = (int64_t)cand;
+		if (localtime_r(&cand, &got) == NULL)
+			return INC_EINVALID;
+		got.tm_isdst = 0;
+		if (timegm(&got) == wall && (!found || cand < best)) {
+			best = (int64_t)cand;
+			found = true;
+		}
+	}
+	*out = found ? best : before;
+	return 0;
 }
 
 /*
@@ -62,11 +117,7 @@ in_zone(const char *zone, struct tm *tm, int64_t *t, bool to_local,
 		    strftime(abbrev, len, "%Z", tm) == 0)
 			ret = INC_EINVALID;
 	} else {
-		tm->tm_isdst = -1; /* whatever the zone says on that day */
-		tt = mktime(tm);
-		if (tt == (time_t)-1)
-			ret = INC_EINVALID;
-		*t = (int64_t)tt;
+		ret = to_utc(t, tm);
 	}
 	if (saved != NULL)
 		setenv("TZ", saved, 1);

@@ -606,10 +606,11 @@ check_event_commit(struct problems *p, inc_store *s,
 	    (ev_t = trailer(&tr, "Event")) == NULL ||
 	    strcmp(inc_t, ev.incident) != 0 || strcmp(ev_t, ev.id) != 0)
 		problem(p,
-		        "history: commit %.12s (event %.12s): its Incident and "
+		        "history: commit %.12s (event %.12s): its %s and "
 		        "Event trailers do not name the event it adds: the "
 		        "commit was re-created",
-		        hex, ev.id);
+		        hex, ev.id,
+		        inc_scope__is(ev.incident) ? "Scope" : "Incident");
 done:
 	inc_event__release(&ev);
 	git_message_trailer_array_free(&tr);

@@ -115,7 +115,9 @@ test_expect_success 'overrides lists them with their ids' '
 	test "$(jq -r ".overrides[0].who" o.json)" = carol &&
 	test "$(jq -r ".overrides[0].from" o.json)" = 2026-11-03T07:00:00Z &&
 	test "$(jq -r ".overrides[0].short_id" o.json)" = "$(cat id)" &&
-	test "$(jq ".overrides[0].removed" o.json)" = false
+	test "$(jq ".overrides[0].removed" o.json)" = false &&
+	# no reason: null, as the other members are when they have no value
+	test "$(jq -c ".overrides[1] | [has(\"reason\"), .reason]" o.json)" = "[true,null]"
 '
 
 test_expect_success 'removal restores the rota' '
@@ -184,6 +186,187 @@ test_expect_success 'without a store: the config alone, no overrides' '
 	incident --dir nowhere oncall --at 2026-11-03T07:30:00Z >out &&
 	test "$(cat out)" = "db: alice until 2026-11-03 09:00 CET" &&
 	test ! -e nowhere
+'
+
+test_expect_success 'a hand-off the clock shows twice: the first, whatever was asked before' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	cat >"$INCIDENT_DIR/config" <<-\EOC &&
+	[rota "ktm"]
+		member = kim
+		start = 2026-10-01
+		handoff = 02:30
+		every = 1d
+		timezone = Asia/Kathmandu
+	[rota "night"]
+		member = nina
+		member = otto
+		start = 2026-10-25
+		handoff = 02:30
+		every = 1d
+		timezone = Europe/Berlin
+	EOC
+	# python3 zoneinfo, fold=0: 2026-10-25 02:30 Europe/Berlin is
+	# 00:30Z (CEST), 2026-10-26 02:30 is 01:30Z (CET)
+	incident oncall --at 2026-10-25T01:00:00Z --json >all.json &&
+	test "$(jq -r ".oncall[] | select(.rota == \"night\") | \"\(.who) \(.since) \(.until)\"" all.json)" = \
+		"nina 2026-10-25T00:30:00Z 2026-10-26T01:30:00Z" &&
+	test "$(at night 2026-10-25T01:00:00Z)" = "nina 2026-10-25T00:30:00Z 2026-10-26T01:30:00Z false" &&
+	test "$(at night 2026-10-25T00:29:00Z)" = "null null 2026-10-25T00:30:00Z false"
+'
+
+test_expect_success 'a hand-off the clock skips: moved forward by the gap' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	printf "[rota \"spring\"]\n\tmember = sam\n\tmember = tess\n\tstart = 2027-03-27\n\thandoff = 02:30\n\tevery = 1d\n\ttimezone = Europe/Berlin\n" \
+		>>"$INCIDENT_DIR/config" &&
+	# python3 zoneinfo, fold=0: 2027-03-28 02:30 Europe/Berlin is 01:30Z
+	test "$(at spring 2027-03-28T01:30:00Z)" = "tess 2027-03-28T01:30:00Z 2027-03-29T00:30:00Z false" &&
+	test "$(at spring 2027-03-28T01:29:00Z)" = "sam 2027-03-27T01:30:00Z 2027-03-28T01:30:00Z false"
+'
+
+test_expect_success 'a rota name git refuses as a folder (.git, .GIT, .git.): refused, nothing written' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	n=$(sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events") &&
+	for name in .git .GIT .git. .hidden
+	do
+		cp config.good "$INCIDENT_DIR/config" &&
+		printf "[rota \"%s\"]\n\tmember = x\n\tstart = 2026-11-02\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" "$name" \
+			>>"$INCIDENT_DIR/config" &&
+		test_expect_code 1 incident oncall override "$name" carol --from 2026-11-03T07:00:00Z \
+			--until 2026-11-03T10:00:00Z 2>err &&
+		test_line_count = 1 err &&
+		grep -F "incident: config: [rota \"$name\"]: not a rota name (letters, digits" err &&
+		test_expect_code 1 incident oncall "$name" 2>err &&
+		grep -F "[rota \"$name\"]: not a rota name" err || return 1
+	done &&
+	test "$(sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events")" = "$n"
+'
+
+test_expect_success 'a badly named rota among good ones: exit 1 naming it, nothing on stdout' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	for name in "my rota" "$(printf "d\303\244m")"
+	do
+		cp config.good "$INCIDENT_DIR/config" &&
+		printf "[rota \"%s\"]\n\tmember = x\n\tstart = 2026-11-02\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" "$name" \
+			>>"$INCIDENT_DIR/config" &&
+		test_expect_code 1 incident oncall >out 2>err &&
+		test ! -s out &&
+		test_line_count = 1 err &&
+		grep -F "incident: config: [rota \"$name\"]: not a rota name" err &&
+		test_expect_code 1 incident oncall --json >out 2>err &&
+		test ! -s out &&
+		test_line_count = 1 err || return 1
+	done
+'
+
+test_expect_success 'files of the tzdata that are no zone, and right/ and posix/: refused' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	zi=${TZDIR:-/usr/share/zoneinfo} &&
+	mkdir -p zi/Europe zi/right/Europe zi/posix/Europe &&
+	cp "$zi/Europe/Berlin" zi/Europe/Berlin &&
+	cp "$zi/Europe/Berlin" zi/right/Europe/Berlin &&
+	cp "$zi/Europe/Berlin" zi/posix/Europe/Berlin &&
+	printf "DE\t+5230+01322\tEurope/Berlin\n" >zi/zone.tab &&
+	printf "# version 2026a\nZ Europe/Berlin 0:53:28 - LMT 1893 Ap\n" >zi/tzdata.zi &&
+	printf "#\tleap seconds\n3692217600\t37\t# 1 Jan 2017\n" >zi/leap-seconds.list &&
+	for zone in zone.tab tzdata.zi leap-seconds.list right/Europe/Berlin posix/Europe/Berlin
+	do
+		cp config.good "$INCIDENT_DIR/config" &&
+		printf "[rota \"z\"]\n\tmember = x\n\tstart = 2026-11-02\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = %s\n" "$zone" \
+			>>"$INCIDENT_DIR/config" &&
+		test_expect_code 1 env TZDIR="$PWD/zi" incident oncall z 2>err &&
+		test_line_count = 1 err &&
+		grep -F "incident: config: rota.z.timezone: '\''$zone'\'' is not a time zone" err || return 1
+	done &&
+	sed -i "s|timezone = posix/Europe/Berlin|timezone = Europe/Berlin|" "$INCIDENT_DIR/config" &&
+	TZDIR="$PWD/zi" incident oncall z --at 2026-11-03T12:00:00Z >out &&
+	test "$(cat out)" = "z: x until 2026-11-04 09:00 CET"
+'
+
+test_expect_success 'rota names past what the config reader keeps (42 bytes), long members: refused' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	r42=$(printf "%042d" 0 | tr 0 r) &&
+	rota() { # name member
+		printf "[rota \"%s\"]\n\tmember = %s\n\tstart = 2026-11-02\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" "$1" "$2"
+	} &&
+	rota "$r42" x >"$INCIDENT_DIR/config" &&
+	incident oncall "$r42" --at 2026-11-03T12:00:00Z >out &&
+	test "$(cat out)" = "$r42: x until 2026-11-04 09:00 UTC" &&
+	# two names of 50 bytes that share 43: cut there, they would merge
+	{ rota "${r42}xaaaaaaa" x && rota "${r42}xbbbbbbb" y; } >"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall >out 2>err &&
+	test ! -s out && test_line_count = 1 err &&
+	grep -F "incident: config: [rota \"${r42}x\"]: not a rota name" err &&
+	grep -F "at most 42 bytes" err &&
+	rota "${r42}x" x >"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall "${r42}x" 2>err &&
+	test_line_count = 1 err &&
+	test_expect_code 3 incident oncall "${r42}xaaaaaaa" 2>err &&
+	grep "no such rota" err &&
+	# a member: 160 bytes are read, 161 refused naming the key
+	m160=$(printf "%0160d" 0 | tr 0 m) &&
+	rota long "$m160" >"$INCIDENT_DIR/config" &&
+	incident oncall long --at 2026-11-03T12:00:00Z --json >oc.json &&
+	test "$(jq -r ".oncall[0].who" oc.json)" = "$m160" &&
+	rota long "${m160}m" >"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall long 2>err &&
+	test_line_count = 1 err &&
+	grep "^incident: config: rota.long.member: .m*. is not a name of one line, at most 160 bytes" err &&
+	# 200 bytes do not fit the reader line: the file is refused
+	rota long "$(printf "%0200d" 0 | tr 0 m)" >"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall long 2>err &&
+	test_line_count = 1 err
+'
+
+test_expect_success '--at 1970-01-01T00:00:00Z is that time, not now' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	printf "[rota \"epoch\"]\n\tmember = eve\n\tstart = 1970-01-01\n\thandoff = 00:00\n\tevery = 1d\n\ttimezone = UTC\n" \
+		>>"$INCIDENT_DIR/config" &&
+	INCIDENT_NOW=2026-11-03T12:00:00Z incident oncall epoch --at 1970-01-01T00:00:00Z --json >oc.json &&
+	test "$(jq -r ".oncall[0] | \"\(.who) \(.since) \(.until)\"" oc.json)" = \
+		"eve 1970-01-01T00:00:00Z 1970-01-02T00:00:00Z" &&
+	incident oncall epoch --at 1970-01-01T00:00:00Z >out &&
+	test "$(cat out)" = "epoch: eve until 1970-01-02 00:00 UTC"
+'
+
+test_expect_success 'before the first hand-off, an override that starts first: not "the rota starts"' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good "$INCIDENT_DIR/config"" &&
+	printf "[rota \"later\"]\n\tmember = lou\n\tstart = 2027-01-04\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" \
+		>>"$INCIDENT_DIR/config" &&
+	incident oncall override -q later mia --from 2027-01-02T00:00:00Z --until 2027-01-03T00:00:00Z &&
+	incident oncall later --at 2027-01-01T00:00:00Z >out &&
+	test "$(cat out)" = "later: no one until 2027-01-02 00:00 UTC" &&
+	incident oncall later --at 2027-01-03T12:00:00Z >out &&
+	test "$(cat out)" = "later: no one until 2027-01-04 09:00 UTC (the rota starts then)"
+'
+
+test_expect_success 'every = 1D and 1W are calendar days as 1d and 1w; ten years at most' '
+	cp "$INCIDENT_DIR/config" config.good &&
+	test_when_finished "cp config.good \"$INCIDENT_DIR/config\"" &&
+	cp config.good "$INCIDENT_DIR/config" &&
+	sed -i "s/every = 1d/every = 1D/; s/every = 1w/every = 1W/" "$INCIDENT_DIR/config" &&
+	# the same answers as with 1d and 1w across the change
+	test "$(at db 2026-10-25T07:30:00Z)" = "bob 2026-10-24T07:00:00Z 2026-10-25T08:00:00Z false" &&
+	test "$(at web 2026-10-22T12:00:00Z)" = "carol 2026-10-19T08:00:00Z 2026-10-26T09:00:00Z false" &&
+	for every in 3651d 522w 3651D
+	do
+		cp config.good "$INCIDENT_DIR/config" &&
+		sed -i "s/every = 1d/every = $every/" "$INCIDENT_DIR/config" &&
+		test_expect_code 1 incident oncall db 2>err &&
+		grep "^incident: config: rota.db.every: .$every. is not" err || return 1
+	done &&
+	printf "[rota \"far\"]\n\tmember = x\n\tstart = 9999-12-31\n\thandoff = 09:00\n\tevery = 1d\n\ttimezone = UTC\n" \
+		>>"$INCIDENT_DIR/config" &&
+	test_expect_code 1 incident oncall far --at 9999-12-31T12:00:00Z >out 2>err &&
+	test ! -s out && test_line_count = 1 err &&
+	grep "far: its next hand-off is after the year 9999" err
 '
 
 test_done

@@ -129,4 +129,38 @@ test_expect_success 'a scope kind of a newer version is kept, counted as newer, 
 	grep "^2 problems in 1 events$" out
 '
 
+test_expect_success 'a known kind on a scope kind of a newer version: kept as newer, sync goes on' '
+	rm -rf remote.git B && git init -q --bare remote.git &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	path=$(printf "{\"incident\": \"maintenance:w1\", \"kind\": \"noted\", \"lamport\": 9, \"payload\": {\"text\": \"window opens\"}}" |
+		forge_event remote.git) &&
+	test "$path" != "${path#scopes/maintenance/w1/events/}" &&
+	incident --dir B sync --json >out 2>err &&
+	test "$(jq .newer out)" = 1 && test "$(jq .imported out)" = 1 &&
+	! grep "not of a scope" err &&
+	test "$(sqlite3 B/incident.db "SELECT count(*) FROM events WHERE incident = \"maintenance:w1\"")" = 1 &&
+	test "$(incident --dir B list -q --all | wc -l)" = 0
+'
+
+test_expect_success 'the longest scope id (a kind of 16, a name of 64) syncs as any other' '
+	rm -rf remote.git B && git init -q --bare remote.git &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	long=abcdefghijklmnop:$(printf "%064d" 0 | tr 0 n) &&
+	printf "{\"incident\": \"%s\", \"kind\": \"beat\", \"lamport\": 9, \"payload\": {}}" "$long" |
+		forge_event remote.git >/dev/null &&
+	incident --dir B sync --json >out 2>err &&
+	test "$(jq .newer out)" = 1 &&
+	test "$(sqlite3 B/incident.db "SELECT incident FROM events")" = "$long"
+'
+
+test_expect_success 'verify names the Scope trailer of a scope commit that lost it' '
+	incident --dir A oncall override -q db erin $OVR &&
+	tip=$(git -C A/audit.git rev-parse incidents) &&
+	git -C A/audit.git log -1 --format=%B incidents | sed "s/^Scope: rota:db$/Scope: rota:web/" >msg &&
+	new=$(git -C A/audit.git -c user.name=x -c user.email=x@example.com commit-tree -p "$tip^" -F "$PWD/msg" "$tip^{tree}") &&
+	git -C A/audit.git update-ref refs/heads/incidents "$new" &&
+	test_expect_code 1 incident --dir A verify >out &&
+	grep "its Scope and Event trailers do not name the event it adds" out
+'
+
 test_done

@@ -111,6 +111,47 @@ test_daily_across_dst(void **state)
 	rmdir(dir);
 }
 
+/*
+ * 02:30 on 2026-10-25 happens twice in Berlin (the clock falls back at
+ * 03:00 CEST): the earlier, 00:30Z (Python's fold=0), whatever zone was
+ * converted before. 02:30 on 2027-03-28 does not happen: moved forward
+ * by the gap, 01:30Z (03:30 CEST), as fold=0 does too. Oracle: python3
+ * zoneinfo, datetime(2026, 10, 25, 2, 30, tzinfo=ZoneInfo(
+ * "Europe/Berlin")).astimezone(timezone.utc).
+ */
+static void
+test_ambiguous_and_gap(void **state)
+{
+	static const char *const before[] = {NULL, "UTC", "Asia/Kathmandu",
+	                                     "America/New_York", "Asia/Tokyo"};
+	int64_t t = 0, x;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(before) / sizeof(*before); i++) {
+		if (before[i] != NULL)
+			assert_int_equal(
+			        inc_tz__utc(&x, 2026, 10, 1, 2, 30, before[i]),
+			        0);
+		assert_int_equal(
+		        inc_tz__utc(&t, 2026, 10, 25, 2, 30, "Europe/Berlin"),
+		        0);
+		assert_int_equal(t, 1792888200); /* 2026-10-25T00:30:00Z */
+		if (before[i] != NULL)
+			assert_int_equal(
+			        inc_tz__utc(&x, 2026, 10, 1, 2, 30, before[i]),
+			        0);
+		assert_int_equal(
+		        inc_tz__utc(&t, 2027, 3, 28, 2, 30, "Europe/Berlin"),
+		        0);
+		assert_int_equal(t, 1806197400); /* 2027-03-28T01:30:00Z */
+		/* either side of the change, one answer each */
+		assert_int_equal(
+		        inc_tz__utc(&t, 2026, 10, 25, 3, 30, "Europe/Berlin"),
+		        0);
+		assert_int_equal(t, 1792895400); /* 2026-10-25T02:30:00Z */
+	}
+}
+
 int
 main(void)
 {
@@ -119,6 +160,7 @@ main(void)
 	        cmocka_unit_test(test_tz_names),
 	        cmocka_unit_test(test_time_in_zone),
 	        cmocka_unit_test(test_daily_across_dst),
+	        cmocka_unit_test(test_ambiguous_and_gap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,6 +68,22 @@ test_scope_ids(void **state)
 	assert_int_equal(inc_scope__parse("rota:a/b", NULL, NULL),
 	                 INC_EINVALID);
 	assert_int_equal(inc_scope__parse("rota:..", NULL, NULL), INC_EINVALID);
+	/* names git refuses as a tree entry, and any name opening with '.' */
+	assert_int_equal(inc_scope__parse("rota:.git", NULL, NULL),
+	                 INC_EINVALID);
+	assert_int_equal(inc_scope__parse("rota:.GIT", NULL, NULL),
+	                 INC_EINVALID);
+	assert_int_equal(inc_scope__parse("rota:.git.", NULL, NULL),
+	                 INC_EINVALID);
+	assert_int_equal(inc_scope__parse("rota:.db", NULL, NULL),
+	                 INC_EINVALID);
+	assert_int_equal(inc_scope__parse("rota:-db", NULL, NULL),
+	                 INC_EINVALID);
+	assert_int_equal(inc_scope__parse("rota:_db", NULL, NULL),
+	                 INC_EINVALID);
+	assert_int_equal(inc_scope__parse("rota:9.git.", NULL, NULL), 0);
+	assert_false(inc_scope__name_ok(".git"));
+	assert_true(inc_scope__name_ok("git"));
 	assert_int_equal(inc_scope__parse("rota:db:x", NULL, NULL),
 	                 INC_EINVALID);
 	assert_int_equal(inc_scope__parse("7fk2qabcdefghjkm", NULL, NULL),
@@ -98,6 +114,11 @@ test_validator(void **state)
 	/* a malformed scope, a scope's kind on an incident, and back */
 	assert_int_equal(check("rota:d b", "override_added", OVERRIDE),
 	                 INC_EINVALID);
+	assert_int_equal(check("rota:.git", "override_added",
+	                       "{\"who\": \"carol\", \"from\": "
+	                       "\"2026-11-03T06:00:00Z\", \"until\": "
+	                       "\"2026-11-03T12:00:00Z\"}"),
+	                 INC_EINVALID);
 	assert_int_equal(check("7fk2qabcdefghjkm", "override_added", OVERRIDE),
 	                 INC_EINVALID);
 	assert_int_equal(check("rota:db", "noted", "{\"text\": \"x\"}"),
@@ -105,7 +126,9 @@ test_validator(void **state)
 	/* an unknown scope kind is a newer version's: kept, not folded */
 	assert_int_equal(check("heartbeat:cron", "beat", "{}"), INC_ENEWER);
 	assert_int_equal(check("heartbeat:cron", "noted", "{\"text\": \"x\"}"),
-	                 INC_EINVALID);
+	                 INC_ENEWER);
+	assert_int_equal(check("maintenance:w1", "override_added", OVERRIDE),
+	                 INC_ENEWER);
 	/* a newer kind on a known scope: kept too */
 	assert_int_equal(check("rota:db", "rota_paused", "{}"), INC_ENEWER);
 	/* the override's own rules */
