@@ -86,12 +86,14 @@ next_line(const char **p, const char *end, const char **line, size_t *len)
 		e++;
 	*line = s;
 	*len = (size_t)(e - s);
-	if (e < end && *e == '\r')
+	/* never a look behind the start: the first line may be empty */
+	if (e < end && *e == '\r') {
 		e++;
-	if (e < end && e[-1] == '\r' && *e == '\n')
+		if (e < end && *e == '\n')
+			e++;
+	} else if (e < end && *e == '\n') {
 		e++;
-	else if (e < end && *e == '\n')
-		e++;
+	}
 	*p = e;
 	return true;
 }

@@ -304,4 +304,14 @@ test_expect_success 'verify agrees, and rebuild brings the runbook and its check
 	test "$(jq -c "[.steps[].checked]" after)" = "[false,true,false]"
 '
 
+test_expect_success 'a file whose first line is empty is read within its bytes' '
+	printf "\n---\nservices: db\n---\n# x\n- [ ] a\n" >"$rb/lead.md" &&
+	printf "\r" >"$rb/cr.md" &&
+	test_when_finished "rm -f \"$rb/lead.md\" \"$rb/cr.md\"" &&
+	incident runbook --list >out 2>err &&
+	grep "^incident: warning: runbook lead.md: .*no header" err &&
+	grep "^incident: warning: runbook cr.md: .*no header" err &&
+	! grep "^lead.md" out
+'
+
 test_done
