@@ -353,17 +353,70 @@ runbooks_dir(char **out, bool *explicit, inc_store *s, inc_error *err)
 	return *out != NULL ? 0 : inc_error__nomem(err);
 }
 
-/* Reads the file at full (at most the limit and one byte more). */
+/*
+ * dir/rel with every link followed, when that is inside dir (its links
+ * followed too); else an error. A path comes from a file in the folder
+ * or from an event that any replica may have written (kind.c holds it to
+ * a path inside the folder), and the folder may be a team's checkout:
+ * neither a "../" nor a link to /etc/passwd reads a file elsewhere.
+ */
 static int
-read_file(char **out, size_t *len, const char *full, inc_error *err)
+resolve_inside(char **out, const char *dir, const char *rel, inc_error *err)
 {
-	int fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	size_t cap = 0, n = 0;
-	char *buf = NULL;
-	ssize_t r;
+	char *full = inc_util__asprintf("%s/%s", dir, rel);
+	char *rdir = NULL, *rfull = NULL;
+	size_t n;
+	int e, ret = 0;
 
 	*out = NULL;
+	if (full == NULL)
+		return inc_error__nomem(err);
+	if ((rdir = realpath(dir, NULL)) == NULL ||
+	    (rfull = realpath(full, NULL)) == NULL) {
+		e = errno;
+		ret = e == ENOMEM
+		              ? inc_error__nomem(err)
+		              : inc_error_set(
+		                        err,
+		                        e == ENOENT ? INC_ENOTFOUND : INC_ERROR,
+		                        "cannot read it: %s", strerror(e));
+		goto done;
+	}
+	n = strlen(rdir);
+	if (strcmp(rdir, "/") != 0 &&
+	    (strncmp(rfull, rdir, n) != 0 || rfull[n] != '/')) {
+		ret = inc_error_set(err, INC_EINVALID,
+		                    "a link to a file outside runbooks.dir");
+		goto done;
+	}
+	*out = rfull;
+	rfull = NULL;
+done:
+	free(full);
+	free(rdir);
+	free(rfull);
+	return ret;
+}
+
+/* Reads the file rel of runbooks.dir dir (at most the limit and one
+ * byte more); never one outside dir. */
+static int
+read_file(char **out, size_t *len, const char *dir, const char *rel,
+          inc_error *err)
+{
+	struct stat st;
+	size_t cap = 0, n = 0;
+	char *buf = NULL, *full;
+	ssize_t r;
+	int fd, ret;
+
+	*out = NULL;
+	if ((ret = resolve_inside(&full, dir, rel, err)) < 0)
+		return ret;
+	/* the last part as resolved: a link put there since is not followed */
+	fd = open(full,
+	          O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	free(full);
 	if (fd < 0)
 		return inc_error_set(
 		        err, errno == ENOENT ? INC_ENOTFOUND : INC_ERROR,
@@ -450,15 +503,12 @@ static int
 load_one(struct inc_runbook__file *rb, inc_store *s, const char *dir,
          const char *rel, inc_error *err)
 {
-	char *full = inc_util__asprintf("%s/%s", dir, rel), *bytes = NULL;
+	char *bytes = NULL;
 	size_t len = 0;
 	int ret;
 
 	memset(rb, 0, sizeof(*rb));
-	if (full == NULL)
-		return inc_error__nomem(err);
-	ret = read_file(&bytes, &len, full, err);
-	free(full);
+	ret = read_file(&bytes, &len, dir, rel, err);
 	if (ret < 0)
 		return ret;
 	inc_util__sha256_hex(rb->hash, bytes, len);
@@ -817,7 +867,7 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
 static const char *
 disk_state(inc_store *s, const char *path, const char *hash, char **content)
 {
-	char *dir = NULL, *full, *bytes = NULL, now[INC_EVENT_ID_LEN + 1];
+	char *dir = NULL, *bytes = NULL, now[INC_EVENT_ID_LEN + 1];
 	bool explicit;
 	size_t len = 0;
 	inc_error e;
@@ -825,14 +875,10 @@ disk_state(inc_store *s, const char *path, const char *hash, char **content)
 
 	if (content != NULL)
 		*content = NULL;
-	if (runbooks_dir(&dir, &explicit, s, &e) < 0)
+	if (path == NULL || runbooks_dir(&dir, &explicit, s, &e) < 0)
 		return "missing";
-	full = inc_util__asprintf("%s/%s", dir, path);
+	ret = read_file(&bytes, &len, dir, path, &e);
 	free(dir);
-	if (full == NULL)
-		return "missing";
-	ret = read_file(&bytes, &len, full, &e);
-	free(full);
 	if (ret < 0)
 		return "missing";
 	inc_util__sha256_hex(now, bytes, len);

@@ -2,6 +2,7 @@
 # Runbooks: matched at triage, the version recorded, steps checked on the
 # timeline and in the review; hostile files do no harm.
 . "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-forge.sh"
 
 rb="$INCIDENT_DIR/runbooks"
 
@@ -312,6 +313,64 @@ test_expect_success 'a file whose first line is empty is read within its bytes' 
 	grep "^incident: warning: runbook lead.md: .*no header" err &&
 	grep "^incident: warning: runbook cr.md: .*no header" err &&
 	! grep "^lead.md" out
+'
+
+# Two stores A and B sharing a bare remote; one incident of A's (service
+# db, SEV2) synced to both: $short, $full.
+two_stores() {
+	rm -rf remote.git A B && git init -q --bare remote.git &&
+	incident --dir A init --git --remote "$PWD/remote.git" >/dev/null &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	short=$(incident --dir A open -q -s 2 --service db "DB down") &&
+	full=$(incident --dir A show --json "$short" | jq -r .incident.id) &&
+	incident --dir A sync -q && incident --dir B sync -q
+}
+
+# forge_attach PATH LAMPORT: a runbook_attached of $full on the remote
+forge_attach() {
+	printf '{"incident": "%s", "kind": "runbook_attached", "lamport": %s, "payload": {"path": "%s", "hash": "%s", "title": "t", "steps": ["one"]}}' \
+		"$full" "$2" "$1" "$(printf "%064d" 0)" | forge_event remote.git
+}
+
+test_expect_success 'an imported runbook path that leaves runbooks.dir is refused' '
+	two_stores &&
+	path=$(forge_attach ../../../etc/passwd 7) &&
+	test_expect_code 1 incident --dir B sync 2>err &&
+	grep -F "$path" err &&
+	grep "path: not a path inside the folder" err &&
+	{ incident --dir B runbook "$short" >out 2>&1 || :; } &&
+	test -e out && ! grep "root:" out &&
+	lamport=8 &&
+	for p in /etc/passwd db//primary.md db/./primary.md db/ ./x.md a/../../x.md ..; do
+		forge_attach "$p" $lamport >/dev/null &&
+		lamport=$((lamport + 1)) || return 1
+	done &&
+	incident --dir B sync --quarantine 2>err &&
+	grep "8 invalid events set aside" err &&
+	test "$(incident --dir B show --json "$short" | jq .incident.runbook)" = null
+'
+
+test_expect_success 'a link out of runbooks.dir is not read, one inside is' '
+	two_stores &&
+	mkdir -p B/runbooks/db &&
+	printf -- "---\nservices: leak\n---\n# SECRET\n- [ ] x\n" >secret.md &&
+	printf -- "---\nservices: db\n---\n# DB\n- [ ] look\n" >B/runbooks/db/any.md &&
+	ln -s "$PWD/secret.md" B/runbooks/leak.md &&
+	ln -s ../../../secret.md B/runbooks/db/rel.md &&
+	ln -s db/any.md B/runbooks/alias.md &&
+	incident --dir B runbook --list --json >l.json 2>err &&
+	test "$(jq -r "[.runbooks[].path] | join(\" \")" l.json)" = "alias.md db/any.md" &&
+	grep "leak.md: skipped: a link to a file outside runbooks.dir" err &&
+	grep "db/rel.md: skipped: a link to a file outside runbooks.dir" err &&
+	path=$(forge_attach leak.md 7) &&
+	incident --dir B sync -q &&
+	test "$(incident --dir B show --json "$short" | jq -r .incident.runbook.path)" = leak.md &&
+	incident --dir B runbook "$short" >out &&
+	! grep SECRET out &&
+	grep "the file on disk is gone" out &&
+	incident --dir B runbook --json "$short" >r.json &&
+	test "$(jq -r .file r.json)" = missing &&
+	test "$(jq .content r.json)" = null
 '
 
 test_done

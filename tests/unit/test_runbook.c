@@ -247,6 +247,9 @@ test_matching_and_the_most_specific(void **state)
 	cJSON_Delete(none);
 }
 
+#define ZERO64                                                                 \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
 static void
 test_the_kinds_hold_their_payloads(void **state)
 {
@@ -264,6 +267,24 @@ test_the_kinds_hold_their_payloads(void **state)
 	         "\"hash\": "
 	         "\"0000000000000000000000000000000000000000000000000000000000"
 	         "000000\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"../../etc/passwd\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"/etc/passwd\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"db//a.md\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"db/./a.md\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"db/\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"db/..\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
 	        {"step_checked", "{\"step\": 1, \"text\": \"x\"}"},
 	        {"step_checked",
 	         "{\"step\": -1, \"text\": \"x\", \"hash\": "
@@ -285,6 +306,11 @@ test_the_kinds_hold_their_payloads(void **state)
 	                "\"steps\": [\"a\", \"b\"], \"hash\": "
 	                "\"00000000000000000000000000000000000000000000000000"
 	                "00000000000000\"}");
+	assert_int_equal(inc_kind__check("runbook_attached", p, &err), 0);
+	cJSON_Delete(p);
+	/* names with dots are names: only "." and ".." parts leave */
+	p = cJSON_Parse("{\"path\": \"..db/a..md\", \"title\": \"t\", "
+	                "\"steps\": [], \"hash\": \"" ZERO64 "\"}");
 	assert_int_equal(inc_kind__check("runbook_attached", p, &err), 0);
 	cJSON_Delete(p);
 }
