@@ -57,6 +57,28 @@ problem(inc_strarray *a, bool *nomem, const char *fmt, ...)
 
 /* ---- the file ---- */
 
+/* The bytes of a byte order mark at the start of b: editors on some
+ * systems write one, and it is no part of the text. */
+static size_t
+bom_len(const char *b, size_t n)
+{
+	return n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
+/*
+ * Whether the bytes open a header, "---" alone on the first line (after a
+ * byte order mark): what tells a runbook from any other Markdown file of
+ * a team's checkout, a README.md, which is no runbook and no problem.
+ */
+static bool
+opens_header(const char *b, size_t n)
+{
+	size_t o = bom_len(b, n);
+
+	return n - o >= 3 && memcmp(b + o, "---", 3) == 0 &&
+	       (n - o == 3 || b[o + 3] == '\n' || b[o + 3] == '\r');
+}
+
 void
 inc_runbook__release(struct inc_runbook__file *rb)
 {
@@ -175,6 +197,9 @@ inc_runbook__parse(struct inc_runbook__file *rb, const char *bytes, size_t len,
 	int ret, n = 0;
 	bool closed = false;
 
+	if (!opens_header(bytes, len))
+		return inc_error_set(err, INC_ENOTFOUND,
+		                     "no header (a first line '---')");
 	if (len > INC_RUNBOOK_FILE_MAX)
 		return inc_error_set(err, INC_EINVALID, "larger than %d bytes",
 		                     INC_RUNBOOK_FILE_MAX);
@@ -186,10 +211,9 @@ inc_runbook__parse(struct inc_runbook__file *rb, const char *bytes, size_t len,
 	free(copy);
 	if (ret < 0)
 		return inc_error_set(err, INC_EINVALID, "not valid UTF-8");
-	/* a byte order mark is no header */
-	if (!next_line(&p, end, &l, &ll) || ll != 3 || memcmp(l, "---", 3) != 0)
-		return inc_error_set(err, INC_EINVALID,
-		                     "no header (a first line '---')");
+	/* the "---" line, after a byte order mark */
+	p += bom_len(bytes, len);
+	(void)next_line(&p, end, &l, &ll);
 	while (next_line(&p, end, &l, &ll)) {
 		const char *colon, *v;
 		size_t klen, vlen;
@@ -316,6 +340,7 @@ struct scan {
 	struct inc_runbook__file *files; /* sorted by path */
 	size_t n, cap;
 	inc_strarray *problems;
+	bool every_file; /* a problem also for a file that is no runbook */
 	bool nomem;
 	bool truncated;
 };
@@ -374,12 +399,10 @@ resolve_inside(char **out, const char *dir, const char *rel, inc_error *err)
 	if ((rdir = realpath(dir, NULL)) == NULL ||
 	    (rfull = realpath(full, NULL)) == NULL) {
 		e = errno;
-		ret = e == ENOMEM
-		              ? inc_error__nomem(err)
-		              : inc_error_set(
-		                        err,
-		                        e == ENOENT ? INC_ENOTFOUND : INC_ERROR,
-		                        "cannot read it: %s", strerror(e));
+		ret = e == ENOMEM ? inc_error__nomem(err)
+		                  : inc_error_set(err, INC_ERROR,
+		                                  "cannot read it: %s",
+		                                  strerror(e));
 		goto done;
 	}
 	n = strlen(rdir);
@@ -398,17 +421,17 @@ done:
 	return ret;
 }
 
-/* Reads the file rel of runbooks.dir dir (at most the limit and one
- * byte more); never one outside dir. */
+/* Reads the file rel of runbooks.dir dir, of at most the limit, never
+ * one outside dir. INC_ENOTFOUND: a file too big that is no runbook. */
 static int
 read_file(char **out, size_t *len, const char *dir, const char *rel,
           inc_error *err)
 {
 	struct stat st;
-	size_t cap = 0, n = 0;
-	char *buf = NULL, *full;
+	size_t size, n = 0;
+	char *buf, *full;
 	ssize_t r;
-	int fd, ret;
+	int fd, e, ret;
 
 	*out = NULL;
 	if ((ret = resolve_inside(&full, dir, rel, err)) < 0)
@@ -418,57 +441,53 @@ read_file(char **out, size_t *len, const char *dir, const char *rel,
 	          O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 	free(full);
 	if (fd < 0)
-		return inc_error_set(
-		        err, errno == ENOENT ? INC_ENOTFOUND : INC_ERROR,
-		        "cannot read it: %s", strerror(errno));
+		return inc_error_set(err, INC_ERROR, "cannot read it: %s",
+		                     strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return inc_error_set(err, INC_EINVALID, "not a regular file");
 	}
 	if (st.st_size > INC_RUNBOOK_FILE_MAX) {
+		/* a big file of the checkout that is no runbook is fine */
+		char head[8];
+		r = pread(fd, head, sizeof(head), 0);
 		close(fd);
+		if (r >= 0 && !opens_header(head, (size_t)r))
+			return inc_error_set(err, INC_ENOTFOUND,
+			                     "no header (a first line '---')");
 		return inc_error_set(err, INC_EINVALID, "larger than %d bytes",
 		                     INC_RUNBOOK_FILE_MAX);
 	}
-	cap = (size_t)st.st_size + 1;
-	for (;;) {
-		if (n + 1 >= cap) {
-			char *nb;
-			if (cap > INC_RUNBOOK_FILE_MAX + 1) {
-				free(buf);
-				close(fd);
-				return inc_error_set(err, INC_EINVALID,
-				                     "larger than %d bytes",
-				                     INC_RUNBOOK_FILE_MAX);
-			}
-			if ((nb = realloc(buf, cap * 2)) == NULL)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		if (buf == NULL && (buf = malloc(cap)) == NULL)
-			break;
-		if ((r = read(fd, buf + n, cap - n - 1)) < 0 && errno == EINTR)
+	/* the size fstat() said, and one byte more to see that it grew */
+	size = (size_t)st.st_size;
+	if ((buf = malloc(size + 2)) == NULL) {
+		close(fd);
+		return inc_error__nomem(err);
+	}
+	while (n < size + 1) {
+		if ((r = read(fd, buf + n, size + 1 - n)) < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
+			e = errno;
 			free(buf);
 			close(fd);
 			return inc_error_set(err, INC_ERROR,
-			                     "cannot read it: %s",
-			                     strerror(errno));
+			                     "cannot read it: %s", strerror(e));
 		}
-		if (r == 0) {
-			close(fd);
-			buf[n] = '\0';
-			*out = buf;
-			*len = n;
-			return 0;
-		}
+		if (r == 0)
+			break;
 		n += (size_t)r;
 	}
-	free(buf);
 	close(fd);
-	return inc_error__nomem(err);
+	if (n > size) {
+		free(buf);
+		return inc_error_set(err, INC_ERROR,
+		                     "it grew while it was read");
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
 }
 
 static bool
@@ -596,6 +615,13 @@ visit(struct scan *sc, const char *rel, int depth, inc_error *err)
 	ret = load_one(&sc->files[sc->n], sc->s, sc->dir, rel, &e);
 	if (ret == INC_ENOMEM)
 		return inc_error__nomem(err);
+	if (ret == INC_ENOTFOUND) {
+		/* a README.md: said by the list, kept from every show */
+		if (sc->every_file)
+			problem(sc->problems, &sc->nomem,
+			        "%s: not a runbook (no header)", rel);
+		return 0;
+	}
 	if (ret < 0) {
 		problem(sc->problems, &sc->nomem, "%s: skipped: %s", rel,
 		        e.message);
@@ -665,10 +691,12 @@ walk(struct scan *sc, const char *rel, int depth, inc_error *err)
 
 /*
  * Reads every runbook of runbooks.dir into sc. A missing default folder
- * is no runbooks; a configured one that cannot be read is an error.
+ * is no runbooks; a configured one that cannot be read is an error. A
+ * Markdown file without a header is a problem only with every_file.
  */
 static int
-scan(struct scan *sc, inc_store *s, inc_strarray *problems, inc_error *err)
+scan(struct scan *sc, inc_store *s, inc_strarray *problems, bool every_file,
+     inc_error *err)
 {
 	bool explicit = false;
 	int ret;
@@ -676,6 +704,7 @@ scan(struct scan *sc, inc_store *s, inc_strarray *problems, inc_error *err)
 	memset(sc, 0, sizeof(*sc));
 	sc->s = s;
 	sc->problems = problems;
+	sc->every_file = every_file;
 	if ((ret = runbooks_dir(&sc->dir, &explicit, s, err)) < 0)
 		return ret;
 	ret = walk(sc, "", 0, err);
@@ -755,7 +784,7 @@ attach(inc_incident **cur, bool *appended, inc_store *s, const char *short_id,
 
 	if (attached(*cur))
 		return 0;
-	if ((ret = scan(&sc, s, problems, err)) < 0) {
+	if ((ret = scan(&sc, s, problems, false, err)) < 0) {
 		scan_release(&sc);
 		return ret;
 	}
@@ -1055,7 +1084,7 @@ inc_runbook_list_json(char **out, inc_store *s, inc_error *err)
 	int ret;
 
 	*out = NULL;
-	if ((ret = scan(&sc, s, &problems, err)) < 0)
+	if ((ret = scan(&sc, s, &problems, true, err)) < 0)
 		goto done;
 	if ((doc = cJSON_CreateObject()) == NULL) {
 		ret = inc_error__nomem(err);
@@ -1116,7 +1145,7 @@ inc_runbook_json(char **out, inc_store *s, const char *prefix, bool content,
 	} else {
 		const struct inc_runbook__file *m;
 		/* what check would attach: the folder read now */
-		if ((ret = scan(&sc, s, &problems, err)) < 0)
+		if ((ret = scan(&sc, s, &problems, false, err)) < 0)
 			goto done;
 		m = best(&sc, inc_incident__doc(inc));
 		cJSON_AddFalseToObject(doc, "attached");

@@ -258,7 +258,7 @@ test_expect_success 'hostile runbooks do no harm' '
 	grep "evil/utf8.md: skipped: not valid UTF-8" err &&
 	grep "evil/nul.md: skipped: holds a NUL byte" err &&
 	grep "evil/huge.md: skipped: larger than 1048576 bytes" err &&
-	grep "evil/none.md: skipped: no header" err &&
+	grep "evil/none.md: not a runbook (no header)" err &&
 	grep "evil/fifo.md: skipped: not a regular file" err &&
 	! grep -q "$(printf "\033")" out &&
 	! grep -q "$(printf "\033")" err &&
@@ -313,6 +313,31 @@ test_expect_success 'a file whose first line is empty is read within its bytes' 
 	grep "^incident: warning: runbook lead.md: .*no header" err &&
 	grep "^incident: warning: runbook cr.md: .*no header" err &&
 	! grep "^lead.md" out
+'
+
+test_expect_success 'a Markdown file without a header is no runbook and no warning' '
+	mkdir -p "$rb/docs" &&
+	test_when_finished "rm -rf \"$rb/docs\" \"$rb/README.md\" \"$rb/bom.md\" \"$rb/broken.md\"" &&
+	printf "# Our runbooks\n\nSee below.\n" >"$rb/README.md" &&
+	{ printf "# Big notes\n" && head -c 1100000 /dev/zero | tr "\0" "a"; } >"$rb/docs/big.md" &&
+	printf "\357\273\277---\r\nservices: bomsvc\r\n---\r\n# BOM\r\n- [ ] first\r\n" >"$rb/bom.md" &&
+	printf -- "---\nowner: me\n---\n# broken\n- [ ] x\n" >"$rb/broken.md" &&
+	incident open -q -s 2 --service nomatch "no runbook" >id-nr &&
+	incident show "$(cat id-nr)" >out 2>err &&
+	! grep "README.md" err &&
+	! grep "big.md" err &&
+	grep "^incident: warning: runbook broken.md: skipped: its header names no services and no tags$" err &&
+	incident triage "$(cat id-nr)" >out 2>err &&
+	! grep "README.md" err && ! grep "big.md" err &&
+	grep "broken.md: skipped" err &&
+	incident runbook --list >out 2>err &&
+	grep "^incident: warning: runbook README.md: not a runbook (no header)$" err &&
+	grep "^incident: warning: runbook docs/big.md: not a runbook (no header)$" err &&
+	grep "^bom.md  BOM (1 step)$" out &&
+	incident open -q -s 2 --service bomsvc "bom" >id-bom &&
+	incident triage "$(cat id-bom)" >out 2>err &&
+	grep "^Runbook: BOM (bom.md, 0/1 done)$" out &&
+	test "$(incident show --json "$(cat id-bom)" | jq -r .incident.runbook.hash)" = "$(sha256sum "$rb/bom.md" | cut -c1-64)"
 '
 
 # Two stores A and B sharing a bare remote; one incident of A's (service

@@ -106,16 +106,30 @@ test_checklists_and_headers_people_write(void **state)
 }
 
 static void
-refused(const char *text, size_t len, const char *why)
+refused_as(int code, const char *text, size_t len, const char *why)
 {
 	struct inc_runbook__file rb;
 	inc_error err;
 
 	memset(&rb, 0, sizeof(rb));
-	assert_int_equal(parse_bytes(&rb, text, len, &err), INC_EINVALID);
+	assert_int_equal(parse_bytes(&rb, text, len, &err), code);
 	if (strstr(err.message, why) == NULL)
 		fail_msg("expected '%s', got '%s'", why, err.message);
 	inc_runbook__release(&rb);
+}
+
+/* a file with a header that cannot be a runbook */
+static void
+refused(const char *text, size_t len, const char *why)
+{
+	refused_as(INC_EINVALID, text, len, why);
+}
+
+/* a Markdown file that is no runbook at all: no header */
+static void
+not_a_runbook(const char *text, size_t len)
+{
+	refused_as(INC_ENOTFOUND, text, len, "no header");
 }
 
 static void
@@ -126,13 +140,18 @@ test_what_cannot_be_a_runbook(void **state)
 	size_t n = 0;
 
 	(void)state;
-	refused("# Title\n- [ ] step\n", 19, "no header");
+	not_a_runbook("# Title\n- [ ] step\n", 19);
 	/* an empty first line: the line reader never looks before it */
-	refused("\n---\nservices: db\n---\n# x\n- [ ] a\n", 34, "no header");
-	refused("\r\n---\nservices: db\n---\n", 23, "no header");
-	refused("\n", 1, "no header");
-	refused("", 0, "no header");
-	refused("\xef\xbb\xbf---\nservices: db\n---\n", 24, "no header");
+	not_a_runbook("\n---\nservices: db\n---\n# x\n- [ ] a\n", 34);
+	not_a_runbook("\r\n---\nservices: db\n---\n", 23);
+	not_a_runbook("\n", 1);
+	not_a_runbook("", 0);
+	not_a_runbook("--", 2);
+	not_a_runbook("---x\nservices: db\n---\n", 22);
+	not_a_runbook("\xef\xbb\xbf", 3);
+	not_a_runbook("\xef\xbb\xbf# README\n", 12);
+	/* whatever else is wrong with it: no header is said first */
+	not_a_runbook("# R\xff\xfe\n", 6);
 	refused("---\nservices: db\n# never closed\n", 32, "no closing");
 	refused("---\nowner: me\n---\n# t\n- [ ] x\n", 30,
 	        "names no services and no tags");
@@ -152,6 +171,27 @@ test_what_cannot_be_a_runbook(void **state)
 		n += (size_t)sprintf(many + n, "- [ ] s\n");
 	refused(many, n, "more than 200 steps");
 	free(many);
+}
+
+static void
+test_a_byte_order_mark_is_skipped(void **state)
+{
+	struct inc_runbook__file rb;
+	inc_error err;
+
+	(void)state;
+	assert_int_equal(parse(&rb,
+	                       "\xef\xbb\xbf---\r\nservices: db\r\n---\r\n"
+	                       "# T\r\n- [ ] one\r\n",
+	                       &err),
+	                 0);
+	assert_int_equal(rb.nservices, 1);
+	assert_string_equal(rb.services[0], "db");
+	assert_string_equal(rb.title, "T");
+	assert_int_equal(rb.nsteps, 1);
+	inc_runbook__release(&rb);
+	/* one in the middle is text, as any other */
+	refused("---\n\xef\xbb\xbf---\nservices: db\n", 24, "no closing");
 }
 
 static void
@@ -392,6 +432,7 @@ main(void)
 	        cmocka_unit_test(test_the_shape_of_the_issue),
 	        cmocka_unit_test(test_checklists_and_headers_people_write),
 	        cmocka_unit_test(test_what_cannot_be_a_runbook),
+	        cmocka_unit_test(test_a_byte_order_mark_is_skipped),
 	        cmocka_unit_test(test_a_long_step_or_label_is_refused),
 	        cmocka_unit_test(test_matching_and_the_most_specific),
 	        cmocka_unit_test(test_the_kinds_hold_their_payloads),
