@@ -398,4 +398,37 @@ test_expect_success 'a link out of runbooks.dir is not read, one inside is' '
 	test "$(jq .content r.json)" = null
 '
 
+test_expect_success 'two replicas attach different versions: no check is dropped' '
+	two_stores &&
+	mkdir -p A/runbooks B/runbooks &&
+	printf -- "---\nservices: db\n---\n# DB\n- [ ] Look at graphs\n- [ ] Fail over\n" >A/runbooks/db.md &&
+	printf -- "---\nservices: db\n---\n# DB v2\n- [ ] Look at graphs\n- [ ] Fail over\n- [ ] Page the DBA\n" >B/runbooks/db.md &&
+	incident --actor alice --dir A triage -q "$short" >/dev/null &&
+	incident --actor alice --dir A check -q "$short" "Fail over" >/dev/null &&
+	incident --actor bob --dir B triage -q "$short" >/dev/null &&
+	incident --actor bob --dir B check -q "$short" "Look" >/dev/null &&
+	incident --actor bob --dir B check -q "$short" "Page" --note "paged" >/dev/null &&
+	incident --dir A sync -q && incident --dir B sync -q && incident --dir A sync -q &&
+	incident --dir A show --json "$short" | jq -S .incident.runbook >a.rb &&
+	incident --dir B show --json "$short" | jq -S .incident.runbook >b.rb &&
+	test_cmp a.rb b.rb &&
+	test "$(jq ".also_attached | length" a.rb)" = 1 &&
+	test "$(jq "[.steps[] | select(.checked)] | length" a.rb)" -ge 2 &&
+	test "$(jq "([.steps[] | select(.checked)] | length) + (.other_checks // [] | length)" a.rb)" = 3 &&
+	test "$(jq -r "[.steps[] | select(.text == \"Look at graphs\") | .checked_by] | .[0]" a.rb)" = bob &&
+	test "$(jq -r "[.steps[] | select(.text == \"Fail over\") | .checked_by] | .[0]" a.rb)" = alice &&
+	incident --dir A show "$short" >out &&
+	grep "^  also attached: version [0-9a-f]\{12\} of db.md (" out &&
+	incident --dir A resolve -q "$short" >/dev/null &&
+	incident --dir A review --no-edit --output r.md "$short" >/dev/null &&
+	grep "^Another version was attached as well: .db.md., version .[0-9a-f]*., attached .* by " r.md &&
+	if test "$(jq -r .hash a.rb)" = "$(sha256sum A/runbooks/db.md | cut -c1-64)"
+	then
+		grep "^  checked on another version (hash [0-9a-f]\{12\}): 3. Page the DBA  (bob" out &&
+		grep "^- 3. Page the DBA (version .[0-9a-f]*., checked .* by bob): paged$" r.md
+	else
+		! grep "checked on another version" out
+	fi
+'
+
 test_done

@@ -421,6 +421,29 @@ test_the_fold_keeps_the_first_version_and_check(void **state)
 	        "carol");
 	assert_string_equal(inc_json__str(cJSON_GetArrayItem(st, 1), "note"),
 	                    "done");
+	/* the other version is kept beside, and its check never dropped */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+	                         rb, "also_attached")),
+	                 1);
+	st = cJSON_GetArrayItem(
+	        cJSON_GetObjectItemCaseSensitive(rb, "also_attached"), 0);
+	assert_string_equal(inc_json__str(st, "attached_by"), "bob");
+	assert_string_equal(inc_json__str(st, "hash"), HASH_B);
+	st = cJSON_GetObjectItemCaseSensitive(rb, "other_checks");
+	assert_int_equal(cJSON_GetArraySize(st), 2);
+	assert_string_equal(inc_json__str(cJSON_GetArrayItem(st, 0), "hash"),
+	                    HASH_B);
+	assert_string_equal(
+	        inc_json__str(cJSON_GetArrayItem(st, 0), "checked_by"), "bob");
+	/* a check of the other version whose text the kept one has: its step */
+	fold(d, "step_checked",
+	     "{\"step\": 5, \"text\": \"one\", \"hash\": \"" HASH_B "\"}", 105,
+	     "erin");
+	st = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(rb, "steps"),
+	                        0);
+	assert_true(
+	        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "checked")));
+	assert_string_equal(inc_json__str(st, "checked_by"), "erin");
 	assert_int_equal(inc_doc__int(d, "unknown_event_count"), 0);
 	cJSON_Delete(d);
 }
