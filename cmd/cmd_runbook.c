@@ -208,6 +208,7 @@ static void
 print_labels(const char *name, const cJSON *arr)
 {
 	const cJSON *v;
+	int64_t sev;
 
 	if (cJSON_GetArraySize(arr) == 0)
 		return;
@@ -215,8 +216,11 @@ print_labels(const char *name, const cJSON *arr)
 	cJSON_ArrayForEach (v, arr) {
 		if (v != arr->child)
 			fputs(", ", stdout);
-		if (cJSON_IsNumber(v))
-			printf("%d", (int)v->valuedouble);
+		if (cJSON_IsNumber(v) &&
+		    inc_number_int(&sev, v->valuedouble, 0, INT32_MAX) == 0)
+			printf("%lld", (long long)sev);
+		else if (cJSON_IsNumber(v))
+			fputs("?", stdout);
 		else
 			print_safe(stdout, cJSON_GetStringValue(v), false);
 	}
@@ -298,11 +302,13 @@ cmd_runbook(struct inc_ctx *ctx, int argc, char **argv)
 		return print_json(doc);
 	rb = cJSON_GetObjectItemCaseSensitive(doc, "runbook");
 	if (!cJSON_IsObject(rb)) {
-		cJSON_Delete(doc);
 		inc_error_set(&err, INC_ENOTFOUND,
 		              "%s: no runbook applies to it (incident runbook "
 		              "--list)",
-		              argv[0]);
+		              json_str(doc, "short_id") != NULL
+		                      ? json_str(doc, "short_id")
+		                      : argv[0]);
+		cJSON_Delete(doc);
 		return fail(&err);
 	}
 	print_heading(ctx, doc, "");

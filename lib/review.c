@@ -358,6 +358,9 @@ runbook(struct out *o, const cJSON *doc)
 	if (never > 0)
 		putf(o, "\n%d step%s never checked.", never,
 		     never == 1 ? " was" : "s were");
+	else if (cJSON_GetArraySize(
+	                 cJSON_GetObjectItemCaseSensitive(rb, "steps")) == 0)
+		put(o, "The runbook has no steps to check.");
 	else
 		put(o, "\nEvery step was checked.");
 	/* two replicas attached different versions: say both */

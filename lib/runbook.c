@@ -55,6 +55,23 @@ problem(inc_strarray *a, bool *nomem, const char *fmt, ...)
 	a->count++;
 }
 
+/*
+ * At most max bytes of s for a message, cut before a character, never
+ * inside one, and "..." where it was cut; buf holds max + 4 bytes.
+ */
+static const char *
+cut(char *buf, size_t size, const char *s, size_t max)
+{
+	if (s == NULL)
+		return "";
+	if (strlen(s) <= max)
+		return s;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	snprintf(buf, size, "%.*s...", (int)max, s);
+	return buf;
+}
+
 /* ---- the file ---- */
 
 /* The bytes of a byte order mark at the start of b: editors on some
@@ -505,13 +522,14 @@ resolve_severities(struct inc_runbook__file *rb, inc_store *s, inc_error *err)
 {
 	rb->nsev = 0;
 	for (size_t i = 0; i < rb->nseverities; i++) {
+		char c[44];
 		int level;
 		inc_error e;
 		if (inc_severity_parse(&level, s, rb->severities[i], &e) < 0)
-			return inc_error_set(err, INC_EINVALID,
-			                     "severity '%.40s' is not on the "
-			                     "store's scale",
-			                     rb->severities[i]);
+			return inc_error_set(
+			        err, INC_EINVALID,
+			        "severity '%s' is not on the store's scale",
+			        cut(c, sizeof(c), rb->severities[i], 40));
 		rb->sev[rb->nsev++] = level;
 	}
 	return 0;
@@ -840,9 +858,10 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
           const char *typed, inc_error *err)
 {
 	const cJSON *st, *exact = NULL, *first = NULL;
-	char list[600] = "";
+	char list[160] = "", c[64], item[80];
 	size_t len, hits = 0, o = 0;
 	int n = cJSON_GetArraySize(steps);
+	bool full = false;
 
 	while (typed != NULL && (*typed == ' ' || *typed == '\t'))
 		typed++;
@@ -853,13 +872,14 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
 		        "text)");
 	len = strlen(typed);
 	if (strspn(typed, "0123456789") == len) {
-		long v = len <= 6 ? strtol(typed, NULL, 10) : 0;
-		if (v < 1 || v > n)
+		long v;
+		errno = 0;
+		v = strtol(typed, NULL, 10);
+		if (errno == ERANGE || v < 1 || v > n)
 			return inc_error_set(
 			        err, INC_ENOTFOUND,
-			        "%s: its runbook has no step %.20s "
-			        "(it has %d)",
-			        short_id, typed, n);
+			        "%s: its runbook has no step %s (it has %d)",
+			        short_id, cut(c, sizeof(c), typed, 20), n);
 		*out = cJSON_GetArrayItem(steps, (int)v - 1);
 		return 0;
 	}
@@ -872,11 +892,16 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
 		if (first == NULL)
 			first = st;
 		hits++;
-		if (o < sizeof(list))
-			o += (size_t)snprintf(list + o, sizeof(list) - o,
-			                      "%s%d (%.60s)",
-			                      hits > 1 ? ", " : "",
-			                      inc_doc__int(st, "n"), text);
+		/* whole items only, so that no character is cut */
+		snprintf(item, sizeof(item), "%s%d (%s)", hits > 1 ? ", " : "",
+		         inc_doc__int(st, "n"), cut(c, sizeof(c), text, 40));
+		if (!full && o + strlen(item) + 6 < sizeof(list)) {
+			memcpy(list + o, item, strlen(item) + 1);
+			o += strlen(item);
+		} else if (!full) {
+			memcpy(list + o, ", ...", 6);
+			full = true;
+		}
 	}
 	if (exact != NULL || hits == 1) {
 		*out = exact != NULL ? exact : first;
@@ -885,11 +910,11 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
 	if (hits == 0)
 		return inc_error_set(err, INC_ENOTFOUND,
 		                     "%s: no step of its runbook starts with "
-		                     "'%.60s'",
-		                     short_id, typed);
+		                     "'%s'",
+		                     short_id, cut(c, sizeof(c), typed, 60));
 	return inc_error_set(err, INC_EAMBIGUOUS,
-	                     "%s: '%.40s' starts several steps: %s", short_id,
-	                     typed, list);
+	                     "%s: '%s' starts several steps: %s", short_id,
+	                     cut(c, sizeof(c), typed, 40), list);
 }
 
 /* "same", "changed" or "missing": the file on disk against hash. */
@@ -928,7 +953,7 @@ inc_runbook_check(inc_incident **out, int *step, inc_strarray *warnings,
 	char id[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
 	int64_t clock = inc_time_now();
 	inc_incident *cur = NULL;
-	const cJSON *rb, *st;
+	const cJSON *rb, *st = NULL;
 	bool was = false, nomem = false, appended = false;
 	cJSON *p = NULL;
 	int ret;
@@ -956,13 +981,14 @@ inc_runbook_check(inc_incident **out, int *step, inc_strarray *warnings,
 	                     short_id, o->step, err)) < 0)
 		goto done;
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "checked"))) {
+		char t[64], by[64];
 		ret = inc_error_set(
 		        err, INC_EREFUSED,
-		        "%s: step %d (%.60s) is checked already, by "
-		        "%.60s at %s",
+		        "%s: step %d (%s) is checked already, by %s at %s",
 		        short_id, inc_doc__int(st, "n"),
-		        inc_json__str(st, "text"),
-		        inc_json__str(st, "checked_by"),
+		        cut(t, sizeof(t), inc_json__str(st, "text"), 60),
+		        cut(by, sizeof(by), inc_json__str(st, "checked_by"),
+		            60),
 		        inc_json__str(st, "checked_at"));
 		goto done;
 	}
@@ -1126,6 +1152,14 @@ inc_runbook_json(char **out, inc_store *s, const char *prefix, bool content,
 	}
 	cJSON_AddNumberToObject(doc, "format", INC_JSON_FORMAT);
 	cJSON_AddStringToObject(doc, "incident", inc_incident_id(inc));
+	{
+		/* for the messages: the id as the user sees it elsewhere */
+		char short_id[INC_ID_LEN + 1];
+		if ((ret = inc_id_short(short_id, s, inc_incident_id(inc),
+		                        err)) < 0)
+			goto done;
+		cJSON_AddStringToObject(doc, "short_id", short_id);
+	}
 	rb = cJSON_GetObjectItemCaseSensitive(inc_incident__doc(inc),
 	                                      "runbook");
 	if (cJSON_IsObject(rb)) {

@@ -340,6 +340,36 @@ test_expect_success 'a Markdown file without a header is no runbook and no warni
 	test "$(incident show --json "$(cat id-bom)" | jq -r .incident.runbook.hash)" = "$(sha256sum "$rb/bom.md" | cut -c1-64)"
 '
 
+test_expect_success 'messages cut user text at a character; errors name the short id' '
+	printf -- "---\nservices: nits\n---\n# Nits\n- [ ] $(printf "\303\251%.0s" $(seq 50)) one\n- [ ] $(printf "\303\251%.0s" $(seq 50)) two\n" >"$rb/nits.md" &&
+	printf -- "---\nservices: empty\n---\n# Nothing to tick\n\nJust words.\n" >"$rb/empty.md" &&
+	test_when_finished "rm -f \"$rb/nits.md\" \"$rb/empty.md\"" &&
+	long="a$(printf "\303\251%.0s" $(seq 40))" &&
+	incident open -q --service nits "nits" >id-n &&
+	incident --actor "$long" check -q "$(cat id-n)" 1 >/dev/null &&
+	test_expect_code 4 incident check "$(cat id-n)" 1 2>err &&
+	grep "is checked already, by a" err &&
+	iconv -f UTF-8 -t UTF-8 err >/dev/null &&
+	test_expect_code 2 incident check "$(cat id-n)" "$(printf "\303\251")" 2>err &&
+	grep "starts several steps" err &&
+	iconv -f UTF-8 -t UTF-8 err >/dev/null &&
+	test_expect_code 3 incident check "$(cat id-n)" 99999999999999999999999 2>err &&
+	grep "has no step 99999999999999999999... (it has 2)" err &&
+	incident open -q --service nomatch2 "none" >id-none &&
+	full=$(cat id-none) &&
+	short=$(incident show --json "$full" | jq -r .incident.short_id) &&
+	test "$short" != "$full" &&
+	test_expect_code 3 incident runbook "$full" 2>err &&
+	grep "^incident: $short: no runbook applies to it" err &&
+	! grep "$full" err &&
+	incident open -q --service empty "empty" >id-empty &&
+	incident triage -q "$(cat id-empty)" >/dev/null &&
+	incident resolve -q "$(cat id-empty)" >/dev/null &&
+	incident review --no-edit --output empty.md "$(cat id-empty)" >/dev/null &&
+	grep "^The runbook has no steps to check.$" empty.md &&
+	! grep "Every step was checked" empty.md
+'
+
 # Two stores A and B sharing a bare remote; one incident of A's (service
 # db, SEV2) synced to both: $short, $full.
 two_stores() {
