@@ -72,6 +72,53 @@ step_time(char *buf, size_t len, int64_t t, int64_t now)
 		snprintf(buf, len, "%s", a);
 }
 
+/* "(bob, 09:42)" */
+static void
+print_by(struct inc_ctx *ctx, const cJSON *o, const char *at, const char *by)
+{
+	int64_t t;
+	char when[32];
+
+	fputs("(", stdout);
+	print_actor(stdout, json_str(o, by));
+	if (inc_time_from_rfc3339(&t, json_str(o, at)) == 0) {
+		step_time(when, sizeof(when), t, ctx->now);
+		printf(", %s", when);
+	}
+	fputs(")", stdout);
+}
+
+/*
+ * Two replicas attached different versions: the kept one is shown, and
+ * these lines say the others and the checks no step of it took.
+ */
+static void
+print_versions(struct inc_ctx *ctx, const cJSON *rb, const char *indent)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach (
+	        v, cJSON_GetObjectItemCaseSensitive(rb, "also_attached")) {
+		printf("%salso attached: version %.12s of ", indent,
+		       json_str(v, "hash") != NULL ? json_str(v, "hash") : "?");
+		print_safe(stdout, json_str(v, "path"), false);
+		fputs(" ", stdout);
+		print_by(ctx, v, "attached_at", "attached_by");
+		fputs("; the first attached is the one above\n", stdout);
+	}
+	cJSON_ArrayForEach (
+	        v, cJSON_GetObjectItemCaseSensitive(rb, "other_checks")) {
+		printf("%schecked on another version (hash %.12s): %d. ",
+		       indent,
+		       json_str(v, "hash") != NULL ? json_str(v, "hash") : "?",
+		       json_count(v, "step"));
+		print_safe(stdout, json_str(v, "text"), false);
+		fputs("  ", stdout);
+		print_by(ctx, v, "checked_at", "checked_by");
+		putchar('\n');
+	}
+}
+
 /* "[x] 1. Check replication lag  (alice, 09:42)" for each step */
 void
 runbook_print_steps(struct inc_ctx *ctx, const cJSON *rb, const char *indent)
@@ -101,6 +148,7 @@ runbook_print_steps(struct inc_ctx *ctx, const cJSON *rb, const char *indent)
 			putchar('\n');
 		}
 	}
+	print_versions(ctx, rb, indent);
 }
 
 /* "Runbook: Primary database down (db/primary.md, 1/2 done)" */
@@ -160,6 +208,7 @@ static void
 print_labels(const char *name, const cJSON *arr)
 {
 	const cJSON *v;
+	int64_t sev;
 
 	if (cJSON_GetArraySize(arr) == 0)
 		return;
@@ -167,8 +216,11 @@ print_labels(const char *name, const cJSON *arr)
 	cJSON_ArrayForEach (v, arr) {
 		if (v != arr->child)
 			fputs(", ", stdout);
-		if (cJSON_IsNumber(v))
-			printf("%d", (int)v->valuedouble);
+		if (cJSON_IsNumber(v) &&
+		    inc_number_int(&sev, v->valuedouble, 0, INT32_MAX) == 0)
+			printf("%lld", (long long)sev);
+		else if (cJSON_IsNumber(v))
+			fputs("?", stdout);
 		else
 			print_safe(stdout, cJSON_GetStringValue(v), false);
 	}
@@ -250,11 +302,13 @@ cmd_runbook(struct inc_ctx *ctx, int argc, char **argv)
 		return print_json(doc);
 	rb = cJSON_GetObjectItemCaseSensitive(doc, "runbook");
 	if (!cJSON_IsObject(rb)) {
-		cJSON_Delete(doc);
 		inc_error_set(&err, INC_ENOTFOUND,
 		              "%s: no runbook applies to it (incident runbook "
 		              "--list)",
-		              argv[0]);
+		              json_str(doc, "short_id") != NULL
+		                      ? json_str(doc, "short_id")
+		                      : argv[0]);
+		cJSON_Delete(doc);
 		return fail(&err);
 	}
 	print_heading(ctx, doc, "");

@@ -576,20 +576,46 @@ inc_fold__alert_attached(struct inc_fold *f, const inc_event *ev)
 /*
  * The runbook the responders follow, as it was when attached: the first
  * attached wins (two replicas attaching at once keep the one that sorts
- * first), so the steps checked against it keep their meaning. The
- * projection has no "runbook" member until one is attached, so stores
- * older than runbooks fold as they did.
+ * first), so the steps checked against it keep their meaning. Another
+ * attachment is kept beside it, in "also_attached" (its version, who
+ * attached it, its steps), so that the checks made against it are not
+ * lost (see inc_fold__step_checked). The projection has no "runbook"
+ * member until one is attached, so stores older than runbooks fold as
+ * they did.
  */
 void
 inc_fold__runbook_attached(struct inc_fold *f, const inc_event *ev)
 {
 	const cJSON *p = ev->payload, *v;
-	cJSON *rb, *steps;
+	cJSON *rb, *steps, *kept = member_mut(f->d, "runbook"), *also;
 	char at[32];
 	int n = 0;
 
-	if (cJSON_IsObject(member(f->d, "runbook")))
+	if (cJSON_IsObject(kept)) {
+		if ((also = member_mut(kept, "also_attached")) == NULL)
+			need(f, also = cJSON_AddArrayToObject(kept,
+			                                      "also_attached"));
+		need(f, rb = cJSON_CreateObject());
+		if (rb == NULL || also == NULL) {
+			cJSON_Delete(rb);
+			return;
+		}
+		need(f, cJSON_AddStringToObject(rb, "path",
+		                                inc_json__str(p, "path")));
+		need(f, cJSON_AddStringToObject(rb, "hash",
+		                                inc_json__str(p, "hash")));
+		need(f, cJSON_AddStringToObject(rb, "title",
+		                                inc_json__str(p, "title")));
+		need(f, cJSON_AddStringToObject(
+		                rb, "attached_at",
+		                inc_time_rfc3339(at, sizeof(at), ev->at)));
+		need(f, cJSON_AddStringToObject(rb, "attached_by", ev->actor));
+		need(f, steps = cJSON_Duplicate(member(p, "steps"), true));
+		if (steps != NULL)
+			cJSON_AddItemToObject(rb, "steps", steps);
+		cJSON_AddItemToArray(also, rb);
 		return;
+	}
 	need(f, rb = cJSON_CreateObject());
 	if (rb == NULL)
 		return;
@@ -621,7 +647,58 @@ inc_fold__runbook_attached(struct inc_fold *f, const inc_event *ev)
 	cJSON_AddItemToObject(f->d, "runbook", rb);
 }
 
-/* A step of the attached version, once: the first check stands. */
+/* The first step of steps whose text is text, or NULL. */
+static cJSON *
+step_by_text(cJSON *steps, const char *text)
+{
+	cJSON *st;
+
+	cJSON_ArrayForEach (st, steps)
+		if (text != NULL && inc_json__str(st, "text") != NULL &&
+		    strcmp(inc_json__str(st, "text"), text) == 0)
+			return st;
+	return NULL;
+}
+
+/*
+ * A check no step of the kept version takes: kept in the runbook's
+ * "other_checks", with the version it was made against, so that show and
+ * the review say it.
+ */
+static void
+other_check(struct inc_fold *f, cJSON *rb, const inc_event *ev, int64_t n)
+{
+	cJSON *arr = member_mut(rb, "other_checks"), *c;
+	const char *note = inc_json__str(ev->payload, "note");
+	char at[32];
+
+	if (arr == NULL)
+		need(f, arr = cJSON_AddArrayToObject(rb, "other_checks"));
+	need(f, c = cJSON_CreateObject());
+	if (arr == NULL || c == NULL) {
+		cJSON_Delete(c);
+		return;
+	}
+	need(f, cJSON_AddStringToObject(c, "hash",
+	                                inc_json__str(ev->payload, "hash")));
+	need(f, cJSON_AddNumberToObject(c, "step", (double)n));
+	need(f, cJSON_AddStringToObject(c, "text",
+	                                inc_json__str(ev->payload, "text")));
+	need(f,
+	     cJSON_AddStringToObject(c, "checked_at",
+	                             inc_time_rfc3339(at, sizeof(at), ev->at)));
+	need(f, cJSON_AddStringToObject(c, "checked_by", ev->actor));
+	need(f, note != NULL ? cJSON_AddStringToObject(c, "note", note)
+	                     : cJSON_AddNullToObject(c, "note"));
+	cJSON_AddItemToArray(arr, c);
+}
+
+/*
+ * A step of the attached version, once: the first check stands. A check
+ * of another version (two replicas attached different versions) is
+ * never dropped: it checks the kept version's step of the same text,
+ * and when there is none it is kept in "other_checks".
+ */
 void
 inc_fold__step_checked(struct inc_fold *f, const inc_event *ev)
 {
@@ -630,11 +707,18 @@ inc_fold__step_checked(struct inc_fold *f, const inc_event *ev)
 	int64_t n;
 
 	if (!cJSON_IsObject(rb) || hash == NULL ||
-	    strcmp(hash, inc_json__str(rb, "hash")) != 0 ||
-	    inc_json__int(&n, ev->payload, "step", 1, INT_MAX) < 0 ||
-	    (st = cJSON_GetArrayItem(member_mut(rb, "steps"), (int)n - 1)) ==
-	            NULL ||
-	    cJSON_IsTrue(member(st, "checked")))
+	    inc_json__int(&n, ev->payload, "step", 1, INT_MAX) < 0)
+		return;
+	if (strcmp(hash, inc_json__str(rb, "hash")) == 0)
+		st = cJSON_GetArrayItem(member_mut(rb, "steps"), (int)n - 1);
+	else
+		st = step_by_text(member_mut(rb, "steps"),
+		                  inc_json__str(ev->payload, "text"));
+	if (st == NULL) {
+		other_check(f, rb, ev, n);
+		return;
+	}
+	if (cJSON_IsTrue(member(st, "checked")))
 		return;
 	check(f, inc_doc__replace(st, "checked", cJSON_CreateTrue()));
 	check(f, inc_doc__set_time(st, "checked_at", ev->at));

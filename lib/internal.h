@@ -415,9 +415,11 @@ struct inc_runbook__file {
 };
 /*
  * Parses the bytes of a runbook file (a --- header, a # title, - [ ]
- * steps) into rb, which the caller releases either way. INC_EINVALID
- * says why the file cannot be a runbook (no header, NUL, not UTF-8, too
- * big, too many steps). rb->path and rb->hash are the caller's to set.
+ * steps) into rb, which the caller releases either way. INC_ENOTFOUND:
+ * no header, so not a runbook at all (a README.md); INC_EINVALID says
+ * why a file with a header cannot be one (NUL, not UTF-8, too big, too
+ * many steps). A byte order mark before the header is skipped.
+ * rb->path and rb->hash are the caller's to set.
  */
 int inc_runbook__parse(struct inc_runbook__file *rb, const char *bytes,
                        size_t len, inc_error *err);

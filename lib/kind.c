@@ -313,6 +313,7 @@ enum field_type {
 	F_MAP,      /* an object of strings (or null: removed) */
 	F_NAMES,    /* an array of names: one line each, not empty */
 	F_LINES,    /* an array of lines, each not blank, at most max bytes */
+	F_PATH,     /* a line, a path relative to a folder: see path_inside */
 };
 
 /*
@@ -450,7 +451,7 @@ static const struct field f_action_done[] = {
 /* the runbook's version: its path in runbooks.dir and the SHA-256 of
  * the file (an F_EVENT_ID is 64 hex digits too) */
 static const struct field f_runbook_attached[] = {
-        {"path", F_LINE, 4096, REQUIRED | FILLED},
+        {"path", F_PATH, 4096, REQUIRED | FILLED},
         {"hash", F_EVENT_ID, 0, REQUIRED},
         {"title", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
         {"steps", F_LINES, INC_TITLE_MAX, REQUIRED},
@@ -577,6 +578,29 @@ label_ok(const cJSON *v, int64_t max)
 	       strpbrk(v->valuestring, " \t\r\n,") == NULL;
 }
 
+/*
+ * A path that stays inside the folder it is relative to, whatever joins
+ * it to that folder: not absolute, no "." or ".." component, no empty
+ * one ("a//b", "a/"). The writers (runbook.c) only ever wrote such paths.
+ */
+static bool
+path_inside(const char *p)
+{
+	const char *c = p;
+
+	if (*p == '\0' || *p == '/')
+		return false;
+	for (;;) {
+		size_t n = strcspn(c, "/");
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		if (c[n] == '\0')
+			return true;
+		c += n + 1;
+	}
+}
+
 static int
 check_field(const struct field *f, const cJSON *v, inc_error *err)
 {
@@ -594,6 +618,18 @@ check_field(const struct field *f, const cJSON *v, inc_error *err)
 			        "%s: not one line (it holds a line "
 			        "break)",
 			        f->key);
+		return inc_text_check(v->valuestring, (size_t)f->max, f->key,
+		                      err);
+	case F_PATH:
+		if (!cJSON_IsString(v))
+			break;
+		if (strpbrk(v->valuestring, "\r\n") != NULL ||
+		    !path_inside(v->valuestring))
+			return inc_error_set(err, INC_EINVALID,
+			                     "%s: not a path inside the folder "
+			                     "(absolute, or with an empty, '.' "
+			                     "or '..' part)",
+			                     f->key);
 		return inc_text_check(v->valuestring, (size_t)f->max, f->key,
 		                      err);
 	case F_NAME:

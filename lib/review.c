@@ -358,8 +358,41 @@ runbook(struct out *o, const cJSON *doc)
 	if (never > 0)
 		putf(o, "\n%d step%s never checked.", never,
 		     never == 1 ? " was" : "s were");
+	else if (cJSON_GetArraySize(
+	                 cJSON_GetObjectItemCaseSensitive(rb, "steps")) == 0)
+		put(o, "The runbook has no steps to check.");
 	else
 		put(o, "\nEvery step was checked.");
+	/* two replicas attached different versions: say both */
+	cJSON_ArrayForEach (
+	        st, cJSON_GetObjectItemCaseSensitive(rb, "also_attached")) {
+		putf(o,
+		     "\n\nAnother version was attached as well: `%s`, "
+		     "version `%s`",
+		     inc_json__str(st, "path"), inc_json__str(st, "hash"));
+		if (inc_time_from_rfc3339(
+		            &t, inc_json__str(st, "attached_at")) == 0)
+			putf(o, ", attached %s by %s",
+			     utc(when, sizeof(when), t),
+			     inc_json__str(st, "attached_by"));
+		put(o, "; the steps above are the first attached.");
+	}
+	if (cJSON_GetArraySize(
+	            cJSON_GetObjectItemCaseSensitive(rb, "other_checks")) > 0)
+		put(o, "\n\nChecked on another version:\n");
+	cJSON_ArrayForEach (
+	        st, cJSON_GetObjectItemCaseSensitive(rb, "other_checks")) {
+		putf(o, "\n- %d. %s (version `%.12s`", inc_doc__int(st, "step"),
+		     inc_json__str(st, "text"), inc_json__str(st, "hash"));
+		if (inc_time_from_rfc3339(&t,
+		                          inc_json__str(st, "checked_at")) == 0)
+			putf(o, ", checked %s by %s",
+			     utc(when, sizeof(when), t),
+			     inc_json__str(st, "checked_by"));
+		put(o, ")");
+		if (inc_json__str(st, "note") != NULL)
+			putf(o, ": %s", inc_json__str(st, "note"));
+	}
 }
 
 /* Writes the value of one placeholder; false when it is unknown. */

@@ -55,7 +55,46 @@ problem(inc_strarray *a, bool *nomem, const char *fmt, ...)
 	a->count++;
 }
 
+/*
+ * At most max bytes of s for a message, cut before a character, never
+ * inside one, and "..." where it was cut; buf holds max + 4 bytes.
+ */
+static const char *
+cut(char *buf, size_t size, const char *s, size_t max)
+{
+	if (s == NULL)
+		return "";
+	if (strlen(s) <= max)
+		return s;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	snprintf(buf, size, "%.*s...", (int)max, s);
+	return buf;
+}
+
 /* ---- the file ---- */
+
+/* The bytes of a byte order mark at the start of b: editors on some
+ * systems write one, and it is no part of the text. */
+static size_t
+bom_len(const char *b, size_t n)
+{
+	return n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
+/*
+ * Whether the bytes open a header, "---" alone on the first line (after a
+ * byte order mark): what tells a runbook from any other Markdown file of
+ * a team's checkout, a README.md, which is no runbook and no problem.
+ */
+static bool
+opens_header(const char *b, size_t n)
+{
+	size_t o = bom_len(b, n);
+
+	return n - o >= 3 && memcmp(b + o, "---", 3) == 0 &&
+	       (n - o == 3 || b[o + 3] == '\n' || b[o + 3] == '\r');
+}
 
 void
 inc_runbook__release(struct inc_runbook__file *rb)
@@ -86,12 +125,14 @@ next_line(const char **p, const char *end, const char **line, size_t *len)
 		e++;
 	*line = s;
 	*len = (size_t)(e - s);
-	if (e < end && *e == '\r')
+	/* never a look behind the start: the first line may be empty */
+	if (e < end && *e == '\r') {
 		e++;
-	if (e < end && e[-1] == '\r' && *e == '\n')
+		if (e < end && *e == '\n')
+			e++;
+	} else if (e < end && *e == '\n') {
 		e++;
-	else if (e < end && *e == '\n')
-		e++;
+	}
 	*p = e;
 	return true;
 }
@@ -173,6 +214,9 @@ inc_runbook__parse(struct inc_runbook__file *rb, const char *bytes, size_t len,
 	int ret, n = 0;
 	bool closed = false;
 
+	if (!opens_header(bytes, len))
+		return inc_error_set(err, INC_ENOTFOUND,
+		                     "no header (a first line '---')");
 	if (len > INC_RUNBOOK_FILE_MAX)
 		return inc_error_set(err, INC_EINVALID, "larger than %d bytes",
 		                     INC_RUNBOOK_FILE_MAX);
@@ -184,10 +228,9 @@ inc_runbook__parse(struct inc_runbook__file *rb, const char *bytes, size_t len,
 	free(copy);
 	if (ret < 0)
 		return inc_error_set(err, INC_EINVALID, "not valid UTF-8");
-	/* a byte order mark is no header */
-	if (!next_line(&p, end, &l, &ll) || ll != 3 || memcmp(l, "---", 3) != 0)
-		return inc_error_set(err, INC_EINVALID,
-		                     "no header (a first line '---')");
+	/* the "---" line, after a byte order mark */
+	p += bom_len(bytes, len);
+	(void)next_line(&p, end, &l, &ll);
 	while (next_line(&p, end, &l, &ll)) {
 		const char *colon, *v;
 		size_t klen, vlen;
@@ -314,6 +357,7 @@ struct scan {
 	struct inc_runbook__file *files; /* sorted by path */
 	size_t n, cap;
 	inc_strarray *problems;
+	bool every_file; /* a problem also for a file that is no runbook */
 	bool nomem;
 	bool truncated;
 };
@@ -351,69 +395,116 @@ runbooks_dir(char **out, bool *explicit, inc_store *s, inc_error *err)
 	return *out != NULL ? 0 : inc_error__nomem(err);
 }
 
-/* Reads the file at full (at most the limit and one byte more). */
+/*
+ * dir/rel with every link followed, when that is inside dir (its links
+ * followed too); else an error. A path comes from a file in the folder
+ * or from an event that any replica may have written (kind.c holds it to
+ * a path inside the folder), and the folder may be a team's checkout:
+ * neither a "../" nor a link to /etc/passwd reads a file elsewhere.
+ */
 static int
-read_file(char **out, size_t *len, const char *full, inc_error *err)
+resolve_inside(char **out, const char *dir, const char *rel, inc_error *err)
 {
-	int fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	size_t cap = 0, n = 0;
-	char *buf = NULL;
-	ssize_t r;
+	char *full = inc_util__asprintf("%s/%s", dir, rel);
+	char *rdir = NULL, *rfull = NULL;
+	size_t n;
+	int e, ret = 0;
 
 	*out = NULL;
+	if (full == NULL)
+		return inc_error__nomem(err);
+	if ((rdir = realpath(dir, NULL)) == NULL ||
+	    (rfull = realpath(full, NULL)) == NULL) {
+		e = errno;
+		ret = e == ENOMEM ? inc_error__nomem(err)
+		                  : inc_error_set(err, INC_ERROR,
+		                                  "cannot read it: %s",
+		                                  strerror(e));
+		goto done;
+	}
+	n = strlen(rdir);
+	if (strcmp(rdir, "/") != 0 &&
+	    (strncmp(rfull, rdir, n) != 0 || rfull[n] != '/')) {
+		ret = inc_error_set(err, INC_EINVALID,
+		                    "a link to a file outside runbooks.dir");
+		goto done;
+	}
+	*out = rfull;
+	rfull = NULL;
+done:
+	free(full);
+	free(rdir);
+	free(rfull);
+	return ret;
+}
+
+/* Reads the file rel of runbooks.dir dir, of at most the limit, never
+ * one outside dir. INC_ENOTFOUND: a file too big that is no runbook. */
+static int
+read_file(char **out, size_t *len, const char *dir, const char *rel,
+          inc_error *err)
+{
+	struct stat st;
+	size_t size, n = 0;
+	char *buf, *full;
+	ssize_t r;
+	int fd, e, ret;
+
+	*out = NULL;
+	if ((ret = resolve_inside(&full, dir, rel, err)) < 0)
+		return ret;
+	/* the last part as resolved: a link put there since is not followed */
+	fd = open(full,
+	          O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	free(full);
 	if (fd < 0)
-		return inc_error_set(
-		        err, errno == ENOENT ? INC_ENOTFOUND : INC_ERROR,
-		        "cannot read it: %s", strerror(errno));
+		return inc_error_set(err, INC_ERROR, "cannot read it: %s",
+		                     strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return inc_error_set(err, INC_EINVALID, "not a regular file");
 	}
 	if (st.st_size > INC_RUNBOOK_FILE_MAX) {
+		/* a big file of the checkout that is no runbook is fine */
+		char head[8];
+		r = pread(fd, head, sizeof(head), 0);
 		close(fd);
+		if (r >= 0 && !opens_header(head, (size_t)r))
+			return inc_error_set(err, INC_ENOTFOUND,
+			                     "no header (a first line '---')");
 		return inc_error_set(err, INC_EINVALID, "larger than %d bytes",
 		                     INC_RUNBOOK_FILE_MAX);
 	}
-	cap = (size_t)st.st_size + 1;
-	for (;;) {
-		if (n + 1 >= cap) {
-			char *nb;
-			if (cap > INC_RUNBOOK_FILE_MAX + 1) {
-				free(buf);
-				close(fd);
-				return inc_error_set(err, INC_EINVALID,
-				                     "larger than %d bytes",
-				                     INC_RUNBOOK_FILE_MAX);
-			}
-			if ((nb = realloc(buf, cap * 2)) == NULL)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		if (buf == NULL && (buf = malloc(cap)) == NULL)
-			break;
-		if ((r = read(fd, buf + n, cap - n - 1)) < 0 && errno == EINTR)
+	/* the size fstat() said, and one byte more to see that it grew */
+	size = (size_t)st.st_size;
+	if ((buf = malloc(size + 2)) == NULL) {
+		close(fd);
+		return inc_error__nomem(err);
+	}
+	while (n < size + 1) {
+		if ((r = read(fd, buf + n, size + 1 - n)) < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
+			e = errno;
 			free(buf);
 			close(fd);
 			return inc_error_set(err, INC_ERROR,
-			                     "cannot read it: %s",
-			                     strerror(errno));
+			                     "cannot read it: %s", strerror(e));
 		}
-		if (r == 0) {
-			close(fd);
-			buf[n] = '\0';
-			*out = buf;
-			*len = n;
-			return 0;
-		}
+		if (r == 0)
+			break;
 		n += (size_t)r;
 	}
-	free(buf);
 	close(fd);
-	return inc_error__nomem(err);
+	if (n > size) {
+		free(buf);
+		return inc_error_set(err, INC_ERROR,
+		                     "it grew while it was read");
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
 }
 
 static bool
@@ -431,13 +522,14 @@ resolve_severities(struct inc_runbook__file *rb, inc_store *s, inc_error *err)
 {
 	rb->nsev = 0;
 	for (size_t i = 0; i < rb->nseverities; i++) {
+		char c[44];
 		int level;
 		inc_error e;
 		if (inc_severity_parse(&level, s, rb->severities[i], &e) < 0)
-			return inc_error_set(err, INC_EINVALID,
-			                     "severity '%.40s' is not on the "
-			                     "store's scale",
-			                     rb->severities[i]);
+			return inc_error_set(
+			        err, INC_EINVALID,
+			        "severity '%s' is not on the store's scale",
+			        cut(c, sizeof(c), rb->severities[i], 40));
 		rb->sev[rb->nsev++] = level;
 	}
 	return 0;
@@ -448,15 +540,12 @@ static int
 load_one(struct inc_runbook__file *rb, inc_store *s, const char *dir,
          const char *rel, inc_error *err)
 {
-	char *full = inc_util__asprintf("%s/%s", dir, rel), *bytes = NULL;
+	char *bytes = NULL;
 	size_t len = 0;
 	int ret;
 
 	memset(rb, 0, sizeof(*rb));
-	if (full == NULL)
-		return inc_error__nomem(err);
-	ret = read_file(&bytes, &len, full, err);
-	free(full);
+	ret = read_file(&bytes, &len, dir, rel, err);
 	if (ret < 0)
 		return ret;
 	inc_util__sha256_hex(rb->hash, bytes, len);
@@ -544,6 +633,13 @@ visit(struct scan *sc, const char *rel, int depth, inc_error *err)
 	ret = load_one(&sc->files[sc->n], sc->s, sc->dir, rel, &e);
 	if (ret == INC_ENOMEM)
 		return inc_error__nomem(err);
+	if (ret == INC_ENOTFOUND) {
+		/* a README.md: said by the list, kept from every show */
+		if (sc->every_file)
+			problem(sc->problems, &sc->nomem,
+			        "%s: not a runbook (no header)", rel);
+		return 0;
+	}
 	if (ret < 0) {
 		problem(sc->problems, &sc->nomem, "%s: skipped: %s", rel,
 		        e.message);
@@ -613,10 +709,12 @@ walk(struct scan *sc, const char *rel, int depth, inc_error *err)
 
 /*
  * Reads every runbook of runbooks.dir into sc. A missing default folder
- * is no runbooks; a configured one that cannot be read is an error.
+ * is no runbooks; a configured one that cannot be read is an error. A
+ * Markdown file without a header is a problem only with every_file.
  */
 static int
-scan(struct scan *sc, inc_store *s, inc_strarray *problems, inc_error *err)
+scan(struct scan *sc, inc_store *s, inc_strarray *problems, bool every_file,
+     inc_error *err)
 {
 	bool explicit = false;
 	int ret;
@@ -624,6 +722,7 @@ scan(struct scan *sc, inc_store *s, inc_strarray *problems, inc_error *err)
 	memset(sc, 0, sizeof(*sc));
 	sc->s = s;
 	sc->problems = problems;
+	sc->every_file = every_file;
 	if ((ret = runbooks_dir(&sc->dir, &explicit, s, err)) < 0)
 		return ret;
 	ret = walk(sc, "", 0, err);
@@ -703,7 +802,7 @@ attach(inc_incident **cur, bool *appended, inc_store *s, const char *short_id,
 
 	if (attached(*cur))
 		return 0;
-	if ((ret = scan(&sc, s, problems, err)) < 0) {
+	if ((ret = scan(&sc, s, problems, false, err)) < 0) {
 		scan_release(&sc);
 		return ret;
 	}
@@ -759,9 +858,10 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
           const char *typed, inc_error *err)
 {
 	const cJSON *st, *exact = NULL, *first = NULL;
-	char list[600] = "";
+	char list[160] = "", c[64], item[80];
 	size_t len, hits = 0, o = 0;
 	int n = cJSON_GetArraySize(steps);
+	bool full = false;
 
 	while (typed != NULL && (*typed == ' ' || *typed == '\t'))
 		typed++;
@@ -772,13 +872,14 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
 		        "text)");
 	len = strlen(typed);
 	if (strspn(typed, "0123456789") == len) {
-		long v = len <= 6 ? strtol(typed, NULL, 10) : 0;
-		if (v < 1 || v > n)
+		long v;
+		errno = 0;
+		v = strtol(typed, NULL, 10);
+		if (errno == ERANGE || v < 1 || v > n)
 			return inc_error_set(
 			        err, INC_ENOTFOUND,
-			        "%s: its runbook has no step %.20s "
-			        "(it has %d)",
-			        short_id, typed, n);
+			        "%s: its runbook has no step %s (it has %d)",
+			        short_id, cut(c, sizeof(c), typed, 20), n);
 		*out = cJSON_GetArrayItem(steps, (int)v - 1);
 		return 0;
 	}
@@ -791,11 +892,16 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
 		if (first == NULL)
 			first = st;
 		hits++;
-		if (o < sizeof(list))
-			o += (size_t)snprintf(list + o, sizeof(list) - o,
-			                      "%s%d (%.60s)",
-			                      hits > 1 ? ", " : "",
-			                      inc_doc__int(st, "n"), text);
+		/* whole items only, so that no character is cut */
+		snprintf(item, sizeof(item), "%s%d (%s)", hits > 1 ? ", " : "",
+		         inc_doc__int(st, "n"), cut(c, sizeof(c), text, 40));
+		if (!full && o + strlen(item) + 6 < sizeof(list)) {
+			memcpy(list + o, item, strlen(item) + 1);
+			o += strlen(item);
+		} else if (!full) {
+			memcpy(list + o, ", ...", 6);
+			full = true;
+		}
 	}
 	if (exact != NULL || hits == 1) {
 		*out = exact != NULL ? exact : first;
@@ -804,18 +910,18 @@ find_step(const cJSON **out, const cJSON *steps, const char *short_id,
 	if (hits == 0)
 		return inc_error_set(err, INC_ENOTFOUND,
 		                     "%s: no step of its runbook starts with "
-		                     "'%.60s'",
-		                     short_id, typed);
+		                     "'%s'",
+		                     short_id, cut(c, sizeof(c), typed, 60));
 	return inc_error_set(err, INC_EAMBIGUOUS,
-	                     "%s: '%.40s' starts several steps: %s", short_id,
-	                     typed, list);
+	                     "%s: '%s' starts several steps: %s", short_id,
+	                     cut(c, sizeof(c), typed, 40), list);
 }
 
 /* "same", "changed" or "missing": the file on disk against hash. */
 static const char *
 disk_state(inc_store *s, const char *path, const char *hash, char **content)
 {
-	char *dir = NULL, *full, *bytes = NULL, now[INC_EVENT_ID_LEN + 1];
+	char *dir = NULL, *bytes = NULL, now[INC_EVENT_ID_LEN + 1];
 	bool explicit;
 	size_t len = 0;
 	inc_error e;
@@ -823,14 +929,10 @@ disk_state(inc_store *s, const char *path, const char *hash, char **content)
 
 	if (content != NULL)
 		*content = NULL;
-	if (runbooks_dir(&dir, &explicit, s, &e) < 0)
+	if (path == NULL || runbooks_dir(&dir, &explicit, s, &e) < 0)
 		return "missing";
-	full = inc_util__asprintf("%s/%s", dir, path);
+	ret = read_file(&bytes, &len, dir, path, &e);
 	free(dir);
-	if (full == NULL)
-		return "missing";
-	ret = read_file(&bytes, &len, full, &e);
-	free(full);
 	if (ret < 0)
 		return "missing";
 	inc_util__sha256_hex(now, bytes, len);
@@ -851,7 +953,7 @@ inc_runbook_check(inc_incident **out, int *step, inc_strarray *warnings,
 	char id[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
 	int64_t clock = inc_time_now();
 	inc_incident *cur = NULL;
-	const cJSON *rb, *st;
+	const cJSON *rb, *st = NULL;
 	bool was = false, nomem = false, appended = false;
 	cJSON *p = NULL;
 	int ret;
@@ -879,13 +981,14 @@ inc_runbook_check(inc_incident **out, int *step, inc_strarray *warnings,
 	                     short_id, o->step, err)) < 0)
 		goto done;
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "checked"))) {
+		char t[64], by[64];
 		ret = inc_error_set(
 		        err, INC_EREFUSED,
-		        "%s: step %d (%.60s) is checked already, by "
-		        "%.60s at %s",
+		        "%s: step %d (%s) is checked already, by %s at %s",
 		        short_id, inc_doc__int(st, "n"),
-		        inc_json__str(st, "text"),
-		        inc_json__str(st, "checked_by"),
+		        cut(t, sizeof(t), inc_json__str(st, "text"), 60),
+		        cut(by, sizeof(by), inc_json__str(st, "checked_by"),
+		            60),
 		        inc_json__str(st, "checked_at"));
 		goto done;
 	}
@@ -1007,7 +1110,7 @@ inc_runbook_list_json(char **out, inc_store *s, inc_error *err)
 	int ret;
 
 	*out = NULL;
-	if ((ret = scan(&sc, s, &problems, err)) < 0)
+	if ((ret = scan(&sc, s, &problems, true, err)) < 0)
 		goto done;
 	if ((doc = cJSON_CreateObject()) == NULL) {
 		ret = inc_error__nomem(err);
@@ -1049,6 +1152,14 @@ inc_runbook_json(char **out, inc_store *s, const char *prefix, bool content,
 	}
 	cJSON_AddNumberToObject(doc, "format", INC_JSON_FORMAT);
 	cJSON_AddStringToObject(doc, "incident", inc_incident_id(inc));
+	{
+		/* for the messages: the id as the user sees it elsewhere */
+		char short_id[INC_ID_LEN + 1];
+		if ((ret = inc_id_short(short_id, s, inc_incident_id(inc),
+		                        err)) < 0)
+			goto done;
+		cJSON_AddStringToObject(doc, "short_id", short_id);
+	}
 	rb = cJSON_GetObjectItemCaseSensitive(inc_incident__doc(inc),
 	                                      "runbook");
 	if (cJSON_IsObject(rb)) {
@@ -1068,7 +1179,7 @@ inc_runbook_json(char **out, inc_store *s, const char *prefix, bool content,
 	} else {
 		const struct inc_runbook__file *m;
 		/* what check would attach: the folder read now */
-		if ((ret = scan(&sc, s, &problems, err)) < 0)
+		if ((ret = scan(&sc, s, &problems, false, err)) < 0)
 			goto done;
 		m = best(&sc, inc_incident__doc(inc));
 		cJSON_AddFalseToObject(doc, "attached");

@@ -2,6 +2,7 @@
 # Runbooks: matched at triage, the version recorded, steps checked on the
 # timeline and in the review; hostile files do no harm.
 . "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-forge.sh"
 
 rb="$INCIDENT_DIR/runbooks"
 
@@ -257,7 +258,7 @@ test_expect_success 'hostile runbooks do no harm' '
 	grep "evil/utf8.md: skipped: not valid UTF-8" err &&
 	grep "evil/nul.md: skipped: holds a NUL byte" err &&
 	grep "evil/huge.md: skipped: larger than 1048576 bytes" err &&
-	grep "evil/none.md: skipped: no header" err &&
+	grep "evil/none.md: not a runbook (no header)" err &&
 	grep "evil/fifo.md: skipped: not a regular file" err &&
 	! grep -q "$(printf "\033")" out &&
 	! grep -q "$(printf "\033")" err &&
@@ -302,6 +303,162 @@ test_expect_success 'verify agrees, and rebuild brings the runbook and its check
 	incident show --json "$(cat id-g)" | jq -c .incident.runbook >after &&
 	test_cmp before after &&
 	test "$(jq -c "[.steps[].checked]" after)" = "[false,true,false]"
+'
+
+test_expect_success 'a file whose first line is empty is read within its bytes' '
+	printf "\n---\nservices: db\n---\n# x\n- [ ] a\n" >"$rb/lead.md" &&
+	printf "\r" >"$rb/cr.md" &&
+	test_when_finished "rm -f \"$rb/lead.md\" \"$rb/cr.md\"" &&
+	incident runbook --list >out 2>err &&
+	grep "^incident: warning: runbook lead.md: .*no header" err &&
+	grep "^incident: warning: runbook cr.md: .*no header" err &&
+	! grep "^lead.md" out
+'
+
+test_expect_success 'a Markdown file without a header is no runbook and no warning' '
+	mkdir -p "$rb/docs" &&
+	test_when_finished "rm -rf \"$rb/docs\" \"$rb/README.md\" \"$rb/bom.md\" \"$rb/broken.md\"" &&
+	printf "# Our runbooks\n\nSee below.\n" >"$rb/README.md" &&
+	{ printf "# Big notes\n" && head -c 1100000 /dev/zero | tr "\0" "a"; } >"$rb/docs/big.md" &&
+	printf "\357\273\277---\r\nservices: bomsvc\r\n---\r\n# BOM\r\n- [ ] first\r\n" >"$rb/bom.md" &&
+	printf -- "---\nowner: me\n---\n# broken\n- [ ] x\n" >"$rb/broken.md" &&
+	incident open -q -s 2 --service nomatch "no runbook" >id-nr &&
+	incident show "$(cat id-nr)" >out 2>err &&
+	! grep "README.md" err &&
+	! grep "big.md" err &&
+	grep "^incident: warning: runbook broken.md: skipped: its header names no services and no tags$" err &&
+	incident triage "$(cat id-nr)" >out 2>err &&
+	! grep "README.md" err && ! grep "big.md" err &&
+	grep "broken.md: skipped" err &&
+	incident runbook --list >out 2>err &&
+	grep "^incident: warning: runbook README.md: not a runbook (no header)$" err &&
+	grep "^incident: warning: runbook docs/big.md: not a runbook (no header)$" err &&
+	grep "^bom.md  BOM (1 step)$" out &&
+	incident open -q -s 2 --service bomsvc "bom" >id-bom &&
+	incident triage "$(cat id-bom)" >out 2>err &&
+	grep "^Runbook: BOM (bom.md, 0/1 done)$" out &&
+	test "$(incident show --json "$(cat id-bom)" | jq -r .incident.runbook.hash)" = "$(sha256sum "$rb/bom.md" | cut -c1-64)"
+'
+
+test_expect_success 'messages cut user text at a character; errors name the short id' '
+	printf -- "---\nservices: nits\n---\n# Nits\n- [ ] $(printf "\303\251%.0s" $(seq 50)) one\n- [ ] $(printf "\303\251%.0s" $(seq 50)) two\n" >"$rb/nits.md" &&
+	printf -- "---\nservices: empty\n---\n# Nothing to tick\n\nJust words.\n" >"$rb/empty.md" &&
+	test_when_finished "rm -f \"$rb/nits.md\" \"$rb/empty.md\"" &&
+	long="a$(printf "\303\251%.0s" $(seq 40))" &&
+	incident open -q --service nits "nits" >id-n &&
+	incident --actor "$long" check -q "$(cat id-n)" 1 >/dev/null &&
+	test_expect_code 4 incident check "$(cat id-n)" 1 2>err &&
+	grep "is checked already, by a" err &&
+	iconv -f UTF-8 -t UTF-8 err >/dev/null &&
+	test_expect_code 2 incident check "$(cat id-n)" "$(printf "\303\251")" 2>err &&
+	grep "starts several steps" err &&
+	iconv -f UTF-8 -t UTF-8 err >/dev/null &&
+	test_expect_code 3 incident check "$(cat id-n)" 99999999999999999999999 2>err &&
+	grep "has no step 99999999999999999999... (it has 2)" err &&
+	incident open -q --service nomatch2 "none" >id-none &&
+	full=$(cat id-none) &&
+	short=$(incident show --json "$full" | jq -r .incident.short_id) &&
+	test "$short" != "$full" &&
+	test_expect_code 3 incident runbook "$full" 2>err &&
+	grep "^incident: $short: no runbook applies to it" err &&
+	! grep "$full" err &&
+	incident open -q --service empty "empty" >id-empty &&
+	incident triage -q "$(cat id-empty)" >/dev/null &&
+	incident resolve -q "$(cat id-empty)" >/dev/null &&
+	incident review --no-edit --output empty.md "$(cat id-empty)" >/dev/null &&
+	grep "^The runbook has no steps to check.$" empty.md &&
+	! grep "Every step was checked" empty.md
+'
+
+# Two stores A and B sharing a bare remote; one incident of A's (service
+# db, SEV2) synced to both: $short, $full.
+two_stores() {
+	rm -rf remote.git A B && git init -q --bare remote.git &&
+	incident --dir A init --git --remote "$PWD/remote.git" >/dev/null &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	short=$(incident --dir A open -q -s 2 --service db "DB down") &&
+	full=$(incident --dir A show --json "$short" | jq -r .incident.id) &&
+	incident --dir A sync -q && incident --dir B sync -q
+}
+
+# forge_attach PATH LAMPORT: a runbook_attached of $full on the remote
+forge_attach() {
+	printf '{"incident": "%s", "kind": "runbook_attached", "lamport": %s, "payload": {"path": "%s", "hash": "%s", "title": "t", "steps": ["one"]}}' \
+		"$full" "$2" "$1" "$(printf "%064d" 0)" | forge_event remote.git
+}
+
+test_expect_success 'an imported runbook path that leaves runbooks.dir is refused' '
+	two_stores &&
+	path=$(forge_attach ../../../etc/passwd 7) &&
+	test_expect_code 1 incident --dir B sync 2>err &&
+	grep -F "$path" err &&
+	grep "path: not a path inside the folder" err &&
+	{ incident --dir B runbook "$short" >out 2>&1 || :; } &&
+	test -e out && ! grep "root:" out &&
+	lamport=8 &&
+	for p in /etc/passwd db//primary.md db/./primary.md db/ ./x.md a/../../x.md ..; do
+		forge_attach "$p" $lamport >/dev/null &&
+		lamport=$((lamport + 1)) || return 1
+	done &&
+	incident --dir B sync --quarantine 2>err &&
+	grep "8 invalid events set aside" err &&
+	test "$(incident --dir B show --json "$short" | jq .incident.runbook)" = null
+'
+
+test_expect_success 'a link out of runbooks.dir is not read, one inside is' '
+	two_stores &&
+	mkdir -p B/runbooks/db &&
+	printf -- "---\nservices: leak\n---\n# SECRET\n- [ ] x\n" >secret.md &&
+	printf -- "---\nservices: db\n---\n# DB\n- [ ] look\n" >B/runbooks/db/any.md &&
+	ln -s "$PWD/secret.md" B/runbooks/leak.md &&
+	ln -s ../../../secret.md B/runbooks/db/rel.md &&
+	ln -s db/any.md B/runbooks/alias.md &&
+	incident --dir B runbook --list --json >l.json 2>err &&
+	test "$(jq -r "[.runbooks[].path] | join(\" \")" l.json)" = "alias.md db/any.md" &&
+	grep "leak.md: skipped: a link to a file outside runbooks.dir" err &&
+	grep "db/rel.md: skipped: a link to a file outside runbooks.dir" err &&
+	path=$(forge_attach leak.md 7) &&
+	incident --dir B sync -q &&
+	test "$(incident --dir B show --json "$short" | jq -r .incident.runbook.path)" = leak.md &&
+	incident --dir B runbook "$short" >out &&
+	! grep SECRET out &&
+	grep "the file on disk is gone" out &&
+	incident --dir B runbook --json "$short" >r.json &&
+	test "$(jq -r .file r.json)" = missing &&
+	test "$(jq .content r.json)" = null
+'
+
+test_expect_success 'two replicas attach different versions: no check is dropped' '
+	two_stores &&
+	mkdir -p A/runbooks B/runbooks &&
+	printf -- "---\nservices: db\n---\n# DB\n- [ ] Look at graphs\n- [ ] Fail over\n" >A/runbooks/db.md &&
+	printf -- "---\nservices: db\n---\n# DB v2\n- [ ] Look at graphs\n- [ ] Fail over\n- [ ] Page the DBA\n" >B/runbooks/db.md &&
+	incident --actor alice --dir A triage -q "$short" >/dev/null &&
+	incident --actor alice --dir A check -q "$short" "Fail over" >/dev/null &&
+	incident --actor bob --dir B triage -q "$short" >/dev/null &&
+	incident --actor bob --dir B check -q "$short" "Look" >/dev/null &&
+	incident --actor bob --dir B check -q "$short" "Page" --note "paged" >/dev/null &&
+	incident --dir A sync -q && incident --dir B sync -q && incident --dir A sync -q &&
+	incident --dir A show --json "$short" | jq -S .incident.runbook >a.rb &&
+	incident --dir B show --json "$short" | jq -S .incident.runbook >b.rb &&
+	test_cmp a.rb b.rb &&
+	test "$(jq ".also_attached | length" a.rb)" = 1 &&
+	test "$(jq "[.steps[] | select(.checked)] | length" a.rb)" -ge 2 &&
+	test "$(jq "([.steps[] | select(.checked)] | length) + (.other_checks // [] | length)" a.rb)" = 3 &&
+	test "$(jq -r "[.steps[] | select(.text == \"Look at graphs\") | .checked_by] | .[0]" a.rb)" = bob &&
+	test "$(jq -r "[.steps[] | select(.text == \"Fail over\") | .checked_by] | .[0]" a.rb)" = alice &&
+	incident --dir A show "$short" >out &&
+	grep "^  also attached: version [0-9a-f]\{12\} of db.md (" out &&
+	incident --dir A resolve -q "$short" >/dev/null &&
+	incident --dir A review --no-edit --output r.md "$short" >/dev/null &&
+	grep "^Another version was attached as well: .db.md., version .[0-9a-f]*., attached .* by " r.md &&
+	if test "$(jq -r .hash a.rb)" = "$(sha256sum A/runbooks/db.md | cut -c1-64)"
+	then
+		grep "^  checked on another version (hash [0-9a-f]\{12\}): 3. Page the DBA  (bob" out &&
+		grep "^- 3. Page the DBA (version .[0-9a-f]*., checked .* by bob): paged$" r.md
+	else
+		! grep "checked on another version" out
+	fi
 '
 
 test_done

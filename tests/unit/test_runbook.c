@@ -14,11 +14,27 @@
 
 #include "internal.h"
 
+/* The bytes in a heap block of their size exactly, as read_file() hands
+ * them over, so that ASan sees a read one byte before or after. */
+static int
+parse_bytes(struct inc_runbook__file *rb, const char *text, size_t len,
+            inc_error *err)
+{
+	char *copy = malloc(len > 0 ? len : 1);
+	int ret;
+
+	assert_non_null(copy);
+	memcpy(copy, text, len);
+	ret = inc_runbook__parse(rb, copy, len, err);
+	free(copy);
+	return ret;
+}
+
 static int
 parse(struct inc_runbook__file *rb, const char *text, inc_error *err)
 {
 	memset(rb, 0, sizeof(*rb));
-	return inc_runbook__parse(rb, text, strlen(text), err);
+	return parse_bytes(rb, text, strlen(text), err);
 }
 
 static void
@@ -90,17 +106,30 @@ test_checklists_and_headers_people_write(void **state)
 }
 
 static void
-refused(const char *text, size_t len, const char *why)
+refused_as(int code, const char *text, size_t len, const char *why)
 {
 	struct inc_runbook__file rb;
 	inc_error err;
 
 	memset(&rb, 0, sizeof(rb));
-	assert_int_equal(inc_runbook__parse(&rb, text, len, &err),
-	                 INC_EINVALID);
+	assert_int_equal(parse_bytes(&rb, text, len, &err), code);
 	if (strstr(err.message, why) == NULL)
 		fail_msg("expected '%s', got '%s'", why, err.message);
 	inc_runbook__release(&rb);
+}
+
+/* a file with a header that cannot be a runbook */
+static void
+refused(const char *text, size_t len, const char *why)
+{
+	refused_as(INC_EINVALID, text, len, why);
+}
+
+/* a Markdown file that is no runbook at all: no header */
+static void
+not_a_runbook(const char *text, size_t len)
+{
+	refused_as(INC_ENOTFOUND, text, len, "no header");
 }
 
 static void
@@ -111,8 +140,18 @@ test_what_cannot_be_a_runbook(void **state)
 	size_t n = 0;
 
 	(void)state;
-	refused("# Title\n- [ ] step\n", 19, "no header");
-	refused("\xef\xbb\xbf---\nservices: db\n---\n", 24, "no header");
+	not_a_runbook("# Title\n- [ ] step\n", 19);
+	/* an empty first line: the line reader never looks before it */
+	not_a_runbook("\n---\nservices: db\n---\n# x\n- [ ] a\n", 34);
+	not_a_runbook("\r\n---\nservices: db\n---\n", 23);
+	not_a_runbook("\n", 1);
+	not_a_runbook("", 0);
+	not_a_runbook("--", 2);
+	not_a_runbook("---x\nservices: db\n---\n", 22);
+	not_a_runbook("\xef\xbb\xbf", 3);
+	not_a_runbook("\xef\xbb\xbf# README\n", 12);
+	/* whatever else is wrong with it: no header is said first */
+	not_a_runbook("# R\xff\xfe\n", 6);
 	refused("---\nservices: db\n# never closed\n", 32, "no closing");
 	refused("---\nowner: me\n---\n# t\n- [ ] x\n", 30,
 	        "names no services and no tags");
@@ -132,6 +171,27 @@ test_what_cannot_be_a_runbook(void **state)
 		n += (size_t)sprintf(many + n, "- [ ] s\n");
 	refused(many, n, "more than 200 steps");
 	free(many);
+}
+
+static void
+test_a_byte_order_mark_is_skipped(void **state)
+{
+	struct inc_runbook__file rb;
+	inc_error err;
+
+	(void)state;
+	assert_int_equal(parse(&rb,
+	                       "\xef\xbb\xbf---\r\nservices: db\r\n---\r\n"
+	                       "# T\r\n- [ ] one\r\n",
+	                       &err),
+	                 0);
+	assert_int_equal(rb.nservices, 1);
+	assert_string_equal(rb.services[0], "db");
+	assert_string_equal(rb.title, "T");
+	assert_int_equal(rb.nsteps, 1);
+	inc_runbook__release(&rb);
+	/* one in the middle is text, as any other */
+	refused("---\n\xef\xbb\xbf---\nservices: db\n", 24, "no closing");
 }
 
 static void
@@ -227,6 +287,9 @@ test_matching_and_the_most_specific(void **state)
 	cJSON_Delete(none);
 }
 
+#define ZERO64                                                                 \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
 static void
 test_the_kinds_hold_their_payloads(void **state)
 {
@@ -244,6 +307,24 @@ test_the_kinds_hold_their_payloads(void **state)
 	         "\"hash\": "
 	         "\"0000000000000000000000000000000000000000000000000000000000"
 	         "000000\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"../../etc/passwd\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"/etc/passwd\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"db//a.md\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"db/./a.md\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"db/\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
+	        {"runbook_attached",
+	         "{\"path\": \"db/..\", \"title\": \"t\", "
+	         "\"steps\": [], \"hash\": \"" ZERO64 "\"}"},
 	        {"step_checked", "{\"step\": 1, \"text\": \"x\"}"},
 	        {"step_checked",
 	         "{\"step\": -1, \"text\": \"x\", \"hash\": "
@@ -265,6 +346,11 @@ test_the_kinds_hold_their_payloads(void **state)
 	                "\"steps\": [\"a\", \"b\"], \"hash\": "
 	                "\"00000000000000000000000000000000000000000000000000"
 	                "00000000000000\"}");
+	assert_int_equal(inc_kind__check("runbook_attached", p, &err), 0);
+	cJSON_Delete(p);
+	/* names with dots are names: only "." and ".." parts leave */
+	p = cJSON_Parse("{\"path\": \"..db/a..md\", \"title\": \"t\", "
+	                "\"steps\": [], \"hash\": \"" ZERO64 "\"}");
 	assert_int_equal(inc_kind__check("runbook_attached", p, &err), 0);
 	cJSON_Delete(p);
 }
@@ -335,6 +421,29 @@ test_the_fold_keeps_the_first_version_and_check(void **state)
 	        "carol");
 	assert_string_equal(inc_json__str(cJSON_GetArrayItem(st, 1), "note"),
 	                    "done");
+	/* the other version is kept beside, and its check never dropped */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+	                         rb, "also_attached")),
+	                 1);
+	st = cJSON_GetArrayItem(
+	        cJSON_GetObjectItemCaseSensitive(rb, "also_attached"), 0);
+	assert_string_equal(inc_json__str(st, "attached_by"), "bob");
+	assert_string_equal(inc_json__str(st, "hash"), HASH_B);
+	st = cJSON_GetObjectItemCaseSensitive(rb, "other_checks");
+	assert_int_equal(cJSON_GetArraySize(st), 2);
+	assert_string_equal(inc_json__str(cJSON_GetArrayItem(st, 0), "hash"),
+	                    HASH_B);
+	assert_string_equal(
+	        inc_json__str(cJSON_GetArrayItem(st, 0), "checked_by"), "bob");
+	/* a check of the other version whose text the kept one has: its step */
+	fold(d, "step_checked",
+	     "{\"step\": 5, \"text\": \"one\", \"hash\": \"" HASH_B "\"}", 105,
+	     "erin");
+	st = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(rb, "steps"),
+	                        0);
+	assert_true(
+	        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "checked")));
+	assert_string_equal(inc_json__str(st, "checked_by"), "erin");
 	assert_int_equal(inc_doc__int(d, "unknown_event_count"), 0);
 	cJSON_Delete(d);
 }
@@ -346,6 +455,7 @@ main(void)
 	        cmocka_unit_test(test_the_shape_of_the_issue),
 	        cmocka_unit_test(test_checklists_and_headers_people_write),
 	        cmocka_unit_test(test_what_cannot_be_a_runbook),
+	        cmocka_unit_test(test_a_byte_order_mark_is_skipped),
 	        cmocka_unit_test(test_a_long_step_or_label_is_refused),
 	        cmocka_unit_test(test_matching_and_the_most_specific),
 	        cmocka_unit_test(test_the_kinds_hold_their_payloads),
