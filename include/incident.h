@@ -903,9 +903,12 @@ typedef struct inc_tick_opts {
  * Escalates every unacknowledged incident whose level timed out, one
  * level, and reminds of every overdue stakeholder update (an update_due
  * event), each decision and its write in one IMMEDIATE transaction that
- * reads the state again, so concurrent ticks act once. *out gets the
- * actions as a JSON array (incident-tick(1)), also when an error stops
- * the walk (the actions done before it); the caller's (inc_str_free()).
+ * reads the state again, so concurrent ticks act once. An incident that
+ * cannot be ticked (a broken policy) does not stop the others: it is an
+ * error of its own and the walk goes on; then INC_ERROR at the end. *out
+ * gets {"actions": [...], "errors": [{incident, short_id, error}]}
+ * (incident-tick(1)), also when an error stops the walk (what was done
+ * before it); the caller's (inc_str_free()).
  */
 INC_EXTERN int inc_tick(char **out, inc_store *store, const inc_tick_opts *opts,
                         inc_error *err);
