@@ -333,6 +333,10 @@ typedef struct inc_open_opts {
 	const char *dedup_key; /* while an incident with it is active, attach */
 	const char *source;    /* where the alert came from */
 	bool dry_run;
+	/* when not NULL: its code is set (not 0) when the incident was
+	 * recorded but its policy could not page it (a broken config);
+	 * incident tick pages it once the config is fixed */
+	inc_error *unpaged;
 } inc_open_opts;
 
 #define INC_OPEN_OPTS_INIT                                                     \

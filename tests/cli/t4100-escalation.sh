@@ -177,13 +177,19 @@ test_expect_success 'stats: the first page of a policy is not an escalation' '
 	test "$(jq .total.counts.escalated st.json)" = 1
 '
 
-# bad config: one line naming the key, exit 1, and nothing written
+# bad config: the incident is recorded unpaged with one warning naming
+# the key (exit 0), and tick says the same key (exit 1)
 bad_config() {
 	rm -rf bad && store_with bad &&
-	test_expect_code 1 incident --dir bad open -q --service db "x" 2>err &&
+	b=$(incident --dir bad open -q --service db "x" 2>err) &&
+	short=$(incident --dir bad show --json "$b" | jq -r .incident.short_id) &&
 	test_line_count = 1 err &&
-	grep "$1" err &&
-	test ! -s "$(incident --dir bad list -q)"
+	grep "^incident: warning: $short not paged: $1" err &&
+	grep "; incident tick pages it once the config is fixed$" err &&
+	test "$(incident --dir bad show --json "$b" | jq .incident.escalation_level)" = 0 &&
+	test_expect_code 1 incident --dir bad tick 2>err &&
+	test_line_count = 1 err &&
+	grep "^incident: tick: $short: $1" err
 }
 
 test_expect_success 'a service naming an unknown policy' '
@@ -237,6 +243,27 @@ test_expect_success 'a rota target pages whoever is on call when the page goes o
 		test "$(incident --dir hand show --json "$1" | jq -r ".incident.escalation.paged | join(\",\")")" = "$2" ||
 		{ echo "wanted $2 for $1"; return 1; }
 	done
+'
+
+test_expect_success 'a broken policy never stops open: recorded, warned, paged by tick once fixed' '
+	rm -rf typo && store_with typo <<-\EOF &&
+	[escalation "web"]
+		level = web-lead
+		timeout = 1m
+	[service "web"]
+		escalation = nosuch
+	EOF
+	t=$(incident --dir typo open -q --service web "checkout down" 2>err) &&
+	short=$(incident --dir typo show --json "$t" | jq -r .incident.short_id) &&
+	echo "incident: warning: $short not paged: config service.web.escalation: no escalation policy '"'"'nosuch'"'"'; incident tick pages it once the config is fixed" >expect &&
+	test_cmp expect err &&
+	incident --dir typo open --json --service web "again" >o.json 2>err &&
+	jq -e ".incident.escalation_level == 0" o.json &&
+	grep "not paged: config service.web.escalation" err &&
+	test "$(incident --dir typo log --json "$t" | jq -r "[.events[].kind] | join(\" \")")" = opened &&
+	sed -i "s/= nosuch/= web/" typo/config &&
+	INCIDENT_NOW=2026-11-24T10:00:30Z incident --dir typo tick >out &&
+	grep "^escalated $short to level 1: paged web-lead$" out
 '
 
 test_done
