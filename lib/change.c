@@ -822,7 +822,12 @@ attach(inc_incident **out, inc_store *s, const char *id, const inc_open_opts *o,
 	return ret;
 }
 
-/* A new incident with a policy pages its level 1 in its transaction. */
+/*
+ * A new incident with a policy pages its level 1 in its transaction. The
+ * page goes out now, whenever the incident was detected: the escalated
+ * event is at now (never before the opened event), so a back-dated
+ * incident's responder still gets the level's whole timeout.
+ */
 static int
 page_first(inc_incident **cur, bool *config, inc_store *s, int64_t at,
            int64_t now, int64_t recorded, bool dry_run, inc_error *err)
@@ -856,8 +861,8 @@ page_first(inc_incident **cur, bool *config, inc_store *s, int64_t at,
 		*config = false;
 		doc = (*cur)->doc;
 		(*cur)->doc = NULL;
-		ret = append(&next, s, id, doc, "escalated", p, at, recorded,
-		             dry_run, err);
+		ret = append(&next, s, id, doc, "escalated", p,
+		             now > at ? now : at, recorded, dry_run, err);
 		if (ret == 0) {
 			inc_incident_free(*cur);
 			*cur = next;

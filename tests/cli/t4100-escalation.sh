@@ -266,4 +266,21 @@ test_expect_success 'a broken policy never stops open: recorded, warned, paged b
 	grep "^escalated $short to level 1: paged web-lead$" out
 '
 
+test_expect_success 'a back-dated open pages now: the timeout counts from the page' '
+	rm -rf back && store_with back <<-\EOF &&
+	[escalation "default"]
+		level = a
+		level = b
+		timeout = 15m
+	EOF
+	t=$(incident --dir back open -q --at 2026-11-24T09:00:00Z "found late") &&
+	incident --dir back log --json "$t" >log.json &&
+	test "$(jq -r "[.events[] | \"\(.kind)@\(.at)\"] | join(\" \")" log.json)" = "opened@2026-11-24T09:00:00Z escalated@2026-11-24T10:00:00Z" &&
+	test "$(incident --dir back show --json "$t" | jq -r .incident.escalation.next_at)" = 2026-11-24T10:15:00Z &&
+	INCIDENT_NOW=2026-11-24T10:00:30Z incident --dir back tick >out &&
+	test ! -s out &&
+	INCIDENT_NOW=2026-11-24T10:15:00Z incident --dir back tick >out &&
+	grep "to level 2: paged b" out
+'
+
 test_done
