@@ -137,6 +137,22 @@ describe_escalated(struct line *b, inc_store *s, const cJSON *p)
 	char num[32];
 
 	(void)s;
+	/* by hand under a policy: an extra page, the level stays */
+	if (inc_json__str(p, "policy") != NULL &&
+	    inc_json__str(p, "to") != NULL &&
+	    cJSON_GetObjectItemCaseSensitive(p, "targets") == NULL) {
+		put(b, "paged ");
+		put(b, inc_json__str(p, "to"));
+		put(b, " by hand");
+		if (inc_doc__int(p, "level") > 0) {
+			snprintf(num, sizeof(num), " at level %d",
+			         inc_doc__int(p, "level"));
+			put(b, num);
+		}
+		put_member(b, p, "policy", "policy");
+		put_member(b, p, "reason", NULL);
+		return;
+	}
 	snprintf(num, sizeof(num), "level %d", inc_doc__int(p, "level"));
 	put(b, num);
 	if (inc_json__str(p, "to") != NULL) {

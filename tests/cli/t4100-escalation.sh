@@ -283,4 +283,27 @@ test_expect_success 'a back-dated open pages now: the timeout counts from the pa
 	grep "to level 2: paged b" out
 '
 
+test_expect_success 'show: not paged yet at level 0, by hand said so, the past once ended' '
+	rm -rf nits && store_with nits <<-\EOF &&
+	[escalation "default"]
+		level = a
+		level = b
+		timeout = 1m
+	EOF
+	t=$(incident --dir nits open -q "paged") &&
+	incident --dir nits resolve "$t" >/dev/null &&
+	incident --dir nits show "$t" >out &&
+	grep "^  was paged    level 1 of 2 (policy default): a$" out &&
+	! grep "^  paged " out &&
+	! grep "^  next " out &&
+	rm -rf late && mkdir late && u=$(incident --dir late open -q "before the policy") &&
+	cp nits/config late/config &&
+	incident --dir late show "$u" >out &&
+	grep "^  paged        not paged yet: tick pages it$" out &&
+	incident --dir late escalate --to zed "$u" >/dev/null &&
+	incident --dir late log "$u" >log &&
+	grep "escalated: paged zed by hand, policy default (logged" log &&
+	! grep "level 0" log
+'
+
 test_done
