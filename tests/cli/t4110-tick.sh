@@ -186,4 +186,12 @@ test_expect_success 'one broken policy does not stop tick for the newer incident
 	jq -e ".errors[0].incident == \"$old\" and (.errors[0].error | test(\"rota\"))" out.json
 '
 
+test_expect_success 'a reminder is due at the cadence, as an escalation is at its timeout' '
+	mkdir edge &&
+	at 10:00 && id=$(incident --dir edge open -q -s 1 "edge") &&
+	at 10:29:59 && incident --dir edge tick >out && test ! -s out &&
+	at 10:30 && incident --dir edge tick >out && grep "^update due on" out &&
+	test "$(incident --dir edge show --json "$id" | jq .incident.update_due)" = true
+'
+
 test_done
