@@ -123,4 +123,13 @@ test_expect_success 'a blank actor is refused everywhere alike, user.name too' '
 	grep "actor is empty" err
 '
 
+test_expect_success 'a bad INCIDENT_ACTOR stops only the commands that write' '
+	id=$(cat id) &&
+	INCIDENT_ACTOR="$(printf "a\rb")" incident list >out &&
+	grep "checkout slow" out &&
+	INCIDENT_ACTOR="$(printf "a\rb")" incident show "$id" >/dev/null &&
+	test_expect_code 2 env INCIDENT_ACTOR="$(printf "a\rb")" incident note "$id" x 2>err &&
+	grep "INCIDENT_ACTOR: not one line" err
+'
+
 test_done
