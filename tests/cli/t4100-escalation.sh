@@ -215,7 +215,7 @@ test_expect_success 'a bad timeout' '
 '
 
 test_expect_success 'repeat must be a whole number from 0 to 100' '
-	for r in 101 -1 1.5 x; do
+	for r in 101 -1 1.5 x +5 0x1 99999999999999999999; do
 		printf "[escalation \"default\"]\n\tlevel = a\n\trepeat = %s\n" "$r" >cfg &&
 		bad_config "config escalation.default.repeat = .$r.: not a whole number from 0 to 100" <cfg ||
 		return 1
@@ -304,6 +304,25 @@ test_expect_success 'show: not paged yet at level 0, by hand said so, the past o
 	incident --dir late log "$u" >log &&
 	grep "escalated: paged zed by hand, policy default (logged" log &&
 	! grep "level 0" log
+'
+
+test_expect_success 'a section that names no policy is an error, not ignored' '
+	printf "[escalation \"a/b\"]\n\tlevel = a\n" >cfg &&
+	bad_config "config .escalation \"a/b\".: not a policy name" <cfg &&
+	printf "[escalation \"Default\"]\n\tlevel = a\n" >cfg &&
+	bad_config "config .escalation \"Default\".: policy names are case-sensitive: the policy looked up is .default." <cfg
+'
+
+test_expect_success 'a service is matched to its policy in any case, as runbooks match it' '
+	rm -rf svc && store_with svc <<-\EOF &&
+	[escalation "zp"]
+		level = zed
+	[service "zeta"]
+		escalation = zp
+	EOF
+	z=$(incident --dir svc open -q --service Zeta "mixed case" 2>err) &&
+	test ! -s err &&
+	test "$(incident --dir svc show --json "$z" | jq -r ".incident.escalation.paged | join(\",\")")" = zed
 '
 
 test_done
