@@ -49,13 +49,33 @@ const struct cmd cmd_open_entry = {
         CMD_OPTS(options, defaults),
 };
 
+/* "incident: warning: 7fk2q not paged: config ...; incident tick ..." */
+static void
+warn_unpaged(struct inc_ctx *ctx, const inc_incident *inc, const inc_error *e)
+{
+	char short_id[INC_ID_LEN + 1];
+	const struct open_args *a = ctx->opts;
+
+	if (a->o.dry_run ||
+	    inc_id_short(short_id, ctx->store, inc_incident_id(inc), NULL) < 0)
+		snprintf(short_id, sizeof(short_id), "%.*s", INC_SHORT_ID_MIN,
+		         inc_incident_id(inc));
+	fflush(stdout);
+	fprintf(stderr, "incident: warning: %s not paged: ", short_id);
+	print_safe(stderr, e->message, false);
+	fputs(a->o.dry_run ? "\n"
+	                   : "; incident tick pages it once the config is "
+	                     "fixed\n",
+	      stderr);
+}
+
 static int
 cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 {
 	struct open_args *a = ctx->opts;
 	inc_incident *inc = NULL;
 	bool dedup = false;
-	inc_error err;
+	inc_error err, unpaged = {0};
 	int ret = EXIT_OK;
 
 	if (argc != 1)
@@ -65,6 +85,7 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 		                                       "argument (quote it)");
 	a->o.title = argv[0];
 	a->o.now = ctx->now;
+	a->o.unpaged = &unpaged;
 	if (inc_incident_open(&inc, &dedup, ctx->store, &a->o, &err) < 0) {
 		ret = fail(&err);
 		goto done;
@@ -111,6 +132,10 @@ cmd_open(struct inc_ctx *ctx, int argc, char **argv)
 		putchar('\n');
 	}
 done:
+	/* a typo in the paging config never stops an incident being
+	 * recorded: it is said, after what was recorded */
+	if (inc != NULL && unpaged.code != 0)
+		warn_unpaged(ctx, inc, &unpaged);
 	inc_incident_free(inc);
 	return ret;
 }

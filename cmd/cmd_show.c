@@ -220,11 +220,25 @@ paging(struct inc_ctx *ctx, const cJSON *o)
 	char when[32], in[32];
 	int64_t next;
 
-	if (json_str(e, "policy") == NULL ||
-	    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "top")))
-		return;
 	(void)inc_status_parse(&st, json_str(o, "status"));
-	printf("  %-12s level %d of %d (policy ", "paged",
+	if (json_str(e, "policy") == NULL ||
+	    !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(e, "top"))) {
+		char brief[256];
+		/* under a policy but never paged (opened before it, or with
+		 * its config broken): tick pages it */
+		if (st == INC_STATUS_OPEN &&
+		    json_count(o, "escalation_level") == 0 &&
+		    inc_escalation_brief(brief, sizeof(brief), ctx->store,
+		                         json_str(o, "id"), ctx->now,
+		                         NULL) == 0 &&
+		    brief[0] != '\0')
+			printf("  %-12s not paged yet: tick pages it\n",
+			       "paged");
+		return;
+	}
+	/* an ended incident's paging is history */
+	printf("  %-12s level %d of %d (policy ",
+	       inc_status_active(st) ? "paged" : "was paged",
 	       json_count(o, "escalation_level"), json_count(e, "top"));
 	print_safe(stdout, json_str(e, "policy"), false);
 	putchar(')');

@@ -77,15 +77,30 @@ print_action(struct inc_ctx *ctx, const cJSON *a, bool dry_run)
 		printf("no update yet)\n");
 }
 
+/* One line on stderr for each incident that could not be ticked. */
+static void
+print_errors(const cJSON *errors)
+{
+	const cJSON *v;
+
+	cJSON_ArrayForEach (v, errors) {
+		fputs("incident: tick: ", stderr);
+		print_safe(stderr, json_str(v, "short_id"), false);
+		fputs(": ", stderr);
+		print_safe(stderr, json_str(v, "error"), false);
+		fputc('\n', stderr);
+	}
+}
+
 static int
 cmd_tick(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const struct tick_args *a = ctx->opts;
 	inc_tick_opts o = {ctx->now, a->dry_run};
-	cJSON *actions = NULL, *v;
+	cJSON *result = NULL, *actions, *errors, *v;
 	char *text = NULL;
 	inc_error err;
-	int ret;
+	int ret, nerrors;
 
 	(void)argc;
 	(void)argv;
@@ -95,22 +110,37 @@ cmd_tick(struct inc_ctx *ctx, int argc, char **argv)
 	else
 		ret = inc_tick(&text, ctx->store, &o, &err);
 	if (text != NULL)
-		actions = cJSON_Parse(text);
+		result = cJSON_Parse(text);
 	inc_str_free(text);
+	if (result == NULL)
+		result = cJSON_CreateObject();
+	actions = cJSON_DetachItemFromObjectCaseSensitive(result, "actions");
+	errors = cJSON_DetachItemFromObjectCaseSensitive(result, "errors");
+	cJSON_Delete(result);
 	if (actions == NULL)
 		actions = cJSON_CreateArray();
+	if (errors == NULL)
+		errors = cJSON_CreateArray();
+	/* an incident that could not be ticked is said on its own line; the
+	 * actions done for the others are printed all the same */
+	nerrors = cJSON_GetArraySize(errors);
+	print_errors(errors);
 	if (a->json) {
 		cJSON *root = json_doc();
+		int status;
 		cJSON_AddBoolToObject(root, "dry_run", a->dry_run);
 		cJSON_AddItemToObject(root, "actions", actions);
-		if (ret < 0) {
-			cJSON_Delete(root);
+		cJSON_AddItemToObject(root, "errors", errors);
+		status = print_json(root);
+		if (ret < 0 && nerrors == 0)
 			return fail(&err);
-		}
-		return print_json(root);
+		return ret < 0 ? EXIT_FAIL : status;
 	}
 	cJSON_ArrayForEach (v, actions)
 		print_action(ctx, v, a->dry_run);
 	cJSON_Delete(actions);
-	return ret < 0 ? fail(&err) : EXIT_OK;
+	cJSON_Delete(errors);
+	if (ret < 0 && nerrors == 0)
+		return fail(&err);
+	return ret < 0 ? EXIT_FAIL : EXIT_OK;
 }

@@ -247,15 +247,20 @@ world_now(int64_t *out)
 	return EXIT_OK;
 }
 
-/* Who writes: --actor, else INCIDENT_ACTOR (checked the same way). */
+/*
+ * Who writes: --actor, else INCIDENT_ACTOR (checked the same way). Only
+ * a command that writes reads INCIDENT_ACTOR: a bad one set for a cron
+ * job's writes never stops a reader (list, show) in the same shell.
+ */
 static int
-world_actor(const char **out, const char *opt)
+world_actor(const char **out, const char *opt, const struct cmd *cmd)
 {
 	const char *env = getenv("INCIDENT_ACTOR");
 	inc_error err;
 
 	*out = opt;
-	if (opt != NULL || env == NULL || *env == '\0')
+	if (opt != NULL || env == NULL || *env == '\0' ||
+	    (cmd->flags & CMD_STORE_MASK) < CMD_WRITE)
 		return EXIT_OK;
 	if (inc_actor_check(env, "INCIDENT_ACTOR", &err) < 0) {
 		fail(&err);
@@ -306,7 +311,7 @@ main(int argc, char **argv)
 	}
 	ctx_init(&ctx, cmd, g.dir);
 	if ((status = world_now(&ctx.now)) != EXIT_OK ||
-	    (status = world_actor(&ctx.actor, g.actor)) != EXIT_OK)
+	    (status = world_actor(&ctx.actor, g.actor, cmd)) != EXIT_OK)
 		return status;
 	status = ctx_run(&ctx, argc, argv);
 	if (status == EXIT_OK && (cmd->flags & CMD_MIRROR))

@@ -333,6 +333,10 @@ typedef struct inc_open_opts {
 	const char *dedup_key; /* while an incident with it is active, attach */
 	const char *source;    /* where the alert came from */
 	bool dry_run;
+	/* when not NULL: its code is set (not 0) when the incident was
+	 * recorded but its policy could not page it (a broken config);
+	 * incident tick pages it once the config is fixed */
+	inc_error *unpaged;
 } inc_open_opts;
 
 #define INC_OPEN_OPTS_INIT                                                     \
@@ -903,9 +907,12 @@ typedef struct inc_tick_opts {
  * Escalates every unacknowledged incident whose level timed out, one
  * level, and reminds of every overdue stakeholder update (an update_due
  * event), each decision and its write in one IMMEDIATE transaction that
- * reads the state again, so concurrent ticks act once. *out gets the
- * actions as a JSON array (incident-tick(1)), also when an error stops
- * the walk (the actions done before it); the caller's (inc_str_free()).
+ * reads the state again, so concurrent ticks act once. An incident that
+ * cannot be ticked (a broken policy) does not stop the others: it is an
+ * error of its own and the walk goes on; then INC_ERROR at the end. *out
+ * gets {"actions": [...], "errors": [{incident, short_id, error}]}
+ * (incident-tick(1)), also when an error stops the walk (what was done
+ * before it); the caller's (inc_str_free()).
  */
 INC_EXTERN int inc_tick(char **out, inc_store *store, const inc_tick_opts *opts,
                         inc_error *err);

@@ -822,10 +822,15 @@ attach(inc_incident **out, inc_store *s, const char *id, const inc_open_opts *o,
 	return ret;
 }
 
-/* A new incident with a policy pages its level 1 in its transaction. */
+/*
+ * A new incident with a policy pages its level 1 in its transaction. The
+ * page goes out now, whenever the incident was detected: the escalated
+ * event is at now (never before the opened event), so a back-dated
+ * incident's responder still gets the level's whole timeout.
+ */
 static int
-page_first(inc_incident **cur, inc_store *s, int64_t at, int64_t now,
-           int64_t recorded, bool dry_run, inc_error *err)
+page_first(inc_incident **cur, bool *config, inc_store *s, int64_t at,
+           int64_t now, int64_t recorded, bool dry_run, inc_error *err)
 {
 	char id[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
 	struct inc_policy pol;
@@ -834,25 +839,30 @@ page_first(inc_incident **cur, inc_store *s, int64_t at, int64_t now,
 	cJSON *p, *doc;
 	int ret;
 
+	/* what fails before the append is the config's */
+	*config = true;
 	if ((ret = inc_escalation__policy_of(&pol, &found, s, (*cur)->doc,
 	                                     err)) < 0 ||
 	    !found)
 		return ret;
 	snprintf(id, sizeof(id), "%s", inc_incident_id(*cur));
-	if (dry_run)
+	if (dry_run) {
 		snprintf(short_id, sizeof(short_id), "%.*s", INC_SHORT_ID_MIN,
 		         id);
-	else if ((ret = inc_id_short(short_id, s, id, err)) < 0)
+	} else if ((ret = inc_id_short(short_id, s, id, err)) < 0) {
+		*config = false;
 		return ret;
+	}
 	if ((p = cJSON_CreateObject()) == NULL)
 		return inc_error__nomem(err);
 	/* whoever is on call now, when the page goes out */
 	if ((ret = inc_escalation__build(p, s, (*cur)->doc, short_id, NULL, now,
 	                                 err)) == 0) {
+		*config = false;
 		doc = (*cur)->doc;
 		(*cur)->doc = NULL;
-		ret = append(&next, s, id, doc, "escalated", p, at, recorded,
-		             dry_run, err);
+		ret = append(&next, s, id, doc, "escalated", p,
+		             now > at ? now : at, recorded, dry_run, err);
 		if (ret == 0) {
 			inc_incident_free(*cur);
 			*cur = next;
@@ -860,6 +870,14 @@ page_first(inc_incident **cur, inc_store *s, int64_t at, int64_t now,
 	}
 	cJSON_Delete(p);
 	return ret;
+}
+
+/* Whether a failure to page is the config's (the incident stands). */
+static bool
+paging_config_error(bool config, int code)
+{
+	return config && code != INC_ENOMEM && code != INC_EBUSY &&
+	       code != INC_EREADONLY && code != INC_ECORRUPT;
 }
 
 int
@@ -900,6 +918,8 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 		*out = NULL;
 	if (deduplicated != NULL)
 		*deduplicated = false;
+	if (o->unpaged != NULL)
+		o->unpaged->code = 0;
 	if ((ret = check_open(s, o, err)) < 0 ||
 	    (ret = check_at(&at, o->now, recorded, err)) < 0)
 		return ret;
@@ -944,11 +964,23 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 	ret = append(&opened, s, id, NULL, "opened", p, at, recorded,
 	             o->dry_run, err);
 	cJSON_Delete(p);
-	/* with an escalation policy, level 1 is paged at once */
-	if (ret == 0)
-		ret = page_first(&opened, s, at,
+	/* with an escalation policy, level 1 is paged at once; a typo in
+	 * the paging config never stops the incident being recorded: it
+	 * is recorded unpaged (tick pages it once the config is fixed) */
+	if (ret == 0) {
+		inc_error pe = {0};
+		bool config = false;
+		ret = page_first(&opened, &config, s, at,
 		                 o->now != 0 ? o->now : recorded, recorded,
-		                 o->dry_run, err);
+		                 o->dry_run, &pe);
+		if (ret < 0 && paging_config_error(config, ret)) {
+			if (o->unpaged != NULL)
+				*o->unpaged = pe;
+			ret = 0;
+		} else if (ret < 0) {
+			*err = pe;
+		}
+	}
 	if (ret == 0 && out != NULL) {
 		*out = opened;
 		opened = NULL;

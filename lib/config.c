@@ -289,6 +289,12 @@ inc_config__has_prefix(const inc_config *cfg, const char *prefix)
 	return false;
 }
 
+static bool
+blank(const char *s)
+{
+	return s == NULL || s[strspn(s, " \t")] == '\0';
+}
+
 void
 inc_config_identity(char *out, size_t len, const inc_config *cfg)
 {
@@ -297,22 +303,22 @@ inc_config_identity(char *out, size_t len, const inc_config *cfg)
 	struct passwd pw, *found = NULL;
 	char buf[4096];
 
-	/* a name and an address from one source, never one of each */
-	if ((name == NULL || *name == '\0') &&
-	    (email == NULL || *email == '\0')) {
+	/* a name and an address from one source, never one of each; a
+	 * blank name is no name (an actor is never blank: kind.c) */
+	if (blank(name) && blank(email)) {
 		name = inc_config_get(cfg, "git.user.name");
 		email = inc_config_get(cfg, "git.user.email");
 	}
-	if (name == NULL || *name == '\0')
+	if (blank(name))
 		name = getenv("USER");
 	/* cron and systemd set no $USER: the account still has a name */
-	if ((name == NULL || *name == '\0') &&
+	if (blank(name) &&
 	    getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &found) == 0 &&
 	    found != NULL)
 		name = found->pw_name;
-	if (name == NULL || *name == '\0')
+	if (blank(name))
 		name = "unknown";
-	if (email != NULL && *email != '\0')
+	if (!blank(email))
 		snprintf(out, len, "%s <%s>", name, email);
 	else
 		snprintf(out, len, "%s", name);

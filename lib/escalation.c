@@ -18,9 +18,11 @@
  * never reads config) knows who was paged. Without a policy levels are
  * unbounded, as before policies existed.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -216,16 +218,20 @@ inc_escalation__policy(struct inc_policy *out, bool *found, inc_store *s,
 		                     name, bad);
 	snprintf(key, sizeof(key), "escalation.%s.repeat", name);
 	if ((v = inc_config_get(cfg, key)) != NULL) {
-		size_t digits = strspn(v, "0123456789");
-		if (digits == 0 || digits > 3 || v[digits] != '\0' ||
-		    atoi(v) > INC_POLICY_REPEAT_MAX)
+		char *end = NULL;
+		long r;
+
+		errno = 0;
+		r = (*v >= '0' && *v <= '9') ? strtol(v, &end, 10) : -1;
+		if (end == NULL || *end != '\0' || errno != 0 || r < 0 ||
+		    r > INC_POLICY_REPEAT_MAX)
 			return inc_error_set(
 			        err, INC_ERROR,
 			        "config escalation.%s.repeat = "
 			        "'%.40s': not a whole number from 0 "
 			        "to %d",
 			        name, v, INC_POLICY_REPEAT_MAX);
-		out->repeat = atoi(v);
+		out->repeat = (int)r;
 	}
 	*found = true;
 	return 0;
@@ -235,6 +241,92 @@ static const cJSON *
 member(const cJSON *o, const char *key)
 {
 	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+/*
+ * Every [escalation "NAME"] section is a policy that can be named: one
+ * whose name is not a policy name ("a/b") is an error naming it, never
+ * silently ignored.
+ */
+static int
+check_sections(const inc_config *cfg, inc_error *err)
+{
+	static const char prefix[] = "escalation.";
+	const char *k, *name, *dot;
+
+	for (size_t i = 0; (k = inc_config__key(cfg, i)) != NULL; i++) {
+		if (strncmp(k, prefix, sizeof(prefix) - 1) != 0)
+			continue;
+		name = k + sizeof(prefix) - 1;
+		if ((dot = strrchr(name, '.')) == NULL)
+			continue;
+		if (!name_ok(name, (size_t)(dot - name)))
+			return inc_error_set(
+			        err, INC_ERROR,
+			        "config [escalation \"%.*s\"]: not a policy "
+			        "name "
+			        "(letters, digits, '.', '_' and '-', at most "
+			        "%d "
+			        "bytes)",
+			        (int)(dot - name > 80 ? 80 : dot - name), name,
+			        INC_NAME_MAX);
+	}
+	return 0;
+}
+
+/*
+ * A section that differs from name only in case ([escalation "Default"]
+ * when "default" is looked up): said, not silently ignored. Names of
+ * policies are case-sensitive, like those of rotas.
+ */
+static int
+check_case(const inc_config *cfg, const char *name, inc_error *err)
+{
+	static const char prefix[] = "escalation.";
+	size_t len = strlen(name);
+	const char *k, *sub;
+
+	for (size_t i = 0; (k = inc_config__key(cfg, i)) != NULL; i++) {
+		if (strncmp(k, prefix, sizeof(prefix) - 1) != 0)
+			continue;
+		sub = k + sizeof(prefix) - 1;
+		if (strncasecmp(sub, name, len) == 0 && sub[len] == '.' &&
+		    strncmp(sub, name, len) != 0)
+			return inc_error_set(
+			        err, INC_ERROR,
+			        "config [escalation \"%.*s\"]: policy names "
+			        "are "
+			        "case-sensitive: the policy looked up is '%s'",
+			        (int)len, sub, name);
+	}
+	return 0;
+}
+
+/*
+ * The policy service svc names: service.SVC.escalation, the service's
+ * name matched in any case (as runbooks match services); the exact
+ * spelling wins when both are there.
+ */
+static const char *
+service_policy(const inc_config *cfg, const char *svc, char *key, size_t len)
+{
+	static const char prefix[] = "service.", suffix[] = ".escalation";
+	size_t n = strlen(svc);
+	const char *k, *v;
+
+	snprintf(key, len, "service.%s.escalation", svc);
+	if ((v = inc_config_get(cfg, key)) != NULL)
+		return v;
+	for (size_t i = 0; (k = inc_config__key(cfg, i)) != NULL; i++) {
+		if (strncmp(k, prefix, sizeof(prefix) - 1) != 0 ||
+		    strlen(k) != sizeof(prefix) - 1 + n + sizeof(suffix) - 1 ||
+		    strncasecmp(k + sizeof(prefix) - 1, svc, n) != 0 ||
+		    strcmp(k + sizeof(prefix) - 1 + n, suffix) != 0)
+			continue;
+		snprintf(key, len, "%s", k);
+		return inc_config_get(cfg, k);
+	}
+	return NULL;
 }
 
 int
@@ -248,11 +340,12 @@ inc_escalation__policy_of(struct inc_policy *out, bool *found, inc_store *s,
 	int ret;
 
 	*found = false;
+	if ((ret = inc_store_config(&cfg, s, err)) < 0 ||
+	    (ret = check_sections(cfg, err)) < 0)
+		return ret;
 	if (recorded != NULL &&
 	    ((ret = inc_escalation__policy(out, found, s, recorded, err)) < 0 ||
 	     *found))
-		return ret;
-	if ((ret = inc_store_config(&cfg, s, err)) < 0)
 		return ret;
 	cJSON_ArrayForEach (svc, member(doc, "services")) {
 		char key[256];
@@ -261,12 +354,13 @@ inc_escalation__policy_of(struct inc_policy *out, bool *found, inc_store *s,
 		if (!cJSON_IsString(svc) ||
 		    strlen(svc->valuestring) > sizeof(key) - 32)
 			continue;
-		snprintf(key, sizeof(key), "service.%s.escalation",
-		         svc->valuestring);
-		if ((name = inc_config_get(cfg, key)) == NULL)
+		if ((name = service_policy(cfg, svc->valuestring, key,
+		                           sizeof(key))) == NULL)
 			continue;
 		if ((ret = inc_escalation__policy(out, found, s, name, err)) <
 		    0)
+			return ret;
+		if (!*found && (ret = check_case(cfg, name, err)) < 0)
 			return ret;
 		if (!*found)
 			return inc_error_set(err, INC_ERROR,
@@ -275,7 +369,10 @@ inc_escalation__policy_of(struct inc_policy *out, bool *found, inc_store *s,
 			                     key, name);
 		return 0;
 	}
-	return inc_escalation__policy(out, found, s, "default", err);
+	if ((ret = inc_escalation__policy(out, found, s, "default", err)) < 0 ||
+	    *found)
+		return ret;
+	return check_case(cfg, "default", err);
 }
 
 static bool

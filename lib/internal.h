@@ -168,6 +168,8 @@ int inc_kind__check(const char *kind, const cJSON *payload, inc_error *err);
  * as inc_kind__check() returns them. The limits are the format's.
  */
 int inc_kind__check_event(const inc_event *ev, inc_error *err);
+/* The one rule for an actor (inc_actor_check() is it): 0 or INC_EINVALID. */
+int inc_kind__check_actor(const char *actor, const char *what, inc_error *err);
 /* Whether the fold understands ev: a known kind, every member known. */
 bool inc_kind__known(const inc_event *ev);
 

@@ -137,6 +137,22 @@ describe_escalated(struct line *b, inc_store *s, const cJSON *p)
 	char num[32];
 
 	(void)s;
+	/* by hand under a policy: an extra page, the level stays */
+	if (inc_json__str(p, "policy") != NULL &&
+	    inc_json__str(p, "to") != NULL &&
+	    cJSON_GetObjectItemCaseSensitive(p, "targets") == NULL) {
+		put(b, "paged ");
+		put(b, inc_json__str(p, "to"));
+		put(b, " by hand");
+		if (inc_doc__int(p, "level") > 0) {
+			snprintf(num, sizeof(num), " at level %d",
+			         inc_doc__int(p, "level"));
+			put(b, num);
+		}
+		put_member(b, p, "policy", "policy");
+		put_member(b, p, "reason", NULL);
+		return;
+	}
 	snprintf(num, sizeof(num), "level %d", inc_doc__int(p, "level"));
 	put(b, num);
 	if (inc_json__str(p, "to") != NULL) {
@@ -873,6 +889,23 @@ check_override(const inc_event *ev, inc_error *err)
 	return 0;
 }
 
+/*
+ * The one rule for an actor, whoever gives it (--actor, INCIDENT_ACTOR,
+ * tick.actor, an event read from elsewhere): one line of text, not
+ * blank, at most ACTOR_MAX bytes. what names it in the message.
+ */
+int
+inc_kind__check_actor(const char *actor, const char *what, inc_error *err)
+{
+	if (actor == NULL || actor[strspn(actor, " \t")] == '\0')
+		return inc_error_set(err, INC_EINVALID, "%s is empty", what);
+	if (strpbrk(actor, "\r\n") != NULL)
+		return inc_error_set(err, INC_EINVALID,
+		                     "%s: not one line of text", what);
+	return inc_text_check(actor, ACTOR_MAX, what, err) < 0 ? INC_EINVALID
+	                                                       : 0;
+}
+
 int
 inc_kind__check_event(const inc_event *ev, inc_error *err)
 {
@@ -900,11 +933,7 @@ inc_kind__check_event(const inc_event *ev, inc_error *err)
 		return inc_error_set(err, INC_EINVALID,
 		                     "lamport: not a whole number from 1 to "
 		                     "2^53-1");
-	if (ev->actor == NULL || *ev->actor == '\0' ||
-	    strpbrk(ev->actor, "\r\n") != NULL)
-		return inc_error_set(err, INC_EINVALID,
-		                     "actor: not one line of text");
-	if (inc_text_check(ev->actor, ACTOR_MAX, "actor", err) < 0)
+	if (inc_kind__check_actor(ev->actor, "actor", err) < 0)
 		return INC_EINVALID;
 	/* state-independent rules of the fold's own */
 	if (strcmp(ev->kind, "merged") == 0)

@@ -140,5 +140,5 @@ inc_severity_update_due(inc_store *s, int severity, enum inc_status status,
 	if ((cadence = inc_severity_update_cadence(s, severity)) <= 0)
 		return false;
 	since = last_update_at > opened_at ? last_update_at : opened_at;
-	return now - since > cadence;
+	return now - since >= cadence;
 }

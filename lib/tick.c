@@ -195,17 +195,25 @@ maybe_remind(cJSON *actions, inc_incident **cur, inc_store *s,
 	return 0;
 }
 
-/* One incident, decided and written in one transaction. */
+/*
+ * One incident, decided and written in one transaction. *began says
+ * whether the transaction began: an error before it is the store's, one
+ * after it is this incident's.
+ */
 static int
-tick_one(cJSON *actions, inc_store *s, const char *id, int64_t now,
-         bool dry_run, inc_error *err)
+tick_one(cJSON *actions, bool *began, char short_id[INC_ID_LEN + 1],
+         inc_store *s, const char *id, int64_t now, bool dry_run,
+         inc_error *err)
 {
-	char full[INC_ID_LEN + 1], short_id[INC_ID_LEN + 1];
+	char full[INC_ID_LEN + 1];
 	inc_incident *cur = NULL;
 	int ret;
 
+	*began = false;
+	snprintf(short_id, INC_ID_LEN + 1, "%.*s", INC_SHORT_ID_MIN, id);
 	if ((ret = inc_store__begin(s, err)) < 0)
 		return ret;
+	*began = true;
 	if ((ret = inc_change__load(&cur, full, short_id, s, id, err)) < 0)
 		goto done;
 	/* it may have ended since the list was read */
@@ -224,24 +232,72 @@ done:
 	return ret;
 }
 
+/* An incident that could not be ticked: said, and the walk goes on. */
+static int
+add_error(cJSON *errors, const char *id, const char *short_id,
+          const inc_error *e)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL)
+		return -1;
+	cJSON_AddStringToObject(o, "incident", id);
+	cJSON_AddStringToObject(o, "short_id", short_id);
+	cJSON_AddStringToObject(o, "error", e->message);
+	cJSON_AddItemToArray(errors, o);
+	return 0;
+}
+
 int
 inc_tick(char **out, inc_store *s, const inc_tick_opts *o, inc_error *err)
 {
 	int64_t now = o->now != 0 ? o->now : inc_time_now();
 	char(*ids)[INC_ID_LEN + 1] = NULL;
-	cJSON *actions = cJSON_CreateArray();
-	size_t n = 0;
+	cJSON *root = cJSON_CreateObject();
+	cJSON *actions = cJSON_AddArrayToObject(root, "actions");
+	cJSON *errors = cJSON_AddArrayToObject(root, "errors");
+	size_t n = 0, failed = 0;
+	inc_error first = {0};
 	int ret;
 
 	*out = NULL;
-	if (actions == NULL)
+	if (root == NULL || actions == NULL || errors == NULL) {
+		cJSON_Delete(root);
 		return inc_error__nomem(err);
+	}
 	ret = active_ids(&ids, &n, s, now, err);
-	for (size_t i = 0; ret == 0 && i < n; i++)
-		ret = tick_one(actions, s, ids[i], now, o->dry_run, err);
+	/*
+	 * One incident's error (a policy with a rota that is gone, a bad
+	 * timeout) is that incident's: the newer ones are still ticked.
+	 * Only the store's own (locked, read-only, damaged) ends the walk.
+	 */
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		char short_id[INC_ID_LEN + 1];
+		inc_error e = {0};
+		bool began;
+
+		if (tick_one(actions, &began, short_id, s, ids[i], now,
+		             o->dry_run, &e) == 0)
+			continue;
+		if (!began || e.code == INC_ENOMEM || e.code == INC_EBUSY ||
+		    e.code == INC_EREADONLY || e.code == INC_ECORRUPT) {
+			*err = e;
+			ret = e.code;
+			break;
+		}
+		if (failed++ == 0)
+			first = e;
+		if (add_error(errors, ids[i], short_id, &e) < 0)
+			ret = inc_error__nomem(err);
+	}
 	free(ids);
-	*out = cJSON_PrintUnformatted(actions);
-	cJSON_Delete(actions);
+	if (ret == 0 && failed > 0)
+		ret = inc_error_set(
+		        err, INC_ERROR, "%zu incident%s not ticked%s%s", failed,
+		        failed == 1 ? "" : "s", failed == 1 ? ": " : "",
+		        failed == 1 ? first.message : "");
+	*out = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
 	if (*out == NULL && ret == 0)
 		ret = inc_error__nomem(err);
 	return ret;

@@ -68,12 +68,58 @@ done:
 	return rc;
 }
 
-/* "Name <email>" into a signature at time t. */
+/*
+ * A part of a signature as git keeps it: the one sanitiser (git log
+ * prints it on a terminal), no angle brackets (git refuses them inside
+ * the parts) and no blanks around it (git trims them). NULL: no memory.
+ */
+static char *
+clean_part(const char *text)
+{
+	char *c = inc_text_sanitize(text, false), *p, *end;
+	size_t lead;
+
+	if (c == NULL)
+		return NULL;
+	for (p = c; *p; p++)
+		if (*p == '<' || *p == '>')
+			*p = ' ';
+	lead = strspn(c, " \t\n\v\f\r");
+	memmove(c, c + lead, strlen(c + lead) + 1);
+	end = c + strlen(c);
+	while (end > c && strchr(" \t\n\v\f\r", end[-1]) != NULL)
+		*--end = '\0';
+	return c;
+}
+
+/* An address for an actor known by name only (.invalid never resolves). */
+static void
+invalid_email(char *email, size_t len, const char *name)
+{
+	size_t o = 0;
+
+	for (const char *p = name; *p && o < len - 20; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+		    *p == '_')
+			email[o++] = *p;
+	snprintf(email + o, len - o, "%s@incident.invalid",
+	         o == 0 ? "unknown" : "");
+}
+
+/*
+ * "Name <email>" into a signature at time t. Any valid actor makes one
+ * git takes, the same every time (verify.c recomputes it to check each
+ * commit's author): a name that cleans to nothing is the whole actor
+ * cleaned, else "unknown"; an address that does is made from the name.
+ */
 int
 inc_audit__actor_signature(git_signature **out, const char *actor, int64_t t)
 {
 	char name[256], email[256] = "";
 	const char *lt = strstr(actor, " <");
+	char *n = NULL, *e = NULL;
+	int rc = -1;
 
 	if (lt != NULL && lt[strlen(lt) - 1] == '>') {
 		snprintf(name, sizeof(name), "%.*s", (int)(lt - actor), actor);
@@ -82,42 +128,44 @@ inc_audit__actor_signature(git_signature **out, const char *actor, int64_t t)
 	} else {
 		snprintf(name, sizeof(name), "%s", *actor ? actor : "unknown");
 	}
-	/* git needs an address; an actor known by name only gets one that
-	 * says so (the .invalid domain never resolves) */
-	if (email[0] == '\0') {
-		size_t o = 0;
-		for (const char *p = name; *p && o < sizeof(email) - 20; p++)
-			if ((*p >= 'a' && *p <= 'z') ||
-			    (*p >= 'A' && *p <= 'Z') ||
-			    (*p >= '0' && *p <= '9') || *p == '.' ||
-			    *p == '-' || *p == '_')
-				email[o++] = *p;
-		snprintf(email + o, sizeof(email) - o, "%s@incident.invalid",
-		         o == 0 ? "unknown" : "");
+	if ((n = clean_part(name)) == NULL)
+		goto done;
+	if (*n == '\0') {
+		free(n);
+		if ((n = clean_part(actor)) == NULL)
+			goto done;
 	}
-	return inc_audit__signature(out, name, email, t);
+	if ((e = clean_part(email)) == NULL)
+		goto done;
+	if (*e == '\0') {
+		/* from the name as given, as it always was */
+		invalid_email(email, sizeof(email), name);
+		free(e);
+		if ((e = clean_part(email)) == NULL)
+			goto done;
+	}
+	rc = git_signature_new(out, *n ? n : "unknown", e, (git_time_t)t, 0);
+done:
+	free(n);
+	free(e);
+	return rc;
 }
 
-/*
- * git log prints the author on a terminal: the one sanitiser, as for the
- * message; git refuses angle brackets and newlines inside the parts.
- */
+/* A name and an address (from config) into a signature at time t. */
 int
 inc_audit__signature(git_signature **out, const char *name, const char *email,
                      int64_t t)
 {
-	char *n = inc_text_sanitize(name, false);
-	char *e = inc_text_sanitize(email, false);
+	char *n = clean_part(name);
+	char *e = clean_part(email);
+	char made[256];
 	int rc = -1;
 
 	if (n != NULL && e != NULL) {
-		for (char *p = n; *p; p++)
-			if (*p == '<' || *p == '>')
-				*p = ' ';
-		for (char *p = e; *p; p++)
-			if (*p == '<' || *p == '>')
-				*p = ' ';
-		rc = git_signature_new(out, n, e, (git_time_t)t, 0);
+		if (*e == '\0')
+			invalid_email(made, sizeof(made), *n ? n : "unknown");
+		rc = git_signature_new(out, *n ? n : "unknown", *e ? e : made,
+		                       (git_time_t)t, 0);
 	}
 	free(n);
 	free(e);

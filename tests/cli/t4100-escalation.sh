@@ -177,13 +177,19 @@ test_expect_success 'stats: the first page of a policy is not an escalation' '
 	test "$(jq .total.counts.escalated st.json)" = 1
 '
 
-# bad config: one line naming the key, exit 1, and nothing written
+# bad config: the incident is recorded unpaged with one warning naming
+# the key (exit 0), and tick says the same key (exit 1)
 bad_config() {
 	rm -rf bad && store_with bad &&
-	test_expect_code 1 incident --dir bad open -q --service db "x" 2>err &&
+	b=$(incident --dir bad open -q --service db "x" 2>err) &&
+	short=$(incident --dir bad show --json "$b" | jq -r .incident.short_id) &&
 	test_line_count = 1 err &&
-	grep "$1" err &&
-	test ! -s "$(incident --dir bad list -q)"
+	grep "^incident: warning: $short not paged: $1" err &&
+	grep "; incident tick pages it once the config is fixed$" err &&
+	test "$(incident --dir bad show --json "$b" | jq .incident.escalation_level)" = 0 &&
+	test_expect_code 1 incident --dir bad tick 2>err &&
+	test_line_count = 1 err &&
+	grep "^incident: tick: $short: $1" err
 }
 
 test_expect_success 'a service naming an unknown policy' '
@@ -209,7 +215,7 @@ test_expect_success 'a bad timeout' '
 '
 
 test_expect_success 'repeat must be a whole number from 0 to 100' '
-	for r in 101 -1 1.5 x; do
+	for r in 101 -1 1.5 x +5 0x1 99999999999999999999; do
 		printf "[escalation \"default\"]\n\tlevel = a\n\trepeat = %s\n" "$r" >cfg &&
 		bad_config "config escalation.default.repeat = .$r.: not a whole number from 0 to 100" <cfg ||
 		return 1
@@ -237,6 +243,86 @@ test_expect_success 'a rota target pages whoever is on call when the page goes o
 		test "$(incident --dir hand show --json "$1" | jq -r ".incident.escalation.paged | join(\",\")")" = "$2" ||
 		{ echo "wanted $2 for $1"; return 1; }
 	done
+'
+
+test_expect_success 'a broken policy never stops open: recorded, warned, paged by tick once fixed' '
+	rm -rf typo && store_with typo <<-\EOF &&
+	[escalation "web"]
+		level = web-lead
+		timeout = 1m
+	[service "web"]
+		escalation = nosuch
+	EOF
+	t=$(incident --dir typo open -q --service web "checkout down" 2>err) &&
+	short=$(incident --dir typo show --json "$t" | jq -r .incident.short_id) &&
+	echo "incident: warning: $short not paged: config service.web.escalation: no escalation policy '"'"'nosuch'"'"'; incident tick pages it once the config is fixed" >expect &&
+	test_cmp expect err &&
+	incident --dir typo open --json --service web "again" >o.json 2>err &&
+	jq -e ".incident.escalation_level == 0" o.json &&
+	grep "not paged: config service.web.escalation" err &&
+	test "$(incident --dir typo log --json "$t" | jq -r "[.events[].kind] | join(\" \")")" = opened &&
+	sed -i "s/= nosuch/= web/" typo/config &&
+	INCIDENT_NOW=2026-11-24T10:00:30Z incident --dir typo tick >out &&
+	grep "^escalated $short to level 1: paged web-lead$" out
+'
+
+test_expect_success 'a back-dated open pages now: the timeout counts from the page' '
+	rm -rf back && store_with back <<-\EOF &&
+	[escalation "default"]
+		level = a
+		level = b
+		timeout = 15m
+	EOF
+	t=$(incident --dir back open -q --at 2026-11-24T09:00:00Z "found late") &&
+	incident --dir back log --json "$t" >log.json &&
+	test "$(jq -r "[.events[] | \"\(.kind)@\(.at)\"] | join(\" \")" log.json)" = "opened@2026-11-24T09:00:00Z escalated@2026-11-24T10:00:00Z" &&
+	test "$(incident --dir back show --json "$t" | jq -r .incident.escalation.next_at)" = 2026-11-24T10:15:00Z &&
+	INCIDENT_NOW=2026-11-24T10:00:30Z incident --dir back tick >out &&
+	test ! -s out &&
+	INCIDENT_NOW=2026-11-24T10:15:00Z incident --dir back tick >out &&
+	grep "to level 2: paged b" out
+'
+
+test_expect_success 'show: not paged yet at level 0, by hand said so, the past once ended' '
+	rm -rf nits && store_with nits <<-\EOF &&
+	[escalation "default"]
+		level = a
+		level = b
+		timeout = 1m
+	EOF
+	t=$(incident --dir nits open -q "paged") &&
+	incident --dir nits resolve "$t" >/dev/null &&
+	incident --dir nits show "$t" >out &&
+	grep "^  was paged    level 1 of 2 (policy default): a$" out &&
+	! grep "^  paged " out &&
+	! grep "^  next " out &&
+	rm -rf late && mkdir late && u=$(incident --dir late open -q "before the policy") &&
+	cp nits/config late/config &&
+	incident --dir late show "$u" >out &&
+	grep "^  paged        not paged yet: tick pages it$" out &&
+	incident --dir late escalate --to zed "$u" >/dev/null &&
+	incident --dir late log "$u" >log &&
+	grep "escalated: paged zed by hand, policy default (logged" log &&
+	! grep "level 0" log
+'
+
+test_expect_success 'a section that names no policy is an error, not ignored' '
+	printf "[escalation \"a/b\"]\n\tlevel = a\n" >cfg &&
+	bad_config "config .escalation \"a/b\".: not a policy name" <cfg &&
+	printf "[escalation \"Default\"]\n\tlevel = a\n" >cfg &&
+	bad_config "config .escalation \"Default\".: policy names are case-sensitive: the policy looked up is .default." <cfg
+'
+
+test_expect_success 'a service is matched to its policy in any case, as runbooks match it' '
+	rm -rf svc && store_with svc <<-\EOF &&
+	[escalation "zp"]
+		level = zed
+	[service "zeta"]
+		escalation = zp
+	EOF
+	z=$(incident --dir svc open -q --service Zeta "mixed case" 2>err) &&
+	test ! -s err &&
+	test "$(incident --dir svc show --json "$z" | jq -r ".incident.escalation.paged | join(\",\")")" = zed
 '
 
 test_done

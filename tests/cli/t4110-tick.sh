@@ -42,7 +42,7 @@ test_expect_success 'nothing due: tick prints nothing and writes nothing' '
 	incident tick >out &&
 	test ! -s out &&
 	incident tick --json >out.json &&
-	test "$(jq -c . out.json)" = "{\"format\":1,\"dry_run\":false,\"actions\":[]}"
+	test "$(jq -c . out.json)" = "{\"format\":1,\"dry_run\":false,\"actions\":[],\"errors\":[]}"
 '
 
 test_expect_success 'tick escalates level by level as each timeout passes, then stops at the top' '
@@ -161,6 +161,37 @@ test_expect_success 'a bad policy fails tick with the key named' '
 	printf "[escalation \"default\"]\n\tlevel = a\n\ttimeout = never\n" >broken/config &&
 	test_expect_code 1 incident --dir broken tick 2>err &&
 	grep "config escalation.default.timeout" err
+'
+
+test_expect_success 'one broken policy does not stop tick for the newer incidents' '
+	mkdir some &&
+	{ cat policy && printf "[escalation \"pa\"]\n\tlevel = a\n\tlevel = b\n\ttimeout = 1m\n[escalation \"pb\"]\n\tlevel = a\n\tlevel = b\n\ttimeout = 1m\n" &&
+	  printf "[service \"a\"]\n\tescalation = pa\n[service \"b\"]\n\tescalation = pb\n"; } >some/config &&
+	at 09:58 && old=$(incident --dir some open -q --service a "oldest") &&
+	at 09:59 && mid=$(incident --dir some open -q --service b "middle") &&
+	at 10:00 && new=$(incident --dir some open -q "newest") &&
+	{ cat policy && printf "[escalation \"pa\"]\n\tlevel = a\n\tlevel = rota:gone\n\ttimeout = 1m\n[escalation \"pb\"]\n\tlevel = a\n\ttimeout = soon\n" &&
+	  printf "[service \"a\"]\n\tescalation = pa\n[service \"b\"]\n\tescalation = pb\n"; } >some/config &&
+	so=$(incident --dir some show --json "$old" | jq -r .incident.short_id) &&
+	sm=$(incident --dir some show --json "$mid" | jq -r .incident.short_id) &&
+	sn=$(incident --dir some show --json "$new" | jq -r .incident.short_id) &&
+	at 10:01 && test_expect_code 1 incident --dir some tick >out 2>err &&
+	echo "escalated $sn to level 2: paged bob" >expect && test_cmp expect out &&
+	test "$(wc -l <err)" = 2 &&
+	grep "^incident: tick: $so: config escalation.pa.level: no rota .gone.$" err &&
+	grep "^incident: tick: $sm: config escalation.pb.timeout" err &&
+	at 10:02 && test_expect_code 1 incident --dir some tick --json >out.json 2>err &&
+	test "$(jq -c "[.actions[] | [.short_id, .level]]" out.json)" = "[[\"$sn\",3]]" &&
+	test "$(jq -r "[.errors[].short_id] | join(\",\")" out.json)" = "$so,$sm" &&
+	jq -e ".errors[0].incident == \"$old\" and (.errors[0].error | test(\"rota\"))" out.json
+'
+
+test_expect_success 'a reminder is due at the cadence, as an escalation is at its timeout' '
+	mkdir edge &&
+	at 10:00 && id=$(incident --dir edge open -q -s 1 "edge") &&
+	at 10:29:59 && incident --dir edge tick >out && test ! -s out &&
+	at 10:30 && incident --dir edge tick >out && grep "^update due on" out &&
+	test "$(incident --dir edge show --json "$id" | jq .incident.update_due)" = true
 '
 
 test_done

@@ -90,4 +90,46 @@ test_expect_success 'with the mirror on, the commit author is the actor' '
 	sed -n 2p authors | grep "^deploy-bot <"
 '
 
+test_expect_success 'actors with nothing git takes as a name still mirror, and verify' '
+	mkdir odd && incident --dir odd init --git >/dev/null &&
+	oid=$(incident --dir odd --actor "<>" open -q "odd actors" 2>err) &&
+	test ! -s err &&
+	incident --dir odd --actor " <x@y>" note "$oid" one 2>err && test ! -s err &&
+	incident --dir odd --actor "<evil@x>" note "$oid" two 2>err && test ! -s err &&
+	incident --dir odd --actor "a <>" note "$oid" three 2>err && test ! -s err &&
+	git config --global user.name "<>" &&
+	test_when_finished "git config --global user.name \"Alice Example\"" &&
+	incident --dir odd note "$oid" four 2>err && test ! -s err &&
+	git --git-dir=odd/audit.git log --format="%an <%ae>" incidents >authors &&
+	cat >expect <<-\EOF &&
+	alice@example.com <alice@example.com>
+	a <a@incident.invalid>
+	evil@x <evilx@incident.invalid>
+	x@y <x@y>
+	unknown <unknown@incident.invalid>
+	EOF
+	test_cmp expect authors &&
+	incident --dir odd verify >out &&
+	grep "^verified 5 events" out
+'
+
+test_expect_success 'a blank actor is refused everywhere alike, user.name too' '
+	git config --global user.name "   " &&
+	test_when_finished "git config --global user.name \"Alice Example\"" &&
+	id=$(cat id) &&
+	incident note "$id" "blank name" >/dev/null &&
+	test "$(last_actor "$id")" != "   " &&
+	test_expect_code 2 incident --actor "	 " note "$id" x 2>err &&
+	grep "actor is empty" err
+'
+
+test_expect_success 'a bad INCIDENT_ACTOR stops only the commands that write' '
+	id=$(cat id) &&
+	INCIDENT_ACTOR="$(printf "a\rb")" incident list >out &&
+	grep "checkout slow" out &&
+	INCIDENT_ACTOR="$(printf "a\rb")" incident show "$id" >/dev/null &&
+	test_expect_code 2 env INCIDENT_ACTOR="$(printf "a\rb")" incident note "$id" x 2>err &&
+	grep "INCIDENT_ACTOR: not one line" err
+'
+
 test_done
