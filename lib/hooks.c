@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -462,33 +465,85 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits for pid until deadline (monotonic ms): true when it ended. */
-static bool
-wait_until(pid_t pid, int *status, int64_t deadline)
+/* How wait_until ended. */
+enum wait_end {
+	WAIT_ENDED,   /* it ended: *status says how */
+	WAIT_TIMEOUT, /* the deadline passed */
+	WAIT_LOST,    /* waitpid failed (ECHILD): its status is unknown */
+	WAIT_SIGNAL,  /* a signal of sigs arrived: *caught */
+};
+
+/*
+ * Waits for pid until deadline (monotonic ms). With sigs (blocked by the
+ * caller), a signal of that set ends the wait early, into *caught.
+ */
+static enum wait_end
+wait_until(pid_t pid, int *status, int64_t deadline, const sigset_t *sigs,
+           int *caught)
 {
 	int nap = 2;
 
 	for (;;) {
 		pid_t r = waitpid(pid, status, WNOHANG);
-		if (r == pid || (r < 0 && errno != EINTR))
-			return true;
+		if (r == pid)
+			return WAIT_ENDED;
+		if (r < 0 && errno != EINTR)
+			return WAIT_LOST;
 		if (clock_ms() >= deadline)
-			return false;
-		sleep_ms(nap);
+			return WAIT_TIMEOUT;
+		if (sigs != NULL) {
+			struct timespec ts = {0, (long)nap * 1000000L};
+			int sig = sigtimedwait(sigs, NULL, &ts);
+			if (sig > 0) {
+				*caught = sig;
+				return WAIT_SIGNAL;
+			}
+		} else {
+			sleep_ms(nap);
+		}
 		if (nap < 50)
 			nap *= 2;
 	}
 }
 
+/* Ends the hook's process group: TERM, a grace, then KILL. */
+static enum wait_end
+kill_group(pid_t pid, int *status)
+{
+	enum wait_end w;
+
+	kill(-pid, SIGTERM);
+	w = wait_until(pid, status, clock_ms() + HOOKS_GRACE_MS, NULL, NULL);
+	/* what it left behind in its group goes too */
+	kill(-pid, SIGKILL);
+	if (w == WAIT_TIMEOUT) {
+		w = WAIT_ENDED;
+		while (waitpid(pid, status, 0) < 0)
+			if (errno != EINTR) {
+				w = WAIT_LOST;
+				break;
+			}
+	}
+	return w;
+}
+
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void __attribute__((noreturn))
-child(const char *path, char *const *envp, int in_fd, int out_fd, int err_fd)
+child(const char *path, char *const *envp, int in_fd, int out_fd, int err_fd,
+      pid_t parent)
 {
 	char *argv[] = {(char *)path, NULL};
 	sigset_t none;
 	int e;
 
 	setpgid(0, 0);
+#ifdef PR_SET_PDEATHSIG
+	/* a kill -9 of incident takes the hook down with it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(127);
+#else
+	(void)parent;
+#endif
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -524,9 +579,12 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
       const struct job *j)
 {
 	struct env e = {NULL, 0, 0, false};
-	int in_fd, pipefd[2], status = 0, child_errno = 0, ret = -1;
+	static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
+	int in_fd, pipefd[2], status = 0, child_errno = 0, ret = -1, caught = 0;
+	sigset_t sigs, saved_mask;
+	enum wait_end w;
 	int64_t deadline;
-	pid_t pid;
+	pid_t pid, parent;
 	ssize_t r;
 
 	build_env(&e, s, j);
@@ -547,29 +605,52 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
 		env_free(&e);
 		return -1;
 	}
+	/*
+	 * INT, TERM and HUP wait, blocked, while the hook runs: one ends the
+	 * hook's group and then this process, as it would have without us.
+	 * A signal the caller ignores stays ignored.
+	 */
+	sigemptyset(&sigs);
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
+		struct sigaction old;
+		if (sigaction(fatal[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaddset(&sigs, fatal[i]);
+	}
+	sigprocmask(SIG_BLOCK, &sigs, &saved_mask);
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid == 0)
-		child(path, e.v, in_fd, j->out_fd, pipefd[1]);
+		child(path, e.v, in_fd, j->out_fd, pipefd[1], parent);
 	close(pipefd[1]);
 	close(in_fd);
 	env_free(&e);
 	if (pid < 0) {
 		snprintf(why, len, "cannot run it: %s", strerror(errno));
 		close(pipefd[0]);
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 		return -1;
 	}
 	/* both sides set the group, so a kill never misses it */
 	setpgid(pid, pid);
 	deadline = clock_ms() + j->timeout * 1000;
-	if (!wait_until(pid, &status, deadline)) {
-		kill(-pid, SIGTERM);
-		if (!wait_until(pid, &status, clock_ms() + HOOKS_GRACE_MS))
-			kill(-pid, SIGKILL);
-		/* what it left behind in its group goes too */
-		kill(-pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+	w = wait_until(pid, &status, deadline, &sigs, &caught);
+	if (w == WAIT_SIGNAL) {
+		kill_group(pid, &status);
+		close(pipefd[0]);
+		/* die of it: blocked, raised, then let through */
+		signal(caught, SIG_DFL);
+		raise(caught);
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+		/* only if the caller had it blocked: carry on */
+		snprintf(why, len, "interrupted by signal %d (%s)", caught,
+		         strsignal(caught));
+		return -1;
+	}
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+	if (w == WAIT_TIMEOUT) {
+		kill_group(pid, &status);
 		snprintf(why, len, "timed out after %llds (killed)",
 		         (long long)j->timeout);
 		close(pipefd[0]);
