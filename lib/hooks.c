@@ -234,41 +234,122 @@ inc_hooks__enqueue(inc_store *s, const inc_event *ev, const char *hook,
 
 /* ---- checking a hook file ---- */
 
+/* Whether uid may own a hook or its folder: root, us, the store's owner. */
+static bool
+owner_ok(inc_store *s, uid_t uid)
+{
+	struct stat store;
+
+	return uid == 0 || uid == geteuid() ||
+	       (stat(s->dir, &store) == 0 && uid == store.st_uid);
+}
+
 /*
- * Whether the hook file at path may run: 0, or a reason in why.
- * *missing: there is no such file.
+ * Whether the folder dir may hold hooks: 0, or a reason in why. Whoever
+ * may write a folder may put anything in it, or swap a checked file for
+ * another between the check and the exec: only its owner may write it.
  */
 static int
-check_file(char *why, size_t len, bool *missing, inc_store *s, const char *path)
+check_folder(char *why, size_t len, inc_store *s, const char *dir)
 {
-	struct stat st, store;
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		snprintf(why, len, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!owner_ok(s, st.st_uid)) {
+		snprintf(why, len,
+		         "refused: the hooks folder %s is owned by another "
+		         "user (uid %lu)",
+		         dir, (unsigned long)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, len,
+		         "refused: the hooks folder %s is writable by %s", dir,
+		         (st.st_mode & S_IWOTH) ? "others" : "its group");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the hook file at path may run: 0 and the file to execute in
+ * *run (path, or the checked target of a symbolic link), or a reason in
+ * why. *missing: there is no such file. The hook's own folder is checked
+ * by the caller (check_folder).
+ */
+static int
+check_file(char *why, size_t len, bool *missing, char **run, inc_store *s,
+           const char *path)
+{
+	struct stat st;
+	char *target = NULL;
 
 	*missing = false;
-	if (stat(path, &st) < 0) {
+	*run = NULL;
+	if (lstat(path, &st) < 0) {
 		*missing = errno == ENOENT;
 		snprintf(why, len, "%s", strerror(errno));
 		return -1;
 	}
+	if (S_ISLNK(st.st_mode)) {
+		/* judged by the link and by what it points to, both */
+		char *slash;
+		if (!owner_ok(s, st.st_uid)) {
+			snprintf(why, len,
+			         "refused: a symbolic link owned by another "
+			         "user (uid %lu)",
+			         (unsigned long)st.st_uid);
+			return -1;
+		}
+		if ((target = realpath(path, NULL)) == NULL) {
+			*missing = errno == ENOENT;
+			snprintf(why, len, "%s", strerror(errno));
+			return -1;
+		}
+		slash = strrchr(target, '/');
+		*slash = '\0';
+		if (check_folder(why, len, s, *target ? target : "/") < 0) {
+			free(target);
+			return -1;
+		}
+		*slash = '/';
+		if (lstat(target, &st) < 0) {
+			snprintf(why, len, "%s", strerror(errno));
+			free(target);
+			return -1;
+		}
+	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(why, len, "not a regular file");
-		return -1;
+		goto refused;
 	}
-	if (st.st_uid != 0 && st.st_uid != geteuid() &&
-	    (stat(s->dir, &store) < 0 || st.st_uid != store.st_uid)) {
+	if (!owner_ok(s, st.st_uid)) {
 		snprintf(why, len, "refused: owned by another user (uid %lu)",
 		         (unsigned long)st.st_uid);
-		return -1;
+		goto refused;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		snprintf(why, len, "refused: writable by %s",
 		         (st.st_mode & S_IWOTH) ? "others" : "its group");
-		return -1;
+		goto refused;
 	}
-	if (access(path, X_OK) < 0 || !(st.st_mode & 0111)) {
+	if (access(target != NULL ? target : path, X_OK) < 0 ||
+	    !(st.st_mode & 0111)) {
 		snprintf(why, len, "not executable");
+		goto refused;
+	}
+	*run = target != NULL ? target : inc_util__strdup(path);
+	if (*run == NULL) {
+		snprintf(why, len, "out of memory");
 		return -1;
 	}
 	return 0;
+refused:
+	free(target);
+	return -1;
 }
 
 /* ---- running one hook ---- */
@@ -946,7 +1027,7 @@ static int
 run_one(char *why, size_t len, inc_store *s, struct job *j, const inc_event *ev,
         int64_t now)
 {
-	char severity[128], status[64], *dir, *path, *doc = NULL;
+	char severity[128], status[64], *dir, *path, *run = NULL, *doc = NULL;
 	bool missing;
 	inc_error err;
 	int ret = -1;
@@ -963,7 +1044,7 @@ run_one(char *why, size_t len, inc_store *s, struct job *j, const inc_event *ev,
 	}
 	if (!hook_name_ok(j->hook)) {
 		snprintf(why, len, "not a hook name");
-	} else if (check_file(why, len, &missing, s, path) < 0) {
+	} else if (check_file(why, len, &missing, &run, s, path) < 0) {
 		/* why says it */
 	} else if (build_doc(&doc, severity, sizeof(severity), status,
 	                     sizeof(status), s, ev, now, &err) < 0) {
@@ -973,9 +1054,10 @@ run_one(char *why, size_t len, inc_store *s, struct job *j, const inc_event *ev,
 		j->severity = severity;
 		j->status = status;
 		j->doc = doc;
-		ret = spawn(why, len, s, path, j);
+		ret = spawn(why, len, s, run, j);
 	}
 	free(doc);
+	free(run);
 	free(path);
 	return ret;
 }
@@ -1004,6 +1086,26 @@ inc_hooks_due(bool *out, inc_store *s, int64_t now, inc_error *err)
 	return ret;
 }
 
+/*
+ * A hooks folder that is there but not to be trusted runs nothing: an
+ * error naming it, and the deliveries stay queued for when it is fixed.
+ */
+static int
+folder_usable(inc_store *s, inc_error *err)
+{
+	char why[HOOKS_ERROR_MAX + 64], *dir = hooks_dir(s);
+	struct stat st;
+	int ret = 0;
+
+	if (dir == NULL)
+		return inc_error__nomem(err);
+	if (stat(dir, &st) == 0 && check_folder(why, sizeof(why), s, dir) < 0)
+		ret = inc_error_set(err, INC_EREFUSED,
+		                    "%s (the deliveries stay queued)", why);
+	free(dir);
+	return ret;
+}
+
 int
 inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
               inc_error *err)
@@ -1025,6 +1127,8 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 		return inc_error_set(err, INC_ERROR,
 		                     "cannot read random bytes");
 	snprintf(owner, sizeof(owner), "%ld-%s", (long)getpid(), rnd);
+	if ((ret = folder_usable(s, err)) < 0)
+		return ret;
 	for (;;) {
 		int64_t clock = inc_time_now(), next;
 		/* the lease outlives the longest a hook may take */
@@ -1107,6 +1211,7 @@ inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
 		return inc_error_set(err, INC_EINVALID, "'%s': not a hook name",
 		                     hook);
 	if ((ret = hooks_cfg(&c, s, err)) < 0 ||
+	    (ret = folder_usable(s, err)) < 0 ||
 	    (ret = inc_id_resolve(id, s, id_or_prefix, err)) < 0 ||
 	    (ret = inc_event__load(&list, s, id, err)) < 0)
 		return ret;
@@ -1169,12 +1274,12 @@ inc_hooks_list_json(char **out, inc_store *s, int64_t now, inc_error *err)
 {
 	cJSON *root = cJSON_CreateObject(), *hooks, *deliveries;
 	char *dir = hooks_dir(s), why[HOOKS_ERROR_MAX], when[32];
-	char **names = NULL;
+	char **names = NULL, dir_why[HOOKS_ERROR_MAX];
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *st = NULL;
 	struct dirent *de;
 	DIR *d;
-	int ret = 0, rc;
+	int ret = 0, rc, dir_ok = 0;
 
 	*out = NULL;
 	if (root == NULL || dir == NULL) {
@@ -1182,6 +1287,7 @@ inc_hooks_list_json(char **out, inc_store *s, int64_t now, inc_error *err)
 		goto done;
 	}
 	cJSON_AddStringToObject(root, "dir", dir);
+	dir_ok = check_folder(dir_why, sizeof(dir_why), s, dir);
 	hooks = cJSON_AddArrayToObject(root, "hooks");
 	deliveries = cJSON_AddArrayToObject(root, "deliveries");
 	if ((d = opendir(dir)) != NULL) {
@@ -1207,9 +1313,14 @@ inc_hooks_list_json(char **out, inc_store *s, int64_t now, inc_error *err)
 		char *path = inc_util__asprintf("%s/%s", dir, names[i]);
 		cJSON *h = cJSON_CreateObject();
 		bool missing;
-		int ok = path != NULL ? check_file(why, sizeof(why), &missing,
-		                                   s, path)
-		                      : -1;
+		char *run = NULL;
+		int ok = dir_ok < 0     ? -1
+		         : path != NULL ? check_file(why, sizeof(why), &missing,
+		                                     &run, s, path)
+		                        : -1;
+		free(run);
+		if (dir_ok < 0)
+			snprintf(why, sizeof(why), "%s", dir_why);
 		cJSON_AddStringToObject(h, "name", names[i]);
 		cJSON_AddStringToObject(
 		        h, "status",
