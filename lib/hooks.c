@@ -661,6 +661,7 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
 {
 	struct env e = {NULL, 0, 0, false};
 	static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, saved_chld;
 	int in_fd, pipefd[2], status = 0, child_errno = 0, ret = -1, caught = 0;
 	sigset_t sigs, saved_mask;
 	enum wait_end w;
@@ -699,6 +700,12 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
 			sigaddset(&sigs, fatal[i]);
 	}
 	sigprocmask(SIG_BLOCK, &sigs, &saved_mask);
+	/*
+	 * With SIGCHLD ignored (inherited from whoever started us) the
+	 * kernel reaps the hook itself and waitpid can only say ECHILD:
+	 * its exit status would be lost.
+	 */
+	sigaction(SIGCHLD, &dfl, &saved_chld);
 	fflush(NULL);
 	parent = getpid();
 	pid = fork();
@@ -710,6 +717,7 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
 	if (pid < 0) {
 		snprintf(why, len, "cannot run it: %s", strerror(errno));
 		close(pipefd[0]);
+		sigaction(SIGCHLD, &saved_chld, NULL);
 		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 		return -1;
 	}
@@ -717,8 +725,10 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
 	setpgid(pid, pid);
 	deadline = clock_ms() + j->timeout * 1000;
 	w = wait_until(pid, &status, deadline, &sigs, &caught);
-	if (w == WAIT_SIGNAL) {
+	if (w == WAIT_SIGNAL || w == WAIT_TIMEOUT)
 		kill_group(pid, &status);
+	sigaction(SIGCHLD, &saved_chld, NULL);
+	if (w == WAIT_SIGNAL) {
 		close(pipefd[0]);
 		/* die of it: blocked, raised, then let through */
 		signal(caught, SIG_DFL);
@@ -731,7 +741,6 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
 	}
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	if (w == WAIT_TIMEOUT) {
-		kill_group(pid, &status);
 		snprintf(why, len, "timed out after %llds (killed)",
 		         (long long)j->timeout);
 		close(pipefd[0]);
@@ -741,7 +750,11 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
 		r = read(pipefd[0], &child_errno, sizeof(child_errno));
 	while (r < 0 && errno == EINTR);
 	close(pipefd[0]);
-	if (r == (ssize_t)sizeof(child_errno))
+	if (w == WAIT_LOST)
+		/* never a success: we do not know that it was one */
+		snprintf(why, len, "its exit status is lost: %s",
+		         strerror(ECHILD));
+	else if (r == (ssize_t)sizeof(child_errno))
 		snprintf(why, len, "cannot run it: %s", strerror(child_errno));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		ret = 0;

@@ -55,4 +55,18 @@ do
 	'
 done
 
+
+
+test_expect_success 'started with SIGCHLD ignored, a failing hook is a failure' '
+	rm -f "$HOOKS"/* &&
+	write_hook post-note <<-HOOK &&
+	exit 3
+	HOOK
+	perl -e '"'"'$SIG{CHLD} = "IGNORE"; exec @ARGV'"'"' \
+		incident note "$(cat id)" "no child status" >/dev/null 2>err &&
+	grep "post-note failed .*: exit status 3" err &&
+	test "$(sqlite3 "$DB" "SELECT state, attempts FROM outbox WHERE hook = \"post-note\" AND state != \"done\"")" = "pending|1" &&
+	sqlite3 "$DB" "UPDATE outbox SET state = \"done\""
+'
+
 test_done
