@@ -203,7 +203,8 @@ hooks_after(struct inc_ctx *ctx)
 	inc_error err;
 	bool due, background;
 
-	if (ctx->store == NULL)
+	/* a dry run writes nothing, and runs no hook either */
+	if (ctx->store == NULL || ctx->dry_run)
 		return;
 	if (inc_hooks_due(&due, ctx->store, ctx->now, &err) < 0) {
 		fputs("incident: warning: hooks not run: ", stderr);

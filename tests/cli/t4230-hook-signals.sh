@@ -69,4 +69,22 @@ test_expect_success 'started with SIGCHLD ignored, a failing hook is a failure' 
 	sqlite3 "$DB" "UPDATE outbox SET state = \"done\""
 '
 
+test_expect_success 'a dry run runs no hook' '
+	rm -f "$HOOKS"/* &&
+	write_hook post-note <<-HOOK &&
+	echo ran >>"$TRASH/dry"
+	exit 1
+	HOOK
+	incident note "$(cat id)" "queued" >/dev/null 2>&1 &&
+	test_line_count = 1 dry &&
+	sqlite3 "$DB" "UPDATE outbox SET due = 0 WHERE state = \"pending\"" &&
+	incident log --json "$(cat id)" >before &&
+	incident note --dry-run "$(cat id)" "only a look" >/dev/null 2>err &&
+	test_line_count = 1 dry &&
+	test_line_count = 0 err &&
+	incident log --json "$(cat id)" >after &&
+	test_cmp before after &&
+	sqlite3 "$DB" "UPDATE outbox SET state = \"done\""
+'
+
 test_done
