@@ -631,6 +631,13 @@ child(const char *path, char *const *envp, int in_fd, int out_fd, int err_fd,
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
+	/*
+	 * Its own process group is a background one on incident's terminal:
+	 * with "stty tostop" a write there would stop it until its time
+	 * limit. It may write (and reads fail) instead.
+	 */
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
 	if (out_fd != STDOUT_FILENO && dup2(out_fd, STDOUT_FILENO) < 0)
 		goto fail;
 	if (dup2(in_fd, STDIN_FILENO) < 0)

@@ -87,4 +87,17 @@ test_expect_success 'a dry run runs no hook' '
 	sqlite3 "$DB" "UPDATE outbox SET state = \"done\""
 '
 
+test_expect_success TTY 'with stty tostop a hook still writes to the terminal' '
+	rm -f "$HOOKS"/* &&
+	write_hook post-note <<-HOOK &&
+	echo "hook says hello"
+	echo done >"$TRASH/tostop"
+	HOOK
+	id=$(cat id) &&
+	script -qec "stty tostop; incident note $id tostop" /dev/null >out &&
+	test -e tostop &&
+	grep "hook says hello" out &&
+	! grep "timed out" out
+'
+
 test_done
