@@ -127,11 +127,21 @@ report(void *arg, const inc_hook_attempt *a)
 		                            a->next_due - r->now));
 }
 
+/*
+ * The bound of one run after a command: a few deliveries (its own
+ * first), and none started once hooks.timeout has passed, so a backlog
+ * of hanging hooks never holds a command up for long. tick takes more;
+ * hooks retry and the background runner take them all.
+ */
+#define HOOKS_AFTER_MAX 5
+#define HOOKS_TICK_MAX 100
+
 static int
-run_due(inc_hooks_result *res, struct inc_ctx *ctx, inc_store *s, bool all)
+run_due(inc_hooks_result *res, struct inc_ctx *ctx, inc_store *s, bool all,
+        size_t max)
 {
 	struct report r = {s, ctx->now};
-	inc_hooks_opts o = {ctx->now, all, report, &r};
+	inc_hooks_opts o = {ctx->now, all, report, &r, max, max > 0};
 	inc_error err;
 
 	if (inc_hooks_run(res, s, &o, &err) < 0) {
@@ -140,6 +150,10 @@ run_due(inc_hooks_result *res, struct inc_ctx *ctx, inc_store *s, bool all)
 		fputc('\n', stderr);
 		return -1;
 	}
+	if (res->left > 0)
+		fprintf(stderr,
+		        "incident: %zu more deliver%s (incident hooks retry)\n",
+		        res->left, res->left == 1 ? "y waits" : "ies wait");
 	return 0;
 }
 
@@ -189,7 +203,7 @@ run_detached(struct inc_ctx *ctx)
 		inc_store_set_actor(s, actor);
 	free(actor);
 	ctx->store = s;
-	if (run_due(&res, ctx, s, false) == 0 && res.events > 0 &&
+	if (run_due(&res, ctx, s, false, 0) == 0 && res.events > 0 &&
 	    (ctx->cmd->flags & CMD_MIRROR))
 		helper_mirror(ctx);
 	ctx_release(ctx);
@@ -225,8 +239,11 @@ hooks_after(struct inc_ctx *ctx)
 		run_detached(ctx);
 		return;
 	}
-	if (run_due(&res, ctx, ctx->store, false) == 0 && res.events > 0 &&
-	    (ctx->cmd->flags & CMD_MIRROR))
+	if (run_due(&res, ctx, ctx->store, false,
+	            strcmp(ctx->cmd->name, "tick") == 0
+	                    ? HOOKS_TICK_MAX
+	                    : HOOKS_AFTER_MAX) == 0 &&
+	    res.events > 0 && (ctx->cmd->flags & CMD_MIRROR))
 		helper_mirror(ctx);
 }
 
@@ -357,7 +374,7 @@ hooks_retry(struct inc_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if (ctx->store == NULL)
 		return EXIT_OK;
-	if (run_due(&res, ctx, ctx->store, a->all) < 0)
+	if (run_due(&res, ctx, ctx->store, a->all, 0) < 0)
 		return EXIT_FAIL;
 	if (res.run == 0)
 		fputs("incident: no delivery due\n", stderr);

@@ -229,7 +229,12 @@ inc_hooks__enqueue(inc_store *s, const inc_event *ev, const char *hook,
 		sqlite3_bind_text(q, 5, target, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(q, 5);
-	return inc_store__step_done(s, q, err);
+	if ((ret = inc_store__step_done(s, q, err)) < 0)
+		return ret;
+	/* this command's own deliveries run before an older backlog */
+	if (s->outbox_first == 0 && sqlite3_changes(s->db) > 0)
+		s->outbox_first = sqlite3_last_insert_rowid(s->db);
+	return 0;
 }
 
 /* ---- checking a hook file ---- */
@@ -869,8 +874,9 @@ col(char *dst, size_t len, sqlite3_stmt *st, int i)
  * lease until lease_until, counting the attempt. 1 claimed, 0 none.
  */
 static int
-claim(struct row *r, inc_store *s, int64_t after, bool all, int64_t now,
-      int64_t clock, int64_t lease_until, const char *owner, inc_error *err)
+claim(struct row *r, inc_store *s, int64_t after, int64_t below, bool all,
+      int64_t now, int64_t clock, int64_t lease_until, const char *owner,
+      inc_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, ret, found = 0;
@@ -880,10 +886,11 @@ claim(struct row *r, inc_store *s, int64_t after, bool all, int64_t now,
 	ret = inc_store__prepare(
 	        &st, s,
 	        all ? "SELECT seq, delivery, event, incident, hook, target, "
-	              "attempts FROM outbox WHERE seq > ?1 AND state <> 'done' "
-	              "AND lease_until <= ?3 ORDER BY seq LIMIT 1"
+	              "attempts FROM outbox WHERE seq > ?1 AND seq < ?4 AND "
+	              "state <> 'done' AND lease_until <= ?3 ORDER BY seq "
+	              "LIMIT 1"
 	            : "SELECT seq, delivery, event, incident, hook, target, "
-	              "attempts FROM outbox WHERE seq > ?1 AND "
+	              "attempts FROM outbox WHERE seq > ?1 AND seq < ?4 AND "
 	              "state = 'pending' AND due <= ?2 AND lease_until <= ?3 "
 	              "ORDER BY seq LIMIT 1",
 	        err);
@@ -892,6 +899,7 @@ claim(struct row *r, inc_store *s, int64_t after, bool all, int64_t now,
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, clock);
+	sqlite3_bind_int64(st, 4, below);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		r->seq = sqlite3_column_int64(st, 0);
@@ -1106,6 +1114,31 @@ inc_hooks_due(bool *out, inc_store *s, int64_t now, inc_error *err)
 	return ret;
 }
 
+/* How many deliveries are due and free to take. */
+static int
+count_left(size_t *out, inc_store *s, int64_t now, inc_error *err)
+{
+	sqlite3_stmt *st;
+	int ret, rc;
+
+	*out = 0;
+	ret = inc_store__prepare(&st, s,
+	                         "SELECT count(*) FROM outbox WHERE state = "
+	                         "'pending' AND due <= ? AND lease_until <= ?",
+	                         err);
+	if (ret < 0)
+		return ret;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, inc_time_now());
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = (size_t)sqlite3_column_int64(st, 0);
+	else
+		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
+	sqlite3_finalize(st);
+	return ret;
+}
+
 /*
  * A hooks folder that is there but not to be trusted runs nothing: an
  * error naming it, and the deliveries stay queued for when it is fixed.
@@ -1134,7 +1167,8 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 	int64_t timeout;
 	int retries;
 	char owner[96], rnd[INC_ID_LEN + 1], why[HOOKS_ERROR_MAX];
-	int64_t after = 0;
+	int64_t after = 0, below = INT64_MAX, start = clock_ms();
+	bool own = s->outbox_first > 0;
 	struct row r;
 	int ret;
 
@@ -1149,6 +1183,8 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 	snprintf(owner, sizeof(owner), "%ld-%s", (long)getpid(), rnd);
 	if ((ret = folder_usable(s, err)) < 0)
 		return ret;
+	if (own)
+		after = s->outbox_first - 1;
 	for (;;) {
 		int64_t clock = inc_time_now(), next;
 		/* the lease outlives the longest a hook may take */
@@ -1161,10 +1197,23 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 		struct job j = {0};
 		int ok;
 
-		ret = claim(&r, s, after, o->all, o->now, clock, lease, owner,
-		            err);
-		if (ret <= 0)
+		if ((o->max > 0 && res->run >= o->max) ||
+		    (o->timed && res->run > 0 &&
+		     clock_ms() - start >= timeout * 1000))
+			return count_left(&res->left, s, o->now, err);
+		ret = claim(&r, s, after, below, o->all, o->now, clock, lease,
+		            owner, err);
+		if (ret < 0)
 			return ret;
+		if (ret == 0 && own) {
+			/* this command's own are done: now the oldest due */
+			own = false;
+			after = 0;
+			below = s->outbox_first;
+			continue;
+		}
+		if (ret == 0)
+			return 0;
 		after = r.seq;
 		j.hook = r.hook;
 		j.incident = r.incident;
