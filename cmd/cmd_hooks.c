@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -197,6 +198,25 @@ run_detached(struct inc_ctx *ctx)
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
+	/*
+	 * Detached, it holds nothing of the caller's: no other fd (a pipe
+	 * a caller waits to see closed), not its working folder (one to be
+	 * unmounted). The store's path goes absolute first.
+	 */
+	for (fd = STDERR_FILENO + 1; fd < 1024; fd++)
+		close(fd);
+#ifdef SYS_close_range
+	syscall(SYS_close_range, 1024U, ~0U, 0U);
+#endif
+	if (ctx->dir != NULL && ctx->dir[0] != '/') {
+		char *abs = realpath(ctx->dir, NULL);
+		if (abs == NULL)
+			_exit(1);
+		inc_str_free(ctx->dir);
+		ctx->dir = abs;
+	}
+	if (chdir("/") < 0)
+		_exit(1);
 	if (inc_store_open(&s, ctx->dir, INC_OPEN_READWRITE, NULL) < 0)
 		_exit(1);
 	if (actor != NULL)
