@@ -812,8 +812,51 @@ is_scope(const char *id)
  * status of the incident (empty for a scope event). *doc is malloc'd.
  */
 static int
+compare_events(const void *a, const void *b)
+{
+	return inc_event__compare(a, b);
+}
+
+/* The incident as it was just after ev, of the events in list. */
+static int
+fold_upto(inc_incident **out, const inc_event_list *list, const inc_event *ev,
+          inc_error *err)
+{
+	inc_event *copy = malloc((list->n ? list->n : 1) * sizeof(*copy));
+	size_t k = list->n;
+
+	*out = NULL;
+	if (copy == NULL)
+		return inc_error__nomem(err);
+	/* a shallow copy: the fold sorts it, the caller's ev stays put */
+	memcpy(copy, list->events, list->n * sizeof(*copy));
+	if (list->n > 1)
+		qsort(copy, list->n, sizeof(*copy), compare_events);
+	for (size_t i = 0; i < list->n; i++)
+		if (strcmp(copy[i].id, ev->id) == 0) {
+			k = i + 1;
+			break;
+		}
+	if ((*out = calloc(1, sizeof(**out))) != NULL)
+		(*out)->doc = inc_fold__events(ev->incident, copy, k);
+	free(copy);
+	if (*out == NULL || (*out)->doc == NULL) {
+		free(*out);
+		*out = NULL;
+		return inc_error__nomem(err);
+	}
+	return 0;
+}
+
+/*
+ * The JSON a hook reads: the event, and the incident as it was just
+ * after it (folded up to the event in total order), not as it is when the
+ * delivery runs, which may be long after, or a retry.
+ */
+static int
 build_doc(char **doc, char *severity, size_t slen, char *status, size_t stlen,
-          inc_store *s, const inc_event *ev, int64_t now, inc_error *err)
+          inc_store *s, const inc_event_list *list, const inc_event *ev,
+          int64_t now, inc_error *err)
 {
 	cJSON *root = cJSON_CreateObject(), *evj = NULL, *incj = NULL;
 	inc_incident *inc = NULL;
@@ -829,8 +872,7 @@ build_doc(char **doc, char *severity, size_t slen, char *status, size_t stlen,
 	if (is_scope(ev->incident)) {
 		cJSON_AddNullToObject(root, "incident");
 	} else {
-		if ((ret = inc_incident__fold(&inc, s, ev->incident, err)) <
-		            0 ||
+		if ((ret = fold_upto(&inc, list, ev, err)) < 0 ||
 		    (ret = inc_incident__to_json(&incj, s, inc, now, err)) < 0)
 			goto done;
 		cJSON_AddItemToObject(root, "incident", incj);
@@ -1052,8 +1094,8 @@ done:
 
 /* Runs hook for ev (the attempt's numbers in j), into why on failure. */
 static int
-run_one(char *why, size_t len, inc_store *s, struct job *j, const inc_event *ev,
-        int64_t now)
+run_one(char *why, size_t len, inc_store *s, struct job *j,
+        const inc_event_list *list, const inc_event *ev, int64_t now)
 {
 	char severity[128], status[64], *dir, *path, *run = NULL, *doc = NULL;
 	bool missing;
@@ -1075,7 +1117,7 @@ run_one(char *why, size_t len, inc_store *s, struct job *j, const inc_event *ev,
 	} else if (check_file(why, len, &missing, &run, s, path) < 0) {
 		/* why says it */
 	} else if (build_doc(&doc, severity, sizeof(severity), status,
-	                     sizeof(status), s, ev, now, &err) < 0) {
+	                     sizeof(status), s, list, ev, now, &err) < 0) {
 		snprintf(why, len, "cannot build its input: %s", err.message);
 	} else {
 		j->kind = ev->kind;
@@ -1229,7 +1271,7 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 			         lerr.message);
 			ok = -1;
 		} else {
-			ok = run_one(why, sizeof(why), s, &j, ev, o->now);
+			ok = run_one(why, sizeof(why), s, &j, list, ev, o->now);
 		}
 		inc_event_list_free(list);
 		if (ok != 0 && why[0] == '\0')
@@ -1311,7 +1353,7 @@ inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
 	j.attempt = 1;
 	j.out_fd = out_fd;
 	j.timeout = c.timeout;
-	*ok = run_one(why, len, s, &j, ev, now) == 0;
+	*ok = run_one(why, len, s, &j, list, ev, now) == 0;
 	inc_event_list_free(list);
 	return 0;
 }
