@@ -1304,12 +1304,58 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 
 /* ---- hooks test ---- */
 
+/*
+ * The hook that hooks test runs for name: a hook's name (post-triage,
+ * notify), an event kind (triaged) or a command (triage); NULL when it
+ * is none of them.
+ */
+static const char *
+test_hook_name(const char *name)
+{
+	const char *hook = inc_hooks__hook_of(name);
+	char post[80];
+
+	if (hook != NULL)
+		return hook;
+	snprintf(post, sizeof(post), "post-%s", name);
+	for (size_t i = 0; i < sizeof(hook_of_kind) / sizeof(*hook_of_kind);
+	     i++) {
+		if (strcmp(hook_of_kind[i].hook, name) == 0)
+			return name;
+		if (strcmp(hook_of_kind[i].hook, post) == 0)
+			return hook_of_kind[i].hook;
+	}
+	return hook_name_ok(name) ? name : NULL;
+}
+
+/* INC_ENOTFOUND when no hook of that name is in the hooks folder. */
+static int
+hook_installed(inc_store *s, const char *hook, inc_error *err)
+{
+	char *dir = hooks_dir(s), *path;
+	struct stat st;
+	int ret = 0;
+
+	if (dir == NULL)
+		return inc_error__nomem(err);
+	if ((path = inc_util__asprintf("%s/%s", dir, hook)) == NULL) {
+		free(dir);
+		return inc_error__nomem(err);
+	}
+	if (lstat(path, &st) < 0 && errno == ENOENT)
+		ret = inc_error_set(err, INC_ENOTFOUND, "no hook %s in %s",
+		                    hook, dir);
+	free(path);
+	free(dir);
+	return ret;
+}
+
 int
 inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
                const char *id_or_prefix, int64_t now, int out_fd,
                inc_error *err)
 {
-	char id[INC_ID_LEN + 1], delivery[INC_EVENT_ID_LEN + 1], *key;
+	char id[INC_SCOPE_MAX + 1], delivery[INC_EVENT_ID_LEN + 1], *key;
 	inc_event_list *list = NULL;
 	const inc_event *ev;
 	struct job j = {0};
@@ -1318,18 +1364,33 @@ inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
 
 	*ok = false;
 	why[0] = '\0';
-	if (!hook_name_ok(hook))
+	if (test_hook_name(hook) == NULL)
 		return inc_error_set(err, INC_EINVALID, "'%s': not a hook name",
 		                     hook);
-	if ((ret = hooks_cfg(&c, s, err)) < 0 ||
-	    (ret = folder_usable(s, err)) < 0 ||
-	    (ret = inc_id_resolve(id, s, id_or_prefix, err)) < 0 ||
-	    (ret = inc_event__load(&list, s, id, err)) < 0)
+	hook = test_hook_name(hook);
+	if ((ret = hooks_cfg(&c, s, err)) < 0) {
+		/* as hooks retry (and every command) says it: a failure */
+		err->code = INC_ERROR;
+		return ret = INC_ERROR;
+	}
+	if ((ret = folder_usable(s, err)) < 0 ||
+	    (ret = hook_installed(s, hook, err)) < 0)
+		return ret;
+	if (strchr(id_or_prefix, ':') != NULL) {
+		/* a scope's id (rota:db) is whole: no prefix to resolve */
+		if (strlen(id_or_prefix) > INC_SCOPE_MAX)
+			return inc_error_set(err, INC_ENOTFOUND,
+			                     "%s: no such scope", id_or_prefix);
+		snprintf(id, sizeof(id), "%s", id_or_prefix);
+	} else if ((ret = inc_id_resolve(id, s, id_or_prefix, err)) < 0) {
+		return ret;
+	}
+	if ((ret = inc_event__load(&list, s, id, err)) < 0)
 		return ret;
 	if (list->n == 0) {
 		inc_event_list_free(list);
-		return inc_error_set(err, INC_ENOTFOUND, "%s: no such incident",
-		                     id);
+		return inc_error_set(err, INC_ENOTFOUND, "%s: no such %s", id,
+		                     strchr(id, ':') ? "scope" : "incident");
 	}
 	/* its latest event, in total order, beside the hooks' own */
 	ev = &list->events[list->n - 1];
