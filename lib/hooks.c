@@ -446,7 +446,7 @@ build_env(struct env *e, inc_store *s, const struct job *j)
 {
 	static const char *const pass[] = {"PATH", "HOME", "USER",  "LOGNAME",
 	                                   "LANG", "TZ",   "TMPDIR"};
-	const char *names[64];
+	const char **names = NULL;
 	char num[32];
 	size_t n;
 
@@ -476,8 +476,15 @@ build_env(struct env *e, inc_store *s, const struct job *j)
 		}
 	}
 	/* hooks.env: the names a hook needs besides, e.g. its URL */
-	n = inc_config__get_all(config(s), "hooks.env", names, 64);
-	for (size_t i = 0; i < n && i < 64; i++) {
+	n = inc_config__get_all(config(s), "hooks.env", NULL, 0);
+	/* every value, however many: none is dropped quietly */
+	if (n > 0 && (names = malloc(n * sizeof(*names))) == NULL) {
+		e->nomem = true;
+		return;
+	}
+	if (n > 0)
+		n = inc_config__get_all(config(s), "hooks.env", names, n);
+	for (size_t i = 0; i < n; i++) {
 		char *copy = inc_util__strdup(names[i]), *save = NULL;
 		for (char *w = copy != NULL ? strtok_r(copy, " \t,", &save)
 		                            : NULL;
@@ -489,6 +496,7 @@ build_env(struct env *e, inc_store *s, const struct job *j)
 				env_pass(e, w); /* never over a hook's own */
 		free(copy);
 	}
+	free(names);
 }
 
 /* A file holding the document, at offset 0; -1 with errno set. */
