@@ -156,12 +156,6 @@ hooks_cfg(struct hooks_cfg *out, inc_store *s, inc_error *err)
 	return 0;
 }
 
-const char *
-inc_store_actor(const inc_store *s)
-{
-	return s->actor;
-}
-
 int
 inc_hooks_background(bool *out, inc_store *s, inc_error *err)
 {
