@@ -172,6 +172,7 @@ struct inc_ctx {
 	bool tty_out;
 	int64_t now;
 	const char *actor; /* --actor, else $INCIDENT_ACTOR; NULL: neither */
+	bool dry_run;      /* a --dry-run option was given: no hooks run */
 };
 
 /* ctx.c: around a command, in both programs */

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -127,11 +128,21 @@ report(void *arg, const inc_hook_attempt *a)
 		                            a->next_due - r->now));
 }
 
+/*
+ * The bound of one run after a command: a few deliveries (its own
+ * first), and none started once hooks.timeout has passed, so a backlog
+ * of hanging hooks never holds a command up for long. tick takes more;
+ * hooks retry and the background runner take them all.
+ */
+#define HOOKS_AFTER_MAX 5
+#define HOOKS_TICK_MAX 100
+
 static int
-run_due(inc_hooks_result *res, struct inc_ctx *ctx, inc_store *s, bool all)
+run_due(inc_hooks_result *res, struct inc_ctx *ctx, inc_store *s, bool all,
+        size_t max)
 {
 	struct report r = {s, ctx->now};
-	inc_hooks_opts o = {ctx->now, all, report, &r};
+	inc_hooks_opts o = {ctx->now, all, report, &r, max, max > 0};
 	inc_error err;
 
 	if (inc_hooks_run(res, s, &o, &err) < 0) {
@@ -140,6 +151,10 @@ run_due(inc_hooks_result *res, struct inc_ctx *ctx, inc_store *s, bool all)
 		fputc('\n', stderr);
 		return -1;
 	}
+	if (res->left > 0)
+		fprintf(stderr,
+		        "incident: %zu more deliver%s (incident hooks retry)\n",
+		        res->left, res->left == 1 ? "y waits" : "ies wait");
 	return 0;
 }
 
@@ -183,13 +198,32 @@ run_detached(struct inc_ctx *ctx)
 		if (fd > STDERR_FILENO)
 			close(fd);
 	}
+	/*
+	 * Detached, it holds nothing of the caller's: no other fd (a pipe
+	 * a caller waits to see closed), not its working folder (one to be
+	 * unmounted). The store's path goes absolute first.
+	 */
+	for (fd = STDERR_FILENO + 1; fd < 1024; fd++)
+		close(fd);
+#ifdef SYS_close_range
+	syscall(SYS_close_range, 1024U, ~0U, 0U);
+#endif
+	if (ctx->dir != NULL && ctx->dir[0] != '/') {
+		char *abs = realpath(ctx->dir, NULL);
+		if (abs == NULL)
+			_exit(1);
+		inc_str_free(ctx->dir);
+		ctx->dir = abs;
+	}
+	if (chdir("/") < 0)
+		_exit(1);
 	if (inc_store_open(&s, ctx->dir, INC_OPEN_READWRITE, NULL) < 0)
 		_exit(1);
 	if (actor != NULL)
 		inc_store_set_actor(s, actor);
 	free(actor);
 	ctx->store = s;
-	if (run_due(&res, ctx, s, false) == 0 && res.events > 0 &&
+	if (run_due(&res, ctx, s, false, 0) == 0 && res.events > 0 &&
 	    (ctx->cmd->flags & CMD_MIRROR))
 		helper_mirror(ctx);
 	ctx_release(ctx);
@@ -203,7 +237,8 @@ hooks_after(struct inc_ctx *ctx)
 	inc_error err;
 	bool due, background;
 
-	if (ctx->store == NULL)
+	/* a dry run writes nothing, and runs no hook either */
+	if (ctx->store == NULL || ctx->dry_run)
 		return;
 	if (inc_hooks_due(&due, ctx->store, ctx->now, &err) < 0) {
 		fputs("incident: warning: hooks not run: ", stderr);
@@ -224,8 +259,11 @@ hooks_after(struct inc_ctx *ctx)
 		run_detached(ctx);
 		return;
 	}
-	if (run_due(&res, ctx, ctx->store, false) == 0 && res.events > 0 &&
-	    (ctx->cmd->flags & CMD_MIRROR))
+	if (run_due(&res, ctx, ctx->store, false,
+	            strcmp(ctx->cmd->name, "tick") == 0
+	                    ? HOOKS_TICK_MAX
+	                    : HOOKS_AFTER_MAX) == 0 &&
+	    res.events > 0 && (ctx->cmd->flags & CMD_MIRROR))
 		helper_mirror(ctx);
 }
 
@@ -356,7 +394,7 @@ hooks_retry(struct inc_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if (ctx->store == NULL)
 		return EXIT_OK;
-	if (run_due(&res, ctx, ctx->store, a->all) < 0)
+	if (run_due(&res, ctx, ctx->store, a->all, 0) < 0)
 		return EXIT_FAIL;
 	if (res.run == 0)
 		fputs("incident: no delivery due\n", stderr);

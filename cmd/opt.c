@@ -208,6 +208,8 @@ store(struct inc_ctx *ctx, void *opts, const struct rows *r, size_t i,
 	switch (op->type) {
 	case OPT_TYPE_BOOL:
 		*(bool *)target = true;
+		if (strcmp(op->name, "dry-run") == 0)
+			ctx->dry_run = true;
 		return 0;
 	case OPT_TYPE_STRING:
 		*(const char **)target = value;

@@ -781,6 +781,11 @@ typedef struct inc_hooks_opts {
 	/* called after each attempt; borrowed strings */
 	void (*report)(void *arg, const inc_hook_attempt *a);
 	void *arg;
+	/* a bound: at most max attempts (0: no bound), and with timed none
+	 * started once hooks.timeout has passed since the first; what this
+	 * process queued runs first, then the oldest due */
+	size_t max;
+	bool timed;
 } inc_hooks_opts;
 
 typedef struct inc_hooks_result {
@@ -788,6 +793,7 @@ typedef struct inc_hooks_result {
 	size_t failed;  /* of them, failed (each a hook_failed event) */
 	size_t gave_up; /* of them, the last one allowed */
 	size_t events;  /* events written (hook_failed) */
+	size_t left;    /* due deliveries a bound left for later */
 } inc_hooks_result;
 
 /* Whether a delivery is due now (a cheap query, before inc_hooks_run). */

@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -153,12 +156,6 @@ hooks_cfg(struct hooks_cfg *out, inc_store *s, inc_error *err)
 	return 0;
 }
 
-const char *
-inc_store_actor(const inc_store *s)
-{
-	return s->actor;
-}
-
 int
 inc_hooks_background(bool *out, inc_store *s, inc_error *err)
 {
@@ -226,46 +223,132 @@ inc_hooks__enqueue(inc_store *s, const inc_event *ev, const char *hook,
 		sqlite3_bind_text(q, 5, target, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(q, 5);
-	return inc_store__step_done(s, q, err);
+	if ((ret = inc_store__step_done(s, q, err)) < 0)
+		return ret;
+	/* this command's own deliveries run before an older backlog */
+	if (s->outbox_first == 0 && sqlite3_changes(s->db) > 0)
+		s->outbox_first = sqlite3_last_insert_rowid(s->db);
+	return 0;
 }
 
 /* ---- checking a hook file ---- */
 
+/* Whether uid may own a hook or its folder: root, us, the store's owner. */
+static bool
+owner_ok(inc_store *s, uid_t uid)
+{
+	struct stat store;
+
+	return uid == 0 || uid == geteuid() ||
+	       (stat(s->dir, &store) == 0 && uid == store.st_uid);
+}
+
 /*
- * Whether the hook file at path may run: 0, or a reason in why.
- * *missing: there is no such file.
+ * Whether the folder dir may hold hooks: 0, or a reason in why. Whoever
+ * may write a folder may put anything in it, or swap a checked file for
+ * another between the check and the exec: only its owner may write it.
  */
 static int
-check_file(char *why, size_t len, bool *missing, inc_store *s, const char *path)
+check_folder(char *why, size_t len, inc_store *s, const char *dir)
 {
-	struct stat st, store;
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		snprintf(why, len, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!owner_ok(s, st.st_uid)) {
+		snprintf(why, len,
+		         "refused: the hooks folder %s is owned by another "
+		         "user (uid %lu)",
+		         dir, (unsigned long)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, len,
+		         "refused: the hooks folder %s is writable by %s", dir,
+		         (st.st_mode & S_IWOTH) ? "others" : "its group");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Whether the hook file at path may run: 0 and the file to execute in
+ * *run (path, or the checked target of a symbolic link), or a reason in
+ * why. *missing: there is no such file. The hook's own folder is checked
+ * by the caller (check_folder).
+ */
+static int
+check_file(char *why, size_t len, bool *missing, char **run, inc_store *s,
+           const char *path)
+{
+	struct stat st;
+	char *target = NULL;
 
 	*missing = false;
-	if (stat(path, &st) < 0) {
+	*run = NULL;
+	if (lstat(path, &st) < 0) {
 		*missing = errno == ENOENT;
 		snprintf(why, len, "%s", strerror(errno));
 		return -1;
 	}
+	if (S_ISLNK(st.st_mode)) {
+		/* judged by the link and by what it points to, both */
+		char *slash;
+		if (!owner_ok(s, st.st_uid)) {
+			snprintf(why, len,
+			         "refused: a symbolic link owned by another "
+			         "user (uid %lu)",
+			         (unsigned long)st.st_uid);
+			return -1;
+		}
+		if ((target = realpath(path, NULL)) == NULL) {
+			*missing = errno == ENOENT;
+			snprintf(why, len, "%s", strerror(errno));
+			return -1;
+		}
+		slash = strrchr(target, '/');
+		*slash = '\0';
+		if (check_folder(why, len, s, *target ? target : "/") < 0) {
+			free(target);
+			return -1;
+		}
+		*slash = '/';
+		if (lstat(target, &st) < 0) {
+			snprintf(why, len, "%s", strerror(errno));
+			free(target);
+			return -1;
+		}
+	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(why, len, "not a regular file");
-		return -1;
+		goto refused;
 	}
-	if (st.st_uid != 0 && st.st_uid != geteuid() &&
-	    (stat(s->dir, &store) < 0 || st.st_uid != store.st_uid)) {
+	if (!owner_ok(s, st.st_uid)) {
 		snprintf(why, len, "refused: owned by another user (uid %lu)",
 		         (unsigned long)st.st_uid);
-		return -1;
+		goto refused;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		snprintf(why, len, "refused: writable by %s",
 		         (st.st_mode & S_IWOTH) ? "others" : "its group");
-		return -1;
+		goto refused;
 	}
-	if (access(path, X_OK) < 0 || !(st.st_mode & 0111)) {
+	if (access(target != NULL ? target : path, X_OK) < 0 ||
+	    !(st.st_mode & 0111)) {
 		snprintf(why, len, "not executable");
+		goto refused;
+	}
+	*run = target != NULL ? target : inc_util__strdup(path);
+	if (*run == NULL) {
+		snprintf(why, len, "out of memory");
 		return -1;
 	}
 	return 0;
+refused:
+	free(target);
+	return -1;
 }
 
 /* ---- running one hook ---- */
@@ -357,7 +440,7 @@ build_env(struct env *e, inc_store *s, const struct job *j)
 {
 	static const char *const pass[] = {"PATH", "HOME", "USER",  "LOGNAME",
 	                                   "LANG", "TZ",   "TMPDIR"};
-	const char *names[64];
+	const char **names = NULL;
 	char num[32];
 	size_t n;
 
@@ -387,8 +470,15 @@ build_env(struct env *e, inc_store *s, const struct job *j)
 		}
 	}
 	/* hooks.env: the names a hook needs besides, e.g. its URL */
-	n = inc_config__get_all(config(s), "hooks.env", names, 64);
-	for (size_t i = 0; i < n && i < 64; i++) {
+	n = inc_config__get_all(config(s), "hooks.env", NULL, 0);
+	/* every value, however many: none is dropped quietly */
+	if (n > 0 && (names = malloc(n * sizeof(*names))) == NULL) {
+		e->nomem = true;
+		return;
+	}
+	if (n > 0)
+		n = inc_config__get_all(config(s), "hooks.env", names, n);
+	for (size_t i = 0; i < n; i++) {
 		char *copy = inc_util__strdup(names[i]), *save = NULL;
 		for (char *w = copy != NULL ? strtok_r(copy, " \t,", &save)
 		                            : NULL;
@@ -400,6 +490,7 @@ build_env(struct env *e, inc_store *s, const struct job *j)
 				env_pass(e, w); /* never over a hook's own */
 		free(copy);
 	}
+	free(names);
 }
 
 /* A file holding the document, at offset 0; -1 with errno set. */
@@ -462,39 +553,98 @@ sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits for pid until deadline (monotonic ms): true when it ended. */
-static bool
-wait_until(pid_t pid, int *status, int64_t deadline)
+/* How wait_until ended. */
+enum wait_end {
+	WAIT_ENDED,   /* it ended: *status says how */
+	WAIT_TIMEOUT, /* the deadline passed */
+	WAIT_LOST,    /* waitpid failed (ECHILD): its status is unknown */
+	WAIT_SIGNAL,  /* a signal of sigs arrived: *caught */
+};
+
+/*
+ * Waits for pid until deadline (monotonic ms). With sigs (blocked by the
+ * caller), a signal of that set ends the wait early, into *caught.
+ */
+static enum wait_end
+wait_until(pid_t pid, int *status, int64_t deadline, const sigset_t *sigs,
+           int *caught)
 {
 	int nap = 2;
 
 	for (;;) {
 		pid_t r = waitpid(pid, status, WNOHANG);
-		if (r == pid || (r < 0 && errno != EINTR))
-			return true;
+		if (r == pid)
+			return WAIT_ENDED;
+		if (r < 0 && errno != EINTR)
+			return WAIT_LOST;
 		if (clock_ms() >= deadline)
-			return false;
-		sleep_ms(nap);
+			return WAIT_TIMEOUT;
+		if (sigs != NULL) {
+			struct timespec ts = {0, (long)nap * 1000000L};
+			int sig = sigtimedwait(sigs, NULL, &ts);
+			if (sig > 0) {
+				*caught = sig;
+				return WAIT_SIGNAL;
+			}
+		} else {
+			sleep_ms(nap);
+		}
 		if (nap < 50)
 			nap *= 2;
 	}
 }
 
+/* Ends the hook's process group: TERM, a grace, then KILL. */
+static enum wait_end
+kill_group(pid_t pid, int *status)
+{
+	enum wait_end w;
+
+	kill(-pid, SIGTERM);
+	w = wait_until(pid, status, clock_ms() + HOOKS_GRACE_MS, NULL, NULL);
+	/* what it left behind in its group goes too */
+	kill(-pid, SIGKILL);
+	if (w == WAIT_TIMEOUT) {
+		w = WAIT_ENDED;
+		while (waitpid(pid, status, 0) < 0)
+			if (errno != EINTR) {
+				w = WAIT_LOST;
+				break;
+			}
+	}
+	return w;
+}
+
 /* In the child, between fork and exec: only async-signal-safe calls. */
 static void __attribute__((noreturn))
-child(const char *path, char *const *envp, int in_fd, int out_fd, int err_fd)
+child(const char *path, char *const *envp, int in_fd, int out_fd, int err_fd,
+      pid_t parent)
 {
 	char *argv[] = {(char *)path, NULL};
 	sigset_t none;
 	int e;
 
 	setpgid(0, 0);
+#ifdef PR_SET_PDEATHSIG
+	/* a kill -9 of incident takes the hook down with it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(127);
+#else
+	(void)parent;
+#endif
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
+	/*
+	 * Its own process group is a background one on incident's terminal:
+	 * with "stty tostop" a write there would stop it until its time
+	 * limit. It may write (and reads fail) instead.
+	 */
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
 	if (out_fd != STDOUT_FILENO && dup2(out_fd, STDOUT_FILENO) < 0)
 		goto fail;
 	if (dup2(in_fd, STDIN_FILENO) < 0)
@@ -524,9 +674,13 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
       const struct job *j)
 {
 	struct env e = {NULL, 0, 0, false};
-	int in_fd, pipefd[2], status = 0, child_errno = 0, ret = -1;
+	static const int fatal[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, saved_chld;
+	int in_fd, pipefd[2], status = 0, child_errno = 0, ret = -1, caught = 0;
+	sigset_t sigs, saved_mask;
+	enum wait_end w;
 	int64_t deadline;
-	pid_t pid;
+	pid_t pid, parent;
 	ssize_t r;
 
 	build_env(&e, s, j);
@@ -547,29 +701,60 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
 		env_free(&e);
 		return -1;
 	}
+	/*
+	 * INT, TERM and HUP wait, blocked, while the hook runs: one ends the
+	 * hook's group and then this process, as it would have without us.
+	 * A signal the caller ignores stays ignored.
+	 */
+	sigemptyset(&sigs);
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
+		struct sigaction old;
+		if (sigaction(fatal[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaddset(&sigs, fatal[i]);
+	}
+	sigprocmask(SIG_BLOCK, &sigs, &saved_mask);
+	/*
+	 * With SIGCHLD ignored (inherited from whoever started us) the
+	 * kernel reaps the hook itself and waitpid can only say ECHILD:
+	 * its exit status would be lost.
+	 */
+	sigaction(SIGCHLD, &dfl, &saved_chld);
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid == 0)
-		child(path, e.v, in_fd, j->out_fd, pipefd[1]);
+		child(path, e.v, in_fd, j->out_fd, pipefd[1], parent);
 	close(pipefd[1]);
 	close(in_fd);
 	env_free(&e);
 	if (pid < 0) {
 		snprintf(why, len, "cannot run it: %s", strerror(errno));
 		close(pipefd[0]);
+		sigaction(SIGCHLD, &saved_chld, NULL);
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 		return -1;
 	}
 	/* both sides set the group, so a kill never misses it */
 	setpgid(pid, pid);
 	deadline = clock_ms() + j->timeout * 1000;
-	if (!wait_until(pid, &status, deadline)) {
-		kill(-pid, SIGTERM);
-		if (!wait_until(pid, &status, clock_ms() + HOOKS_GRACE_MS))
-			kill(-pid, SIGKILL);
-		/* what it left behind in its group goes too */
-		kill(-pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+	w = wait_until(pid, &status, deadline, &sigs, &caught);
+	if (w == WAIT_SIGNAL || w == WAIT_TIMEOUT)
+		kill_group(pid, &status);
+	sigaction(SIGCHLD, &saved_chld, NULL);
+	if (w == WAIT_SIGNAL) {
+		close(pipefd[0]);
+		/* die of it: blocked, raised, then let through */
+		signal(caught, SIG_DFL);
+		raise(caught);
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+		/* only if the caller had it blocked: carry on */
+		snprintf(why, len, "interrupted by signal %d (%s)", caught,
+		         strsignal(caught));
+		return -1;
+	}
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+	if (w == WAIT_TIMEOUT) {
 		snprintf(why, len, "timed out after %llds (killed)",
 		         (long long)j->timeout);
 		close(pipefd[0]);
@@ -579,7 +764,11 @@ spawn(char *why, size_t len, inc_store *s, const char *path,
 		r = read(pipefd[0], &child_errno, sizeof(child_errno));
 	while (r < 0 && errno == EINTR);
 	close(pipefd[0]);
-	if (r == (ssize_t)sizeof(child_errno))
+	if (w == WAIT_LOST)
+		/* never a success: we do not know that it was one */
+		snprintf(why, len, "its exit status is lost: %s",
+		         strerror(ECHILD));
+	else if (r == (ssize_t)sizeof(child_errno))
 		snprintf(why, len, "cannot run it: %s", strerror(child_errno));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		ret = 0;
@@ -625,8 +814,51 @@ is_scope(const char *id)
  * status of the incident (empty for a scope event). *doc is malloc'd.
  */
 static int
+compare_events(const void *a, const void *b)
+{
+	return inc_event__compare(a, b);
+}
+
+/* The incident as it was just after ev, of the events in list. */
+static int
+fold_upto(inc_incident **out, const inc_event_list *list, const inc_event *ev,
+          inc_error *err)
+{
+	inc_event *copy = malloc((list->n ? list->n : 1) * sizeof(*copy));
+	size_t k = list->n;
+
+	*out = NULL;
+	if (copy == NULL)
+		return inc_error__nomem(err);
+	/* a shallow copy: the fold sorts it, the caller's ev stays put */
+	memcpy(copy, list->events, list->n * sizeof(*copy));
+	if (list->n > 1)
+		qsort(copy, list->n, sizeof(*copy), compare_events);
+	for (size_t i = 0; i < list->n; i++)
+		if (strcmp(copy[i].id, ev->id) == 0) {
+			k = i + 1;
+			break;
+		}
+	if ((*out = calloc(1, sizeof(**out))) != NULL)
+		(*out)->doc = inc_fold__events(ev->incident, copy, k);
+	free(copy);
+	if (*out == NULL || (*out)->doc == NULL) {
+		free(*out);
+		*out = NULL;
+		return inc_error__nomem(err);
+	}
+	return 0;
+}
+
+/*
+ * The JSON a hook reads: the event, and the incident as it was just
+ * after it (folded up to the event in total order), not as it is when the
+ * delivery runs, which may be long after, or a retry.
+ */
+static int
 build_doc(char **doc, char *severity, size_t slen, char *status, size_t stlen,
-          inc_store *s, const inc_event *ev, int64_t now, inc_error *err)
+          inc_store *s, const inc_event_list *list, const inc_event *ev,
+          int64_t now, inc_error *err)
 {
 	cJSON *root = cJSON_CreateObject(), *evj = NULL, *incj = NULL;
 	inc_incident *inc = NULL;
@@ -642,8 +874,7 @@ build_doc(char **doc, char *severity, size_t slen, char *status, size_t stlen,
 	if (is_scope(ev->incident)) {
 		cJSON_AddNullToObject(root, "incident");
 	} else {
-		if ((ret = inc_incident__fold(&inc, s, ev->incident, err)) <
-		            0 ||
+		if ((ret = fold_upto(&inc, list, ev, err)) < 0 ||
 		    (ret = inc_incident__to_json(&incj, s, inc, now, err)) < 0)
 			goto done;
 		cJSON_AddItemToObject(root, "incident", incj);
@@ -687,8 +918,9 @@ col(char *dst, size_t len, sqlite3_stmt *st, int i)
  * lease until lease_until, counting the attempt. 1 claimed, 0 none.
  */
 static int
-claim(struct row *r, inc_store *s, int64_t after, bool all, int64_t now,
-      int64_t clock, int64_t lease_until, const char *owner, inc_error *err)
+claim(struct row *r, inc_store *s, int64_t after, int64_t below, bool all,
+      int64_t now, int64_t clock, int64_t lease_until, const char *owner,
+      inc_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, ret, found = 0;
@@ -698,10 +930,11 @@ claim(struct row *r, inc_store *s, int64_t after, bool all, int64_t now,
 	ret = inc_store__prepare(
 	        &st, s,
 	        all ? "SELECT seq, delivery, event, incident, hook, target, "
-	              "attempts FROM outbox WHERE seq > ?1 AND state <> 'done' "
-	              "AND lease_until <= ?3 ORDER BY seq LIMIT 1"
+	              "attempts FROM outbox WHERE seq > ?1 AND seq < ?4 AND "
+	              "state <> 'done' AND lease_until <= ?3 ORDER BY seq "
+	              "LIMIT 1"
 	            : "SELECT seq, delivery, event, incident, hook, target, "
-	              "attempts FROM outbox WHERE seq > ?1 AND "
+	              "attempts FROM outbox WHERE seq > ?1 AND seq < ?4 AND "
 	              "state = 'pending' AND due <= ?2 AND lease_until <= ?3 "
 	              "ORDER BY seq LIMIT 1",
 	        err);
@@ -710,6 +943,7 @@ claim(struct row *r, inc_store *s, int64_t after, bool all, int64_t now,
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, clock);
+	sqlite3_bind_int64(st, 4, below);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		r->seq = sqlite3_column_int64(st, 0);
@@ -862,10 +1096,10 @@ done:
 
 /* Runs hook for ev (the attempt's numbers in j), into why on failure. */
 static int
-run_one(char *why, size_t len, inc_store *s, struct job *j, const inc_event *ev,
-        int64_t now)
+run_one(char *why, size_t len, inc_store *s, struct job *j,
+        const inc_event_list *list, const inc_event *ev, int64_t now)
 {
-	char severity[128], status[64], *dir, *path, *doc = NULL;
+	char severity[128], status[64], *dir, *path, *run = NULL, *doc = NULL;
 	bool missing;
 	inc_error err;
 	int ret = -1;
@@ -882,19 +1116,20 @@ run_one(char *why, size_t len, inc_store *s, struct job *j, const inc_event *ev,
 	}
 	if (!hook_name_ok(j->hook)) {
 		snprintf(why, len, "not a hook name");
-	} else if (check_file(why, len, &missing, s, path) < 0) {
+	} else if (check_file(why, len, &missing, &run, s, path) < 0) {
 		/* why says it */
 	} else if (build_doc(&doc, severity, sizeof(severity), status,
-	                     sizeof(status), s, ev, now, &err) < 0) {
+	                     sizeof(status), s, list, ev, now, &err) < 0) {
 		snprintf(why, len, "cannot build its input: %s", err.message);
 	} else {
 		j->kind = ev->kind;
 		j->severity = severity;
 		j->status = status;
 		j->doc = doc;
-		ret = spawn(why, len, s, path, j);
+		ret = spawn(why, len, s, run, j);
 	}
 	free(doc);
+	free(run);
 	free(path);
 	return ret;
 }
@@ -923,6 +1158,51 @@ inc_hooks_due(bool *out, inc_store *s, int64_t now, inc_error *err)
 	return ret;
 }
 
+/* How many deliveries are due and free to take. */
+static int
+count_left(size_t *out, inc_store *s, int64_t now, inc_error *err)
+{
+	sqlite3_stmt *st;
+	int ret, rc;
+
+	*out = 0;
+	ret = inc_store__prepare(&st, s,
+	                         "SELECT count(*) FROM outbox WHERE state = "
+	                         "'pending' AND due <= ? AND lease_until <= ?",
+	                         err);
+	if (ret < 0)
+		return ret;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, inc_time_now());
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = (size_t)sqlite3_column_int64(st, 0);
+	else
+		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * A hooks folder that is there but not to be trusted runs nothing: an
+ * error naming it, and the deliveries stay queued for when it is fixed.
+ */
+static int
+folder_usable(inc_store *s, inc_error *err)
+{
+	char why[HOOKS_ERROR_MAX + 64], *dir = hooks_dir(s);
+	struct stat st;
+	int ret = 0;
+
+	if (dir == NULL)
+		return inc_error__nomem(err);
+	if (stat(dir, &st) == 0 && check_folder(why, sizeof(why), s, dir) < 0)
+		ret = inc_error_set(err, INC_EREFUSED,
+		                    "%s (the deliveries stay queued)", why);
+	free(dir);
+	return ret;
+}
+
 int
 inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
               inc_error *err)
@@ -931,7 +1211,8 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 	int64_t timeout;
 	int retries;
 	char owner[96], rnd[INC_ID_LEN + 1], why[HOOKS_ERROR_MAX];
-	int64_t after = 0;
+	int64_t after = 0, below = INT64_MAX, start = clock_ms();
+	bool own = s->outbox_first > 0;
 	struct row r;
 	int ret;
 
@@ -944,6 +1225,10 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 		return inc_error_set(err, INC_ERROR,
 		                     "cannot read random bytes");
 	snprintf(owner, sizeof(owner), "%ld-%s", (long)getpid(), rnd);
+	if ((ret = folder_usable(s, err)) < 0)
+		return ret;
+	if (own)
+		after = s->outbox_first - 1;
 	for (;;) {
 		int64_t clock = inc_time_now(), next;
 		/* the lease outlives the longest a hook may take */
@@ -956,10 +1241,23 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 		struct job j = {0};
 		int ok;
 
-		ret = claim(&r, s, after, o->all, o->now, clock, lease, owner,
-		            err);
-		if (ret <= 0)
+		if ((o->max > 0 && res->run >= o->max) ||
+		    (o->timed && res->run > 0 &&
+		     clock_ms() - start >= timeout * 1000))
+			return count_left(&res->left, s, o->now, err);
+		ret = claim(&r, s, after, below, o->all, o->now, clock, lease,
+		            owner, err);
+		if (ret < 0)
 			return ret;
+		if (ret == 0 && own) {
+			/* this command's own are done: now the oldest due */
+			own = false;
+			after = 0;
+			below = s->outbox_first;
+			continue;
+		}
+		if (ret == 0)
+			return 0;
 		after = r.seq;
 		j.hook = r.hook;
 		j.incident = r.incident;
@@ -975,7 +1273,7 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 			         lerr.message);
 			ok = -1;
 		} else {
-			ok = run_one(why, sizeof(why), s, &j, ev, o->now);
+			ok = run_one(why, sizeof(why), s, &j, list, ev, o->now);
 		}
 		inc_event_list_free(list);
 		if (ok != 0 && why[0] == '\0')
@@ -1008,12 +1306,58 @@ inc_hooks_run(inc_hooks_result *res, inc_store *s, const inc_hooks_opts *o,
 
 /* ---- hooks test ---- */
 
+/*
+ * The hook that hooks test runs for name: a hook's name (post-triage,
+ * notify), an event kind (triaged) or a command (triage); NULL when it
+ * is none of them.
+ */
+static const char *
+test_hook_name(const char *name)
+{
+	const char *hook = inc_hooks__hook_of(name);
+	char post[80];
+
+	if (hook != NULL)
+		return hook;
+	snprintf(post, sizeof(post), "post-%s", name);
+	for (size_t i = 0; i < sizeof(hook_of_kind) / sizeof(*hook_of_kind);
+	     i++) {
+		if (strcmp(hook_of_kind[i].hook, name) == 0)
+			return name;
+		if (strcmp(hook_of_kind[i].hook, post) == 0)
+			return hook_of_kind[i].hook;
+	}
+	return hook_name_ok(name) ? name : NULL;
+}
+
+/* INC_ENOTFOUND when no hook of that name is in the hooks folder. */
+static int
+hook_installed(inc_store *s, const char *hook, inc_error *err)
+{
+	char *dir = hooks_dir(s), *path;
+	struct stat st;
+	int ret = 0;
+
+	if (dir == NULL)
+		return inc_error__nomem(err);
+	if ((path = inc_util__asprintf("%s/%s", dir, hook)) == NULL) {
+		free(dir);
+		return inc_error__nomem(err);
+	}
+	if (lstat(path, &st) < 0 && errno == ENOENT)
+		ret = inc_error_set(err, INC_ENOTFOUND, "no hook %s in %s",
+		                    hook, dir);
+	free(path);
+	free(dir);
+	return ret;
+}
+
 int
 inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
                const char *id_or_prefix, int64_t now, int out_fd,
                inc_error *err)
 {
-	char id[INC_ID_LEN + 1], delivery[INC_EVENT_ID_LEN + 1], *key;
+	char id[INC_SCOPE_MAX + 1], delivery[INC_EVENT_ID_LEN + 1], *key;
 	inc_event_list *list = NULL;
 	const inc_event *ev;
 	struct job j = {0};
@@ -1022,17 +1366,33 @@ inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
 
 	*ok = false;
 	why[0] = '\0';
-	if (!hook_name_ok(hook))
+	if (test_hook_name(hook) == NULL)
 		return inc_error_set(err, INC_EINVALID, "'%s': not a hook name",
 		                     hook);
-	if ((ret = hooks_cfg(&c, s, err)) < 0 ||
-	    (ret = inc_id_resolve(id, s, id_or_prefix, err)) < 0 ||
-	    (ret = inc_event__load(&list, s, id, err)) < 0)
+	hook = test_hook_name(hook);
+	if ((ret = hooks_cfg(&c, s, err)) < 0) {
+		/* as hooks retry (and every command) says it: a failure */
+		err->code = INC_ERROR;
+		return ret = INC_ERROR;
+	}
+	if ((ret = folder_usable(s, err)) < 0 ||
+	    (ret = hook_installed(s, hook, err)) < 0)
+		return ret;
+	if (strchr(id_or_prefix, ':') != NULL) {
+		/* a scope's id (rota:db) is whole: no prefix to resolve */
+		if (strlen(id_or_prefix) > INC_SCOPE_MAX)
+			return inc_error_set(err, INC_ENOTFOUND,
+			                     "%s: no such scope", id_or_prefix);
+		snprintf(id, sizeof(id), "%s", id_or_prefix);
+	} else if ((ret = inc_id_resolve(id, s, id_or_prefix, err)) < 0) {
+		return ret;
+	}
+	if ((ret = inc_event__load(&list, s, id, err)) < 0)
 		return ret;
 	if (list->n == 0) {
 		inc_event_list_free(list);
-		return inc_error_set(err, INC_ENOTFOUND, "%s: no such incident",
-		                     id);
+		return inc_error_set(err, INC_ENOTFOUND, "%s: no such %s", id,
+		                     strchr(id, ':') ? "scope" : "incident");
 	}
 	/* its latest event, in total order, beside the hooks' own */
 	ev = &list->events[list->n - 1];
@@ -1056,7 +1416,7 @@ inc_hooks_test(bool *ok, char *why, size_t len, inc_store *s, const char *hook,
 	j.attempt = 1;
 	j.out_fd = out_fd;
 	j.timeout = c.timeout;
-	*ok = run_one(why, len, s, &j, ev, now) == 0;
+	*ok = run_one(why, len, s, &j, list, ev, now) == 0;
 	inc_event_list_free(list);
 	return 0;
 }
@@ -1088,12 +1448,12 @@ inc_hooks_list_json(char **out, inc_store *s, int64_t now, inc_error *err)
 {
 	cJSON *root = cJSON_CreateObject(), *hooks, *deliveries;
 	char *dir = hooks_dir(s), why[HOOKS_ERROR_MAX], when[32];
-	char **names = NULL;
+	char **names = NULL, dir_why[HOOKS_ERROR_MAX];
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *st = NULL;
 	struct dirent *de;
 	DIR *d;
-	int ret = 0, rc;
+	int ret = 0, rc, dir_ok = 0;
 
 	*out = NULL;
 	if (root == NULL || dir == NULL) {
@@ -1101,6 +1461,7 @@ inc_hooks_list_json(char **out, inc_store *s, int64_t now, inc_error *err)
 		goto done;
 	}
 	cJSON_AddStringToObject(root, "dir", dir);
+	dir_ok = check_folder(dir_why, sizeof(dir_why), s, dir);
 	hooks = cJSON_AddArrayToObject(root, "hooks");
 	deliveries = cJSON_AddArrayToObject(root, "deliveries");
 	if ((d = opendir(dir)) != NULL) {
@@ -1126,9 +1487,14 @@ inc_hooks_list_json(char **out, inc_store *s, int64_t now, inc_error *err)
 		char *path = inc_util__asprintf("%s/%s", dir, names[i]);
 		cJSON *h = cJSON_CreateObject();
 		bool missing;
-		int ok = path != NULL ? check_file(why, sizeof(why), &missing,
-		                                   s, path)
-		                      : -1;
+		char *run = NULL;
+		int ok = dir_ok < 0     ? -1
+		         : path != NULL ? check_file(why, sizeof(why), &missing,
+		                                     &run, s, path)
+		                        : -1;
+		free(run);
+		if (dir_ok < 0)
+			snprintf(why, sizeof(why), "%s", dir_why);
 		cJSON_AddStringToObject(h, "name", names[i]);
 		cJSON_AddStringToObject(
 		        h, "status",

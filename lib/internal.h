@@ -65,6 +65,8 @@ struct inc_store {
 		const char *sql;
 		sqlite3_stmt *stmt;
 	} cache[8];
+	/* the first outbox row this process queued (hooks.c); 0: none */
+	int64_t outbox_first;
 };
 
 /* error.c */

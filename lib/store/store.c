@@ -512,6 +512,12 @@ inc_store_set_actor(inc_store *s, const char *actor)
 	return 0;
 }
 
+const char *
+inc_store_actor(const inc_store *s)
+{
+	return s->actor;
+}
+
 int
 inc_store_config(const inc_config **out, inc_store *s, inc_error *err)
 {

@@ -245,7 +245,7 @@ test_expect_success 'hooks test exits 1 when the hook fails, 3 for no incident' 
 	test_expect_code 1 incident hooks test post-triage "$(cat id)" 2>err &&
 	grep "hook post-triage failed: exit status 9" err &&
 	test_expect_code 3 incident hooks test post-triage zzzzz &&
-	test_expect_code 1 incident hooks test no-such-hook "$(cat id)" &&
+	test_expect_code 3 incident hooks test no-such-hook "$(cat id)" &&
 	test_expect_code 2 incident hooks test "../x" "$(cat id)" &&
 	test_expect_code 2 incident hooks test post-triage
 '

@@ -77,7 +77,14 @@ test_expect_success PYTHON,CURL 'webhook: a receiver that fails is a failed deli
 	INCIDENT_WEBHOOK_URL="http://127.0.0.1:$(cat web2/port)/hook" \
 		incident note "$(cat id)" "to a broken receiver" >/dev/null 2>err &&
 	test -e web2/1.json &&
-	grep "warning: hook post-note failed for $(cat short): exit status 22" err
+	grep "the receiver answered HTTP 500" err &&
+	grep "warning: hook post-note failed for $(cat short): exit status 1" err &&
+	# a redirect is no delivery either (curl --fail lets 3xx through)
+	echo 302 >web2/status &&
+	INCIDENT_WEBHOOK_URL="http://127.0.0.1:$(cat web2/port)/hook" \
+		incident note "$(cat id)" "to a moved receiver" >/dev/null 2>err &&
+	grep "the receiver answered HTTP 302" err &&
+	grep "warning: hook post-note failed for $(cat short): exit status 1" err
 '
 
 test_expect_success PYTHON,CURL 'slack posts {"text"} with the texts escaped' '
@@ -112,7 +119,14 @@ test_expect_success PYTHON,CURL 'mattermost posts {"text"} as Markdown' '
 	  printf "%s\n" "$NOTE"; } >expect &&
 	jq -r .text body.json >actual &&
 	test_cmp expect actual &&
-	no_pwned
+	no_pwned &&
+	# a mention of everyone is defused with a zero-width joiner
+	MATTERMOST_WEBHOOK_URL="http://127.0.0.1:$(cat mm/port)/hooks/abc" \
+		incident note "$(cat id)" "ping @channel @ALL @here" >/dev/null 2>err &&
+	jq -r .body mm/2.json | jq -r .text >actual &&
+	zwj=$(printf "\342\200\215") &&
+	grep "ping @${zwj}channel @${zwj}ALL @${zwj}here" actual &&
+	! grep "@channel" actual
 '
 
 test_expect_success PYTHON,CURL 'ntfy posts to the topic with Title, Priority, Tags' '
