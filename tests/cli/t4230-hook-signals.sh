@@ -41,8 +41,9 @@ do
 		mv "$TRASH/incident.pid.tmp" "$TRASH/incident.pid"
 		exec sleep 30
 		HOOK
-		# a background job starts with INT ignored: give it back
-		{ perl -e '"'"'$SIG{INT} = "DEFAULT"; exec @ARGV'"'"' \
+		# a background job starts with INT ignored, and one run under
+		# nohup with HUP ignored: give them back
+		{ perl -e '"'"'$SIG{INT} = $SIG{HUP} = "DEFAULT"; exec @ARGV'"'"' \
 			incident note "$(cat id)" "killed" >/dev/null 2>&1 & } &&
 		for i in $(seq 600); do test -s incident.pid && break; sleep 0.05; done &&
 		test -s hook.pid &&

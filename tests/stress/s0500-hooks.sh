@@ -24,9 +24,10 @@ test_expect_success 'setup: a shared incident and a flaky post-note hook' '
 	EOF
 	cat >"$HOOKS/post-note" <<-HOOK &&
 	#!/bin/sh
-	mkdir "$TRASH/locks/\$INCIDENT_DELIVERY_ID" 2>/dev/null || {
-		echo "\$INCIDENT_DELIVERY_ID" >>"$TRASH/twice"; exit 1; }
-	trap "rmdir \"$TRASH/locks/\$INCIDENT_DELIVERY_ID\"" EXIT
+	# a lock the kernel drops when the hook dies, however it dies (a
+	# writer killed -9 takes its running hook along)
+	exec 9>"$TRASH/locks/\$INCIDENT_DELIVERY_ID"
+	flock -n 9 || { echo "\$INCIDENT_DELIVERY_ID" >>"$TRASH/twice"; exit 1; }
 	sleep 0.0\$(od -An -N1 -tu1 /dev/urandom | tr -d " ")
 	case \$INCIDENT_DELIVERY_ID in
 	*[0-4]) test -e "$TRASH/seen/\$INCIDENT_DELIVERY_ID.failed" ||
