@@ -1134,27 +1134,41 @@ run_one(char *why, size_t len, inc_store *s, struct job *j,
 	return ret;
 }
 
-int
-inc_hooks_due(bool *out, inc_store *s, int64_t now, inc_error *err)
+/* The deliveries due at now and free to take (no live lease). */
+#define DUE_WHERE                                                              \
+	"FROM outbox WHERE state = 'pending' AND due <= ? AND lease_until <= " \
+	"?"
+
+/* The one integer of sql (DUE_WHERE's two times bound) into *out. */
+static int
+query_due(int64_t *out, inc_store *s, const char *sql, int64_t now,
+          inc_error *err)
 {
 	sqlite3_stmt *st;
 	int ret, rc;
 
-	*out = false;
-	ret = inc_store__prepare(&st, s,
-	                         "SELECT 1 FROM outbox WHERE state = 'pending' "
-	                         "AND due <= ? AND lease_until <= ? LIMIT 1",
-	                         err);
-	if (ret < 0)
+	*out = 0;
+	if ((ret = inc_store__prepare(&st, s, sql, err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, inc_time_now());
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*out = true;
+		*out = sqlite3_column_int64(st, 0);
 	else if (rc != SQLITE_DONE)
 		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
 	sqlite3_finalize(st);
+	return ret;
+}
+
+int
+inc_hooks_due(bool *out, inc_store *s, int64_t now, inc_error *err)
+{
+	int64_t n;
+	/* LIMIT 1: the hot path after every write asks only whether */
+	int ret = query_due(&n, s, "SELECT 1 " DUE_WHERE " LIMIT 1", now, err);
+
+	*out = ret == 0 && n > 0;
 	return ret;
 }
 
@@ -1162,24 +1176,10 @@ inc_hooks_due(bool *out, inc_store *s, int64_t now, inc_error *err)
 static int
 count_left(size_t *out, inc_store *s, int64_t now, inc_error *err)
 {
-	sqlite3_stmt *st;
-	int ret, rc;
+	int64_t n;
+	int ret = query_due(&n, s, "SELECT count(*) " DUE_WHERE, now, err);
 
-	*out = 0;
-	ret = inc_store__prepare(&st, s,
-	                         "SELECT count(*) FROM outbox WHERE state = "
-	                         "'pending' AND due <= ? AND lease_until <= ?",
-	                         err);
-	if (ret < 0)
-		return ret;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, inc_time_now());
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = (size_t)sqlite3_column_int64(st, 0);
-	else
-		ret = inc_error__sqlite(err, s->db, rc, s->db_path);
-	sqlite3_finalize(st);
+	*out = ret == 0 ? (size_t)n : 0;
 	return ret;
 }
 
