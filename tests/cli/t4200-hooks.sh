@@ -4,14 +4,7 @@
 # the timeline, and the hooks command (incident-hooks(1), (5)).
 . "$(dirname "$0")/test-lib.sh"
 
-HOOKS="$INCIDENT_DIR/hooks"
-
-# write_hook NAME: the hook NAME in the store, from stdin, mode 0755
-write_hook() {
-	mkdir -p "$HOOKS" &&
-	{ echo "#!/bin/sh"; cat; } >"$HOOKS/$1" &&
-	chmod 755 "$HOOKS/$1"
-}
+. "$TEST_DIRECTORY/lib-hooks.sh"
 
 test_expect_success 'setup: a store, no hooks yet' '
 	incident open -q "first" >id &&

@@ -4,14 +4,7 @@
 # leases between concurrent writers, and hooks.background.
 . "$(dirname "$0")/test-lib.sh"
 
-HOOKS="$INCIDENT_DIR/hooks"
-DB="$INCIDENT_DIR/incident.db"
-
-write_hook() {
-	mkdir -p "$HOOKS" &&
-	{ echo "#!/bin/sh"; cat; } >"$HOOKS/$1" &&
-	chmod 755 "$HOOKS/$1"
-}
+. "$TEST_DIRECTORY/lib-hooks.sh"
 
 # at SECONDS: INCIDENT_NOW that many seconds after 2026-11-24T09:00:00Z
 at() {

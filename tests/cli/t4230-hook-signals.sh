@@ -3,14 +3,7 @@
 # it; SIGCHLD ignored by the caller; dry runs; stty tostop.
 . "$(dirname "$0")/test-lib.sh"
 
-HOOKS="$INCIDENT_DIR/hooks"
-DB="$INCIDENT_DIR/incident.db"
-
-write_hook() {
-	mkdir -p "$HOOKS" &&
-	{ echo "#!/bin/sh"; cat; } >"$HOOKS/$1" &&
-	chmod 755 "$HOOKS/$1"
-}
+. "$TEST_DIRECTORY/lib-hooks.sh"
 
 # gone PID: the process PID ends within 5 s
 gone() {

@@ -4,14 +4,7 @@
 # rest wait for the next command, tick or hooks retry.
 . "$(dirname "$0")/test-lib.sh"
 
-HOOKS="$INCIDENT_DIR/hooks"
-DB="$INCIDENT_DIR/incident.db"
-
-write_hook() {
-	mkdir -p "$HOOKS" &&
-	{ echo "#!/bin/sh"; cat; } >"$HOOKS/$1" &&
-	chmod 755 "$HOOKS/$1"
-}
+. "$TEST_DIRECTORY/lib-hooks.sh"
 
 due_now() {
 	sqlite3 "$DB" "UPDATE outbox SET due = 0 WHERE state = \"pending\""
