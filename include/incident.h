@@ -948,10 +948,12 @@ INC_EXTERN int inc_maintenance_remove(char id[INC_ID_LEN + 1], inc_store *store,
  * The windows as a JSON array, by from: {id, short_id, services, from,
  * until, ends_at, reason, state (active, future, ended, removed),
  * removed_at, actor, recorded_at, suppressed}. all: the ended and
- * removed ones too (else the active and future ones). Freed with
- * inc_str_free().
+ * removed ones too (else the active and future ones). service (or NULL):
+ * only the window that covers it at at, as ingest would find it. Freed
+ * with inc_str_free().
  */
 INC_EXTERN int inc_maintenance_list_json(char **out, inc_store *store, bool all,
+                                         const char *service, int64_t at,
                                          int64_t now, inc_error *err);
 /*
  * What the windows suppressed, as a JSON array by time: {window,

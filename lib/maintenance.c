@@ -278,17 +278,23 @@ by_from(const void *a, const void *b)
 }
 
 int
-inc_maintenance_list_json(char **out, inc_store *s, bool all, int64_t now,
+inc_maintenance_list_json(char **out, inc_store *s, bool all,
+                          const char *service, int64_t at, int64_t now,
                           inc_error *err)
 {
+	char buf[INC_ID_LEN + 1], covering[INC_SCOPE_MAX + 1] = "";
 	struct windows w;
+	bool found = false;
 	cJSON *arr;
-	char buf[INC_ID_LEN + 1];
 	int ret;
 
 	*out = NULL;
 	if (now == 0)
 		now = inc_time_now();
+	if (service != NULL &&
+	    (ret = inc_maintenance__covering(covering, &found, s, service, at,
+	                                     err)) < 0)
+		return ret;
 	if ((ret = windows_load(&w, s, err)) < 0)
 		return ret;
 	if ((arr = cJSON_CreateArray()) == NULL) {
@@ -303,8 +309,9 @@ inc_maintenance_list_json(char **out, inc_store *s, bool all, int64_t now,
 		const char *reason = inc_json__str(x->ev->payload, "reason");
 		cJSON *o;
 
-		if (!all && strcmp(state, "active") != 0 &&
-		    strcmp(state, "future") != 0)
+		if (service != NULL ? strcmp(x->ev->incident, covering) != 0
+		                    : !all && strcmp(state, "active") != 0 &&
+		                              strcmp(state, "future") != 0)
 			continue;
 		if ((o = cJSON_CreateObject()) == NULL)
 			break;

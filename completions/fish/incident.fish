@@ -28,7 +28,7 @@ function __incident_operand --argument-names cmd n
             echo role
         case help:1
             echo command
-        case action:1 hooks:1
+        case action:1 hooks:1 maintenance:1 changes:1
             echo subcommand
         case 'hooks test:2'
             echo all
@@ -50,6 +50,10 @@ function __incident_subcommands --argument-names cmd
             printf '%s\n' list test retry
         case oncall
             printf '%s\n' override overrides remove
+        case maintenance
+            printf '%s\n' add list remove
+        case changes
+            printf '%s\n' add
     end
 end
 
@@ -82,8 +86,8 @@ function __incident_commands
     set -q found[1]; and return
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
-    or printf '%s\n' action assign cancel check edit escalate export gc help \
-        hooks init investigate list log merge mitigate note oncall open rebuild reopen \
+    or printf '%s\n' action assign cancel changes check edit escalate export gc help \
+        hooks init investigate list log maintenance merge mitigate note oncall open rebuild reopen \
         resolve review runbook show stats sync tick triage update verify
 end
 

@@ -204,7 +204,7 @@ test_suppress(void **state)
 	assert_non_null(strstr(text, "\"at\":\"2026-11-03T08:00:00Z\""));
 	inc_str_free(text);
 	assert_int_equal(inc_maintenance_list_json(&text, fx->store, false,
-	                                           T0 + H, &err),
+	                                           NULL, 0, T0 + H, &err),
 	                 0);
 	assert_non_null(strstr(text, "\"suppressed\":1"));
 	assert_non_null(strstr(text, "\"state\":\"active\""));
