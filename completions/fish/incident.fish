@@ -32,6 +32,8 @@ function __incident_operand --argument-names cmd n
             echo subcommand
         case 'hooks test:2'
             echo all
+        case 'maintenance remove:1'
+            echo window
         case oncall:1
             echo subrota
         case 'oncall override:1' 'oncall overrides:1' 'oncall remove:1'
@@ -322,6 +324,11 @@ function __incident_complete
             __incident_subcommands $cmd
         case role
             printf '%s\n' commander comms ops scribe
+        case window
+            # the maintenance windows active or to come, by short id
+            set -l args maintenance list
+            set -q dir[1]; and set -p args --dir $dir
+            __incident_run $args | string replace -r ' .*' ''
         case subrota rota
             # oncall's: a subcommand or a rota, the rotas from the config
             test $what = subrota; and __incident_subcommands $cmd
