@@ -479,27 +479,41 @@ inc_maintenance__covering(char scope[INC_SCOPE_MAX + 1], bool *found,
 	/*
 	 * The windows naming service, with the time of their first
 	 * removal: SQLite walks the scope range of events_incident and
-	 * looks inside each maintenance_added for the service.
+	 * looks inside each maintenance_added for the service. A payload is
+	 * stored as cJSON prints it (store/append.c), so the service as
+	 * cJSON prints a string is in the text of every payload that names
+	 * it: instr() keeps json_each (some microseconds a row) off the
+	 * windows of other services.
 	 */
 	static const char sql[] =
 	        "SELECT a.seq, a.id, a.incident, a.kind, a.payload, "
 	        "(SELECT min(r.at) FROM events r WHERE r.incident = "
 	        "a.incident AND r.kind = 'maintenance_removed') "
 	        "FROM events a WHERE a." RANGE
-	        "AND a.kind = 'maintenance_added' AND EXISTS (SELECT 1 FROM "
+	        "AND a.kind = 'maintenance_added' AND CASE WHEN "
+	        "instr(a.payload, ?2) > 0 THEN EXISTS (SELECT 1 FROM "
 	        "json_each(a.payload, '$.services') WHERE value = ?1) "
-	        "ORDER BY a.lamport, a.replica, a.id";
+	        "ELSE 0 END ORDER BY a.lamport, a.replica, a.id";
 	sqlite3_stmt *st;
-	char seen[INC_SCOPE_MAX + 1] = "";
+	char seen[INC_SCOPE_MAX + 1] = "", *quoted;
+	cJSON *str;
 	int rc, ret;
 
 	*found = false;
 	scope[0] = '\0';
 	if (service == NULL || *service == '\0')
 		return 0;
-	if ((ret = inc_store__prepare(&st, s, sql, err)) < 0)
+	str = cJSON_CreateString(service);
+	quoted = str != NULL ? cJSON_PrintUnformatted(str) : NULL;
+	cJSON_Delete(str);
+	if (quoted == NULL)
+		return inc_error__nomem(err);
+	if ((ret = inc_store__prepare(&st, s, sql, err)) < 0) {
+		free(quoted);
 		return ret;
+	}
 	sqlite3_bind_text(st, 1, service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, quoted, -1, free);
 	while (!*found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		inc_event ev = {0};
 		struct window x;
