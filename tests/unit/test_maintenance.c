@@ -85,6 +85,12 @@ test_covering(void **state)
 	assert_false(covers(fx, "web", T0 + H, NULL));
 	assert_true(covers(fx, "web", T0 + 5 * H, NULL));
 	assert_false(covers(fx, NULL, T0 + H, NULL));
+	/* a service that JSON escapes, and one beyond ASCII */
+	add(other, fx, "we\"b\\x", T0, T0 + H);
+	assert_true(covers(fx, "we\"b\\x", T0, NULL));
+	assert_false(covers(fx, "we\"b", T0, NULL));
+	add(other, fx, "k\xc3\xb6ln", T0, T0 + H);
+	assert_true(covers(fx, "k\xc3\xb6ln", T0, NULL));
 	/* removed at T0 + 1h: covers before, not after */
 	assert_int_equal(inc_maintenance_remove(id, fx->store, id, "done early",
 	                                        T0 + H, &err),
