@@ -314,6 +314,12 @@ void runbook_print_steps(struct inc_ctx *ctx, const cJSON *rb,
 int runbook_show_section(struct inc_ctx *ctx, const char *id, const char *label,
                          const char *indent);
 
+/* cmd_maintenance.c: incident list --maintenance */
+int maintenance_suppressed_run(struct inc_ctx *ctx, bool json);
+/* cmd_changes.c: show's changes of an incident's services */
+cJSON *changes_of_incident(struct inc_ctx *ctx, const char *id);
+void changes_show_section(struct inc_ctx *ctx, const char *id);
+
 /* output.c: JSON for scripts */
 cJSON *json_doc(void);
 int print_json(cJSON *root);

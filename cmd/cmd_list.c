@@ -14,6 +14,7 @@ struct list_args {
 	inc_list_opts o;
 	bool quiet;
 	bool json;
+	bool maintenance;
 	long limit;
 	struct status_list statuses;
 };
@@ -46,6 +47,8 @@ static const struct opt options[] = {
                  "only incidents opened at or after this time"),
         OPT_INT("limit", 'n', &defaults.limit, "count",
                 "at most count incidents", 1, LONG_MAX),
+        OPT_BOOL("maintenance", 0, &defaults.maintenance,
+                 "what maintenance windows suppressed, not incidents"),
         OPT_END,
 };
 
@@ -268,6 +271,8 @@ cmd_list(struct inc_ctx *ctx, int argc, char **argv)
 	(void)argc; /* none: main() refused any (no operands in the usage) */
 	(void)argv;
 
+	if (a->maintenance)
+		return maintenance_suppressed_run(ctx, a->json);
 	a->o.statuses = a->statuses.v;
 	a->o.nstatuses = a->statuses.n;
 	a->o.limit = (size_t)a->limit;

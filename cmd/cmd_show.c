@@ -389,6 +389,7 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 	}
 	last_update(ctx, o);
 	runbook_show_section(ctx, json_str(o, "id"), "\nRunbook: ", "  ");
+	changes_show_section(ctx, json_str(o, "id"));
 	notes(ctx, json_str(o, "id"));
 }
 
@@ -416,6 +417,9 @@ cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 		cJSON_AddItemToObject(root, "incident", o);
 		cJSON_AddItemToObject(root, "audit",
 		                      audit_json(ctx, json_str(o, "id")));
+		cJSON_AddItemToObject(
+		        root, "changes",
+		        changes_of_incident(ctx, json_str(o, "id")));
 		return print_json(root);
 	}
 	print_text(ctx, o);

@@ -22,12 +22,15 @@ extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         helper_verify_entry, cmd_tick_entry, cmd_check_entry, cmd_runbook_entry;
 extern const struct cmd cmd_oncall_entry;
 extern const struct cmd cmd_hooks_entry;
+extern const struct cmd cmd_maintenance_entry;
+extern const struct cmd cmd_changes_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
         &cmd_action_entry,
         &cmd_assign_entry,
         &cmd_cancel_entry,
+        &cmd_changes_entry,
         &cmd_check_entry,
         &cmd_edit_entry,
         &cmd_escalate_entry,
@@ -39,6 +42,7 @@ static const struct cmd *const commands[] = {
         &cmd_investigate_entry,
         &cmd_list_entry,
         &cmd_log_entry,
+        &cmd_maintenance_entry,
         &cmd_merge_entry,
         &cmd_mitigate_entry,
         &cmd_note_entry,

@@ -923,4 +923,72 @@ typedef struct inc_tick_opts {
 INC_EXTERN int inc_tick(char **out, inc_store *store, const inc_tick_opts *opts,
                         inc_error *err);
 
+/* ---- maintenance windows (maintenance.c): incident-maintenance(1) ---- */
+
+/*
+ * Writes a maintenance_added event on a new scope maintenance:<id>: the
+ * services (each a service as incidents name them) are in maintenance
+ * from from until until (after from), reason optional. id gets the
+ * window's id. now (0: the clock) is the event's time.
+ */
+INC_EXTERN int inc_maintenance_add(char id[INC_ID_LEN + 1], inc_store *store,
+                                   const char *const *services,
+                                   size_t nservices, int64_t from,
+                                   int64_t until, const char *reason,
+                                   int64_t now, inc_error *err);
+/*
+ * Ends the window whose id starts with prefix at now (0: the clock): a
+ * maintenance_removed event. id gets its full id. INC_ENOTFOUND: none;
+ * INC_EAMBIGUOUS: several; INC_EREFUSED: ended or removed already.
+ */
+INC_EXTERN int inc_maintenance_remove(char id[INC_ID_LEN + 1], inc_store *store,
+                                      const char *prefix, const char *reason,
+                                      int64_t now, inc_error *err);
+/*
+ * The windows as a JSON array, by from: {id, short_id, services, from,
+ * until, ends_at, reason, state (active, future, ended, removed),
+ * removed_at, actor, recorded_at, suppressed}. all: the ended and
+ * removed ones too (else the active and future ones). service (or NULL):
+ * only the window that covers it at at, as ingest would find it. Freed
+ * with inc_str_free().
+ */
+INC_EXTERN int inc_maintenance_list_json(char **out, inc_store *store, bool all,
+                                         const char *service, int64_t at,
+                                         int64_t now, inc_error *err);
+/*
+ * What the windows suppressed, as a JSON array by time: {window,
+ * short_id, service, key, title, source, starts_at, at}. Freed with
+ * inc_str_free().
+ */
+INC_EXTERN int inc_maintenance_suppressed_json(char **out, inc_store *store,
+                                               inc_error *err);
+
+/* ---- change events (changes.c): incident-changes(1) ---- */
+
+/*
+ * Records a change to service (a deploy, a config push) by hand: a
+ * change_recorded event on scope change:<service>. at (0: now) is when
+ * it happened; a time after now is refused. id gets the event's id.
+ */
+INC_EXTERN int inc_changes_add(char id[65], inc_store *store,
+                               const char *service, const char *summary,
+                               const char *source, int64_t at, int64_t now,
+                               inc_error *err);
+/*
+ * The changes as a JSON array by time: {id, short_id, service, summary,
+ * source, at, links, details, note, actor, recorded_at}; of service
+ * alone unless NULL, from since until until (inclusive).
+ */
+INC_EXTERN int inc_changes_list_json(char **out, inc_store *store,
+                                     const char *service, int64_t since,
+                                     int64_t until, inc_error *err);
+/*
+ * The changes of the services of incident id from config changes.window
+ * (default 6h) before it opened until it resolved (or now): the array
+ * above. Freed with inc_str_free().
+ */
+INC_EXTERN int inc_changes_of_incident_json(char **out, inc_store *store,
+                                            const char *id, int64_t now,
+                                            inc_error *err);
+
 #endif

@@ -582,4 +582,29 @@ int inc_change__append_kind(inc_incident **cur, inc_store *s, const char *kind,
                             const cJSON *payload, int64_t at, int64_t now,
                             bool dry_run, inc_error *err);
 
+/* maintenance.c, in the caller's transaction: the window covering
+ * service at at: *found, and its scope id ("maintenance:<id>") into
+ * scope. */
+int inc_maintenance__covering(char scope[INC_SCOPE_MAX + 1], bool *found,
+                              inc_store *s, const char *service, int64_t at,
+                              inc_error *err);
+/* config maintenance.mode: false "suppress" (default: record, open
+ * nothing), true "open" (open a maintenance incident, never paged, left
+ * out of metrics) */
+bool inc_maintenance__opens(inc_store *s);
+/* In the caller's write transaction: an alert_suppressed event on the
+ * window's scope, unless one for this key is there already (*recorded
+ * false then). alert: {key, title, service, labels, starts_at, source}. */
+int inc_maintenance__suppress(bool *recorded, inc_store *s, const char *scope,
+                              const cJSON *alert, int64_t at, bool dry_run,
+                              inc_error *err);
+
+/* changes.c, in the caller's write transaction: records one PagerDuty
+ * change event (root: the whole parsed body, validated here) as a
+ * change_recorded event on scope change:<service>; appends one result
+ * object {key, action:"changed", service} to results. INC_EINVALID for a
+ * malformed one. */
+int inc_changes__ingest(cJSON *results, inc_store *s, const cJSON *root,
+                        int64_t now, bool dry_run, inc_error *err);
+
 #endif

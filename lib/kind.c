@@ -25,7 +25,9 @@
 #define KEY_MAX 200
 #define SEVERITY_MAX 9
 #define ACTOR_MAX INC_TITLE_MAX
-#define STEPS_MAX 1000 /* steps of a runbook */
+#define STEPS_MAX 1000          /* steps of a runbook */
+#define LINKS_MAX 100           /* links of a change */
+#define CHANGE_SUMMARY_MAX 1024 /* PagerDuty's limit */
 
 /* ---- describing an event: one line for the timeline ---- */
 
@@ -312,6 +314,50 @@ describe_hook_failed(struct line *b, inc_store *s, const cJSON *p)
 	put_member(b, p, "error", NULL);
 }
 
+/* "services api,db, from ... until ..., reason" */
+static void
+describe_maintenance(struct line *b, inc_store *s, const cJSON *p)
+{
+	(void)s;
+	put_list(b, p, "services", "services");
+	put_member(b, p, "from", "from");
+	put_member(b, p, "until", "until");
+	put_member(b, p, "reason", NULL);
+}
+
+/* "api: HighLatency (key 3f2a...)" */
+static void
+describe_suppressed(struct line *b, inc_store *s, const cJSON *p)
+{
+	(void)s;
+	put_member(b, p, "service", NULL);
+	put(b, b->len > 0 ? ": " : "");
+	put(b,
+	    inc_json__str(p, "title") != NULL ? inc_json__str(p, "title") : "");
+	put(b, " (key ");
+	put(b, inc_json__str(p, "key") != NULL ? inc_json__str(p, "key") : "");
+	put(b, ")");
+}
+
+/* "Deploy v2 (service api, from ci)" */
+static void
+describe_change(struct line *b, inc_store *s, const cJSON *p)
+{
+	struct line in = {NULL, 0, 0, false};
+
+	(void)s;
+	put(&in, "");
+	put_member(&in, p, "service", "service");
+	put_member(&in, p, "source", "from");
+	put(b, inc_json__str(p, "summary") != NULL ? inc_json__str(p, "summary")
+	                                           : "");
+	put(b, " (");
+	put(b, in.p != NULL ? in.p : "");
+	put(b, ")");
+	b->nomem |= in.nomem;
+	free(in.p);
+}
+
 /* ---- the payload members of each kind ---- */
 
 enum field_type {
@@ -330,6 +376,7 @@ enum field_type {
 	F_NAMES,    /* an array of names: one line each, not empty */
 	F_LINES,    /* an array of lines, each not blank, at most max bytes */
 	F_PATH,     /* a line, a path relative to a folder: see path_inside */
+	F_LINKS,    /* an array of {href, text?}: one line each, href filled */
 };
 
 /*
@@ -512,6 +559,39 @@ static const struct field f_override_removed[] = {
         END,
 };
 
+/* a maintenance window (scope maintenance:<id>) and what it held back */
+static const struct field f_maintenance_added[] = {
+        {"services", F_LABELS, LABEL_MAX, REQUIRED},
+        {"from", F_TIME, 0, REQUIRED},
+        {"until", F_TIME, 0, REQUIRED},
+        {"reason", F_TEXT, INC_TEXT_MAX, 0},
+        END,
+};
+static const struct field f_maintenance_removed[] = {
+        {"reason", F_TEXT, INC_TEXT_MAX, 0},
+        END,
+};
+static const struct field f_alert_suppressed[] = {
+        {"key", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"title", F_LINE, INC_TITLE_MAX, REQUIRED},
+        {"service", F_LABEL, LABEL_MAX, 0},
+        {"labels", F_MAP, INC_TEXT_MAX, 0},
+        {"starts_at", F_TIME, 0, 0},
+        {"source", F_LINE, INC_TITLE_MAX, 0},
+        END,
+};
+/* a change to a service (scope change:<service>): a deploy, a config push */
+static const struct field f_change_recorded[] = {
+        {"summary", F_TEXT, CHANGE_SUMMARY_MAX, REQUIRED | FILLED},
+        {"service", F_LABEL, INC_NAME_MAX, REQUIRED},
+        {"source", F_LINE, INC_TITLE_MAX, 0},
+        {"at", F_TIME, 0, 0},
+        {"links", F_LINKS, INC_TITLE_MAX, 0},
+        {"details", F_TEXT, INC_TEXT_MAX, 0},
+        {"note", F_LINE, INC_TITLE_MAX, 0},
+        END,
+};
+
 /* ---- the table ---- */
 
 typedef void (*describe_fn)(struct line *b, inc_store *s, const cJSON *p);
@@ -551,6 +631,14 @@ static const struct inc_kind {
         {"runbook_attached", f_runbook_attached, describe_runbook,
          inc_fold__runbook_attached},
         {"step_checked", f_step_checked, describe_step, inc_fold__step_checked},
+        {"maintenance_added", f_maintenance_added, describe_maintenance,
+         inc_scope__fold},
+        {"maintenance_removed", f_maintenance_removed, describe_text,
+         inc_scope__fold},
+        {"alert_suppressed", f_alert_suppressed, describe_suppressed,
+         inc_scope__fold},
+        {"change_recorded", f_change_recorded, describe_change,
+         inc_scope__fold},
 };
 
 const struct inc_kind *
@@ -615,6 +703,26 @@ path_inside(const char *p)
 			return true;
 		c += n + 1;
 	}
+}
+
+/* {"href": "...", "text": "..."}: href filled, both one line of max */
+static bool
+link_ok(const cJSON *x, int64_t max)
+{
+	const cJSON *m;
+
+	if (!cJSON_IsObject(x) || inc_json__str(x, "href") == NULL)
+		return false;
+	cJSON_ArrayForEach (m, x) {
+		if ((strcmp(m->string, "href") != 0 &&
+		     strcmp(m->string, "text") != 0) ||
+		    !cJSON_IsString(m) ||
+		    strpbrk(m->valuestring, "\r\n") != NULL ||
+		    inc_text_check(m->valuestring, (size_t)max, m->string,
+		                   NULL) < 0)
+			return false;
+	}
+	return *inc_json__str(x, "href") != '\0';
 }
 
 static int
@@ -727,6 +835,17 @@ check_field(const struct field *f, const cJSON *v, inc_error *err)
 			                   f->key, err) < 0)
 				return inc_error_set(err, INC_EINVALID,
 				                     "%s: not a list of lines",
+				                     f->key);
+		return 0;
+	case F_LINKS:
+		if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > LINKS_MAX)
+			break;
+		cJSON_ArrayForEach (x, v)
+			if (!link_ok(x, f->max))
+				return inc_error_set(err, INC_EINVALID,
+				                     "%s: not a list of links "
+				                     "({href, text}, one line "
+				                     "each)",
 				                     f->key);
 		return 0;
 	case F_MAP:
@@ -890,6 +1009,44 @@ check_override(const inc_event *ev, inc_error *err)
 }
 
 /*
+ * A maintenance window ends after it begins and covers a service at
+ * least; a change is of the service its scope names.
+ */
+static int
+check_maintenance(const inc_event *ev, inc_error *err)
+{
+	const char *name = NULL, *service;
+	int64_t from, until;
+
+	if (strcmp(ev->kind, "maintenance_added") == 0) {
+		if (inc_time_from_rfc3339(
+		            &from, inc_json__str(ev->payload, "from")) == 0 &&
+		    inc_time_from_rfc3339(
+		            &until, inc_json__str(ev->payload, "until")) == 0 &&
+		    until <= from)
+			return inc_error_set(
+			        err, INC_EINVALID,
+			        "maintenance_added: 'until' is not "
+			        "after 'from'");
+		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(
+		            ev->payload, "services")) &&
+		    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+		            ev->payload, "services")) == 0)
+			return inc_error_set(err, INC_EINVALID,
+			                     "maintenance_added: 'services' is "
+			                     "empty");
+	}
+	if (strcmp(ev->kind, "change_recorded") == 0 &&
+	    (service = inc_json__str(ev->payload, "service")) != NULL &&
+	    inc_scope__parse(ev->incident, NULL, &name) == 0 &&
+	    strcmp(service, name) != 0)
+		return inc_error_set(err, INC_EINVALID,
+		                     "change_recorded: 'service' is not the "
+		                     "service of its scope");
+	return 0;
+}
+
+/*
  * The one rule for an actor, whoever gives it (--actor, INCIDENT_ACTOR,
  * tick.actor, an event read from elsewhere): one line of text, not
  * blank, at most ACTOR_MAX bytes. what names it in the message.
@@ -945,7 +1102,8 @@ inc_kind__check_event(const inc_event *ev, inc_error *err)
 		                     "%s: an incident merged with itself",
 		                     ev->kind);
 	if ((ret = inc_scope__check_place(ev, err)) < 0 ||
-	    (scope != INC_ENEWER && (ret = check_override(ev, err)) < 0))
+	    (scope != INC_ENEWER && (ret = check_override(ev, err)) < 0) ||
+	    (scope != INC_ENEWER && (ret = check_maintenance(ev, err)) < 0))
 		return ret;
 	ret = inc_kind__check(ev->kind, ev->payload, err);
 	/* a newer version's scope: kept, never folded */

@@ -17,6 +17,8 @@
  */
 static const char *const scope_kinds[] = {
         "rota",
+        "maintenance", /* a maintenance window: maintenance:<id> */
+        "change",      /* the changes to a service: change:<service> */
         NULL,
 };
 
@@ -31,6 +33,10 @@ static const struct {
 } placement[] = {
         {"override_added", "rota"},
         {"override_removed", "rota"},
+        {"maintenance_added", "maintenance"},
+        {"maintenance_removed", "maintenance"},
+        {"alert_suppressed", "maintenance"},
+        {"change_recorded", "change"},
         /* a hook that failed for the event of an incident or a scope */
         {"hook_failed", "*"},
 };
@@ -97,7 +103,7 @@ inc_scope__check_place(const inc_event *ev, inc_error *err)
 
 	/*
 	 * A scope kind unknown here is a newer version's, and so is the
-	 * placement of its events, whatever their kind (maintenance:w1 may
+	 * placement of its events, whatever their kind (silence:w1 may
 	 * well hold notes): the caller keeps it as INC_ENEWER.
 	 */
 	if (scoped && inc_scope__parse(ev->incident, NULL, NULL) == INC_ENEWER)

@@ -28,10 +28,12 @@ function __incident_operand --argument-names cmd n
             echo role
         case help:1
             echo command
-        case action:1 hooks:1
+        case action:1 hooks:1 maintenance:1 changes:1
             echo subcommand
         case 'hooks test:2'
             echo all
+        case 'maintenance remove:1'
+            echo window
         case oncall:1
             echo subrota
         case 'oncall override:1' 'oncall overrides:1' 'oncall remove:1'
@@ -50,6 +52,10 @@ function __incident_subcommands --argument-names cmd
             printf '%s\n' list test retry
         case oncall
             printf '%s\n' override overrides remove
+        case maintenance
+            printf '%s\n' add list remove
+        case changes
+            printf '%s\n' add
     end
 end
 
@@ -82,8 +88,8 @@ function __incident_commands
     set -q found[1]; and return
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
-    or printf '%s\n' action assign cancel check edit escalate export gc help \
-        hooks init investigate list log merge mitigate note oncall open rebuild reopen \
+    or printf '%s\n' action assign cancel changes check edit escalate export gc help \
+        hooks init investigate list log maintenance merge mitigate note oncall open rebuild reopen \
         resolve review runbook show stats sync tick triage update verify
 end
 
@@ -318,6 +324,11 @@ function __incident_complete
             __incident_subcommands $cmd
         case role
             printf '%s\n' commander comms ops scribe
+        case window
+            # the maintenance windows active or to come, by short id
+            set -l args maintenance list
+            set -q dir[1]; and set -p args --dir $dir
+            __incident_run $args | string replace -r ' .*' ''
         case subrota rota
             # oncall's: a subcommand or a rota, the rotas from the config
             test $what = subrota; and __incident_subcommands $cmd

@@ -132,13 +132,13 @@ test_expect_success 'a scope kind of a newer version is kept, counted as newer, 
 test_expect_success 'a known kind on a scope kind of a newer version: kept as newer, sync goes on' '
 	rm -rf remote.git B && git init -q --bare remote.git &&
 	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
-	path=$(printf "{\"incident\": \"maintenance:w1\", \"kind\": \"noted\", \"lamport\": 9, \"payload\": {\"text\": \"window opens\"}}" |
+	path=$(printf "{\"incident\": \"silence:w1\", \"kind\": \"noted\", \"lamport\": 9, \"payload\": {\"text\": \"window opens\"}}" |
 		forge_event remote.git) &&
-	test "$path" != "${path#scopes/maintenance/w1/events/}" &&
+	test "$path" != "${path#scopes/silence/w1/events/}" &&
 	incident --dir B sync --json >out 2>err &&
 	test "$(jq .newer out)" = 1 && test "$(jq .imported out)" = 1 &&
 	! grep "not of a scope" err &&
-	test "$(sqlite3 B/incident.db "SELECT count(*) FROM events WHERE incident = \"maintenance:w1\"")" = 1 &&
+	test "$(sqlite3 B/incident.db "SELECT count(*) FROM events WHERE incident = \"silence:w1\"")" = 1 &&
 	test "$(incident --dir B list -q --all | wc -l)" = 0
 '
 

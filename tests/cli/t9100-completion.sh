@@ -691,4 +691,32 @@ test_expect_success ZPTY 'zsh: oncall takes a subcommand or a rota, then a rota'
 	test_cmp rotas actual
 '
 
+test_expect_success 'setup: a maintenance window' '
+	incident maintenance add --service api --from now --until 2099-01-01 >window &&
+	printf "%s\n" add list remove >msubs
+'
+
+test_expect_success 'bash: maintenance takes a subcommand, remove a window id' '
+	bash_complete "incident maintenance " >actual &&
+	test_cmp msubs actual &&
+	bash_complete "incident maintenance remove " >actual &&
+	test_cmp window actual &&
+	bash_complete "incident changes " >actual &&
+	test "$(cat actual)" = add
+'
+
+test_expect_success FISH 'fish: maintenance remove takes a window id' '
+	fish_complete "incident maintenance " | cut -f1 | sort >actual &&
+	test_cmp msubs actual &&
+	fish_complete "incident maintenance remove " | cut -f1 >actual &&
+	test_cmp window actual
+'
+
+test_expect_success ZPTY 'zsh: maintenance remove takes a window id' '
+	zsh_complete "incident maintenance " >actual &&
+	test_cmp msubs actual &&
+	zsh_complete "incident maintenance remove " >actual &&
+	test_cmp window actual
+'
+
 test_done

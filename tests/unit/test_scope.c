@@ -127,7 +127,7 @@ test_validator(void **state)
 	assert_int_equal(check("heartbeat:cron", "beat", "{}"), INC_ENEWER);
 	assert_int_equal(check("heartbeat:cron", "noted", "{\"text\": \"x\"}"),
 	                 INC_ENEWER);
-	assert_int_equal(check("maintenance:w1", "override_added", OVERRIDE),
+	assert_int_equal(check("silence:w1", "override_added", OVERRIDE),
 	                 INC_ENEWER);
 	/* a newer kind on a known scope: kept too */
 	assert_int_equal(check("rota:db", "rota_paused", "{}"), INC_ENEWER);
