@@ -582,4 +582,9 @@ int inc_change__append_kind(inc_incident **cur, inc_store *s, const char *kind,
                             const cJSON *payload, int64_t at, int64_t now,
                             bool dry_run, inc_error *err);
 
+/* change.c: inc_incident_open in the caller's write transaction (dedup,
+ * the opened event, the first page); recorded is the clock */
+int inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
+                     const inc_open_opts *o, int64_t recorded, inc_error *err);
+
 #endif
