@@ -17,6 +17,7 @@
  */
 static const char *const scope_kinds[] = {
         "rota",
+        "heartbeat",
         NULL,
 };
 
@@ -31,6 +32,10 @@ static const struct {
 } placement[] = {
         {"override_added", "rota"},
         {"override_removed", "rota"},
+        {"heartbeat_set", "heartbeat"},
+        {"heartbeat_removed", "heartbeat"},
+        {"heartbeat_overdue", "heartbeat"},
+        {"heartbeat_recovered", "heartbeat"},
         /* a hook that failed for the event of an incident or a scope */
         {"hook_failed", "*"},
 };
