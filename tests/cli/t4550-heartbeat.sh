@@ -4,6 +4,7 @@
 # one incident for an overdue heartbeat however many ticks run, paged
 # through the policy, and the next ping resolves it.
 . "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-forge.sh"
 
 at() {
 	INCIDENT_NOW=2026-12-01T$1:00Z && export INCIDENT_NOW
@@ -203,6 +204,26 @@ test_expect_success 'heartbeat events sync through the mirror to another store' 
 	incident --dir B heartbeat remove db-backup -q &&
 	incident --dir B sync -q && incident --dir A sync -q &&
 	incident --dir A heartbeat list >out && test ! -s out
+'
+
+test_expect_success 'sync refuses a malformed heartbeat event, or one on an incident' '
+	rm -rf remote.git B && git init -q --bare remote.git &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	printf "{\"incident\": \"heartbeat:x\", \"kind\": \"heartbeat_set\", \"lamport\": 9, \"payload\": {\"every\": \"1h\"}}" |
+		forge_event remote.git >/dev/null &&
+	test_expect_code 1 incident --dir B sync 2>err &&
+	grep "scopes/heartbeat/x/events/.*: every: not a whole number" err &&
+	rm -rf remote.git && git init -q --bare remote.git &&
+	printf "{\"incident\": \"heartbeat:x\", \"kind\": \"heartbeat_set\", \"lamport\": 9, \"payload\": {\"every\": 60, \"service\": \"a b\"}}" |
+		forge_event remote.git >/dev/null &&
+	test_expect_code 1 incident --dir B sync 2>err &&
+	grep "scopes/heartbeat/x/events/.*: service" err &&
+	rm -rf remote.git && git init -q --bare remote.git &&
+	printf "{\"incident\": \"7fk2qabcdefghjkm\", \"kind\": \"heartbeat_overdue\", \"lamport\": 9, \"payload\": {\"incident\": \"7fk2qabcdefghjkm\"}}" |
+		forge_event remote.git >/dev/null &&
+	test_expect_code 1 incident --dir B sync 2>err &&
+	grep "heartbeat_overdue: an event of a heartbeat, not of an incident" err &&
+	incident --dir B heartbeat list >out && test ! -s out
 '
 
 test_done
