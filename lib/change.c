@@ -909,11 +909,29 @@ inc_change__append_kind(inc_incident **cur, inc_store *s, const char *kind,
  * heartbeat's incident and records it in one): dedup, the opened event,
  * the first page. recorded is the clock.
  */
+/* What an open is checked for before anything is read: *at its time. */
+static int
+open_checks(int64_t *at, inc_store *s, const inc_open_opts *o, int64_t recorded,
+            inc_error *err)
+{
+	int ret;
+
+	*at = o->at;
+	if ((ret = check_open(s, o, err)) < 0 ||
+	    (ret = check_at(at, o->now, recorded, err)) < 0)
+		return ret;
+	if (o->started != 0 && o->started > *at)
+		return inc_error_set(
+		        err, INC_EINVALID,
+		        "impact cannot start after it was detected");
+	return 0;
+}
+
 int
 inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
                  const inc_open_opts *o, int64_t recorded, inc_error *err)
 {
-	int64_t at = o->at;
+	int64_t at;
 	inc_incident *opened = NULL;
 	char id[INC_ID_LEN + 1];
 	cJSON *p;
@@ -925,13 +943,8 @@ inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
 		*deduplicated = false;
 	if (o->unpaged != NULL)
 		o->unpaged->code = 0;
-	if ((ret = check_open(s, o, err)) < 0 ||
-	    (ret = check_at(&at, o->now, recorded, err)) < 0)
+	if ((ret = open_checks(&at, s, o, recorded, err)) < 0)
 		return ret;
-	if (o->started != 0 && o->started > at)
-		return inc_error_set(
-		        err, INC_EINVALID,
-		        "impact cannot start after it was detected");
 	if (o->dedup_key != NULL &&
 	    (ret = find_dedup(id, s, o->dedup_key, err)) < 0)
 		return ret;
@@ -992,15 +1005,21 @@ int
 inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
                   const inc_open_opts *o, inc_error *err)
 {
+	int64_t recorded = inc_time_now(), at;
 	inc_incident *opened = NULL;
 	int ret;
 
 	if (out != NULL)
 		*out = NULL;
-	if ((ret = inc_store__begin(s, err)) < 0)
+	if (deduplicated != NULL)
+		*deduplicated = false;
+	if (o->unpaged != NULL)
+		o->unpaged->code = 0;
+	/* bad input is said at once, without waiting for a lock */
+	if ((ret = open_checks(&at, s, o, recorded, err)) < 0 ||
+	    (ret = inc_store__begin(s, err)) < 0)
 		return ret;
-	ret = inc_change__open(&opened, deduplicated, s, o, inc_time_now(),
-	                       err);
+	ret = inc_change__open(&opened, deduplicated, s, o, recorded, err);
 	if (ret == 0 && !o->dry_run)
 		ret = inc_store__commit(s, err);
 	inc_store__rollback(s);

@@ -226,4 +226,25 @@ test_expect_success 'sync refuses a malformed heartbeat event, or one on an inci
 	incident --dir B heartbeat list >out && test ! -s out
 '
 
+test_expect_success 'bad input is said at once on a locked store: exit 2, not 5' '
+	mkdir locked && INCIDENT_DIR=$PWD/locked && export INCIDENT_DIR &&
+	incident init >/dev/null &&
+	mkfifo hold || return 1
+	# (its own list: "&" would put the lines above in the background too)
+	{ echo "BEGIN IMMEDIATE;"; echo "INSERT INTO meta VALUES(\"lock\", \"x\");"; cat hold; echo "ROLLBACK;"; } |
+		sqlite3 "$INCIDENT_DIR/incident.db" &
+	test_when_finished "exec 3<>hold && echo >&3" &&
+	# until the lock is held (a write of our own is refused)
+	for i in $(seq 50); do
+		sqlite3 "$INCIDENT_DIR/incident.db" "BEGIN IMMEDIATE; ROLLBACK;" 2>/dev/null || break
+		sleep 0.1
+	done &&
+	INCIDENT_BUSY_TIMEOUT=300 test_expect_code 2 incident open " " 2>err &&
+	grep "the title is empty" err &&
+	INCIDENT_BUSY_TIMEOUT=300 test_expect_code 2 incident heartbeat job --every 5s &&
+	INCIDENT_BUSY_TIMEOUT=300 test_expect_code 5 incident heartbeat job --every 5m &&
+	echo >hold && wait &&
+	incident heartbeat job --every 5m -q
+'
+
 test_done
