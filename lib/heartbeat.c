@@ -666,7 +666,10 @@ tick_one(cJSON *actions, bool *began, inc_store *s, const char *name,
 	snprintf(key, sizeof(key), SCOPE_KIND "%s", name);
 	o.title = title;
 	o.summary = summary;
-	o.severity = h.severity;
+	/* set where the scale is longer (a synced event): its last level */
+	o.severity = h.severity <= inc_severity_count(s)
+	                     ? h.severity
+	                     : inc_severity_count(s);
 	if (h.service[0] != '\0') {
 		services[0] = h.service;
 		o.services = services;

@@ -247,4 +247,16 @@ test_expect_success 'bad input is said at once on a locked store: exit 2, not 5'
 	incident heartbeat job --every 5m -q
 '
 
+test_expect_success 'a heartbeat synced with a severity past this scale opens at its last level' '
+	rm -rf remote.git B && git init -q --bare remote.git &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	printf "{\"incident\": \"heartbeat:far\", \"kind\": \"heartbeat_set\", \"lamport\": 9, \"at\": \"2026-11-24T09:00:00Z\", \"payload\": {\"every\": 600, \"severity\": 9}}" |
+		forge_event remote.git >/dev/null &&
+	incident --dir B sync -q &&
+	at 12:00 && incident --dir B tick >out 2>err &&
+	test ! -s err && grep "^heartbeat far is overdue: opened " out &&
+	id=$(incident --dir B list -q --all) &&
+	test "$(incident --dir B show --json "$id" | jq .incident.severity)" = 4
+'
+
 test_done
