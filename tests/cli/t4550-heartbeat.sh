@@ -18,13 +18,20 @@ commits() {
 	git -C "$INCIDENT_DIR/audit.git" rev-list --count incidents
 }
 
-test_expect_success 'setup: a store with the mirror and a one-level policy' '
+test_expect_success 'setup: a store with the mirror, a one-level policy, a notify hook' '
 	incident init --git >/dev/null &&
-	cat >>"$INCIDENT_DIR/config" <<-\EOF
+	cat >>"$INCIDENT_DIR/config" <<-\EOF &&
 	[escalation "default"]
 		level = alice
 		timeout = 1h
 	EOF
+	mkdir -p "$INCIDENT_DIR/hooks" &&
+	{
+		echo "#!/bin/sh" &&
+		echo "echo \"\$INCIDENT_HOOK \$INCIDENT_TARGET\" >>\"$TRASH/pages\""
+	} >"$INCIDENT_DIR/hooks/notify" &&
+	chmod 755 "$INCIDENT_DIR/hooks/notify" &&
+	: >pages
 '
 
 test_expect_success 'the first ping sets the heartbeat: one event, one commit, by whoever runs it' '
@@ -95,6 +102,7 @@ test_expect_success 'tick opens one incident for an overdue heartbeat, paged, wr
 	test_cmp expect got &&
 	incident log --json "$short" | jq -r "[.events[].kind] | join(\" \")" >kinds &&
 	echo "opened escalated" >expect && test_cmp expect kinds &&
+	echo "notify alice" >expect && test_cmp expect "$TRASH/pages" &&
 	incident heartbeat list --json >l.json &&
 	test "$(jq -r ".heartbeats[0] | \"\(.state) \(.short_id)\"" l.json)" = "overdue $short"
 '
