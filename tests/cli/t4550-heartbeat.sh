@@ -36,9 +36,11 @@ test_expect_success 'setup: a store with the mirror, a one-level policy, a notif
 
 test_expect_success 'the first ping sets the heartbeat: one event, one commit, by whoever runs it' '
 	at 10:00 &&
-	incident heartbeat backup --every 10m --grace 2m --service db --severity 2 >out &&
+	incident heartbeat backup --every 10m --grace 2m --service db --severity 2 >out 2>err &&
 	echo "heartbeat backup set: every 10m, grace 2m" >expect &&
 	test_cmp expect out &&
+	# the mirror said nothing (under the sanitizers: leaked nothing)
+	test ! -s err &&
 	test "$(hb_events backup)" = 1 &&
 	incident export | jq -c ".events[] | select(.incident == \"heartbeat:backup\") | [.kind, .actor, .payload]" >got &&
 	echo "[\"heartbeat_set\",\"tester\",{\"every\":600,\"grace\":120,\"service\":\"db\",\"severity\":2}]" >expect &&
