@@ -65,6 +65,24 @@ print_action(struct inc_ctx *ctx, const cJSON *a, bool dry_run)
 		putchar('\n');
 		return;
 	}
+	if (what != NULL && strcmp(what, "heartbeat_overdue") == 0) {
+		fputs("heartbeat ", stdout);
+		print_safe(stdout, json_str(a, "heartbeat"), false);
+		printf(" is overdue: %s %s",
+		       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		               a, "deduplicated"))
+		               ? "attached to"
+		               : "opened",
+		       json_str(a, "short_id"));
+		if (inc_time_from_rfc3339(&t, json_str(a, "last_ping_at")) == 0)
+			printf(" (last ping %s)",
+			       inc_time_relative(rel, sizeof(rel), t,
+			                         ctx->now));
+		fputs(", ", stdout);
+		print_paged(cJSON_GetObjectItemCaseSensitive(a, "paged"));
+		putchar('\n');
+		return;
+	}
 	printf("update due on %s (%s, ", json_str(a, "short_id"),
 	       json_str(a, "severity_name"));
 	if (inc_time_from_rfc3339(&t, json_str(a, "last_update_at")) == 0)

@@ -24,6 +24,7 @@ extern const struct cmd cmd_oncall_entry;
 extern const struct cmd cmd_hooks_entry;
 extern const struct cmd cmd_maintenance_entry;
 extern const struct cmd cmd_changes_entry;
+extern const struct cmd cmd_heartbeat_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
@@ -36,6 +37,7 @@ static const struct cmd *const commands[] = {
         &cmd_escalate_entry,
         &cmd_export_entry,
         &helper_gc_entry, /* run by incident-git */
+        &cmd_heartbeat_entry,
         &cmd_help_entry,
         &cmd_hooks_entry,
         &cmd_init_entry,

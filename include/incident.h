@@ -990,5 +990,47 @@ INC_EXTERN int inc_changes_list_json(char **out, inc_store *store,
 INC_EXTERN int inc_changes_of_incident_json(char **out, inc_store *store,
                                             const char *id, int64_t now,
                                             inc_error *err);
+/* ---- heartbeats (heartbeat.c): incident-heartbeat(1) ---- */
+
+typedef struct inc_heartbeat_opts {
+	int64_t every;       /* seconds between pings; 0: keep the settings */
+	int64_t grace;       /* seconds of slack after that; -1: none given */
+	const char *service; /* its incident's service; NULL: none */
+	int severity;        /* its incident's severity; 0: the default */
+	int64_t now;         /* the ping's time (INCIDENT_NOW); 0: the clock */
+	bool dry_run;        /* decide, write nothing */
+} inc_heartbeat_opts;
+
+#define INC_HEARTBEAT_OPTS_INIT                                                \
+	{                                                                      \
+		0, -1, NULL, 0, 0, false                                       \
+	}
+
+/*
+ * A ping of heartbeat name, in one IMMEDIATE transaction. The first ping,
+ * or one whose settings differ, writes a heartbeat_set event; one that
+ * changes nothing writes no event, only the last-seen time and a count
+ * in the store. When tick opened an incident for it, the incident is
+ * settled (the automatic step of alerts) and a heartbeat_recovered
+ * event written. INC_EINVALID for a bad name or setting, INC_ENOTFOUND
+ * for a bare ping (every 0) of a heartbeat never set. *out (may be NULL)
+ * gets {"name", "set", "created", "pings", "at", "due_at", "was_overdue",
+ * "recovered": {incident, short_id, did} | null}; the caller's
+ * (inc_str_free()).
+ */
+INC_EXTERN int inc_heartbeat_ping(char **out, inc_store *store,
+                                  const char *name,
+                                  const inc_heartbeat_opts *opts,
+                                  inc_error *err);
+/* A heartbeat_removed event: no longer watched. INC_ENOTFOUND: none. */
+INC_EXTERN int inc_heartbeat_remove(inc_store *store, const char *name,
+                                    int64_t now, inc_error *err);
+/*
+ * The heartbeats as a JSON array, by name: {name, every, grace, service,
+ * severity, set_at, last_ping_at, pings, due_at, state ("ok", "overdue",
+ * "new"), incident, short_id}; the caller's (inc_str_free()).
+ */
+INC_EXTERN int inc_heartbeat_list_json(char **out, inc_store *store,
+                                       int64_t now, inc_error *err);
 
 #endif

@@ -904,11 +904,34 @@ inc_change__append_kind(inc_incident **cur, inc_store *s, const char *kind,
 	return 0;
 }
 
-int
-inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
-                  const inc_open_opts *o, inc_error *err)
+/*
+ * The open, in the caller's write transaction (tick opens an overdue
+ * heartbeat's incident and records it in one): dedup, the opened event,
+ * the first page. recorded is the clock.
+ */
+/* What an open is checked for before anything is read: *at its time. */
+static int
+open_checks(int64_t *at, inc_store *s, const inc_open_opts *o, int64_t recorded,
+            inc_error *err)
 {
-	int64_t recorded = inc_time_now(), at = o->at;
+	int ret;
+
+	*at = o->at;
+	if ((ret = check_open(s, o, err)) < 0 ||
+	    (ret = check_at(at, o->now, recorded, err)) < 0)
+		return ret;
+	if (o->started != 0 && o->started > *at)
+		return inc_error_set(
+		        err, INC_EINVALID,
+		        "impact cannot start after it was detected");
+	return 0;
+}
+
+int
+inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
+                 const inc_open_opts *o, int64_t recorded, inc_error *err)
+{
+	int64_t at;
 	inc_incident *opened = NULL;
 	char id[INC_ID_LEN + 1];
 	cJSON *p;
@@ -920,32 +943,21 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 		*deduplicated = false;
 	if (o->unpaged != NULL)
 		o->unpaged->code = 0;
-	if ((ret = check_open(s, o, err)) < 0 ||
-	    (ret = check_at(&at, o->now, recorded, err)) < 0)
-		return ret;
-	if (o->started != 0 && o->started > at)
-		return inc_error_set(
-		        err, INC_EINVALID,
-		        "impact cannot start after it was detected");
-	if ((ret = inc_store__begin(s, err)) < 0)
+	if ((ret = open_checks(&at, s, o, recorded, err)) < 0)
 		return ret;
 	if (o->dedup_key != NULL &&
 	    (ret = find_dedup(id, s, o->dedup_key, err)) < 0)
-		goto done;
+		return ret;
 	if (o->dedup_key != NULL && id[0] != '\0') {
 		if (deduplicated != NULL)
 			*deduplicated = true;
-		ret = attach(out, s, id, o, at, recorded, err);
-		goto commit;
+		return attach(out, s, id, o, at, recorded, err);
 	}
-	if (inc_id__new(id) < 0) {
-		ret = inc_error_set(err, INC_ERROR, "cannot read random bytes");
-		goto done;
-	}
-	if ((p = cJSON_CreateObject()) == NULL) {
-		ret = inc_error__nomem(err);
-		goto done;
-	}
+	if (inc_id__new(id) < 0)
+		return inc_error_set(err, INC_ERROR,
+		                     "cannot read random bytes");
+	if ((p = cJSON_CreateObject()) == NULL)
+		return inc_error__nomem(err);
 	cJSON_AddStringToObject(p, "title", o->title);
 	add_opt_str(p, "summary", o->summary);
 	cJSON_AddNumberToObject(p, "severity",
@@ -985,11 +997,36 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 		*out = opened;
 		opened = NULL;
 	}
-commit:
+	inc_incident_free(opened);
+	return ret;
+}
+
+int
+inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
+                  const inc_open_opts *o, inc_error *err)
+{
+	int64_t recorded = inc_time_now(), at;
+	inc_incident *opened = NULL;
+	int ret;
+
+	if (out != NULL)
+		*out = NULL;
+	if (deduplicated != NULL)
+		*deduplicated = false;
+	if (o->unpaged != NULL)
+		o->unpaged->code = 0;
+	/* bad input is said at once, without waiting for a lock */
+	if ((ret = open_checks(&at, s, o, recorded, err)) < 0 ||
+	    (ret = inc_store__begin(s, err)) < 0)
+		return ret;
+	ret = inc_change__open(&opened, deduplicated, s, o, recorded, err);
 	if (ret == 0 && !o->dry_run)
 		ret = inc_store__commit(s, err);
-done:
 	inc_store__rollback(s);
+	if (ret == 0 && out != NULL) {
+		*out = opened;
+		opened = NULL;
+	}
 	inc_incident_free(opened);
 	return ret;
 }

@@ -606,5 +606,42 @@ int inc_maintenance__suppress(bool *recorded, inc_store *s, const char *scope,
  * malformed one. */
 int inc_changes__ingest(cJSON *results, inc_store *s, const cJSON *root,
                         int64_t now, bool dry_run, inc_error *err);
+/* change.c: inc_incident_open in the caller's write transaction (dedup,
+ * the opened event, the first page); recorded is the clock */
+int inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
+                     const inc_open_opts *o, int64_t recorded, inc_error *err);
+
+/* alert.c */
+/*
+ * The automatic step on an incident whose alerts all resolved, in the caller's
+ * write transaction: config ingest.on-resolve = resolve (default) | mitigate |
+ * note. When the lifecycle (or a rule of the incident) refuses resolve, it
+ * mitigates instead and the event says why; when the incident is past mitigated
+ * already, only a note. The events carry "automatic": true, and why as their
+ * text. *did (may be NULL) gets "resolved", "mitigated", "noted" or ""
+ * (nothing: not active).
+ */
+int inc_alert__settle(inc_incident **cur, const char **did, inc_store *s,
+                      const char *short_id, const char *why, int64_t at,
+                      int64_t now, bool dry_run, inc_error *err);
+
+/* heartbeat.c: dead-man switches, the events of scope heartbeat:<name> */
+/* When a heartbeat last seen at last falls due: last + every + grace
+ * (saturating at INT64_MAX). */
+int64_t inc_heartbeat__due_at(int64_t last, int64_t every, int64_t grace);
+/* Whether it is overdue at now: strictly after its due time. */
+bool inc_heartbeat__overdue(int64_t now, int64_t last, int64_t every,
+                            int64_t grace);
+/*
+ * tick's walk of the heartbeats: each overdue one without an incident
+ * gets one (opened through the usual open, dedup key heartbeat:<name>)
+ * and a heartbeat_overdue event, in one IMMEDIATE transaction that
+ * reads its state again. Actions and per-heartbeat errors are added to
+ * the arrays; *failed counts the errors, *first gets the first. Only
+ * the store's own errors are returned.
+ */
+int inc_heartbeat__tick(cJSON *actions, cJSON *errors, size_t *failed,
+                        inc_error *first, inc_store *s, int64_t now,
+                        bool dry_run, inc_error *err);
 
 #endif

@@ -255,6 +255,36 @@ describe_override(struct line *b, inc_store *s, const cJSON *p)
 	}
 }
 
+/* "every 10m, grace 2m, service db" or "incident 7fk2qabc" */
+static void
+describe_heartbeat(struct line *b, inc_store *s, const cJSON *p)
+{
+	char buf[48];
+	int64_t n;
+
+	(void)s;
+	if (inc_json__int(&n, p, "every", 1, INC_JSON_INT_MAX) == 0) {
+		put(b, "every ");
+		put(b, inc_duration_format(buf, sizeof(buf), n));
+	}
+	if (inc_json__int(&n, p, "grace", 0, INC_JSON_INT_MAX) == 0) {
+		put(b, ", grace ");
+		put(b, inc_duration_format(buf, sizeof(buf), n));
+	}
+	put_member(b, p, "service", "service");
+	if (inc_json__int(&n, p, "severity", 1, SEVERITY_MAX) == 0) {
+		snprintf(buf, sizeof(buf), "%sseverity %d",
+		         b->len > 0 ? ", " : "", (int)n);
+		put(b, buf);
+	}
+	if (inc_json__str(p, "incident") != NULL) {
+		snprintf(buf, sizeof(buf), "incident %.8s",
+		         inc_json__str(p, "incident"));
+		put(b, buf);
+	}
+	put_member(b, p, "reason", NULL);
+}
+
 /* note, update, investigate, mitigate, resolve, reopen, cancel, ... */
 static void
 describe_text(struct line *b, inc_store *s, const cJSON *p)
@@ -591,6 +621,22 @@ static const struct field f_change_recorded[] = {
         {"note", F_LINE, INC_TITLE_MAX, 0},
         END,
 };
+static const struct field f_heartbeat_set[] = {
+        {"every", F_INT, INC_JSON_INT_MAX, REQUIRED},
+        {"grace", F_INT, INC_JSON_INT_MAX, 0},
+        {"service", F_LABEL, LABEL_MAX, 0},
+        {"severity", F_SEVERITY, SEVERITY_MAX, 0},
+        END,
+};
+static const struct field f_heartbeat_removed[] = {
+        {"reason", F_TEXT, INC_TEXT_MAX, 0},
+        END,
+};
+static const struct field f_heartbeat_incident[] = {
+        {"incident", F_ID, 0, REQUIRED},
+        {"due_at", F_TIME, 0, 0},
+        END,
+};
 
 /* ---- the table ---- */
 
@@ -638,6 +684,13 @@ static const struct inc_kind {
         {"alert_suppressed", f_alert_suppressed, describe_suppressed,
          inc_scope__fold},
         {"change_recorded", f_change_recorded, describe_change,
+         inc_scope__fold},
+        {"heartbeat_set", f_heartbeat_set, describe_heartbeat, inc_scope__fold},
+        {"heartbeat_removed", f_heartbeat_removed, describe_heartbeat,
+         inc_scope__fold},
+        {"heartbeat_overdue", f_heartbeat_incident, describe_heartbeat,
+         inc_scope__fold},
+        {"heartbeat_recovered", f_heartbeat_incident, describe_heartbeat,
          inc_scope__fold},
 };
 

@@ -16,10 +16,9 @@
  * version's (its events are kept, never folded).
  */
 static const char *const scope_kinds[] = {
-        "rota",
-        "maintenance", /* a maintenance window: maintenance:<id> */
-        "change",      /* the changes to a service: change:<service> */
-        NULL,
+        "rota",      "maintenance", /* a maintenance window: maintenance:<id> */
+        "change", /* the changes to a service: change:<service> */
+        "heartbeat", NULL,
 };
 
 /*
@@ -37,6 +36,10 @@ static const struct {
         {"maintenance_removed", "maintenance"},
         {"alert_suppressed", "maintenance"},
         {"change_recorded", "change"},
+        {"heartbeat_set", "heartbeat"},
+        {"heartbeat_removed", "heartbeat"},
+        {"heartbeat_overdue", "heartbeat"},
+        {"heartbeat_recovered", "heartbeat"},
         /* a hook that failed for the event of an incident or a scope */
         {"hook_failed", "*"},
 };

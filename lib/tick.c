@@ -291,6 +291,10 @@ inc_tick(char **out, inc_store *s, const inc_tick_opts *o, inc_error *err)
 			ret = inc_error__nomem(err);
 	}
 	free(ids);
+	/* then the heartbeats: an overdue one gets its incident */
+	if (ret == 0)
+		ret = inc_heartbeat__tick(actions, errors, &failed, &first, s,
+		                          now, o->dry_run, err);
 	if (ret == 0 && failed > 0)
 		ret = inc_error_set(
 		        err, INC_ERROR, "%zu incident%s not ticked%s%s", failed,

@@ -38,6 +38,10 @@ function __incident_operand --argument-names cmd n
             echo subrota
         case 'oncall override:1' 'oncall overrides:1' 'oncall remove:1'
             echo rota
+        case heartbeat:1
+            echo subheartbeat
+        case 'heartbeat remove:1'
+            echo heartbeat
         case '*'
             return 1
     end
@@ -56,6 +60,8 @@ function __incident_subcommands --argument-names cmd
             printf '%s\n' add list remove
         case changes
             printf '%s\n' add
+        case heartbeat
+            printf '%s\n' list remove
     end
 end
 
@@ -88,8 +94,9 @@ function __incident_commands
     set -q found[1]; and return
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
-    or printf '%s\n' action assign cancel changes check edit escalate export gc help \
-        hooks init investigate list log maintenance merge mitigate note oncall open rebuild reopen \
+    or printf '%s\n' action assign cancel changes check edit escalate export gc heartbeat \
+        help hooks init investigate list log maintenance merge mitigate note oncall open \
+        rebuild reopen \
         resolve review runbook show stats sync tick triage update verify
 end
 
@@ -333,6 +340,12 @@ function __incident_complete
             # oncall's: a subcommand or a rota, the rotas from the config
             test $what = subrota; and __incident_subcommands $cmd
             set -l args oncall --names
+            set -q dir[1]; and set -p args --dir $dir
+            __incident_run $args
+        case subheartbeat heartbeat
+            # a subcommand or a heartbeat, the heartbeats of the store
+            test $what = subheartbeat; and __incident_subcommands $cmd
+            set -l args heartbeat list --names
             set -q dir[1]; and set -p args --dir $dir
             __incident_run $args
         case '*'

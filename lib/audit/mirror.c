@@ -218,12 +218,13 @@ static char *
 message(inc_store *s, const inc_event *ev, const cJSON *doc)
 {
 	char short_id[INC_ID_LEN + 1];
-	char *raw = inc_event_describe(s, ev), *what, *title, *msg;
+	char *raw, *what, *title, *msg;
 	const char *t = inc_json__str(doc, "title");
 	inc_error ignored;
 
 	if (inc_scope__is(ev->incident))
 		return scope_message(s, ev);
+	raw = inc_event_describe(s, ev);
 	if (inc_id_short(short_id, s, ev->incident, &ignored) < 0)
 		snprintf(short_id, sizeof(short_id), "%.5s", ev->incident);
 	/* the subject is one line, cut whole characters only */

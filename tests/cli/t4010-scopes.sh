@@ -116,12 +116,12 @@ test_expect_success 'sync refuses an incident kind on a scope, and a scope kind 
 test_expect_success 'a scope kind of a newer version is kept, counted as newer, and checked' '
 	rm -rf remote.git B && git init -q --bare remote.git &&
 	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
-	path=$(printf "{\"incident\": \"heartbeat:backup\", \"kind\": \"heartbeat\", \"lamport\": 9, \"payload\": {\"every\": \"1h\"}}" |
+	path=$(printf "{\"incident\": \"beacon:backup\", \"kind\": \"beacon\", \"lamport\": 9, \"payload\": {\"every\": \"1h\"}}" |
 		forge_event remote.git) &&
-	test "$path" != "${path#scopes/heartbeat/backup/events/}" &&
+	test "$path" != "${path#scopes/beacon/backup/events/}" &&
 	incident --dir B sync --json >out 2>/dev/null &&
 	test "$(jq .newer out)" = 1 && test "$(jq .imported out)" = 1 &&
-	test "$(sqlite3 B/incident.db "SELECT count(*) FROM events WHERE incident = \"heartbeat:backup\"")" = 1 &&
+	test "$(sqlite3 B/incident.db "SELECT count(*) FROM events WHERE incident = \"beacon:backup\"")" = 1 &&
 	test "$(incident --dir B list -q --all | wc -l)" = 0 &&
 	# its file and its event agree; the forged commit is no replica commit
 	test_expect_code 1 incident --dir B verify >out &&

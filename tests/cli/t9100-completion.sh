@@ -719,4 +719,34 @@ test_expect_success ZPTY 'zsh: maintenance remove takes a window id' '
 	test_cmp window actual
 '
 
+test_expect_success 'setup: two heartbeats' '
+	incident heartbeat backup --every 1d -q &&
+	incident heartbeat watchdog --every 1m -q &&
+	printf "%s\n" backup watchdog >beats &&
+	printf "%s\n" backup list remove watchdog >subbeats
+'
+
+test_expect_success 'bash: heartbeat takes a subcommand or a heartbeat, then a heartbeat' '
+	bash_complete "incident heartbeat " >actual &&
+	test_cmp subbeats actual &&
+	bash_complete "incident heartbeat remove " >actual &&
+	test_cmp beats actual &&
+	bash_complete "incident heartbeat remove w" >actual &&
+	echo watchdog >expect && test_cmp expect actual
+'
+
+test_expect_success FISH 'fish: heartbeat takes a subcommand or a heartbeat, then a heartbeat' '
+	fish_complete "incident heartbeat " | cut -f1 | sort >actual &&
+	test_cmp subbeats actual &&
+	fish_complete "incident heartbeat remove " | cut -f1 >actual &&
+	test_cmp beats actual
+'
+
+test_expect_success ZPTY 'zsh: heartbeat takes a subcommand or a heartbeat, then a heartbeat' '
+	zsh_complete "incident heartbeat " >actual &&
+	test_cmp subbeats actual &&
+	zsh_complete "incident heartbeat remove " >actual &&
+	test_cmp beats actual
+'
+
 test_done

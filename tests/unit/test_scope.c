@@ -57,9 +57,9 @@ test_scope_ids(void **state)
 	assert_string_equal(kind, "rota");
 	assert_string_equal(name, "db");
 	assert_int_equal(inc_scope__parse("rota:db-2.eu_W", NULL, NULL), 0);
-	assert_int_equal(inc_scope__parse("heartbeat:cron", kind, &name),
+	assert_int_equal(inc_scope__parse("beacon:cron", kind, &name),
 	                 INC_ENEWER);
-	assert_string_equal(kind, "heartbeat");
+	assert_string_equal(kind, "beacon");
 	assert_int_equal(inc_scope__parse("rota:", NULL, NULL), INC_EINVALID);
 	assert_int_equal(inc_scope__parse(":db", NULL, NULL), INC_EINVALID);
 	assert_int_equal(inc_scope__parse("Rota:db", NULL, NULL), INC_EINVALID);
@@ -124,8 +124,8 @@ test_validator(void **state)
 	assert_int_equal(check("rota:db", "noted", "{\"text\": \"x\"}"),
 	                 INC_EINVALID);
 	/* an unknown scope kind is a newer version's: kept, not folded */
-	assert_int_equal(check("heartbeat:cron", "beat", "{}"), INC_ENEWER);
-	assert_int_equal(check("heartbeat:cron", "noted", "{\"text\": \"x\"}"),
+	assert_int_equal(check("beacon:cron", "beat", "{}"), INC_ENEWER);
+	assert_int_equal(check("beacon:cron", "noted", "{\"text\": \"x\"}"),
 	                 INC_ENEWER);
 	assert_int_equal(check("silence:w1", "override_added", OVERRIDE),
 	                 INC_ENEWER);
