@@ -22,6 +22,7 @@ extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         helper_verify_entry, cmd_tick_entry, cmd_check_entry, cmd_runbook_entry;
 extern const struct cmd cmd_oncall_entry;
 extern const struct cmd cmd_hooks_entry;
+extern const struct cmd cmd_listen_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
@@ -38,6 +39,7 @@ static const struct cmd *const commands[] = {
         &cmd_init_entry,
         &cmd_investigate_entry,
         &cmd_list_entry,
+        &cmd_listen_entry,
         &cmd_log_entry,
         &cmd_merge_entry,
         &cmd_mitigate_entry,

@@ -83,7 +83,7 @@ function __incident_commands
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
     or printf '%s\n' action assign cancel check edit escalate export gc help \
-        hooks init investigate list log merge mitigate note oncall open rebuild reopen \
+        hooks init investigate list listen log merge mitigate note oncall open rebuild reopen \
         resolve review runbook show stats sync tick triage update verify
 end
 
@@ -282,6 +282,8 @@ function __incident_complete
             case --dir
                 __fish_complete_directories $cur | string replace -r '^' -- "$prefix"
             case --output
+                __fish_complete_path $cur | string replace -r '^' -- "$prefix"
+            case --token-file
                 __fish_complete_path $cur | string replace -r '^' -- "$prefix"
         end
         return
