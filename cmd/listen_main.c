@@ -479,21 +479,35 @@ success_doc(char *did, size_t len, const inc_ingest_result *res,
 	const cJSON *results =
 	        cJSON_GetObjectItemCaseSensitive(ingest, "results");
 	const cJSON *it;
-	size_t n = 0;
+	char last[128] = "";
+	size_t n = 0, run = 0;
 
+	/* "opened 7fk2q", "attached 7fk2q x3, resolved 7fk2q": one item
+	 * for each run of the same action on the same incident */
 	snprintf(did, len, "nothing");
 	cJSON_ArrayForEach (it, results) {
+		char item[128];
 		const char *action = cJSON_GetStringValue(
 		        cJSON_GetObjectItemCaseSensitive(it, "action"));
 		const char *id = cJSON_GetStringValue(
 		        cJSON_GetObjectItemCaseSensitive(it, "short_id"));
+		snprintf(item, sizeof(item), "%s%s%s",
+		         action != NULL ? action : "?", id != NULL ? " " : "",
+		         id != NULL ? id : "");
+		if (run > 0 && strcmp(item, last) == 0) {
+			run++;
+			continue;
+		}
+		if (run > 1 && n < len)
+			n += (size_t)snprintf(did + n, len - n, " x%zu", run);
 		if (n < len)
-			n += (size_t)snprintf(did + n, len - n, "%s%s%s%s",
-			                      it == results->child ? "" : ", ",
-			                      action != NULL ? action : "?",
-			                      id != NULL ? " " : "",
-			                      id != NULL ? id : "");
+			n += (size_t)snprintf(did + n, len - n, "%s%s",
+			                      run > 0 ? ", " : "", item);
+		snprintf(last, sizeof(last), "%s", item);
+		run = 1;
 	}
+	if (run > 1 && n < len)
+		snprintf(did + n, len - n, " x%zu", run);
 	if (doc == NULL ||
 	    cJSON_AddStringToObject(doc, "status", "success") == NULL ||
 	    cJSON_AddStringToObject(doc, "message", "Event processed") ==
@@ -882,6 +896,9 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	    host, info != NULL ? (unsigned)info->port : 0, ctx->dir);
 	while (read(sigpipe[0], &sig, 1) < 0 && errno == EINTR)
 		;
+	/* a second signal ends it at once */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
 	say("incident: listen: signal %d: draining", sig);
 	/* no new connections; the requests in flight end */
 	{
@@ -957,8 +974,10 @@ world(struct inc_ctx *ctx)
 		return EXIT_USAGE;
 	}
 	if (actor != NULL && *actor != '\0') {
-		if (inc_actor_check(actor, "INCIDENT_ACTOR", &err) < 0)
-			return fail(&err) != 0 ? EXIT_USAGE : EXIT_USAGE;
+		if (inc_actor_check(actor, "INCIDENT_ACTOR", &err) < 0) {
+			fail(&err);
+			return EXIT_USAGE;
+		}
 		ctx->actor = actor;
 	}
 	return EXIT_OK;

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/test-lib.sh"
 
 test_lazy_prereq CURL 'curl --version' 'no curl'
+test_lazy_prereq VALGRIND 'test -n "${INCIDENT_VALGRIND:-}"' 'not under valgrind'
 test_have_prereq CURL || { test_skip 'incident listen' 'no curl'; test_done; }
 
 # start_listen NAME [options]: incident listen on a free port (port 0,
@@ -242,6 +243,28 @@ test_expect_success 'truncated JSON, wrong types and 10,000-level nesting are 40
 	test_cmp before after
 '
 
+test_expect_success 'a store locked by another writer is 503 with Retry-After, nothing written' '
+	INCIDENT_BUSY_TIMEOUT=300 start_listen a &&
+	test_when_finished "stop_listen a" &&
+	store_snapshot >before &&
+	mkfifo hold &&
+	{ echo "BEGIN IMMEDIATE;"; echo "INSERT INTO meta VALUES(\"lock\", \"x\");"; cat hold; echo "ROLLBACK;"; } |
+		sqlite3 "$INCIDENT_DIR/incident.db" &
+	test_when_finished "exec 3<>hold && echo >&3" &&
+	sleep 0.5 &&
+	pd locked >p.json &&
+	post a /v2/enqueue p.json -D headers >code &&
+	echo 503 >expect && test_cmp expect code &&
+	grep -i "^retry-after: 1" headers &&
+	jq -e ".status == \"busy\"" out &&
+	exec 3<>hold && echo >&3 && exec 3>&- &&
+	sleep 0.2 &&
+	store_snapshot >after &&
+	test_cmp before after &&
+	post a /v2/enqueue p.json >code &&
+	echo 202 >expect && test_cmp expect code
+'
+
 if [ -n "${INCIDENT_VALGRIND:-}" ]; then N=20 KEYS=4; else N=200 KEYS=40; fi
 
 test_expect_success "$N concurrent POSTs lose none and open one incident per key" '
@@ -282,7 +305,7 @@ test_expect_success 'SIGTERM stops accepting, drains the request in flight, exit
 				"http://127.0.0.1:$port/v2/enqueue" >drained.code &
 	} &&
 	curl_pid=$! &&
-	for i in $(seq 200); do grep -q "POST /v2/enqueue" d.log && break; sleep 0.02; done &&
+	# its headers are in long before the rest of its body
 	sleep 0.3 &&
 	kill -TERM "$(cat d.pid)" &&
 	for i in $(seq 100); do grep -q draining d.log && break; sleep 0.02; done &&
@@ -291,8 +314,12 @@ test_expect_success 'SIGTERM stops accepting, drains the request in flight, exit
 	wait $curl_pid &&
 	echo 202 >expect && test_cmp expect drained.code &&
 	wait "$(cat d.pid)" &&
-	grep "POST /v2/enqueue 202 opened" d.log &&
-	grep "listen: stopped" d.log &&
+	# answered after the signal, before the end
+	grep -e draining -e "POST /v2/enqueue" -e stopped d.log >order &&
+	sed "s/ ([0-9]* ms)//; s/.* POST/POST/; s/^incident: listen: //" order >actual &&
+	printf "%s\n" "signal 15: draining" "POST /v2/enqueue 202 opened" stopped >expect.re &&
+	sed "/^POST/s/ [0-9a-z]*\$//" actual >actual.re &&
+	test_cmp expect.re actual.re &&
 	incident list --json | jq -e "[.incidents[].dedup_keys[]] | index(\"drained\")"
 '
 
@@ -327,6 +354,51 @@ test_expect_success 'the mirror and the hooks run after the POSTs, from one queu
 	test "$(git --git-dir="$INCIDENT_DIR/audit.git" rev-list --count incidents)" = 8 &&
 	incident verify >/dev/null &&
 	! grep warning q.log
+'
+
+# maps LIB command...: the programs of that run that mapped LIB
+# (LD_DEBUG=libs, one file a process; t3000's maps_git)
+maps() {
+	local lib=$1 f
+	shift
+	rm -rf lddebug && mkdir lddebug &&
+	LD_DEBUG=libs LD_DEBUG_OUTPUT=$PWD/lddebug/ld "$@" >/dev/null 2>&1
+	for f in lddebug/ld.*; do
+		grep -q "$lib" "$f" &&
+			sed -n "s/.*initialize program: *//p" "$f" | tail -n 1
+	done | sort -u
+}
+
+test_expect_success !VALGRIND 'only incident-listen maps libmicrohttpd, and it maps no libgit2' '
+	for c in "--version" "list" "listen --help" "open -q mapped"; do
+		test -z "$(maps microhttpd incident $c)" ||
+		{ echo "$c maps libmicrohttpd"; exit 1; }
+	done &&
+	rm -rf "$INCIDENT_DIR" && incident init --git >/dev/null &&
+	pd mapped >p.json &&
+	{ LD_DEBUG=libs LD_DEBUG_OUTPUT=$PWD/lddebug2 start_listen m; } &&
+	test_when_finished "stop_listen m" &&
+	post m /v2/enqueue p.json >code &&
+	echo 202 >expect && test_cmp expect code &&
+	stop_listen m &&
+	for f in lddebug2.*; do
+		prog=$(sed -n "s/.*initialize program: *//p" "$f" | tail -n 1) &&
+		case $prog in
+		*incident-listen)
+			grep -q microhttpd "$f" && ! grep -q libgit2 "$f" ;;
+		*incident-git)
+			! grep -q microhttpd "$f" ;;
+		esac || { echo "$prog maps the wrong libraries"; exit 1; }
+	done &&
+	grep -l "initialize program: .*incident-git" lddebug2.* &&
+	grep -l "initialize program: .*incident-listen" lddebug2.* &&
+	test "$(git --git-dir="$INCIDENT_DIR/audit.git" rev-list --count incidents)" = 1
+'
+
+test_expect_success 'without its helper, listen says what is missing' '
+	mkdir -p lonely && cp "$BUILD_ROOT/incident" lonely/ &&
+	INCIDENT_LIBEXEC= test_expect_code 1 lonely/incident listen 2>err &&
+	grep "^incident: cannot find incident-listen (the HTTP receiver) beside" err
 '
 
 test_done
