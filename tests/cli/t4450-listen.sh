@@ -15,6 +15,7 @@ test_have_prereq CURL || { test_skip 'incident listen' 'no curl'; test_done; }
 start_listen() {
 	local name=$1 i port
 	shift
+	rm -f "$name.port"
 	incident listen --address 127.0.0.1:0 "$@" 2>"$name.log" &
 	echo $! >"$name.pid"
 	for i in $(seq 600); do
@@ -248,8 +249,10 @@ test_expect_success 'a store locked by another writer is 503 with Retry-After, n
 	test_when_finished "stop_listen a" &&
 	store_snapshot >before &&
 	mkfifo hold &&
-	{ echo "BEGIN IMMEDIATE;"; echo "INSERT INTO meta VALUES(\"lock\", \"x\");"; cat hold; echo "ROLLBACK;"; } |
-		sqlite3 "$INCIDENT_DIR/incident.db" &
+	{
+		{ echo "BEGIN IMMEDIATE;"; echo "INSERT INTO meta VALUES(\"lock\", \"x\");"; cat hold; echo "ROLLBACK;"; } |
+			sqlite3 "$INCIDENT_DIR/incident.db" &
+	} &&
 	test_when_finished "exec 3<>hold && echo >&3" &&
 	sleep 0.5 &&
 	pd locked >p.json &&
@@ -280,7 +283,7 @@ test_expect_success "$N concurrent POSTs lose none and open one incident per key
 		exit 1
 	done >many.cfg &&
 	start=$(date +%s%N) &&
-	curl -sS --parallel --parallel-immediate --parallel-max $N -K many.cfg >codes &&
+	curl -sS --no-progress-meter --parallel --parallel-immediate --parallel-max $N -K many.cfg >codes &&
 	end=$(date +%s%N) &&
 	echo "# figure: $N concurrent POSTs in $(( (end - start) / 1000000 )) ms" &&
 	test_line_count = $N codes &&

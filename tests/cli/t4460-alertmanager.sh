@@ -29,6 +29,7 @@ test_lazy_prereq INGEST 'incident alerts --help >/dev/null 2>&1' \
 start_listen() {
 	local name=$1 i port
 	shift
+	rm -f "$name.port"
 	incident listen --address 127.0.0.1:0 "$@" 2>"$name.log" &
 	echo $! >"$name.pid"
 	for i in $(seq 600); do
