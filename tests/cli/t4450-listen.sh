@@ -178,9 +178,10 @@ test_expect_success 'with a token: missing or wrong is 401 with nothing written;
 	pd tok-1 >p1.json && pd tok-2 x s3cret-token >p2.json &&
 	pd tok-3 x wrong >p3.json && am tok-am >a1.json &&
 	store_snapshot >before &&
-	curl -sS -o body -w "%{http_code}\n" "http://127.0.0.1:$port/health" >code &&
+	curl -sS -D headers -o body -w "%{http_code}\n" "http://127.0.0.1:$port/health" >code &&
 	echo 401 >expect && test_cmp expect code &&
 	jq -e ".status == \"unauthorized\"" body &&
+	grep -i "^www-authenticate: Bearer" headers &&
 	post t /alertmanager a1.json >code && test_cmp expect code &&
 	post t /v2/enqueue p1.json >code && test_cmp expect code &&
 	post t /v2/enqueue p3.json >code && test_cmp expect code &&
