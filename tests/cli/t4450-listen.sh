@@ -15,8 +15,10 @@ test_have_prereq CURL || { test_skip 'incident listen' 'no curl'; test_done; }
 start_listen() {
 	local name=$1 i port
 	shift
-	rm -f "$name.port"
-	incident listen --address 127.0.0.1:0 "$@" 2>"$name.log" &
+	# emptied here, not by the child's redirection, which may come after
+	# the first look below (and find the last listener's port)
+	rm -f "$name.port" && : >"$name.log"
+	incident listen --address 127.0.0.1:0 "$@" 2>>"$name.log" &
 	echo $! >"$name.pid"
 	for i in $(seq 600); do
 		port=$(sed -n "s|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p" "$name.log")
