@@ -46,7 +46,8 @@
 
 #include "listen.h"
 
-/* An idle or slow connection is closed after this many seconds. */
+/* An idle or slow connection is closed after this many seconds
+ * ($INCIDENT_LISTEN_TIMEOUT shortens it, for tests). */
 #define LISTEN_TIMEOUT_S 30
 /* Connections at once, beyond which new ones are refused; threads. */
 #define LISTEN_CONNECTIONS 512
@@ -821,7 +822,7 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	char host[NI_MAXHOST];
 	const char *env;
 	unsigned char sig = 0;
-	unsigned flags;
+	unsigned flags, timeout;
 	int status;
 
 	(void)argc;
@@ -831,6 +832,10 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	s.now = ctx->now;
 	env = getenv("INCIDENT_BUSY_TIMEOUT");
 	s.busy_ms = env != NULL && atoi(env) > 0 ? atoi(env) : 30000;
+	env = getenv("INCIDENT_LISTEN_TIMEOUT");
+	timeout = env != NULL && atoi(env) > 0 && atoi(env) < LISTEN_TIMEOUT_S
+	                  ? (unsigned)atoi(env)
+	                  : LISTEN_TIMEOUT_S;
 	if (a->token_file != NULL && (status = read_token(&s, a->token_file)))
 		return status;
 	if ((status = parse_address(&ai, a->address)) != EXIT_OK)
@@ -872,7 +877,7 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	        MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
 	        (unsigned)LISTEN_THREADS, MHD_OPTION_CONNECTION_LIMIT,
 	        (unsigned)LISTEN_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
-	        (unsigned)LISTEN_TIMEOUT_S, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+	        timeout, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	        (unsigned)LISTEN_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED,
 	        on_completed, &s, MHD_OPTION_END);
 	if (d == NULL) {

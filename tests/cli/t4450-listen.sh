@@ -271,6 +271,19 @@ test_expect_success 'a store locked by another writer is 503 with Retry-After, n
 	echo 202 >expect && test_cmp expect code
 '
 
+test_expect_success 'a request that stalls mid-body is closed at the timeout, nothing written' '
+	INCIDENT_LISTEN_TIMEOUT=1 start_listen a &&
+	test_when_finished "stop_listen a" &&
+	store_snapshot >before &&
+	pd stalled >p.json &&
+	{ head -c 30 p.json; sleep 2; } |
+		test_must_fail curl -sS -o /dev/null -X POST -T - \
+			"http://127.0.0.1:$(cat a.port)/v2/enqueue" 2>err &&
+	grep "request not answered: timed out" a.log &&
+	store_snapshot >after &&
+	test_cmp before after
+'
+
 if [ -n "${INCIDENT_VALGRIND:-}" ]; then N=20 KEYS=4; else N=200 KEYS=40; fi
 
 test_expect_success "$N concurrent POSTs lose none and open one incident per key" '
