@@ -189,6 +189,10 @@ void mirror_warning(size_t behind, const char *why);
 /* Replaces the process with the helper: [--dir dir_opt] argv...; returns
  * only on failure, with the exit status. */
 int helper_exec(const char *dir_opt, int argc, char **argv);
+/* The same with another helper program (incident-listen); what says what
+ * it brings, for the message when it is missing. */
+int helper_exec_program(const char *program, const char *what,
+                        const char *dir_opt, int argc, char **argv);
 /* Runs the helper on the store in dir with args (NULL-ended) and waits:
  * its exit status, or -1 (err set) when it could not run. */
 int helper_run(const char *dir, const char *const *args, inc_error *err);

@@ -52,43 +52,58 @@ const struct cmd helper_verify_entry = {
 };
 
 static bool
-try_dir(char *out, size_t len, const char *dir)
+try_dir(char *out, size_t len, const char *dir, const char *program)
 {
-	int n = snprintf(out, len, "%s/" HELPER, dir);
+	int n = snprintf(out, len, "%s/%s", dir, program);
 
 	return n > 0 && (size_t)n < len && access(out, X_OK) == 0;
 }
 
-/* The helper's path into out; false (with a message) when there is none. */
+/* A helper's path into out; false (with a message) when there is none.
+ * what says what it brings, for the message. */
 static bool
-helper_path(char *out, size_t len, inc_error *err)
+program_path(char *out, size_t len, const char *program, const char *what,
+             inc_error *err)
 {
 	const char *env = getenv("INCIDENT_LIBEXEC");
 	char self[PATH_MAX];
 	ssize_t n;
 
-	if (env != NULL && *env != '\0' && try_dir(out, len, env))
+	if (env != NULL && *env != '\0' && try_dir(out, len, env, program))
 		return true;
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = '\0';
 		*strrchr(self, '/') = '\0';
-		if (try_dir(out, len, self))
+		if (try_dir(out, len, self, program))
 			return true;
 	}
-	if (try_dir(out, len, INC_LIBEXEC_DIR))
+	if (try_dir(out, len, INC_LIBEXEC_DIR, program))
 		return true;
-	inc_error_set(err, INC_ERROR,
-	              "cannot find " HELPER " (the git support) beside %s or "
-	              "in " INC_LIBEXEC_DIR "%s",
-	              n > 0 ? self : "the binary",
-	              env != NULL && *env != '\0' ? " or $INCIDENT_LIBEXEC"
-	                                          : "");
+	inc_error_set(
+	        err, INC_ERROR,
+	        "cannot find %s (%s) beside %s or in " INC_LIBEXEC_DIR "%s",
+	        program, what, n > 0 ? self : "the binary",
+	        env != NULL && *env != '\0' ? " or $INCIDENT_LIBEXEC" : "");
 	return false;
+}
+
+static bool
+helper_path(char *out, size_t len, inc_error *err)
+{
+	return program_path(out, len, HELPER, "the git support", err);
 }
 
 int
 helper_exec(const char *dir_opt, int argc, char **argv)
+{
+	return helper_exec_program(HELPER, "the git support", dir_opt, argc,
+	                           argv);
+}
+
+int
+helper_exec_program(const char *program, const char *what, const char *dir_opt,
+                    int argc, char **argv)
 {
 	char path[PATH_MAX + 32];
 	char **args = calloc((size_t)argc + 4, sizeof(char *));
@@ -99,7 +114,7 @@ helper_exec(const char *dir_opt, int argc, char **argv)
 		fputs("incident: out of memory\n", stderr);
 		return EXIT_FAIL;
 	}
-	if (!helper_path(path, sizeof(path), &err)) {
+	if (!program_path(path, sizeof(path), program, what, &err)) {
 		free(args);
 		return fail(&err);
 	}

@@ -25,6 +25,7 @@ extern const struct cmd cmd_hooks_entry;
 extern const struct cmd cmd_maintenance_entry;
 extern const struct cmd cmd_changes_entry;
 extern const struct cmd cmd_heartbeat_entry;
+extern const struct cmd cmd_listen_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
@@ -43,6 +44,7 @@ static const struct cmd *const commands[] = {
         &cmd_init_entry,
         &cmd_investigate_entry,
         &cmd_list_entry,
+        &cmd_listen_entry,
         &cmd_log_entry,
         &cmd_maintenance_entry,
         &cmd_merge_entry,

@@ -95,7 +95,7 @@ function __incident_commands
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
     or printf '%s\n' action assign cancel changes check edit escalate export gc heartbeat \
-        help hooks init investigate list log maintenance merge mitigate note oncall open \
+        help hooks init investigate list listen log maintenance merge mitigate note oncall open \
         rebuild reopen \
         resolve review runbook show stats sync tick triage update verify
 end
@@ -295,6 +295,8 @@ function __incident_complete
             case --dir
                 __fish_complete_directories $cur | string replace -r '^' -- "$prefix"
             case --output
+                __fish_complete_path $cur | string replace -r '^' -- "$prefix"
+            case --token-file
                 __fish_complete_path $cur | string replace -r '^' -- "$prefix"
         end
         return

@@ -256,7 +256,7 @@ test_expect_success 'bash: show and log take any incident, note an active one' '
 
 test_expect_success 'bash: commands after help' '
 	bash_complete "incident help l" >actual &&
-	printf "%s\n" list log >expect &&
+	printf "%s\n" list listen log >expect &&
 	test_cmp expect actual
 '
 
@@ -490,7 +490,7 @@ test_expect_success FISH 'fish: show takes any incident, note an active one' '
 
 test_expect_success FISH 'fish: commands after help, no files elsewhere' '
 	fish_complete "incident help l" | cut -f1 >actual &&
-	printf "%s\n" list log >expect &&
+	printf "%s\n" list listen log >expect &&
 	test_cmp expect actual &&
 	fish_complete "incident open " >actual &&
 	test ! -s actual
