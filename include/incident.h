@@ -923,4 +923,59 @@ typedef struct inc_tick_opts {
 INC_EXTERN int inc_tick(char **out, inc_store *store, const inc_tick_opts *opts,
                         inc_error *err);
 
+/* ---- alerts in (ingest.c): incident-ingest(1) ---- */
+
+#define INC_INGEST_MAX (4 * 1024 * 1024) /* the largest payload, in bytes */
+#define INC_DEDUP_KEY_MAX 255 /* PagerDuty's limit; longer keys are hashed */
+enum inc_ingest_format {
+	INC_INGEST_AUTO = 0,
+	INC_INGEST_ALERTMANAGER,     /* webhook version 4, Grafana's superset */
+	INC_INGEST_PAGERDUTY,        /* Events API v2 (/v2/enqueue) */
+	INC_INGEST_PAGERDUTY_CHANGE, /* change events (/v2/change/enqueue) */
+};
+typedef struct inc_ingest_opts {
+	enum inc_ingest_format format;
+	int64_t now;  /* the world's now (INCIDENT_NOW); 0: the clock */
+	bool dry_run; /* decide, write nothing */
+	const char
+	        *actor; /* NULL: the source's name (alertmanager, pagerduty) */
+} inc_ingest_opts;
+typedef struct inc_ingest_result {
+	enum inc_ingest_format format; /* the one read (auto resolved) */
+	size_t alerts;                 /* alerts (or events) in the payload */
+	size_t written;                /* events written */
+	char dedup_key[INC_DEDUP_KEY_MAX +
+	               1]; /* PagerDuty: the event's key (made when absent) */
+} inc_ingest_result;
+/* "alertmanager", "pagerduty", "pagerduty-change", "auto"; parse: 0 or
+ * INC_EINVALID */
+INC_EXTERN const char *inc_ingest_format_name(enum inc_ingest_format f);
+INC_EXTERN int inc_ingest_format_parse(enum inc_ingest_format *out,
+                                       const char *text);
+/*
+ * Reads one payload (len bytes; need not end in NUL) and applies it whole in
+ * one IMMEDIATE transaction. Malformed, wrong types, too big (>
+ * INC_INGEST_MAX), too deep: INC_EINVALID with a one-line message, nothing
+ * written. INC_EBUSY when the store is locked. *out (may be NULL) gets the
+ * answer document (incident-ingest(1)):
+ * {"format":1, "source":"alertmanager", "dry_run":false, "dedup_key"?:...,
+ *  "results":[{"key", "alert"?, "incident", "short_id", "action", "reason"?}]}
+ * action: opened, attached, repeated, resolved, ignored, suppressed, changed
+ * (the caller's, inc_str_free). res may be NULL.
+ */
+INC_EXTERN int inc_ingest(char **out, inc_ingest_result *res, inc_store *store,
+                          const char *body, size_t len,
+                          const inc_ingest_opts *opts, inc_error *err);
+/* The incident a dedup key names: the active one carrying it, else the latest
+ * opened with it. INC_ENOTFOUND when none. */
+INC_EXTERN int inc_id_from_dedup(char out[INC_ID_LEN + 1], inc_store *store,
+                                 const char *key, inc_error *err);
+/* The alerts of an incident as one JSON text: {"incident", "short_id",
+ * "alerts":
+ * [{key, state ("firing"|"resolved"), title, source, labels{}, annotations{},
+ *   links[{href,text}], starts_at, ends_at|null, fired_at, resolved_at|null,
+ *   repeats, last_seen_at}]}; the caller's (inc_str_free). */
+INC_EXTERN int inc_alerts_json(char **out, inc_store *store,
+                               const char *id_or_prefix, inc_error *err);
+
 #endif

@@ -759,7 +759,7 @@ check_open(inc_store *s, const inc_open_opts *o, inc_error *err)
 	    (ret = check_labels(o->tags, o->ntags, "tag", err)) < 0)
 		return ret;
 	if ((o->dedup_key != NULL &&
-	     (ret = check_text(o->dedup_key, LABEL_MAX * 2, "the dedup key",
+	     (ret = check_text(o->dedup_key, INC_DEDUP_KEY_MAX, "the dedup key",
 	                       true, err)) < 0) ||
 	    (ret = check_text(o->source, LABEL_MAX, "the source", false, err)) <
 	            0)
@@ -905,12 +905,14 @@ inc_change__append_kind(inc_incident **cur, inc_store *s, const char *kind,
 }
 
 int
-inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
-                  const inc_open_opts *o, inc_error *err)
+inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
+                 const inc_open_opts *o, const cJSON *extra, int64_t recorded,
+                 inc_error *err)
 {
-	int64_t recorded = inc_time_now(), at = o->at;
 	inc_incident *opened = NULL;
+	int64_t at = o->at;
 	char id[INC_ID_LEN + 1];
+	const cJSON *x;
 	cJSON *p;
 	int ret;
 
@@ -927,25 +929,19 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 		return inc_error_set(
 		        err, INC_EINVALID,
 		        "impact cannot start after it was detected");
-	if ((ret = inc_store__begin(s, err)) < 0)
-		return ret;
 	if (o->dedup_key != NULL &&
 	    (ret = find_dedup(id, s, o->dedup_key, err)) < 0)
-		goto done;
+		return ret;
 	if (o->dedup_key != NULL && id[0] != '\0') {
 		if (deduplicated != NULL)
 			*deduplicated = true;
-		ret = attach(out, s, id, o, at, recorded, err);
-		goto commit;
+		return attach(out, s, id, o, at, recorded, err);
 	}
-	if (inc_id__new(id) < 0) {
-		ret = inc_error_set(err, INC_ERROR, "cannot read random bytes");
-		goto done;
-	}
-	if ((p = cJSON_CreateObject()) == NULL) {
-		ret = inc_error__nomem(err);
-		goto done;
-	}
+	if (inc_id__new(id) < 0)
+		return inc_error_set(err, INC_ERROR,
+		                     "cannot read random bytes");
+	if ((p = cJSON_CreateObject()) == NULL)
+		return inc_error__nomem(err);
 	cJSON_AddStringToObject(p, "title", o->title);
 	add_opt_str(p, "summary", o->summary);
 	cJSON_AddNumberToObject(p, "severity",
@@ -961,13 +957,17 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 		add_time(p, "started_at", o->started);
 	add_opt_str(p, "dedup_key", o->dedup_key);
 	add_opt_str(p, "source", o->source);
+	cJSON_ArrayForEach (x, extra)
+		cJSON_AddItemToObject(p, x->string, cJSON_Duplicate(x, true));
 	ret = append(&opened, s, id, NULL, "opened", p, at, recorded,
 	             o->dry_run, err);
 	cJSON_Delete(p);
 	/* with an escalation policy, level 1 is paged at once; a typo in
 	 * the paging config never stops the incident being recorded: it
-	 * is recorded unpaged (tick pages it once the config is fixed) */
-	if (ret == 0) {
+	 * is recorded unpaged (tick pages it once the config is fixed). A
+	 * maintenance window's incident is never paged. */
+	if (ret == 0 && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+	                        extra, "maintenance"))) {
 		inc_error pe = {0};
 		bool config = false;
 		ret = page_first(&opened, &config, s, at,
@@ -985,10 +985,42 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 		*out = opened;
 		opened = NULL;
 	}
-commit:
+	inc_incident_free(opened);
+	return ret;
+}
+
+int
+inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
+                  const inc_open_opts *o, inc_error *err)
+{
+	inc_incident *opened = NULL;
+	int ret;
+
+	int64_t recorded = inc_time_now(), at = o->at;
+
+	if (out != NULL)
+		*out = NULL;
+	if (deduplicated != NULL)
+		*deduplicated = false;
+	/* what is wrong with the request is said before any lock is taken
+	 * (inc_change__open checks it again, in the transaction) */
+	if ((ret = check_open(s, o, err)) < 0 ||
+	    (ret = check_at(&at, o->now, recorded, err)) < 0)
+		return ret;
+	if (o->started != 0 && o->started > at)
+		return inc_error_set(
+		        err, INC_EINVALID,
+		        "impact cannot start after it was detected");
+	if ((ret = inc_store__begin(s, err)) < 0)
+		return ret;
+	ret = inc_change__open(&opened, deduplicated, s, o, NULL, recorded,
+	                       err);
 	if (ret == 0 && !o->dry_run)
 		ret = inc_store__commit(s, err);
-done:
+	if (ret == 0 && out != NULL) {
+		*out = opened;
+		opened = NULL;
+	}
 	inc_store__rollback(s);
 	inc_incident_free(opened);
 	return ret;

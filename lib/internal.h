@@ -148,6 +148,8 @@ void inc_fold__action_added(struct inc_fold *f, const inc_event *ev);
 void inc_fold__action_done(struct inc_fold *f, const inc_event *ev);
 void inc_fold__runbook_attached(struct inc_fold *f, const inc_event *ev);
 void inc_fold__step_checked(struct inc_fold *f, const inc_event *ev);
+void inc_fold__alert_fired(struct inc_fold *f, const inc_event *ev);
+void inc_fold__alert_resolved(struct inc_fold *f, const inc_event *ev);
 
 /* kind.c: one description per event kind */
 struct inc_kind;
@@ -581,5 +583,101 @@ void inc_fold__update_due(struct inc_fold *f, const inc_event *ev);
 int inc_change__append_kind(inc_incident **cur, inc_store *s, const char *kind,
                             const cJSON *payload, int64_t at, int64_t now,
                             bool dry_run, inc_error *err);
+
+/* ---- alerts in (issue 11) ---- */
+
+/* time.c: a time as a payload sends it: RFC 3339 (to the nanosecond;
+ * the fraction is dropped), or epoch seconds or milliseconds, as a
+ * whole number or a string of digits (above 10^11 it is milliseconds,
+ * the fraction dropped). *none
+ * is true, and *out 0, for no time: JSON null, an empty string, or
+ * Alertmanager's zero time 0001-01-01T00:00:00Z. Years 1970 to 9999.
+ * 0 or INC_EINVALID. */
+int inc_time__payload(int64_t *out, bool *none, const cJSON *v);
+
+/* change.c: inc_incident_open()'s work (checks, deduplication, the first
+ * page) in the caller's write transaction; extra (may be NULL) adds its
+ * members to the opened event ("fields", "maintenance": a maintenance
+ * incident is never paged). recorded is the clock. */
+int inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
+                     const inc_open_opts *o, const cJSON *extra,
+                     int64_t recorded, inc_error *err);
+
+/* alert.c: alerts inside incidents */
+/*
+ * The automatic step on an incident whose alerts all resolved, in the caller's
+ * write transaction: config ingest.on-resolve = resolve (default) | mitigate |
+ * note. When the lifecycle (or a rule of the incident) refuses resolve, it
+ * mitigates instead and the event says why; when the incident is past mitigated
+ * already, only a note. The events carry "automatic": true, and why as their
+ * text. *did (may be NULL) gets "resolved", "mitigated", "noted" or ""
+ * (nothing: not active).
+ */
+int inc_alert__settle(inc_incident **cur, const char **did, inc_store *s,
+                      const char *short_id, const char *why, int64_t at,
+                      int64_t now, bool dry_run, inc_error *err);
+/* The alert key of incident (its projection doc), or NULL; borrowed. */
+const cJSON *inc_alert__find(const cJSON *doc, const char *key);
+/* Whether doc has alerts and every one is resolved. */
+bool inc_alert__all_resolved(const cJSON *doc);
+/* A repeat of alert key of incident: its counter and last-seen time in
+ * table alert_seen (no event), in the caller's write transaction. */
+int inc_alert__repeat(inc_store *s, const char *incident, const char *key,
+                      int64_t at, inc_error *err);
+
+/* ingest.c */
+/* key as a dedup key: itself when it has at most INC_DEDUP_KEY_MAX bytes,
+ * else "sha256:" and the hex SHA-256 of its bytes (71 bytes). */
+void inc_ingest__key(char out[INC_DEDUP_KEY_MAX + 1], const char *key);
+/* Whether body (len bytes) nests arrays and objects deeper than max,
+ * outside strings: a cheap look before the parser. */
+bool inc_ingest__too_deep(const char *body, size_t len, int max);
+/* The state of one ingest, shared by the formats (alertmanager.c,
+ * pagerduty.c). */
+struct inc_ingest__run {
+	inc_store *s;
+	const inc_ingest_opts *o;
+	int64_t now;      /* the world's now */
+	int64_t recorded; /* the clock */
+	const char *source;
+	cJSON *results;
+	inc_ingest_result *res;
+	inc_error *err;
+};
+/* Appends a result {key, alert?, incident?, short_id?, action, reason?}
+ * to run->results; the object added, NULL when out of memory. */
+cJSON *inc_ingest__result(struct inc_ingest__run *r, const char *key,
+                          const char *alert, const inc_incident *inc,
+                          const char *short_id, const char *action,
+                          const char *reason);
+/* config ingest.severity.<value> (default critical 1, error 2, warning
+ * 3, info 4), or a level inc_severity_parse() reads; 0 for none. */
+int inc_ingest__severity(inc_store *s, const char *value);
+int inc_ingest__alertmanager(struct inc_ingest__run *r, const cJSON *root);
+int inc_ingest__pagerduty(struct inc_ingest__run *r, const cJSON *root);
+
+/* maintenance.c (part M; a stand-in in seam-a.c until the merge) */
+/* maintenance.c, in the caller's transaction: the window covering service at
+ * at: *found, and its scope id ("maintenance:<id>") into scope. */
+int inc_maintenance__covering(char scope[INC_SCOPE_MAX + 1], bool *found,
+                              inc_store *s, const char *service, int64_t at,
+                              inc_error *err);
+/* config maintenance.mode: false "suppress" (default: record, open nothing),
+ * true "open" (open a maintenance incident, never paged, left out of metrics)
+ */
+bool inc_maintenance__opens(inc_store *s);
+/* In the caller's write transaction: an alert_suppressed event on the window's
+ * scope, unless one for this key is there already (*recorded false then).
+ * alert: {key, title, service, labels, starts_at, source}. */
+int inc_maintenance__suppress(bool *recorded, inc_store *s, const char *scope,
+                              const cJSON *alert, int64_t at, bool dry_run,
+                              inc_error *err);
+/* changes.c (part M; a stand-in in seam-a.c until the merge), in the caller's
+ * write transaction: records one PagerDuty change event (root: the whole parsed
+ * body, validated here) as a change_recorded event on scope change:<service>;
+ * appends one result object {key, action:"changed", service} to results.
+ * INC_EINVALID for a malformed one. */
+int inc_changes__ingest(cJSON *results, inc_store *s, const cJSON *root,
+                        int64_t now, bool dry_run, inc_error *err);
 
 #endif

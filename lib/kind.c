@@ -26,6 +26,7 @@
 #define SEVERITY_MAX 9
 #define ACTOR_MAX INC_TITLE_MAX
 #define STEPS_MAX 1000 /* steps of a runbook */
+#define LINKS_MAX 100  /* links of an alert */
 
 /* ---- describing an event: one line for the timeline ---- */
 
@@ -312,6 +313,25 @@ describe_hook_failed(struct line *b, inc_store *s, const cJSON *p)
 	put_member(b, p, "error", NULL);
 }
 
+/* "disk full (a1b2c3), from alertmanager, clamped: ..." */
+static void
+describe_alert(struct line *b, inc_store *s, const cJSON *p)
+{
+	(void)s;
+	if (inc_json__str(p, "title") != NULL) {
+		put(b, inc_json__str(p, "title"));
+		put(b, " (");
+		put(b, inc_json__str(p, "key") != NULL ? inc_json__str(p, "key")
+		                                       : "");
+		put(b, ")");
+	} else {
+		put_member(b, p, "key", NULL);
+	}
+	put_member(b, p, "source", "from");
+	put_member(b, p, "ends_at", "ended");
+	put_member(b, p, "note", NULL);
+}
+
 /* ---- the payload members of each kind ---- */
 
 enum field_type {
@@ -330,6 +350,7 @@ enum field_type {
 	F_NAMES,    /* an array of names: one line each, not empty */
 	F_LINES,    /* an array of lines, each not blank, at most max bytes */
 	F_PATH,     /* a line, a path relative to a folder: see path_inside */
+	F_LINKS,    /* an array of {href, text?}: lines of at most max bytes */
 };
 
 /*
@@ -377,6 +398,11 @@ static const struct field f_opened[] = {
         {"drill", F_BOOL, 0, 0},
         {"dedup_key", F_LINE, INC_TITLE_MAX, FILLED},
         {"source", F_LINE, INC_TITLE_MAX, 0},
+        /* ingest (issue 11): labels that fit no service or tag rule,
+         * and an incident a maintenance window opened (never paged,
+         * left out of metrics) */
+        {"fields", F_MAP, INC_TITLE_MAX, 0},
+        {"maintenance", F_BOOL, 0, 0},
         END,
 };
 static const struct field f_triaged[] = {
@@ -395,6 +421,31 @@ static const struct field f_note[] = {{"note", F_TEXT, INC_TEXT_MAX, 0}, END};
 static const struct field f_resolved[] = {
         {"summary", F_TEXT, INC_TEXT_MAX, 0},
         {"cause", F_TEXT, INC_TEXT_MAX, 0},
+        {"automatic", F_BOOL, 0, 0}, /* when its last alert resolved */
+        END,
+};
+static const struct field f_mitigated[] = {
+        {"note", F_TEXT, INC_TEXT_MAX, 0},
+        {"automatic", F_BOOL, 0, 0}, /* when its last alert resolved */
+        END,
+};
+/* an alert inside an incident (ingest): its key (fingerprint), what
+ * the sender said of it, and what was clamped and why (note) */
+static const struct field f_alert_fired[] = {
+        {"key", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"title", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"source", F_LINE, INC_TITLE_MAX, 0},
+        {"labels", F_MAP, INC_TITLE_MAX, REQUIRED},
+        {"annotations", F_MAP, INC_TEXT_MAX, 0},
+        {"links", F_LINKS, INC_TITLE_MAX, 0},
+        {"starts_at", F_TIME, 0, REQUIRED},
+        {"note", F_TEXT, INC_TEXT_MAX, 0},
+        END,
+};
+static const struct field f_alert_resolved[] = {
+        {"key", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"ends_at", F_TIME, 0, REQUIRED},
+        {"note", F_TEXT, INC_TEXT_MAX, 0},
         END,
 };
 static const struct field f_reason[] = {
@@ -525,7 +576,7 @@ static const struct inc_kind {
         {"opened", f_opened, describe_opened, inc_fold__opened},
         {"triaged", f_triaged, describe_triaged, inc_fold__transition},
         {"investigating", f_note, describe_text, inc_fold__transition},
-        {"mitigated", f_note, describe_text, inc_fold__transition},
+        {"mitigated", f_mitigated, describe_text, inc_fold__transition},
         {"resolved", f_resolved, describe_text, inc_fold__transition},
         {"reopened", f_reason, describe_text, inc_fold__transition},
         {"closed", f_none, describe_text, inc_fold__transition},
@@ -551,6 +602,9 @@ static const struct inc_kind {
         {"runbook_attached", f_runbook_attached, describe_runbook,
          inc_fold__runbook_attached},
         {"step_checked", f_step_checked, describe_step, inc_fold__step_checked},
+        {"alert_fired", f_alert_fired, describe_alert, inc_fold__alert_fired},
+        {"alert_resolved", f_alert_resolved, describe_alert,
+         inc_fold__alert_resolved},
 };
 
 const struct inc_kind *
@@ -728,6 +782,29 @@ check_field(const struct field *f, const cJSON *v, inc_error *err)
 				return inc_error_set(err, INC_EINVALID,
 				                     "%s: not a list of lines",
 				                     f->key);
+		return 0;
+	case F_LINKS:
+		if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > LINKS_MAX)
+			break;
+		cJSON_ArrayForEach (x, v) {
+			const cJSON *href =
+			        cJSON_GetObjectItemCaseSensitive(x, "href");
+			const cJSON *text =
+			        cJSON_GetObjectItemCaseSensitive(x, "text");
+			if (!cJSON_IsObject(x) || !cJSON_IsString(href) ||
+			    *href->valuestring == '\0' ||
+			    strpbrk(href->valuestring, "\r\n") != NULL ||
+			    inc_text_check(href->valuestring, (size_t)f->max,
+			                   f->key, err) < 0 ||
+			    (text != NULL &&
+			     (!cJSON_IsString(text) ||
+			      strpbrk(text->valuestring, "\r\n") != NULL ||
+			      inc_text_check(text->valuestring, (size_t)f->max,
+			                     f->key, err) < 0)))
+				return inc_error_set(err, INC_EINVALID,
+				                     "%s: not a list of links",
+				                     f->key);
+		}
 		return 0;
 	case F_MAP:
 		if (!cJSON_IsObject(v))
