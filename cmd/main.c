@@ -22,10 +22,12 @@ extern const struct cmd cmd_status_entry, cmd_action_entry, cmd_assign_entry,
         helper_verify_entry, cmd_tick_entry, cmd_check_entry, cmd_runbook_entry;
 extern const struct cmd cmd_oncall_entry;
 extern const struct cmd cmd_hooks_entry;
+extern const struct cmd cmd_ingest_entry, cmd_alerts_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
         &cmd_action_entry,
+        &cmd_alerts_entry,
         &cmd_assign_entry,
         &cmd_cancel_entry,
         &cmd_check_entry,
@@ -35,6 +37,7 @@ static const struct cmd *const commands[] = {
         &helper_gc_entry, /* run by incident-git */
         &cmd_help_entry,
         &cmd_hooks_entry,
+        &cmd_ingest_entry,
         &cmd_init_entry,
         &cmd_investigate_entry,
         &cmd_list_entry,

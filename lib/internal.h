@@ -653,6 +653,36 @@ cJSON *inc_ingest__result(struct inc_ingest__run *r, const char *key,
 /* config ingest.severity.<value> (default critical 1, error 2, warning
  * 3, info 4), or a level inc_severity_parse() reads; 0 for none. */
 int inc_ingest__severity(inc_store *s, const char *value);
+/* text from a payload made fit to keep: at most max bytes (cut at a
+ * character), line breaks made spaces when line; malloc'd, NULL when
+ * out of memory. */
+char *inc_ingest__text(const char *text, size_t max, bool line);
+/* One alert as the formats read it (alertmanager.c, pagerduty.c). */
+struct inc_ingest__alert {
+	char key[INC_DEDUP_KEY_MAX + 1]; /* fingerprint, or the dedup key */
+	bool firing;
+	const char *title;  /* borrowed from the payload */
+	const char *source; /* e.g. the generator's host; may be NULL */
+	cJSON *labels;      /* owned: a map of texts */
+	cJSON *annotations; /* owned: a map of texts */
+	cJSON *links;       /* owned: [{href, text}] */
+	int64_t starts_at;  /* 0: not said */
+	int64_t ends_at;    /* 0: not said */
+};
+/* The alerts of one incident-to-be: one dedup key. */
+struct inc_ingest__group {
+	char key[INC_DEDUP_KEY_MAX + 1];
+	struct inc_ingest__alert *alerts;
+	size_t n;
+	bool acknowledge; /* PagerDuty's acknowledge: triage */
+	/* for an opening: from the group (or its first firing alert) */
+	const char *title, *summary, *severity, *service;
+	const cJSON *labels; /* the group's common labels (tags, fields) */
+};
+/* Applies one group in the run's transaction: opens, attaches, repeats,
+ * resolves, settles; a result per alert. */
+int inc_ingest__group(struct inc_ingest__run *r, struct inc_ingest__group *g);
+void inc_ingest__group_release(struct inc_ingest__group *g);
 int inc_ingest__alertmanager(struct inc_ingest__run *r, const cJSON *root);
 int inc_ingest__pagerduty(struct inc_ingest__run *r, const cJSON *root);
 
