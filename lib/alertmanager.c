@@ -363,9 +363,14 @@ inc_ingest__alertmanager(struct inc_ingest__run *r, const cJSON *root)
 	for (size_t k = 0; k < sizeof(strings) / sizeof(*strings); k++)
 		if ((ret = opt_string(&s, r, root, strings[k], strings[k])) < 0)
 			return ret;
-	if ((s = inc_json__str(root, "version")) != NULL && strcmp(s, "4") != 0)
+	/* Grafana's webhook says version 1 of its own, with an orgId */
+	if ((s = inc_json__str(root, "version")) != NULL &&
+	    strcmp(s, "4") != 0 &&
+	    !(strcmp(s, "1") == 0 &&
+	      cJSON_GetObjectItemCaseSensitive(root, "orgId") != NULL))
 		return bad(r, "version",
-		           "not 4 (this reads webhook version 4)");
+		           "not 4 (this reads webhook version 4, and "
+		           "Grafana's version 1)");
 	if (!cJSON_IsArray(alerts))
 		return bad(r, "alerts", "not an array");
 	v = cJSON_GetObjectItemCaseSensitive(root, "truncatedAlerts");

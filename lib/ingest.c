@@ -55,7 +55,8 @@ inc_ingest__key(char out[INC_DEDUP_KEY_MAX + 1], const char *key)
 	char hex[INC_EVENT_ID_LEN + 1];
 	size_t len = strlen(key);
 
-	if (len <= INC_DEDUP_KEY_MAX) {
+	/* a key is one line: one with a line break is hashed too */
+	if (len <= INC_DEDUP_KEY_MAX && strpbrk(key, "\r\n") == NULL) {
 		memcpy(out, key, len + 1);
 		return;
 	}

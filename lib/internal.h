@@ -626,8 +626,9 @@ int inc_alert__repeat(inc_store *s, const char *incident, const char *key,
                       int64_t at, inc_error *err);
 
 /* ingest.c */
-/* key as a dedup key: itself when it has at most INC_DEDUP_KEY_MAX bytes,
- * else "sha256:" and the hex SHA-256 of its bytes (71 bytes). */
+/* key as a dedup key: itself when it has at most INC_DEDUP_KEY_MAX bytes
+ * and no line break, else "sha256:" and the hex SHA-256 of its bytes
+ * (71 bytes). */
 void inc_ingest__key(char out[INC_DEDUP_KEY_MAX + 1], const char *key);
 /* Whether body (len bytes) nests arrays and objects deeper than max,
  * outside strings: a cheap look before the parser. */

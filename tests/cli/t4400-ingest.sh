@@ -169,4 +169,18 @@ test_expect_success 'resolve, triage, note and show take --dedup-key' '
 	grep "no incident has the dedup key" err
 '
 
+test_expect_success 'Grafana'"'"'s webhook (version 1, its superset): dashboard and panel kept as links' '
+	mkdir graf && export INCIDENT_DIR=$PWD/graf &&
+	cat >grafana.json <<-\EOF &&
+	{"receiver":"incident","status":"firing","orgId":1,"alerts":[{"status":"firing","labels":{"alertname":"HighLatency","grafana_folder":"API","service":"api"},"annotations":{"summary":"p99 above 2s"},"startsAt":"2026-11-24T10:00:00+01:00","endsAt":"0001-01-01T00:00:00Z","generatorURL":"https://grafana/alerting/grafana/abc/view","fingerprint":"c0ffee0000000001","silenceURL":"https://grafana/alerting/silence/new","dashboardURL":"https://grafana/d/xyz","panelURL":"https://grafana/d/xyz?viewPanel=2","values":{"B":2.4},"valueString":"[ var=B value=2.4 ]"}],"groupLabels":{"alertname":"HighLatency"},"commonLabels":{"alertname":"HighLatency","service":"api"},"commonAnnotations":{"summary":"p99 above 2s"},"externalURL":"https://grafana/","version":"1","groupKey":"{}:{alertname=\"HighLatency\"}","truncatedAlerts":0,"title":"[FIRING:1] HighLatency","state":"alerting","message":"p99 above 2s"}
+	EOF
+	incident ingest <grafana.json >out &&
+	grep "^opened " out &&
+	id=$(incident list -q) &&
+	incident alerts --json "$id" >a.json &&
+	test "$(jq -r "[.alerts[0].links[].text] | join(\",\")" a.json)" = source,dashboard,panel &&
+	test "$(jq -r ".alerts[0].starts_at" a.json)" = 2026-11-24T09:00:00Z &&
+	test "$(incident show --json "$id" | jq -r .incident.title)" = "p99 above 2s"
+'
+
 test_done
