@@ -774,6 +774,12 @@ copy_member(struct inc_fold *f, cJSON *a, const char *key, const cJSON *p,
 	                               : cJSON_CreateArray());
 
 	need(f, c);
+	/* a copy of a member keeps its name; Debian's cJSON 1.7.15 loses
+	 * it when the copy replaces another (LeakSanitizer shows it) */
+	if (c != NULL && c->string != NULL) {
+		cJSON_free(c->string);
+		c->string = NULL;
+	}
 	if (c != NULL)
 		check(f, inc_doc__replace(a, key, c));
 }
