@@ -97,4 +97,26 @@ test_expect_success 'a change event is answered (recorded by the change-events p
 	test "$(jq -r ".results[0].action" out.json)" = changed
 '
 
+test_expect_success 'ingest.on-resolve = note only notes; one mitigated already is only noted' '
+	mkdir note && printf "[ingest]\n\ton-resolve = note\n" >note/config &&
+	export INCIDENT_DIR=$PWD/note &&
+	pd trigger n-1 | incident ingest >/dev/null &&
+	pd resolve n-1 | incident ingest --json >out.json &&
+	test "$(jq -r ".results[0].settled" out.json)" = noted &&
+	incident show --json --dedup-key n-1 >s.json &&
+	test "$(jq -r .incident.status s.json)" = open &&
+	test "$(jq .incident.note_count s.json)" = 1 &&
+	printf "[ingest]\n\ton-resolve = mitigate\n" >note/config &&
+	pd trigger n-2 | incident ingest >/dev/null &&
+	incident mitigate -q "$(incident show --json --dedup-key n-2 | jq -r .incident.id)" >/dev/null &&
+	pd resolve n-2 | incident ingest --json >out.json &&
+	test "$(jq -r ".results[0].settled" out.json)" = noted &&
+	printf "[ingest]\n\ton-resolve = sometimes\n" >note/config &&
+	pd trigger n-3 | incident ingest >/dev/null &&
+	pd resolve n-3 | test_expect_code 1 incident ingest 2>err &&
+	grep "config ingest.on-resolve = .sometimes.: not resolve, mitigate or note" err &&
+	incident alerts --dedup-key n-3 --json | jq -r ".alerts[0].state" >state &&
+	echo firing >want && test_cmp want state
+'
+
 test_done
