@@ -13,7 +13,15 @@
 #include "internal.h"
 
 #define NAME_MAX_BYTES 200 /* kind.c's KEY_MAX: a label's name */
-#define GROUPS_MAX 10000
+/*
+ * The most alerts a payload may hold, and labels or annotations an alert:
+ * each alert is an event that rewrites its incident's projection, so a
+ * payload of thousands takes seconds (1000: about one and a half). A
+ * bigger one is refused whole; Alertmanager's max_alerts bounds it.
+ */
+#define ALERTS_MAX 1000
+#define MAP_MAX 1000
+#define GROUPS_MAX ALERTS_MAX
 
 struct am {
 	struct inc_ingest__run *r;
@@ -44,6 +52,8 @@ text_map(cJSON **out, struct inc_ingest__run *r, const cJSON *v, size_t max,
 		return bad(r, what, "not an object");
 	if ((*out = cJSON_CreateObject()) == NULL)
 		return inc_error__nomem(r->err);
+	if (cJSON_GetArraySize(obj) > MAP_MAX)
+		return bad(r, what, "more than 1000 members");
 	cJSON_ArrayForEach (x, obj) {
 		char *t;
 		if (!cJSON_IsString(x))
@@ -373,6 +383,10 @@ inc_ingest__alertmanager(struct inc_ingest__run *r, const cJSON *root)
 		           "Grafana's version 1)");
 	if (!cJSON_IsArray(alerts))
 		return bad(r, "alerts", "not an array");
+	if (cJSON_GetArraySize(alerts) > ALERTS_MAX)
+		return bad(r, "alerts",
+		           "more than 1000 in one payload (Alertmanager's "
+		           "max_alerts keeps a webhook below it)");
 	v = cJSON_GetObjectItemCaseSensitive(root, "truncatedAlerts");
 	if (v != NULL && inc_json__number(&n, v, 0, INC_JSON_INT_MAX) < 0)
 		return bad(r, "truncatedAlerts", "not a whole number");

@@ -71,6 +71,8 @@ read_links(cJSON *links, struct inc_ingest__run *r, const cJSON *root)
 			continue;
 		if (!cJSON_IsArray(arr))
 			return bad(r, lists[k], "not an array");
+		if (cJSON_GetArraySize(arr) > 100)
+			return bad(r, lists[k], "more than 100");
 		cJSON_ArrayForEach (v, arr) {
 			const char *href, *text, *src;
 			if (!cJSON_IsObject(v))
@@ -115,6 +117,9 @@ details(cJSON *ann, struct inc_ingest__run *r, const cJSON *d)
 		free(cut);
 		return cut != NULL ? 0 : inc_error__nomem(r->err);
 	}
+	if (cJSON_GetArraySize(d) > 1000)
+		return bad(r, "payload.custom_details",
+		           "more than 1000 members");
 	cJSON_ArrayForEach (x, d) {
 		if (*x->string == '\0' || strlen(x->string) > 200)
 			return bad(r, "custom_details",

@@ -79,6 +79,11 @@ test_expect_success '10,000 levels of nesting are refused' '
 	refused deep2.json "nests deeper than 64 levels"
 '
 
+test_expect_success 'more than 1000 alerts in one payload are refused' '
+	{ printf "{\"version\":\"4\",\"alerts\":["; printf "{\"status\":\"firing\",\"labels\":{\"a\":\"b\"}},%.0s" $(seq 1000); printf "{\"status\":\"firing\",\"labels\":{\"a\":\"b\"}}]}"; } >many.json &&
+	refused many.json "alerts: more than 1000 in one payload"
+'
+
 test_expect_success 'an unknown --format is a usage error' '
 	test_expect_code 2 incident ingest --format nagios <good.json 2>err &&
 	grep "format" err
