@@ -124,7 +124,11 @@ inc_ingest__severity(inc_store *s, const char *value)
 
 	if (value == NULL || *value == '\0' || strlen(value) > 100)
 		return 0;
+	/* config names are read in lower case, as git reads them */
 	snprintf(key, sizeof(key), "ingest.severity.%s", value);
+	for (char *p = key; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
 	if (inc_store_config(&cfg, s, NULL) == 0 &&
 	    (v = inc_config_get(cfg, key)) != NULL &&
 	    inc_severity_parse(&level, s, v, NULL) == 0)

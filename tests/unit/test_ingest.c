@@ -192,6 +192,24 @@ test_maintenance_incident(void **state)
 	cJSON_Delete(extra);
 }
 
+static void
+test_severity_map(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(inc_ingest__severity(fx->store, "critical"), 1);
+	assert_int_equal(inc_ingest__severity(fx->store, "Warning"), 3);
+	assert_int_equal(inc_ingest__severity(fx->store, "info"), 4);
+	assert_int_equal(inc_ingest__severity(fx->store, "sev2"), 2);
+	assert_int_equal(inc_ingest__severity(fx->store, "bogus"), 0);
+	assert_int_equal(inc_ingest__severity(fx->store, NULL), 0);
+	fixture_config(fx, "[ingest \"severity\"]\n\tPage = SEV1\n"
+	                   "\tcritical = 2\n");
+	assert_int_equal(inc_ingest__severity(fx->store, "page"), 1);
+	assert_int_equal(inc_ingest__severity(fx->store, "PAGE"), 1);
+	assert_int_equal(inc_ingest__severity(fx->store, "critical"), 2);
+}
+
 int
 main(void)
 {
@@ -199,6 +217,8 @@ main(void)
 	        cmocka_unit_test(test_payload_times),
 	        cmocka_unit_test(test_keys),
 	        cmocka_unit_test(test_depth_and_text),
+	        cmocka_unit_test_setup_teardown(
+	                test_severity_map, fixture_setup, fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_maintenance_incident,
 	                                        fixture_setup,
 	                                        fixture_teardown),
