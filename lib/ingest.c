@@ -831,6 +831,9 @@ inc_ingest(char **out, inc_ingest_result *res, inc_store *s, const char *body,
 		opts = &defaults;
 	memset(res, 0, sizeof(*res));
 	memset(&r, 0, sizeof(r));
+	if (s == NULL)
+		return inc_error_set(err, INC_EINVALID,
+		                     "no store to ingest into");
 	if (body == NULL || len == 0)
 		return inc_error_set(err, INC_EINVALID, "the payload is empty");
 	if (len > INC_INGEST_MAX)
