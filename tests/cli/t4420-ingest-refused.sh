@@ -84,6 +84,20 @@ test_expect_success 'more than 1000 alerts in one payload are refused' '
 	refused many.json "alerts: more than 1000 in one payload"
 '
 
+test_expect_success 'a store locked by another writer: exit 5, nothing written' '
+	store_snapshot >before &&
+	mkfifo hold &&
+	{ echo "BEGIN IMMEDIATE;"; echo "INSERT INTO meta VALUES(\"lock\", \"x\");"; cat hold; echo "ROLLBACK;"; } |
+		sqlite3 "$INCIDENT_DIR/incident.db" &
+	test_when_finished "exec 3<>hold && echo >&3" &&
+	sleep 0.5 &&
+	INCIDENT_BUSY_TIMEOUT=300 test_expect_code 5 incident ingest <good.json 2>err &&
+	test_line_count = 1 err &&
+	grep "busy" err &&
+	echo >hold && wait &&
+	store_snapshot >after && test_cmp before after
+'
+
 test_expect_success 'an unknown --format is a usage error' '
 	test_expect_code 2 incident ingest --format nagios <good.json 2>err &&
 	grep "format" err
