@@ -133,6 +133,7 @@ cmd_ingest(struct inc_ctx *ctx, int argc, char **argv)
 	char *body, *text = NULL;
 	cJSON *doc, *v;
 	inc_error err;
+	int64_t truncated;
 	size_t len = 0;
 	int status;
 
@@ -171,6 +172,10 @@ cmd_ingest(struct inc_ctx *ctx, int argc, char **argv)
 		return print_json(doc);
 	cJSON_ArrayForEach (v, cJSON_GetObjectItemCaseSensitive(doc, "results"))
 		print_result(v, a->dry_run);
+	if (json_int(&truncated, doc, "truncated_alerts", 1, INT64_MAX) == 0)
+		printf("%lld more alert%s left out by the sender "
+		       "(truncatedAlerts)\n",
+		       (long long)truncated, truncated == 1 ? "" : "s");
 	if (res.format == INC_INGEST_PAGERDUTY && res.dedup_key[0] != '\0') {
 		fputs("dedup key ", stdout);
 		print_safe(stdout, res.dedup_key, false);

@@ -390,6 +390,7 @@ inc_ingest__alertmanager(struct inc_ingest__run *r, const cJSON *root)
 	v = cJSON_GetObjectItemCaseSensitive(root, "truncatedAlerts");
 	if (v != NULL && inc_json__number(&n, v, 0, INC_JSON_INT_MAX) < 0)
 		return bad(r, "truncatedAlerts", "not a whole number");
+	r->truncated = v != NULL ? n : 0;
 	for (size_t k = 0; k < 3; k++) {
 		static const char *const maps[] = {
 		        "groupLabels", "commonLabels", "commonAnnotations"};

@@ -804,6 +804,10 @@ answer(char **out, struct inc_ingest__run *r, cJSON *results, inc_error *err)
 		cJSON_AddStringToObject(root, "dedup_key", r->res->dedup_key);
 	cJSON_AddNumberToObject(root, "alerts", (double)r->res->alerts);
 	cJSON_AddNumberToObject(root, "written", (double)r->res->written);
+	/* Alertmanager's max_alerts left some out: their state is unknown */
+	if (r->truncated > 0)
+		cJSON_AddNumberToObject(root, "truncated_alerts",
+		                        (double)r->truncated);
 	cJSON_AddItemReferenceToObject(root, "results", results);
 	*out = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);

@@ -644,6 +644,7 @@ struct inc_ingest__run {
 	cJSON *results;
 	inc_ingest_result *res;
 	inc_error *err;
+	int64_t truncated; /* alerts the sender left out (truncatedAlerts) */
 };
 /* Appends a result {key, alert?, incident?, short_id?, action, reason?}
  * to run->results; the object added, NULL when out of memory. */

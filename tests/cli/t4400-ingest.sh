@@ -47,6 +47,15 @@ test_expect_success 'a group of 3 firing alerts: one incident with 3 alerts' '
 	test "$(jq .incident.alert_count s.json)" = 3
 '
 
+test_expect_success 'alerts the sender left out (truncatedAlerts) are said' '
+	mkdir trunc &&
+	sed "s/\"truncatedAlerts\":0/\"truncatedAlerts\":2/" fire.json >trunc.json &&
+	INCIDENT_DIR=$PWD/trunc incident ingest <trunc.json >out &&
+	grep "^2 more alerts left out by the sender (truncatedAlerts)$" out &&
+	INCIDENT_DIR=$PWD/trunc incident ingest --dry-run --json <trunc.json >out.json &&
+	test "$(jq .truncated_alerts out.json)" = 2
+'
+
 test_expect_success 'a repeat counts, writes no event' '
 	id=$(cat id) &&
 	incident log --json "$id" | jq ".events | length" >before &&
