@@ -110,7 +110,13 @@ print_result(const cJSON *r, bool dry_run)
 		print_safe(stdout, sid, false);
 		fputs(" ", stdout);
 		print_safe(stdout, json_str(r, "settled"), false);
-		fputs(" (all its alerts resolved)", stdout);
+		fputs(" (", stdout);
+		print_safe(stdout,
+		           json_str(r, "settled_why") != NULL
+		                   ? json_str(r, "settled_why")
+		                   : "all its alerts resolved",
+		           false);
+		fputs(")", stdout);
 	}
 	putchar('\n');
 	if (json_str(r, "unpaged") != NULL) {

@@ -577,6 +577,22 @@ resolved(inc_incident **cur, int64_t *last, bool *changed, const char *short_id,
 	int64_t at = 0;
 	int ret;
 
+	/* an incident opened by hand with the key (incident open
+	 * --dedup-key, as glue did before ingest) keeps no alerts: the
+	 * sender resolving its key resolves it */
+	if (kept == NULL && strcmp(a->key, g->key) == 0 &&
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+	            (*cur)->doc, "alerts")) == 0 &&
+	    inc_status_active(inc_incident_status(*cur))) {
+		*last = r->now;
+		*changed = true;
+		return inc_ingest__result(r, g->key, a->key, *cur, short_id,
+		                          "resolved",
+		                          "it keeps no alerts: its key "
+		                          "resolved") != NULL
+		               ? 0
+		               : inc_error__nomem(r->err);
+	}
 	if (kept == NULL)
 		return inc_ingest__result(
 		               r, g->key, a->key, *cur, short_id, "ignored",
@@ -732,19 +748,27 @@ inc_ingest__group(struct inc_ingest__run *r, struct inc_ingest__group *g)
 		                           cJSON_GetArraySize(r->results) - 1),
 		        "unpaged", unpaged.message);
 	/* the last alert resolved: the automatic step */
-	if (changed && inc_alert__all_resolved(cur->doc)) {
+	if (changed && (inc_alert__all_resolved(cur->doc) ||
+	                cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+	                        cur->doc, "alerts")) == 0)) {
 		cJSON *res = cJSON_GetArrayItem(
 		        r->results, cJSON_GetArraySize(r->results) - 1);
 		size_t before = (size_t)inc_doc__int(cur->doc, "event_count");
-		if ((ret = inc_alert__settle(&cur, &did, r->s, short_id,
-		                             "all its alerts resolved", last,
-		                             r->now, r->o->dry_run, r->err)) <
-		    0)
+		const char *why =
+		        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+		                cur->doc, "alerts")) > 0
+		                ? "all its alerts resolved"
+		                : "its sender resolved its key";
+		if ((ret = inc_alert__settle(&cur, &did, r->s, short_id, why,
+		                             last, r->now, r->o->dry_run,
+		                             r->err)) < 0)
 			goto done;
 		r->res->written +=
 		        (size_t)inc_doc__int(cur->doc, "event_count") - before;
-		if (*did != '\0' && res != NULL)
+		if (*did != '\0' && res != NULL) {
 			cJSON_AddStringToObject(res, "settled", did);
+			cJSON_AddStringToObject(res, "settled_why", why);
+		}
 	}
 done:
 	inc_incident_free(cur);

@@ -83,6 +83,16 @@ test_expect_success 'ingest.on-resolve = mitigate mitigates, without acknowledgi
 	test "$(jq .total.metrics.tta.missing st.json)" = 1
 '
 
+test_expect_success 'an incident opened by hand with the key: the sender resolving it resolves it' '
+	mkdir hand && export INCIDENT_DIR=$PWD/hand &&
+	incident open -q --dedup-key glue-1 "opened by the old glue" >id &&
+	pd acknowledge glue-1 | incident ingest >out &&
+	grep "^acknowledged " out &&
+	pd resolve glue-1 | incident ingest >out &&
+	grep "(it keeps no alerts: its key resolved); .* resolved (its sender resolved its key)$" out &&
+	test "$(incident show --json "$(cat id)" | jq -r .incident.status)" = resolved
+'
+
 test_expect_success 'acknowledging or resolving an unknown key is ignored, said' '
 	pd acknowledge nosuch | incident ingest >out &&
 	grep "^ignored - nosuch (no active incident has this key)$" out &&
