@@ -580,7 +580,7 @@ resolved(inc_incident **cur, int64_t *last, bool *changed, const char *short_id,
 	/* an incident opened by hand with the key (incident open
 	 * --dedup-key, as glue did before ingest) keeps no alerts: the
 	 * sender resolving its key resolves it */
-	if (kept == NULL && strcmp(a->key, g->key) == 0 &&
+	if (kept == NULL &&
 	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
 	            (*cur)->doc, "alerts")) == 0 &&
 	    inc_status_active(inc_incident_status(*cur))) {

@@ -162,6 +162,14 @@ test_expect_success '--actor names who ingests; a label unfit for a service beco
 	test "$(jq ".incident.services | length" s.json)" = 0
 '
 
+test_expect_success 'an incident opened by hand with the group key resolves with the group' '
+	mkdir hand && export INCIDENT_DIR=$PWD/hand &&
+	incident open -q --dedup-key "{}:{alertname=\"DiskFull\"}" "by the old glue" >id &&
+	incident ingest <all.json >out &&
+	grep "resolved (its sender resolved its key)$" out &&
+	test "$(incident show --json "$(cat id)" | jq -r .incident.status)" = resolved
+'
+
 test_expect_success 'resolve, triage, note and show take --dedup-key' '
 	mkdir dk && export INCIDENT_DIR=$PWD/dk &&
 	incident ingest <fire.json >/dev/null &&
