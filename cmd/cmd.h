@@ -261,6 +261,7 @@ struct change_args {
 	inc_change_opts o;
 	bool json;
 	bool quiet;
+	const char *dedup_key; /* --dedup-key, where a command takes it */
 };
 /* -q, --json, --dry-run, --at: inherited with CHANGE_OPTS(&member). */
 extern const struct opt change_opts[];
@@ -342,6 +343,12 @@ int doc_event(cJSON **out, const inc_event *ev, inc_error *err);
 const char *json_str(const cJSON *obj, const char *key);
 int json_int(int64_t *out, const cJSON *obj, const char *key, int64_t min,
              int64_t max);
+
+/* dedup.c: with --dedup-key key (not NULL), the incident it names is
+ * put before the operands: *argv becomes a copy in *mem (the caller
+ * frees it). 0, or an exit status after saying why. */
+int dedup_operand(struct inc_ctx *ctx, const char *key, int *argc, char ***argv,
+                  char **mem);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

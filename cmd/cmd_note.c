@@ -1,10 +1,14 @@
 /* incident note: a responder's note, from the words, "-" or the editor. */
+#include <stdlib.h>
+
 #include "cmd.h"
 
 static const struct change_args defaults;
 
 static const struct opt options[] = {
         CHANGE_OPTS(&defaults),
+        OPT_STRING("dedup-key", 0, &defaults.dedup_key, "key",
+                   "the incident this dedup key names, instead of an id"),
         OPT_END,
 };
 
@@ -22,5 +26,13 @@ const struct cmd cmd_note_entry = {
 static int
 cmd_note(struct inc_ctx *ctx, int argc, char **argv)
 {
-	return change_text(ctx, argc, argv, INC_ACTION_NOTE, "Note");
+	const struct change_args *a = ctx->opts;
+	char *mem;
+	int ret;
+
+	if ((ret = dedup_operand(ctx, a->dedup_key, &argc, &argv, &mem)) != 0)
+		return ret;
+	ret = change_text(ctx, argc, argv, INC_ACTION_NOTE, "Note");
+	free(mem);
+	return ret;
 }

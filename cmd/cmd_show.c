@@ -6,12 +6,15 @@
 
 struct show_args {
 	bool json;
+	const char *dedup_key;
 };
 
 static const struct show_args defaults;
 
 static const struct opt options[] = {
         OPT_BOOL("json", 0, &defaults.json, "print the incident as JSON"),
+        OPT_STRING("dedup-key", 0, &defaults.dedup_key, "key",
+                   "the incident this dedup key names, instead of an id"),
         OPT_END,
 };
 
@@ -394,7 +397,7 @@ print_text(struct inc_ctx *ctx, const cJSON *o)
 }
 
 static int
-cmd_show(struct inc_ctx *ctx, int argc, char **argv)
+show_one(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const struct show_args *a = ctx->opts;
 	inc_incident *inc = NULL;
@@ -425,4 +428,18 @@ cmd_show(struct inc_ctx *ctx, int argc, char **argv)
 	print_text(ctx, o);
 	cJSON_Delete(o);
 	return EXIT_OK;
+}
+
+static int
+cmd_show(struct inc_ctx *ctx, int argc, char **argv)
+{
+	const struct show_args *a = ctx->opts;
+	char *mem;
+	int ret;
+
+	if ((ret = dedup_operand(ctx, a->dedup_key, &argc, &argv, &mem)) != 0)
+		return ret;
+	ret = show_one(ctx, argc, argv);
+	free(mem);
+	return ret;
 }

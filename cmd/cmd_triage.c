@@ -1,4 +1,6 @@
 /* incident triage (ack): acknowledge and classify in one step. */
+#include <stdlib.h>
+
 #include "cmd.h"
 
 static const struct change_args defaults;
@@ -23,6 +25,8 @@ static const struct opt options[] = {
                    "what is known so far"),
         OPT_TIME("started", 0, &defaults.o.started, "time",
                  "when the impact began"),
+        OPT_STRING("dedup-key", 0, &defaults.dedup_key, "key",
+                   "the incident this dedup key names, instead of an id"),
         OPT_END,
 };
 
@@ -41,10 +45,15 @@ static int
 cmd_triage(struct inc_ctx *ctx, int argc, char **argv)
 {
 	const struct change_args *a = ctx->opts;
-	int ret = change_one(ctx, argc, argv, INC_ACTION_TRIAGE);
+	char *mem;
+	int ret;
 
+	if ((ret = dedup_operand(ctx, a->dedup_key, &argc, &argv, &mem)) != 0)
+		return ret;
+	ret = change_one(ctx, argc, argv, INC_ACTION_TRIAGE);
 	/* the runbook that applies, after the usual answer */
 	if (ret == EXIT_OK && !a->quiet && !a->json)
 		runbook_show_section(ctx, argv[0], "Runbook: ", "  ");
+	free(mem);
 	return ret;
 }

@@ -26,10 +26,12 @@ extern const struct cmd cmd_maintenance_entry;
 extern const struct cmd cmd_changes_entry;
 extern const struct cmd cmd_heartbeat_entry;
 extern const struct cmd cmd_listen_entry;
+extern const struct cmd cmd_ingest_entry, cmd_alerts_entry;
 
 static const struct cmd *const commands[] = {
         &cmd_status_entry, /* bare "incident": what is open now */
         &cmd_action_entry,
+        &cmd_alerts_entry,
         &cmd_assign_entry,
         &cmd_cancel_entry,
         &cmd_changes_entry,
@@ -41,6 +43,7 @@ static const struct cmd *const commands[] = {
         &cmd_heartbeat_entry,
         &cmd_help_entry,
         &cmd_hooks_entry,
+        &cmd_ingest_entry,
         &cmd_init_entry,
         &cmd_investigate_entry,
         &cmd_list_entry,

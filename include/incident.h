@@ -1032,7 +1032,9 @@ INC_EXTERN int inc_heartbeat_remove(inc_store *store, const char *name,
  */
 INC_EXTERN int inc_heartbeat_list_json(char **out, inc_store *store,
                                        int64_t now, inc_error *err);
+
 /* ---- alerts in (ingest.c): incident-ingest(1) ---- */
+
 #define INC_INGEST_MAX (4 * 1024 * 1024) /* the largest payload, in bytes */
 #define INC_DEDUP_KEY_MAX 255 /* PagerDuty's limit; longer keys are hashed */
 enum inc_ingest_format {
@@ -1045,15 +1047,15 @@ typedef struct inc_ingest_opts {
 	enum inc_ingest_format format;
 	int64_t now;  /* the world's now (INCIDENT_NOW); 0: the clock */
 	bool dry_run; /* decide, write nothing */
-	const char
-	        *actor; /* NULL: the source's name (alertmanager, pagerduty) */
+	/* NULL: the source's name (alertmanager, pagerduty) */
+	const char *actor;
 } inc_ingest_opts;
 typedef struct inc_ingest_result {
 	enum inc_ingest_format format; /* the one read (auto resolved) */
 	size_t alerts;                 /* alerts (or events) in the payload */
 	size_t written;                /* events written */
-	char dedup_key[INC_DEDUP_KEY_MAX +
-	               1]; /* PagerDuty: the event's key (made when absent) */
+	/* PagerDuty: the event's key (made when the payload had none) */
+	char dedup_key[INC_DEDUP_KEY_MAX + 1];
 } inc_ingest_result;
 /* "alertmanager", "pagerduty", "pagerduty-change", "auto"; parse: 0 or
  * INC_EINVALID */
@@ -1066,7 +1068,7 @@ INC_EXTERN int inc_ingest_format_parse(enum inc_ingest_format *out,
  * INC_INGEST_MAX), too deep: INC_EINVALID with a one-line message, nothing
  * written. INC_EBUSY when the store is locked. *out (may be NULL) gets the
  * answer document (incident-ingest(1)):
- * {"format":1, "source":"alertmanager", "dry_run":false, "dedup_key"?:…,
+ * {"format":1, "source":"alertmanager", "dry_run":false, "dedup_key"?:...,
  *  "results":[{"key", "alert"?, "incident", "short_id", "action", "reason"?}]}
  * action: opened, attached, repeated, resolved, ignored, suppressed, changed
  * (the caller's, inc_str_free). res may be NULL.

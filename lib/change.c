@@ -759,7 +759,7 @@ check_open(inc_store *s, const inc_open_opts *o, inc_error *err)
 	    (ret = check_labels(o->tags, o->ntags, "tag", err)) < 0)
 		return ret;
 	if ((o->dedup_key != NULL &&
-	     (ret = check_text(o->dedup_key, LABEL_MAX * 2, "the dedup key",
+	     (ret = check_text(o->dedup_key, INC_DEDUP_KEY_MAX, "the dedup key",
 	                       true, err)) < 0) ||
 	    (ret = check_text(o->source, LABEL_MAX, "the source", false, err)) <
 	            0)
@@ -904,11 +904,6 @@ inc_change__append_kind(inc_incident **cur, inc_store *s, const char *kind,
 	return 0;
 }
 
-/*
- * The open, in the caller's write transaction (tick opens an overdue
- * heartbeat's incident and records it in one): dedup, the opened event,
- * the first page. recorded is the clock.
- */
 /* What an open is checked for before anything is read: *at its time. */
 static int
 open_checks(int64_t *at, inc_store *s, const inc_open_opts *o, int64_t recorded,
@@ -929,11 +924,13 @@ open_checks(int64_t *at, inc_store *s, const inc_open_opts *o, int64_t recorded,
 
 int
 inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
-                 const inc_open_opts *o, int64_t recorded, inc_error *err)
+                 const inc_open_opts *o, const cJSON *extra, int64_t recorded,
+                 inc_error *err)
 {
-	int64_t at;
 	inc_incident *opened = NULL;
+	int64_t at = o->at;
 	char id[INC_ID_LEN + 1];
+	const cJSON *x;
 	cJSON *p;
 	int ret;
 
@@ -973,13 +970,17 @@ inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
 		add_time(p, "started_at", o->started);
 	add_opt_str(p, "dedup_key", o->dedup_key);
 	add_opt_str(p, "source", o->source);
+	cJSON_ArrayForEach (x, extra)
+		cJSON_AddItemToObject(p, x->string, cJSON_Duplicate(x, true));
 	ret = append(&opened, s, id, NULL, "opened", p, at, recorded,
 	             o->dry_run, err);
 	cJSON_Delete(p);
 	/* with an escalation policy, level 1 is paged at once; a typo in
 	 * the paging config never stops the incident being recorded: it
-	 * is recorded unpaged (tick pages it once the config is fixed) */
-	if (ret == 0) {
+	 * is recorded unpaged (tick pages it once the config is fixed). A
+	 * maintenance window's incident is never paged. */
+	if (ret == 0 && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+	                        extra, "maintenance"))) {
 		inc_error pe = {0};
 		bool config = false;
 		ret = page_first(&opened, &config, s, at,
@@ -1019,7 +1020,8 @@ inc_incident_open(inc_incident **out, bool *deduplicated, inc_store *s,
 	if ((ret = open_checks(&at, s, o, recorded, err)) < 0 ||
 	    (ret = inc_store__begin(s, err)) < 0)
 		return ret;
-	ret = inc_change__open(&opened, deduplicated, s, o, recorded, err);
+	ret = inc_change__open(&opened, deduplicated, s, o, NULL, recorded,
+	                       err);
 	if (ret == 0 && !o->dry_run)
 		ret = inc_store__commit(s, err);
 	inc_store__rollback(s);

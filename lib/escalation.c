@@ -520,6 +520,9 @@ inc_escalation__next_at(inc_store *s, const cJSON *doc,
 	int64_t since;
 
 	(void)s;
+	/* a maintenance window's incident is never paged */
+	if (cJSON_IsTrue(member(doc, "maintenance")))
+		return 0;
 	if (p == NULL || p->nlevels == 0 ||
 	    strcmp(inc_json__str(doc, "status") != NULL
 	                   ? inc_json__str(doc, "status")

@@ -682,8 +682,8 @@ tick_one(cJSON *actions, bool *began, inc_store *s, const char *name,
 	o.source = "heartbeat";
 	o.dry_run = dry_run;
 	o.unpaged = &unpaged;
-	if ((ret = inc_change__open(&inc, &dedup, s, &o, inc_time_now(), err)) <
-	            0 ||
+	if ((ret = inc_change__open(&inc, &dedup, s, &o, NULL, inc_time_now(),
+	                            err)) < 0 ||
 	    (ret = append_incident(s, name, "heartbeat_overdue",
 	                           inc_incident_id(inc), due, now, dry_run,
 	                           err)) < 0)

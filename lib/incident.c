@@ -205,6 +205,13 @@ inc_incident__doc_to_json(cJSON **out, inc_store *s, const cJSON *doc,
 	if (cJSON_GetObjectItemCaseSensitive(doc, "runbook") == NULL &&
 	    cJSON_AddNullToObject(o, "runbook") == NULL)
 		goto nomem;
+	/* alerts (ingest) and maintenance likewise: documents always */
+	if (cJSON_GetObjectItemCaseSensitive(doc, "alerts") == NULL &&
+	    cJSON_AddArrayToObject(o, "alerts") == NULL)
+		goto nomem;
+	if (cJSON_GetObjectItemCaseSensitive(doc, "maintenance") == NULL &&
+	    cJSON_AddFalseToObject(o, "maintenance") == NULL)
+		goto nomem;
 	if ((d = durations(doc)) == NULL)
 		goto nomem;
 	cJSON_AddItemToObject(o, "durations", d);

@@ -148,6 +148,8 @@ void inc_fold__action_added(struct inc_fold *f, const inc_event *ev);
 void inc_fold__action_done(struct inc_fold *f, const inc_event *ev);
 void inc_fold__runbook_attached(struct inc_fold *f, const inc_event *ev);
 void inc_fold__step_checked(struct inc_fold *f, const inc_event *ev);
+void inc_fold__alert_fired(struct inc_fold *f, const inc_event *ev);
+void inc_fold__alert_resolved(struct inc_fold *f, const inc_event *ev);
 
 /* kind.c: one description per event kind */
 struct inc_kind;
@@ -606,12 +608,27 @@ int inc_maintenance__suppress(bool *recorded, inc_store *s, const char *scope,
  * malformed one. */
 int inc_changes__ingest(cJSON *results, inc_store *s, const cJSON *root,
                         int64_t now, bool dry_run, inc_error *err);
-/* change.c: inc_incident_open in the caller's write transaction (dedup,
- * the opened event, the first page); recorded is the clock */
-int inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
-                     const inc_open_opts *o, int64_t recorded, inc_error *err);
 
-/* alert.c */
+/* ---- alerts in (issue 11) ---- */
+
+/* time.c: a time as a payload sends it: RFC 3339 (to the nanosecond;
+ * the fraction is dropped), or epoch seconds or milliseconds, as a
+ * whole number or a string of digits (above 10^11 it is milliseconds,
+ * the fraction dropped). *none
+ * is true, and *out 0, for no time: JSON null, an empty string, or
+ * Alertmanager's zero time 0001-01-01T00:00:00Z. Years 1970 to 9999.
+ * 0 or INC_EINVALID. */
+int inc_time__payload(int64_t *out, bool *none, const cJSON *v);
+
+/* change.c: inc_incident_open()'s work (checks, deduplication, the first
+ * page) in the caller's write transaction; extra (may be NULL) adds its
+ * members to the opened event ("fields", "maintenance": a maintenance
+ * incident is never paged). recorded is the clock. */
+int inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
+                     const inc_open_opts *o, const cJSON *extra,
+                     int64_t recorded, inc_error *err);
+
+/* alert.c: alerts inside incidents */
 /*
  * The automatic step on an incident whose alerts all resolved, in the caller's
  * write transaction: config ingest.on-resolve = resolve (default) | mitigate |
@@ -643,5 +660,76 @@ bool inc_heartbeat__overdue(int64_t now, int64_t last, int64_t every,
 int inc_heartbeat__tick(cJSON *actions, cJSON *errors, size_t *failed,
                         inc_error *first, inc_store *s, int64_t now,
                         bool dry_run, inc_error *err);
+/* The alert key of incident (its projection doc), or NULL; borrowed. */
+const cJSON *inc_alert__find(const cJSON *doc, const char *key);
+/* Whether doc has alerts and every one is resolved. */
+bool inc_alert__all_resolved(const cJSON *doc);
+/* A repeat of alert key of incident: its counter and last-seen time in
+ * table alert_seen (no event), in the caller's write transaction. */
+int inc_alert__repeat(inc_store *s, const char *incident, const char *key,
+                      int64_t at, inc_error *err);
+
+/* ingest.c */
+/* key as a dedup key: itself when it has at most INC_DEDUP_KEY_MAX bytes
+ * and no line break, else "sha256:" and the hex SHA-256 of its bytes
+ * (71 bytes). */
+void inc_ingest__key(char out[INC_DEDUP_KEY_MAX + 1], const char *key);
+/* Whether body (len bytes) nests arrays and objects deeper than max,
+ * outside strings: a cheap look before the parser. */
+bool inc_ingest__too_deep(const char *body, size_t len, int max);
+/* The state of one ingest, shared by the formats (alertmanager.c,
+ * pagerduty.c). */
+struct inc_ingest__run {
+	inc_store *s;
+	const inc_ingest_opts *o;
+	int64_t now;      /* the world's now */
+	int64_t recorded; /* the clock */
+	const char *source;
+	cJSON *results;
+	inc_ingest_result *res;
+	inc_error *err;
+	int64_t truncated; /* alerts the sender left out (truncatedAlerts) */
+};
+/* Appends a result {key, alert?, incident?, short_id?, action, reason?}
+ * to run->results; the object added, NULL when out of memory. */
+cJSON *inc_ingest__result(struct inc_ingest__run *r, const char *key,
+                          const char *alert, const inc_incident *inc,
+                          const char *short_id, const char *action,
+                          const char *reason);
+/* config ingest.severity.<value> (default critical 1, error 2, warning
+ * 3, info 4), or a level inc_severity_parse() reads; 0 for none. */
+int inc_ingest__severity(inc_store *s, const char *value);
+/* text from a payload made fit to keep: at most max bytes (cut at a
+ * character), line breaks made spaces when line; malloc'd, NULL when
+ * out of memory. */
+char *inc_ingest__text(const char *text, size_t max, bool line);
+/* One alert as the formats read it (alertmanager.c, pagerduty.c). */
+struct inc_ingest__alert {
+	char key[INC_DEDUP_KEY_MAX + 1]; /* fingerprint, or the dedup key */
+	bool firing;
+	const char *title;  /* borrowed from the payload */
+	const char *source; /* e.g. the generator's host; may be NULL */
+	cJSON *labels;      /* owned: a map of texts */
+	cJSON *annotations; /* owned: a map of texts */
+	cJSON *links;       /* owned: [{href, text}] */
+	int64_t starts_at;  /* 0: not said */
+	int64_t ends_at;    /* 0: not said */
+};
+/* The alerts of one incident-to-be: one dedup key. */
+struct inc_ingest__group {
+	char key[INC_DEDUP_KEY_MAX + 1];
+	struct inc_ingest__alert *alerts;
+	size_t n;
+	bool acknowledge; /* PagerDuty's acknowledge: triage */
+	/* for an opening: from the group (or its first firing alert) */
+	const char *title, *summary, *severity, *service;
+	const cJSON *labels; /* the group's common labels (tags, fields) */
+};
+/* Applies one group in the run's transaction: opens, attaches, repeats,
+ * resolves, settles; a result per alert. */
+int inc_ingest__group(struct inc_ingest__run *r, struct inc_ingest__group *g);
+void inc_ingest__group_release(struct inc_ingest__group *g);
+int inc_ingest__alertmanager(struct inc_ingest__run *r, const cJSON *root);
+int inc_ingest__pagerduty(struct inc_ingest__run *r, const cJSON *root);
 
 #endif

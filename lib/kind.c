@@ -26,7 +26,7 @@
 #define SEVERITY_MAX 9
 #define ACTOR_MAX INC_TITLE_MAX
 #define STEPS_MAX 1000          /* steps of a runbook */
-#define LINKS_MAX 100           /* links of a change */
+#define LINKS_MAX 100           /* links of a change or an alert */
 #define CHANGE_SUMMARY_MAX 1024 /* PagerDuty's limit */
 
 /* ---- describing an event: one line for the timeline ---- */
@@ -388,6 +388,25 @@ describe_change(struct line *b, inc_store *s, const cJSON *p)
 	free(in.p);
 }
 
+/* "disk full (a1b2c3), from alertmanager, clamped: ..." */
+static void
+describe_alert(struct line *b, inc_store *s, const cJSON *p)
+{
+	(void)s;
+	if (inc_json__str(p, "title") != NULL) {
+		put(b, inc_json__str(p, "title"));
+		put(b, " (");
+		put(b, inc_json__str(p, "key") != NULL ? inc_json__str(p, "key")
+		                                       : "");
+		put(b, ")");
+	} else {
+		put_member(b, p, "key", NULL);
+	}
+	put_member(b, p, "source", "from");
+	put_member(b, p, "ends_at", "ended");
+	put_member(b, p, "note", NULL);
+}
+
 /* ---- the payload members of each kind ---- */
 
 enum field_type {
@@ -454,6 +473,11 @@ static const struct field f_opened[] = {
         {"drill", F_BOOL, 0, 0},
         {"dedup_key", F_LINE, INC_TITLE_MAX, FILLED},
         {"source", F_LINE, INC_TITLE_MAX, 0},
+        /* ingest (issue 11): labels that fit no service or tag rule,
+         * and an incident a maintenance window opened (never paged,
+         * left out of metrics) */
+        {"fields", F_MAP, INC_TITLE_MAX, 0},
+        {"maintenance", F_BOOL, 0, 0},
         END,
 };
 static const struct field f_triaged[] = {
@@ -472,6 +496,31 @@ static const struct field f_note[] = {{"note", F_TEXT, INC_TEXT_MAX, 0}, END};
 static const struct field f_resolved[] = {
         {"summary", F_TEXT, INC_TEXT_MAX, 0},
         {"cause", F_TEXT, INC_TEXT_MAX, 0},
+        {"automatic", F_BOOL, 0, 0}, /* when its last alert resolved */
+        END,
+};
+static const struct field f_mitigated[] = {
+        {"note", F_TEXT, INC_TEXT_MAX, 0},
+        {"automatic", F_BOOL, 0, 0}, /* when its last alert resolved */
+        END,
+};
+/* an alert inside an incident (ingest): its key (fingerprint), what
+ * the sender said of it, and what was clamped and why (note) */
+static const struct field f_alert_fired[] = {
+        {"key", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"title", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"source", F_LINE, INC_TITLE_MAX, 0},
+        {"labels", F_MAP, INC_TITLE_MAX, REQUIRED},
+        {"annotations", F_MAP, INC_TEXT_MAX, 0},
+        {"links", F_LINKS, INC_TITLE_MAX, 0},
+        {"starts_at", F_TIME, 0, REQUIRED},
+        {"note", F_TEXT, INC_TEXT_MAX, 0},
+        END,
+};
+static const struct field f_alert_resolved[] = {
+        {"key", F_LINE, INC_TITLE_MAX, REQUIRED | FILLED},
+        {"ends_at", F_TIME, 0, REQUIRED},
+        {"note", F_TEXT, INC_TEXT_MAX, 0},
         END,
 };
 static const struct field f_reason[] = {
@@ -651,7 +700,7 @@ static const struct inc_kind {
         {"opened", f_opened, describe_opened, inc_fold__opened},
         {"triaged", f_triaged, describe_triaged, inc_fold__transition},
         {"investigating", f_note, describe_text, inc_fold__transition},
-        {"mitigated", f_note, describe_text, inc_fold__transition},
+        {"mitigated", f_mitigated, describe_text, inc_fold__transition},
         {"resolved", f_resolved, describe_text, inc_fold__transition},
         {"reopened", f_reason, describe_text, inc_fold__transition},
         {"closed", f_none, describe_text, inc_fold__transition},
@@ -692,6 +741,9 @@ static const struct inc_kind {
          inc_scope__fold},
         {"heartbeat_recovered", f_heartbeat_incident, describe_heartbeat,
          inc_scope__fold},
+        {"alert_fired", f_alert_fired, describe_alert, inc_fold__alert_fired},
+        {"alert_resolved", f_alert_resolved, describe_alert,
+         inc_fold__alert_resolved},
 };
 
 const struct inc_kind *

@@ -2,8 +2,9 @@
  * Response metrics across incidents (incident-stats(1)): counts, and for
  * TTD, TTA, TTM and TTR the mean, median, p90 and max of the incidents
  * that have both milestones. One that lacks a milestone is left out of
- * that metric and counted as missing, never taken as zero. Drills are
- * left out altogether.
+ * that metric and counted as missing, never taken as zero: one nobody
+ * acknowledged has no TTA. Drills and incidents a maintenance window
+ * opened are left out altogether.
  */
 #include <math.h>
 #include <stdio.h>
@@ -271,7 +272,7 @@ inc_stats__compute(cJSON **out, inc_store *s, const inc_stats_opts *o,
 	struct groups gs = {NULL, 0, 0}, total = {NULL, 0, 0};
 	cJSON *root = NULL, *arr;
 	sqlite3_stmt *st = NULL;
-	size_t drills = 0;
+	size_t drills = 0, maintenance = 0;
 	char buf[32];
 	int rc, ret;
 
@@ -305,6 +306,10 @@ inc_stats__compute(cJSON **out, inc_store *s, const inc_stats_opts *o,
 		if (cJSON_IsTrue(
 		            cJSON_GetObjectItemCaseSensitive(doc, "drill")))
 			drills++;
+		/* opened by a maintenance window: left out like a drill */
+		else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		                 doc, "maintenance")))
+			maintenance++;
 		else if (classify(&gs, s, doc, o->by, o->now) < 0 ||
 		         classify(&total, s, doc, NULL, o->now) < 0)
 			ret = inc_error__nomem(err);
@@ -340,6 +345,8 @@ inc_stats__compute(cJSON **out, inc_store *s, const inc_stats_opts *o,
 	else
 		cJSON_AddNullToObject(root, "by");
 	cJSON_AddNumberToObject(root, "drills_left_out", (double)drills);
+	cJSON_AddNumberToObject(root, "maintenance_left_out",
+	                        (double)maintenance);
 	arr = cJSON_AddArrayToObject(root, "groups");
 	for (size_t i = 0; i < gs.n; i++)
 		cJSON_AddItemToArray(arr, group_json(&gs.g[i]));

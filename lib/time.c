@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -160,6 +161,56 @@ inc_time_from_rfc3339(int64_t *out, const char *text)
 {
 	if (text == NULL || !parse_date(out, text, true))
 		return -1;
+	return 0;
+}
+
+/* Epoch seconds, or milliseconds above 10^11 (that many seconds is
+ * the year 5138; that many milliseconds, 1973). */
+static int
+epoch(int64_t *out, int64_t n)
+{
+	if (n > 100000000000LL)
+		n /= 1000;
+	if (n < 0 || n > INC_TIME_MAX)
+		return INC_EINVALID;
+	*out = n;
+	return 0;
+}
+
+int
+inc_time__payload(int64_t *out, bool *none, const cJSON *v)
+{
+	const char *text;
+	int64_t n;
+
+	*out = 0;
+	*none = false;
+	if (v == NULL || cJSON_IsNull(v)) {
+		*none = true;
+		return 0;
+	}
+	/* a number through the one checked reader: whole, in range */
+	if (cJSON_IsNumber(v)) {
+		if (inc_json__number(&n, v, 0, INC_JSON_INT_MAX) < 0)
+			return INC_EINVALID;
+		return epoch(out, n);
+	}
+	if (!cJSON_IsString(v))
+		return INC_EINVALID;
+	text = v->valuestring;
+	/* Go's zero time: Alertmanager's "no end" */
+	if (*text == '\0' || strncmp(text, "0001-01-01T00:00:00", 19) == 0) {
+		*none = true;
+		return 0;
+	}
+	if (strspn(text, "0123456789") == strlen(text)) {
+		if (strlen(text) > 15)
+			return INC_EINVALID;
+		n = strtoll(text, NULL, 10);
+		return epoch(out, n);
+	}
+	if (!parse_date(out, text, true) || *out < 0 || *out > INC_TIME_MAX)
+		return INC_EINVALID;
 	return 0;
 }
 

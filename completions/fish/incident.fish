@@ -15,6 +15,8 @@ function __incident_operand --argument-names cmd n
     switch $cmd:$n
         case show:1 log:1 'action add:1' 'action done:1'
             echo all
+        case alerts:1
+            echo all
         case reopen:1 review:1
             echo ended
         case note:1 triage:1 investigate:1 mitigate:1 resolve:1 \
@@ -94,8 +96,8 @@ function __incident_commands
     set -q found[1]; and return
     # --help unparsable, or the binary unavailable
     __incident_run --list-cmds
-    or printf '%s\n' action assign cancel changes check edit escalate export gc heartbeat \
-        help hooks init investigate list listen log maintenance merge mitigate note oncall open \
+    or printf '%s\n' action alerts assign cancel changes check edit escalate export gc heartbeat \
+        help hooks ingest init investigate list listen log maintenance merge mitigate note oncall open \
         rebuild reopen \
         resolve review runbook show stats sync tick triage update verify
 end
@@ -292,6 +294,8 @@ function __incident_complete
                 printf "$prefix%s\n" severity service tag month
             case --shared
                 printf "$prefix%s\n" private group
+            case --format
+                printf "$prefix%s\n" auto alertmanager pagerduty pagerduty-change
             case --dir
                 __fish_complete_directories $cur | string replace -r '^' -- "$prefix"
             case --output

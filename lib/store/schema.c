@@ -72,11 +72,24 @@ static const char *const migrations[] = {
         "    CHECK(state IN ('pending', 'done', 'failed')),"
         "  last_error TEXT);"
         "CREATE INDEX outbox_pending ON outbox(due) WHERE state = 'pending';",
+        /*
+         * 2 -> 3: how often each alert of an incident repeated, and when
+         * it was last seen (lib/alert.c). A repeat is no change, so no
+         * event: local state, never synced, lost by rebuild. A reader of
+         * schema 2 reads a store of schema 3 alike.
+         */
+        "CREATE TABLE alert_seen("
+        "  incident TEXT NOT NULL,"
+        "  key TEXT NOT NULL,"
+        "  repeats INTEGER NOT NULL DEFAULT 0,"
+        "  last_seen_at INTEGER NOT NULL,"
+        "  PRIMARY KEY(incident, key)) WITHOUT ROWID;",
 };
 
 /*
  * The oldest schema a read-only open reads as it is: the migrations since
- * add only what readers do without (the outbox), so an upgraded binary
+ * add only what readers do without (the outbox, the alerts' repeat
+ * counters), so an upgraded binary
  * still lists and shows before its first write.
  */
 #define SCHEMA_READABLE 1

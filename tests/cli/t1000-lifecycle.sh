@@ -97,11 +97,12 @@ test_expect_success 'the log has every step in order, back-dating visible' '
 	grep -c "(logged " log >n && test "$(cat n)" = 7
 '
 
-test_expect_success 'resolving straight from open fills the skipped milestones' '
+test_expect_success 'resolving straight from open fills the mitigation, never the acknowledgement' '
 	incident open -q --at 2026-01-16T08:00:00Z "auto-resolved" >id2 &&
 	incident resolve "$(cat id2)" --at 2026-01-16T08:07:00Z &&
 	incident show --json "$(cat id2)" >show.json &&
-	test "$(field acknowledged_at)" = 2026-01-16T08:07:00Z &&
+	test "$(field acknowledged_at)" = null &&
+	test "$(field durations.tta)" = null &&
 	test "$(field mitigated_at)" = 2026-01-16T08:07:00Z &&
 	test "$(field resolved_at)" = 2026-01-16T08:07:00Z &&
 	test "$(field durations.ttd)" = null &&

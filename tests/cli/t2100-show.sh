@@ -28,7 +28,7 @@ test_expect_success 'show prints the fields a responder needs' '
 test_expect_success 'show --json: the whole documented shape' '
 	incident show --json "$(cat id)" >out &&
 	jq -r ".incident | keys_unsorted | join(\" \")" out >keys &&
-	echo "id short_id title summary status severity severity_name priority impact urgency drill services tags fields roles escalation_level escalated_to dedup_keys alert_count merged_into merged_from resolution cause cancel_reason opened_by opened_at started_at detected_at acknowledged_at mitigated_at resolved_at reviewed_at closed_at cancelled_at updated_at last_update update_count reopen_count review_count event_count note_count unknown_event_count assignments actions escalation update_reminded_at runbook durations update_due" >expect &&
+	echo "id short_id title summary status severity severity_name priority impact urgency drill services tags fields roles escalation_level escalated_to dedup_keys alert_count merged_into merged_from resolution cause cancel_reason opened_by opened_at started_at detected_at acknowledged_at mitigated_at resolved_at reviewed_at closed_at cancelled_at updated_at last_update update_count reopen_count review_count event_count note_count unknown_event_count assignments actions escalation update_reminded_at runbook alerts maintenance durations update_due" >expect &&
 	test_cmp expect keys &&
 	test "$(jq -r .incident.opened_by out)" = "Alice Example <alice@example.com>" &&
 	test "$(jq .incident.started_at out)" = null &&

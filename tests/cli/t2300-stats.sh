@@ -70,7 +70,7 @@ test_expect_success 'SEV1: every figure' '
 
 test_expect_success 'SEV2: every figure' '
 	test "$(m SEV2 ttd)" = "4 1 300 300 480 480" &&
-	test "$(m SEV2 tta)" = "5 0 1008 1140 1800 1800" &&
+	test "$(m SEV2 tta)" = "4 1 975 900 1800 1800" &&
 	test "$(m SEV2 ttm)" = "4 1 3075 2700 5400 5400" &&
 	test "$(m SEV2 ttr)" = "4 1 4350 4350 7200 7200"
 '
@@ -85,7 +85,7 @@ test_expect_success 'the total over both groups' '
 	test "$(jq -r .total.key s.json)" = all &&
 	test "$(jq .total.counts.opened s.json)" = 10 &&
 	test "$(m nosuch ttd)" = "8 2 383 330 900 900" &&
-	test "$(m nosuch tta)" = "10 0 588 330 1200 1800" &&
+	test "$(m nosuch tta)" = "9 1 527 300 1800 1800" &&
 	test "$(m nosuch ttm)" = "9 1 2267 1800 5400 5400" &&
 	test "$(m nosuch ttr)" = "8 2 3713 3150 7200 7200"
 '

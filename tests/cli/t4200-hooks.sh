@@ -281,7 +281,7 @@ test_expect_success 'a scope event whose hook fails: hook_failed on the scope' '
 test_expect_success 'a store of schema 1 is read as it is, upgraded by a write' '
 	cp -R "$INCIDENT_DIR" old &&
 	rm -rf old/hooks &&
-	sqlite3 old/incident.db "DROP TABLE outbox; PRAGMA user_version = 1" &&
+	sqlite3 old/incident.db "DROP TABLE outbox; DROP TABLE alert_seen; PRAGMA user_version = 1" &&
 	chmod -R a-w old &&
 	test_when_finished "chmod -R u+w old" &&
 	INCIDENT_DIR=$PWD/old incident list -q >listed &&
@@ -291,7 +291,8 @@ test_expect_success 'a store of schema 1 is read as it is, upgraded by a write' 
 	test "$(jq ".deliveries | length" list.json)" = 0 &&
 	chmod -R u+w old &&
 	INCIDENT_DIR=$PWD/old incident note "$(cat id)" "upgraded" >/dev/null &&
-	test "$(sqlite3 old/incident.db "PRAGMA user_version")" = 2 &&
+	test "$(sqlite3 old/incident.db "PRAGMA user_version")" = 3 &&
+	sqlite3 old/incident.db "SELECT count(*) FROM alert_seen" &&
 	sqlite3 old/incident.db "SELECT count(*) FROM outbox"
 '
 
