@@ -172,6 +172,17 @@ test_expect_success 'sync refuses a window that ends before it begins, or covers
 	grep "services. is empty" err
 '
 
+test_expect_success 'list --maintenance refuses the incident filters it cannot apply' '
+	incident list --maintenance --json >s.json &&
+	test "$(jq ".suppressed | length" s.json)" = 1 &&
+	test_expect_code 2 incident list --maintenance --service db 2>err &&
+	grep -- "--maintenance takes no filter" err &&
+	test_expect_code 2 incident list --maintenance -q &&
+	test_expect_code 2 incident list --maintenance --status open &&
+	test_expect_code 2 incident list --maintenance --all &&
+	test_expect_code 2 incident list --maintenance -n 1
+'
+
 test_expect_success 'rebuild keeps the windows' '
 	incident maintenance list --all --json >before.json &&
 	incident rebuild >/dev/null 2>&1 &&
