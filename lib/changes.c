@@ -178,7 +178,7 @@ inc_changes__ingest(cJSON *results, inc_store *s, const cJSON *root,
 {
 	const cJSON *payload, *details, *v;
 	const char *summary, *source, *service = NULL;
-	char id[65], buf[64], note[128] = "";
+	char id[65], buf[INC_SCOPE_MAX + 1], note[128] = "";
 	int64_t recorded = inc_time_now(), at;
 	cJSON *p, *res;
 	int ret;
