@@ -84,6 +84,8 @@ test_expect_success 'bad input is refused and writes nothing' '
 	test_expect_code 2 incident maintenance remove ab 2>err &&
 	grep "not a window id" err &&
 	test_expect_code 2 incident maintenance remove &&
+	test_expect_code 2 incident maintenance list --at 2026-11-03T07:00:00Z 2>err &&
+	grep -- "--at needs --service" err &&
 	store_snapshot >after &&
 	test_cmp before after
 '
