@@ -430,6 +430,28 @@ inc_changes_list_json(char **out, inc_store *s, const char *service,
 	return *out != NULL ? 0 : inc_error__nomem(err);
 }
 
+/* When a merged incident was merged (its merged event), or -1. */
+static int
+merged_at(int64_t *out, inc_store *s, const char *id, inc_error *err)
+{
+	static const char sql[] = "SELECT min(at) FROM events WHERE "
+	                          "incident = ?1 AND kind = 'merged'";
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	*out = -1;
+	if ((ret = inc_store__prepare(&st, s, sql, err)) < 0)
+		return ret;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_ROW)
+		ret = inc_error__sqlite(err, s->db, rc, "changes");
+	sqlite3_finalize(st);
+	return ret;
+}
+
 int
 inc_changes_of_incident_json(char **out, inc_store *s, const char *id,
                              int64_t now, inc_error *err)
@@ -464,6 +486,18 @@ inc_changes_of_incident_json(char **out, inc_store *s, const char *id,
 	    inc_time_from_rfc3339(&until, inc_json__str(doc, "cancelled_at")) <
 	            0)
 		until = now;
+	if (inc_json__str(doc, "resolved_at") == NULL &&
+	    inc_json__str(doc, "cancelled_at") == NULL &&
+	    inc_json__str(doc, "merged_into") != NULL) {
+		int64_t merged;
+		if ((ret = merged_at(&merged, s, inc_json__str(doc, "id"),
+		                     err)) < 0) {
+			inc_incident_free(inc);
+			return ret;
+		}
+		if (merged >= 0)
+			until = merged;
+	}
 	if ((arr = cJSON_CreateArray()) == NULL) {
 		inc_incident_free(inc);
 		return inc_error__nomem(err);
