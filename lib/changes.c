@@ -122,9 +122,14 @@ bad(inc_error *err, const char *what)
 	return inc_error_set(err, INC_EINVALID, "change event: %s", what);
 }
 
-/* A time as senders write it: RFC 3339 (fractions too), epoch s or ms. */
+/*
+ * A time as senders write it: RFC 3339 (fractions too), epoch s or ms.
+ * Never the forms of the command line ("14:02", "2026-11-03 08:40",
+ * "10m ago"): without a zone, another machine's time would be read in
+ * this one's.
+ */
 static int
-sender_time(int64_t *out, const cJSON *v, int64_t now)
+sender_time(int64_t *out, const cJSON *v)
 {
 	int64_t n;
 
@@ -137,9 +142,9 @@ sender_time(int64_t *out, const cJSON *v, int64_t now)
 	}
 	if (!cJSON_IsString(v))
 		return -1;
-	if (inc_time_from_rfc3339(out, v->valuestring) == 0)
-		return 0;
-	return inc_time_parse(out, v->valuestring, now, NULL) == 0 ? 0 : -1;
+	if (inc_time_from_rfc3339(out, v->valuestring) < 0)
+		return -1;
+	return *out >= 0 && *out <= INC_TIME_MAX ? 0 : -1;
 }
 
 static int
@@ -216,7 +221,7 @@ inc_changes__ingest(cJSON *results, inc_store *s, const cJSON *root,
 		return ret;
 	v = cJSON_GetObjectItemCaseSensitive(payload, "timestamp");
 	if (v != NULL && !cJSON_IsNull(v)) {
-		if (sender_time(&at, v, now) < 0)
+		if (sender_time(&at, v) < 0)
 			return bad(err, "payload.timestamp: not a time "
 			                "(RFC 3339, or epoch seconds or "
 			                "milliseconds)");

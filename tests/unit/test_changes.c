@@ -177,6 +177,13 @@ test_refused(void **state)
 	        "\"timestamp\": \"soon\"}}",
 	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\", "
 	        "\"timestamp\": 1.5}}",
+	        /* a sender's time says its zone: never the receiver's */
+	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\", "
+	        "\"timestamp\": \"2026-11-03T06:30:00\"}}",
+	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\", "
+	        "\"timestamp\": \"06:30\"}}",
+	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\", "
+	        "\"timestamp\": \"10m ago\"}}",
 	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\"}, "
 	        "\"links\": {}}",
 	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\"}, "
