@@ -271,6 +271,15 @@ cmd_list(struct inc_ctx *ctx, int argc, char **argv)
 	(void)argc; /* none: main() refused any (no operands in the usage) */
 	(void)argv;
 
+	/* the filters select incidents: with --maintenance, a filter would
+	 * be taken and do nothing (--service api listing db's alerts) */
+	if (a->maintenance &&
+	    (a->quiet || a->o.all || a->statuses.n > 0 || a->o.severity != 0 ||
+	     a->o.priority != NULL || a->o.service != NULL ||
+	     a->o.tag != NULL || a->o.field != NULL || a->o.since != 0 ||
+	     a->limit != 0))
+		return usage_error(ctx->cmd, "--maintenance takes no filter "
+		                             "(only --json)");
 	if (a->maintenance)
 		return maintenance_suppressed_run(ctx, a->json);
 	a->o.statuses = a->statuses.v;

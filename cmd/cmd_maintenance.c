@@ -177,6 +177,9 @@ list_run(struct inc_ctx *ctx, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	if (a->at != INT64_MIN && a->service == NULL)
+		return usage_error(ctx->cmd, "--at needs --service (the "
+		                             "window covering it then)");
 	if (ctx->store != NULL) {
 		int ret = inc_maintenance_list_json(
 		        &text, ctx->store, a->all, a->service,

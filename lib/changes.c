@@ -122,9 +122,14 @@ bad(inc_error *err, const char *what)
 	return inc_error_set(err, INC_EINVALID, "change event: %s", what);
 }
 
-/* A time as senders write it: RFC 3339 (fractions too), epoch s or ms. */
+/*
+ * A time as senders write it: RFC 3339 (fractions too), epoch s or ms.
+ * Never the forms of the command line ("14:02", "2026-11-03 08:40",
+ * "10m ago"): without a zone, another machine's time would be read in
+ * this one's.
+ */
 static int
-sender_time(int64_t *out, const cJSON *v, int64_t now)
+sender_time(int64_t *out, const cJSON *v)
 {
 	int64_t n;
 
@@ -137,9 +142,9 @@ sender_time(int64_t *out, const cJSON *v, int64_t now)
 	}
 	if (!cJSON_IsString(v))
 		return -1;
-	if (inc_time_from_rfc3339(out, v->valuestring) == 0)
-		return 0;
-	return inc_time_parse(out, v->valuestring, now, NULL) == 0 ? 0 : -1;
+	if (inc_time_from_rfc3339(out, v->valuestring) < 0)
+		return -1;
+	return *out >= 0 && *out <= INC_TIME_MAX ? 0 : -1;
 }
 
 static int
@@ -178,7 +183,7 @@ inc_changes__ingest(cJSON *results, inc_store *s, const cJSON *root,
 {
 	const cJSON *payload, *details, *v;
 	const char *summary, *source, *service = NULL;
-	char id[65], buf[64], note[128] = "";
+	char id[65], buf[INC_SCOPE_MAX + 1], note[128] = "";
 	int64_t recorded = inc_time_now(), at;
 	cJSON *p, *res;
 	int ret;
@@ -216,7 +221,7 @@ inc_changes__ingest(cJSON *results, inc_store *s, const cJSON *root,
 		return ret;
 	v = cJSON_GetObjectItemCaseSensitive(payload, "timestamp");
 	if (v != NULL && !cJSON_IsNull(v)) {
-		if (sender_time(&at, v, now) < 0)
+		if (sender_time(&at, v) < 0)
 			return bad(err, "payload.timestamp: not a time "
 			                "(RFC 3339, or epoch seconds or "
 			                "milliseconds)");
@@ -430,6 +435,28 @@ inc_changes_list_json(char **out, inc_store *s, const char *service,
 	return *out != NULL ? 0 : inc_error__nomem(err);
 }
 
+/* When a merged incident was merged (its merged event), or -1. */
+static int
+merged_at(int64_t *out, inc_store *s, const char *id, inc_error *err)
+{
+	static const char sql[] = "SELECT min(at) FROM events WHERE "
+	                          "incident = ?1 AND kind = 'merged'";
+	sqlite3_stmt *st;
+	int rc, ret;
+
+	*out = -1;
+	if ((ret = inc_store__prepare(&st, s, sql, err)) < 0)
+		return ret;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_ROW)
+		ret = inc_error__sqlite(err, s->db, rc, "changes");
+	sqlite3_finalize(st);
+	return ret;
+}
+
 int
 inc_changes_of_incident_json(char **out, inc_store *s, const char *id,
                              int64_t now, inc_error *err)
@@ -464,6 +491,18 @@ inc_changes_of_incident_json(char **out, inc_store *s, const char *id,
 	    inc_time_from_rfc3339(&until, inc_json__str(doc, "cancelled_at")) <
 	            0)
 		until = now;
+	if (inc_json__str(doc, "resolved_at") == NULL &&
+	    inc_json__str(doc, "cancelled_at") == NULL &&
+	    inc_json__str(doc, "merged_into") != NULL) {
+		int64_t merged;
+		if ((ret = merged_at(&merged, s, inc_json__str(doc, "id"),
+		                     err)) < 0) {
+			inc_incident_free(inc);
+			return ret;
+		}
+		if (merged >= 0)
+			until = merged;
+	}
 	if ((arr = cJSON_CreateArray()) == NULL) {
 		inc_incident_free(inc);
 		return inc_error__nomem(err);

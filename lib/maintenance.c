@@ -138,8 +138,9 @@ struct window {
 	const char *id;      /* the name of its scope */
 	const cJSON *services;
 	int64_t from, until;
-	const inc_event *removed; /* its first maintenance_removed */
+	const inc_event *removed; /* its earliest maintenance_removed */
 	size_t suppressed;
+	bool unread; /* its first maintenance_added is not one to read */
 };
 
 struct windows {
@@ -156,13 +157,24 @@ windows_free(struct windows *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* The window of scope, NULL when none or its first event is unread. */
 static struct window *
 window_of(struct windows *w, const char *scope)
 {
 	for (size_t i = 0; i < w->n; i++)
 		if (strcmp(w->v[i].ev->incident, scope) == 0)
-			return &w->v[i];
+			return w->v[i].unread ? NULL : &w->v[i];
 	return NULL;
+}
+
+/* Whether scope has a window already, read or not. */
+static bool
+window_seen(const struct windows *w, const char *scope)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(w->v[i].ev->incident, scope) == 0)
+			return true;
+	return false;
 }
 
 /* Fills a window from its maintenance_added; false: not one to read. */
@@ -210,10 +222,20 @@ windows_load(struct windows *w, inc_store *s, inc_error *err)
 	}
 	for (size_t i = 0; i < w->list->n; i++) {
 		const inc_event *ev = &w->list->events[i];
-		/* one window a scope: its first maintenance_added */
-		if (window_of(w, ev->incident) == NULL &&
-		    window_read(&w->v[w->n], ev))
-			w->n++;
+		/*
+		 * one window a scope: its first maintenance_added, as
+		 * covering() takes it; a later one (only a forged or
+		 * broken history has it) changes nothing
+		 */
+		if (strcmp(ev->kind, "maintenance_added") != 0 ||
+		    window_seen(w, ev->incident))
+			continue;
+		if (!window_read(&w->v[w->n], ev)) {
+			memset(&w->v[w->n], 0, sizeof(w->v[w->n]));
+			w->v[w->n].ev = ev;
+			w->v[w->n].unread = true;
+		}
+		w->n++;
 	}
 	for (size_t i = 0; i < w->list->n; i++) {
 		const inc_event *ev = &w->list->events[i];
@@ -221,12 +243,19 @@ windows_load(struct windows *w, inc_store *s, inc_error *err)
 
 		if (x == NULL || !inc_kind__known(ev))
 			continue;
+		/* two stores may both end it: the earliest ends it */
 		if (strcmp(ev->kind, "maintenance_removed") == 0 &&
-		    x->removed == NULL)
+		    (x->removed == NULL || ev->at < x->removed->at))
 			x->removed = ev;
 		else if (strcmp(ev->kind, "alert_suppressed") == 0)
 			x->suppressed++;
 	}
+	/* the unread ones were kept only to stand for their scope */
+	for (size_t i = 0, n = w->n; i < n; i++)
+		if (w->v[i].unread)
+			w->n--;
+		else
+			w->v[i - (n - w->n)] = w->v[i];
 	return 0;
 }
 
@@ -483,7 +512,9 @@ inc_maintenance__covering(char scope[INC_SCOPE_MAX + 1], bool *found,
 	 * stored as cJSON prints it (store/append.c), so the service as
 	 * cJSON prints a string is in the text of every payload that names
 	 * it: instr() keeps json_each (some microseconds a row) off the
-	 * windows of other services.
+	 * windows of other services. Only the first maintenance_added of a
+	 * scope is its window (as windows_load() reads them): a later one
+	 * (forged, or a broken history) covers nothing.
 	 */
 	static const char sql[] =
 	        "SELECT a.seq, a.id, a.incident, a.kind, a.payload, "
@@ -493,6 +524,9 @@ inc_maintenance__covering(char scope[INC_SCOPE_MAX + 1], bool *found,
 	        "AND a.kind = 'maintenance_added' AND CASE WHEN "
 	        "instr(a.payload, ?2) > 0 THEN EXISTS (SELECT 1 FROM "
 	        "json_each(a.payload, '$.services') WHERE value = ?1) "
+	        "AND NOT EXISTS (SELECT 1 FROM events b WHERE b.incident = "
+	        "a.incident AND b.kind = 'maintenance_added' AND "
+	        "(b.lamport, b.replica, b.id) < (a.lamport, a.replica, a.id)) "
 	        "ELSE 0 END ORDER BY a.lamport, a.replica, a.id";
 	sqlite3_stmt *st;
 	char seen[INC_SCOPE_MAX + 1] = "", *quoted;

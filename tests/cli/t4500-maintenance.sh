@@ -84,6 +84,8 @@ test_expect_success 'bad input is refused and writes nothing' '
 	test_expect_code 2 incident maintenance remove ab 2>err &&
 	grep "not a window id" err &&
 	test_expect_code 2 incident maintenance remove &&
+	test_expect_code 2 incident maintenance list --at 2026-11-03T07:00:00Z 2>err &&
+	grep -- "--at needs --service" err &&
 	store_snapshot >after &&
 	test_cmp before after
 '
@@ -129,6 +131,37 @@ test_expect_success 'list --maintenance shows what a window suppressed, made saf
 	test "$(jq ".windows[1].suppressed" l.json)" = 1
 '
 
+test_expect_success 'two removals of one window (from two stores): the earliest ends it, in list as in covering' '
+	w=qqqqqqqqqqqqqqq1 &&
+	printf "{\"incident\": \"maintenance:%s\", \"kind\": \"maintenance_added\", \"lamport\": 60, \"at\": \"2026-11-05T06:00:00Z\", \"payload\": {\"services\": [\"twice\"], \"from\": \"2026-11-05T07:00:00Z\", \"until\": \"2026-11-05T10:00:00Z\"}}" "$w" |
+		forge_event remote.git >/dev/null &&
+	printf "{\"incident\": \"maintenance:%s\", \"kind\": \"maintenance_removed\", \"lamport\": 61, \"replica\": \"aaaaaaaaaaaaaaaa\", \"at\": \"2026-11-05T09:00:00Z\", \"payload\": {\"reason\": \"A\"}}" "$w" |
+		forge_event remote.git >/dev/null &&
+	printf "{\"incident\": \"maintenance:%s\", \"kind\": \"maintenance_removed\", \"lamport\": 61, \"replica\": \"bbbbbbbbbbbbbbbb\", \"at\": \"2026-11-05T08:00:00Z\", \"payload\": {\"reason\": \"B\"}}" "$w" |
+		forge_event remote.git >/dev/null &&
+	incident sync -q &&
+	test "$(covering twice 2026-11-05T07:59:59Z)" = qqqqqqqq &&
+	test "$(covering twice 2026-11-05T08:00:00Z)" = none &&
+	incident maintenance list --all --json >l.json &&
+	jq -c ".windows[] | select(.id == \"$w\") | [.ends_at, .removed_at, .removed_reason, .state]" l.json >actual &&
+	echo "[\"2026-11-05T08:00:00Z\",\"2026-11-05T08:00:00Z\",\"B\",\"removed\"]" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a second maintenance_added on a window (forged) changes nothing it covers' '
+	w=pppppppppppppppp &&
+	printf "{\"incident\": \"maintenance:%s\", \"kind\": \"maintenance_added\", \"lamport\": 70, \"at\": \"2026-11-05T06:00:00Z\", \"payload\": {\"services\": [\"first\"], \"from\": \"2026-11-06T07:00:00Z\", \"until\": \"2026-11-06T10:00:00Z\"}}" "$w" |
+		forge_event remote.git >/dev/null &&
+	printf "{\"incident\": \"maintenance:zzzzzzzzzzzzzzz3\", \"kind\": \"maintenance_added\", \"lamport\": 71, \"at\": \"2026-11-05T06:00:00Z\", \"payload\": {\"services\": [\"other\"], \"from\": \"2026-11-06T07:00:00Z\", \"until\": \"2026-11-06T10:00:00Z\"}}" |
+		forge_event remote.git >/dev/null &&
+	printf "{\"incident\": \"maintenance:%s\", \"kind\": \"maintenance_added\", \"lamport\": 72, \"at\": \"2026-11-05T06:00:00Z\", \"payload\": {\"services\": [\"second\", \"first\"], \"from\": \"2026-11-06T07:00:00Z\", \"until\": \"2026-11-06T12:00:00Z\"}}" "$w" |
+		forge_event remote.git >/dev/null &&
+	incident sync -q &&
+	test "$(covering first 2026-11-06T08:00:00Z)" = pppppppp &&
+	test "$(covering first 2026-11-06T11:00:00Z)" = none &&
+	test "$(covering second 2026-11-06T08:00:00Z)" = none
+'
+
 test_expect_success 'sync refuses a window that ends before it begins, or covers nothing' '
 	printf "{\"incident\": \"maintenance:zzzzzzzzzzzzzzzz\", \"kind\": \"maintenance_added\", \"lamport\": 50, \"payload\": {\"services\": [\"api\"], \"from\": \"2026-11-03T10:00:00Z\", \"until\": \"2026-11-03T09:00:00Z\"}}" |
 		forge_event remote.git >/dev/null &&
@@ -139,6 +172,17 @@ test_expect_success 'sync refuses a window that ends before it begins, or covers
 		forge_event remote.git >/dev/null &&
 	test_expect_code 1 incident --dir B sync 2>err &&
 	grep "services. is empty" err
+'
+
+test_expect_success 'list --maintenance refuses the incident filters it cannot apply' '
+	incident list --maintenance --json >s.json &&
+	test "$(jq ".suppressed | length" s.json)" = 1 &&
+	test_expect_code 2 incident list --maintenance --service db 2>err &&
+	grep -- "--maintenance takes no filter" err &&
+	test_expect_code 2 incident list --maintenance -q &&
+	test_expect_code 2 incident list --maintenance --status open &&
+	test_expect_code 2 incident list --maintenance --all &&
+	test_expect_code 2 incident list --maintenance -n 1
 '
 
 test_expect_success 'rebuild keeps the windows' '

@@ -55,6 +55,24 @@ test_expect_success 'a change after the incident resolved is not its' '
 	grep "Deploy api v2" out && ! grep rollback out
 '
 
+test_expect_success 'a merged incident ended when it was merged: no change after that is its' '
+	incident open -q --service cache --at 2026-11-03T08:00:00Z "cache dup" >dup &&
+	incident open -q --service cache --at 2026-11-03T08:05:00Z "cache slow" >keep &&
+	incident changes add -q --service cache --at 2026-11-03T07:30:00Z "cache v3" &&
+	INCIDENT_NOW=2026-11-03T08:20:00Z incident merge -q "$(cat dup)" "$(cat keep)" &&
+	incident changes add -q --service cache --at 2026-11-03T08:40:00Z "cache v4" &&
+	incident show --json "$(cat dup)" >s.json &&
+	test "$(jq -r "[.changes[].summary] | join(\",\")" s.json)" = "cache v3" &&
+	incident show --json "$(cat keep)" >s.json &&
+	test "$(jq -r "[.changes[].summary] | join(\",\")" s.json)" = "cache v3,cache v4"
+'
+
+test_expect_success 'a reopened incident has the changes since it resolved again' '
+	INCIDENT_NOW=2026-11-03T09:50:00Z incident reopen -q --reason "back" "$(cat inc)" &&
+	INCIDENT_NOW=2026-11-03T09:55:00Z incident show "$(cat inc)" >out &&
+	grep "Deploy api v2" out && grep rollback out
+'
+
 test_expect_success 'text is made safe for the terminal' '
 	incident changes add -q --service api --at 2026-11-03T08:50:00Z "$(printf "evil \033]0;title\007 push")" &&
 	incident changes --service api >out &&

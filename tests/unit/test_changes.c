@@ -108,6 +108,27 @@ test_ingest(void **state)
 	cJSON_Delete(results);
 }
 
+/* a service of the longest name: its key is whole in the answer */
+static void
+test_long_service(void **state)
+{
+	struct fixture *fx = *state;
+	cJSON *results = cJSON_CreateArray();
+	char name[INC_NAME_MAX + 1], body[256], key[INC_SCOPE_MAX + 1];
+	inc_error err;
+
+	memset(name, 'a', INC_NAME_MAX);
+	name[INC_NAME_MAX] = '\0';
+	snprintf(body, sizeof(body),
+	         "{\"payload\": {\"summary\": \"x\", \"source\": \"%s\"}}",
+	         name);
+	snprintf(key, sizeof(key), "change:%s", name);
+	assert_int_equal(ingest(fx, results, body, T0, false, &err), 0);
+	assert_string_equal(
+	        inc_json__str(cJSON_GetArrayItem(results, 0), "key"), key);
+	cJSON_Delete(results);
+}
+
 /* a sender's clock ahead of ours: now, with a note; a dry run writes none */
 static void
 test_clamped_and_dry(void **state)
@@ -156,6 +177,13 @@ test_refused(void **state)
 	        "\"timestamp\": \"soon\"}}",
 	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\", "
 	        "\"timestamp\": 1.5}}",
+	        /* a sender's time says its zone: never the receiver's */
+	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\", "
+	        "\"timestamp\": \"2026-11-03T06:30:00\"}}",
+	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\", "
+	        "\"timestamp\": \"06:30\"}}",
+	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\", "
+	        "\"timestamp\": \"10m ago\"}}",
 	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\"}, "
 	        "\"links\": {}}",
 	        "{\"payload\": {\"summary\": \"x\", \"source\": \"api\"}, "
@@ -263,6 +291,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_ingest, fixture_setup,
 	                                        fixture_teardown),
+	        cmocka_unit_test_setup_teardown(
+	                test_long_service, fixture_setup, fixture_teardown),
 	        cmocka_unit_test_setup_teardown(
 	                test_clamped_and_dry, fixture_setup, fixture_teardown),
 	        cmocka_unit_test_setup_teardown(test_refused, fixture_setup,
