@@ -778,6 +778,14 @@ parse_address(struct addrinfo **out, const char *text)
 		    text, LISTEN_ADDRESS);
 		return EXIT_USAGE;
 	}
+	/* getaddrinfo takes 99999 and listens on 34463 (99999 - 65536) */
+	if (strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    strlen(colon + 1) > 5 || atol(colon + 1) > 65535) {
+		say("incident: --address: '%s': the port is not a number "
+		    "from 0 to 65535",
+		    text);
+		return EXIT_USAGE;
+	}
 	hlen = (size_t)(colon - text);
 	if (hlen >= 2 && text[0] == '[' && text[hlen - 1] == ']') {
 		h++;

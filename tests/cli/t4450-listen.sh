@@ -158,6 +158,16 @@ test_expect_success 'beyond loopback it refuses to start without --token-file' '
 	grep "is not host:port" err
 '
 
+test_expect_success 'a port past 65535, or not a number, is a usage error' '
+	for a in 127.0.0.1:99999 127.0.0.1:65536 127.0.0.1:-1 127.0.0.1:+80 \
+		127.0.0.1:0x50 "[::1]:1e3" 127.0.0.1:123456; do
+		# (before, 99999 listened on 34463: the timeout ends that)
+		test_expect_code 2 timeout 20 incident listen --address "$a" 2>err &&
+		grep "the port is not a number from 0 to 65535" err ||
+		{ echo "$a was taken" >&2; exit 1; }
+	done
+'
+
 test_expect_success 'a token file others may read is refused, as ssh does' '
 	printf "s3cret-token\n" >token &&
 	chmod 644 token &&
