@@ -305,7 +305,8 @@ read_token(struct server *s, const char *path)
 	struct stat st;
 	ssize_t n;
 	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO would hold the open until a writer came */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0) {
 		say("incident: %s: %s", path, strerror(errno));
@@ -316,8 +317,14 @@ read_token(struct server *s, const char *path)
 		close(fd);
 		return EXIT_FAIL;
 	}
-	if ((st.st_mode & 077) != 0 ||
-	    (st.st_uid != geteuid() && st.st_uid != 0)) {
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		say("incident: %s: the token file must be yours (it is uid "
+		    "%u's; chown it)",
+		    path, (unsigned)st.st_uid);
+		close(fd);
+		return EXIT_FAIL;
+	}
+	if ((st.st_mode & 077) != 0) {
 		say("incident: %s: the token file must be yours and private "
 		    "(mode %04o; chmod 600 it)",
 		    path, (unsigned)(st.st_mode & 07777));
@@ -356,17 +363,25 @@ read_token(struct server *s, const char *path)
 	return EXIT_OK;
 }
 
-/* "Authorization: Bearer <token>": NULL when absent (or another scheme). */
+/* "Authorization: Bearer <token>": NULL when absent (or another scheme);
+ * its length in *len. */
 static const char *
-bearer(struct MHD_Connection *c)
+bearer(size_t *len, struct MHD_Connection *c)
 {
 	const char *v = MHD_lookup_connection_value(
 	        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+
+	size_t n;
 
 	if (v == NULL || strncasecmp(v, "Bearer ", 7) != 0)
 		return NULL;
 	for (v += 7; *v == ' '; v++)
 		;
+	/* white space after the value is not part of it (RFC 9110 5.5),
+	 * and libmicrohttpd leaves it there; the token has none */
+	for (n = strlen(v); n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'); n--)
+		;
+	*len = n;
 	return v;
 }
 
@@ -600,7 +615,7 @@ begin(struct server *s, struct MHD_Connection *c, struct request *r,
       const char *method, const char *url)
 {
 	const char *token, *length;
-	size_t i;
+	size_t i, token_len;
 
 	for (i = 0; i < ARRAY_SIZE(routes); i++)
 		if (strcmp(url, routes[i].path) == 0)
@@ -616,8 +631,8 @@ begin(struct server *s, struct MHD_Connection *c, struct request *r,
 		return answer_error(c, r, method, url,
 		                    MHD_HTTP_METHOD_NOT_ALLOWED,
 		                    "Method not allowed", NULL);
-	if (s->token && (token = bearer(c)) != NULL) {
-		if (!token_ok(s, token, strlen(token)))
+	if (s->token && (token = bearer(&token_len, c)) != NULL) {
+		if (!token_ok(s, token, token_len))
 			return answer_error(c, r, method, url,
 			                    MHD_HTTP_UNAUTHORIZED,
 			                    "Unauthorized", "wrong token");

@@ -182,6 +182,19 @@ test_expect_success 'a token file others may read is refused, as ssh does' '
 	grep "missing: No such file" err
 '
 
+test_expect_success 'a FIFO as the token file is refused at once; another owner is said' '
+	mkfifo -m 600 token.fifo &&
+	# (before, the open waited for a writer: the timeout ends that)
+	test_expect_code 1 timeout 20 incident listen --address 127.0.0.1:0 \
+		--token-file token.fifo 2>err &&
+	grep "token.fifo: not a regular file" err &&
+	printf "s3cret-token\n" >token.other && chmod 600 token.other &&
+	chown 65534 token.other &&
+	test_expect_code 1 incident listen --address 127.0.0.1:0 \
+		--token-file token.other 2>err &&
+	grep "token.other: the token file must be yours (it is uid 65534.s; chown it)" err
+'
+
 test_expect_success 'with a token: missing or wrong is 401 with nothing written; Bearer or routing_key pass' '
 	printf "s3cret-token\n" >token && chmod 600 token &&
 	start_listen t --token-file token &&
@@ -206,6 +219,9 @@ test_expect_success 'with a token: missing or wrong is 401 with nothing written;
 	test_cmp before after &&
 	echo 202 >expect &&
 	post t /v2/enqueue p1.json -H "Authorization: Bearer s3cret-token" >code &&
+	test_cmp expect code &&
+	# white space after the value is not part of it (RFC 9110)
+	post t /v2/enqueue p1.json -H "Authorization: Bearer s3cret-token  " >code &&
 	test_cmp expect code &&
 	post t /alertmanager a1.json -H "Authorization: Bearer s3cret-token" >code &&
 	test_cmp expect code &&
