@@ -432,10 +432,11 @@ hook_report(void *arg, const inc_hook_attempt *a)
  * One pass, as incident runs them after a write (main.c): the mirror,
  * then the hook deliveries due, then the mirror again for what the
  * hooks wrote. Hooks run here whatever hooks.background says: this
- * thread is the background already. False when deliveries are left.
+ * thread is the background already. False when deliveries are left
+ * (last: said, for the pass at the end).
  */
 static bool
-queue_run(struct server *s)
+queue_run(struct server *s, bool last)
 {
 	struct inc_ctx w = *s->ctx;
 	inc_hooks_result res = {0};
@@ -448,6 +449,10 @@ queue_run(struct server *s)
 	o.now = s->now != 0 ? s->now : inc_time_now();
 	o.report = hook_report;
 	o.max = 100;
+	/* none begun once hooks.timeout has passed: a hook that hangs
+	 * until its timeout holds a SIGTERM for one pass of them, not for
+	 * a hundred */
+	o.timed = true;
 	if (inc_hooks_due(&due, w.store, o.now, &err) < 0) {
 		say("incident: warning: hooks not run: %s", err.message);
 		return true;
@@ -460,6 +465,10 @@ queue_run(struct server *s)
 	}
 	if (res.events > 0)
 		helper_mirror(&w);
+	if (last && res.left > 0)
+		say("incident: listen: %zu hook deliveries left queued (the "
+		    "next write, or incident hooks retry, delivers them)",
+		    res.left);
 	return res.left == 0;
 }
 
@@ -476,13 +485,13 @@ worker(void *arg)
 			break;
 		s->due = false;
 		pthread_mutex_unlock(&s->lock);
-		if (!queue_run(s))
+		if (!queue_run(s, false))
 			queue_due(s);
 		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
 	/* once more, for the requests drained after the signal */
-	queue_run(s);
+	queue_run(s, true);
 	return NULL;
 }
 

@@ -401,6 +401,30 @@ test_expect_success 'the mirror and the hooks run after the POSTs, from one queu
 	! grep warning q.log
 '
 
+test_expect_success 'a hook that hangs holds a SIGTERM for about hooks.timeout, not one per delivery' '
+	rm -rf "$INCIDENT_DIR" && incident init >/dev/null &&
+	mkdir -p "$INCIDENT_DIR/hooks" &&
+	printf "[hooks]\n\ttimeout = 1s\n" >"$INCIDENT_DIR/config" &&
+	printf "#!/bin/sh\ncat >/dev/null\nexec sleep 100\n" >"$INCIDENT_DIR/hooks/post-open" &&
+	chmod 755 "$INCIDENT_DIR/hooks/post-open" &&
+	start_listen h &&
+	test_when_finished "stop_listen h" &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		pd "hang-$i" >h$i.json &&
+		post h /v2/enqueue h$i.json >code &&
+		echo 202 >expect && test_cmp expect code || exit 1
+	done &&
+	start=$(date +%s%N) &&
+	kill -TERM "$(cat h.pid)" &&
+	while alive "$(cat h.pid)"; do sleep 0.05; done &&
+	ms=$(( ($(date +%s%N) - start) / 1000000 )) &&
+	echo "# figure: stopped $ms ms after SIGTERM, 10 hooks hanging" &&
+	# before, each delivery ran to its timeout: 10 s and more
+	test $ms -lt $((6000 + ${TEST_SLACK_MS:-0})) &&
+	grep "hook deliveries left queued" h.log &&
+	grep "stopped" h.log
+'
+
 # maps LIB command...: the programs of that run that mapped LIB
 # (LD_DEBUG=libs, one file a process; t3000's maps_git)
 maps() {
