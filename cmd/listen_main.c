@@ -22,7 +22,7 @@
  * slow hook never holds a request: each commit only marks the queue
  * due, and one pass serves every commit made before it started.
  *
- * SIGTERM or SIGINT: stop accepting, let the requests in flight finish
+ * SIGTERM, SIGINT or SIGHUP: stop accepting, let the requests in flight finish
  * (the connection timeout bounds them), run the queue once more, exit 0.
  */
 #include <errno.h>
@@ -900,6 +900,9 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* the terminal closed, or a "reload": drained as SIGTERM is, not
+	 * the default death with the requests in flight unanswered */
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 	        (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
@@ -939,6 +942,7 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	/* a second signal ends it at once */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	say("incident: listen: signal %d: draining", sig);
 	/* no new connections; the requests in flight end */
 	{

@@ -368,6 +368,15 @@ test_expect_success 'SIGTERM stops accepting, drains the request in flight, exit
 	incident list --json | jq -e "[.incidents[].dedup_keys[]] | index(\"drained\")"
 '
 
+test_expect_success 'SIGHUP drains and exits 0 as SIGTERM does, saying so' '
+	start_listen hup &&
+	test_when_finished "stop_listen hup" &&
+	kill -HUP "$(cat hup.pid)" &&
+	wait "$(cat hup.pid)" &&
+	grep "signal 1: draining" hup.log &&
+	grep "listen: stopped" hup.log
+'
+
 test_expect_success 'the mirror and the hooks run after the POSTs, from one queue' '
 	rm -rf "$INCIDENT_DIR" && incident init --git >/dev/null &&
 	mkdir -p "$INCIDENT_DIR/hooks" &&
