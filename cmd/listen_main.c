@@ -27,6 +27,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -86,6 +87,9 @@ struct server {
 	int64_t now;       /* INCIDENT_NOW; 0: the clock */
 	bool token;
 	uint8_t token_hash[SHA256_DIGEST_SIZE];
+	char db_path[PATH_MAX + 16]; /* the store's database, and its file */
+	dev_t db_dev;
+	ino_t db_ino;
 
 	pthread_mutex_t lock; /* what follows */
 	pthread_cond_t cond;
@@ -555,6 +559,20 @@ success_doc(char *did, size_t len, const inc_ingest_result *res,
 	return doc;
 }
 
+/*
+ * Whether the store's database is still the file opened at the start:
+ * a store removed (or moved away) under a running listen would take
+ * every later POST into a deleted file, each answered 202 and lost.
+ */
+static bool
+store_there(const struct server *s)
+{
+	struct stat st;
+
+	return stat(s->db_path, &st) == 0 && st.st_dev == s->db_dev &&
+	       st.st_ino == s->db_ino;
+}
+
 /* Takes the store for a request, waiting as long as SQLite would. */
 static bool
 store_take(struct server *s)
@@ -593,6 +611,16 @@ ingest(struct server *s, struct MHD_Connection *c, struct request *r,
 		return answer_error(c, r, method, url,
 		                    MHD_HTTP_SERVICE_UNAVAILABLE, "Store busy",
 		                    "the store is busy; try again");
+	if (!store_there(s)) {
+		pthread_mutex_unlock(&s->store_lock);
+		snprintf(did, sizeof(did),
+		         "the store %s was removed or replaced while listen "
+		         "ran; restart listen",
+		         s->ctx->dir);
+		return answer_error(c, r, method, url,
+		                    MHD_HTTP_INTERNAL_SERVER_ERROR,
+		                    "Event not processed", did);
+	}
 	o.format = routes[r->index].format;
 	o.now = s->now;
 	o.actor = s->actor;
@@ -886,6 +914,20 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	inc_store_set_actor(s.worker_store, inc_store_actor(ctx->store));
+	{
+		struct stat st;
+		int n = snprintf(s.db_path, sizeof(s.db_path), "%s/incident.db",
+		                 ctx->dir);
+		if (n < 0 || (size_t)n >= sizeof(s.db_path) ||
+		    stat(s.db_path, &st) < 0) {
+			say("incident: %s: cannot open the store", ctx->dir);
+			inc_store_close(s.worker_store);
+			freeaddrinfo(ai);
+			return EXIT_FAIL;
+		}
+		s.db_dev = st.st_dev;
+		s.db_ino = st.st_ino;
+	}
 	pthread_mutex_init(&s.store_lock, NULL);
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.cond, NULL);

@@ -310,6 +310,25 @@ test_expect_success 'a request that stalls mid-body is closed at the timeout, no
 	test_cmp before after
 '
 
+test_expect_success 'a store removed or replaced under it is a 500 that says so, not a 202 into nothing' '
+	rm -rf "$INCIDENT_DIR" && incident init >/dev/null &&
+	start_listen g &&
+	test_when_finished "stop_listen g" &&
+	pd before-gone >p.json &&
+	post g /v2/enqueue p.json >code &&
+	echo 202 >expect && test_cmp expect code &&
+	mv "$INCIDENT_DIR" gone.store &&
+	pd while-gone >p.json &&
+	post g /v2/enqueue p.json >code &&
+	echo 500 >expect && test_cmp expect code &&
+	jq -e ".errors[0] | test(\"was removed or replaced while listen ran\")" out &&
+	grep "POST /v2/enqueue 500 the store .* was removed or replaced" g.log &&
+	incident init >/dev/null &&
+	post g /v2/enqueue p.json >code &&
+	test_cmp expect code &&
+	test "$(incident list --json | jq ".incidents | length")" = 0
+'
+
 if [ -n "${INCIDENT_VALGRIND:-}" ]; then N=20 KEYS=4; else N=200 KEYS=40; fi
 
 test_expect_success "$N concurrent POSTs lose none and open one incident per key" '
