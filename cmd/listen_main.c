@@ -23,12 +23,13 @@
  * due, and one pass serves every commit made before it started.
  *
  * SIGTERM, SIGINT or SIGHUP: stop accepting, let the requests in flight finish
- * (the connection timeout bounds them), run the queue once more, exit 0.
+ * (a request's deadline bounds them), run the queue once more, exit 0.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -48,7 +49,9 @@
 #include "listen.h"
 
 /* An idle or slow connection is closed after this many seconds
- * ($INCIDENT_LISTEN_TIMEOUT shortens it, for tests). */
+ * ($INCIDENT_LISTEN_TIMEOUT shortens it, for tests); a request gets
+ * twice that, from the end of the one before it on its connection, to
+ * send its headers and body whole, however it trickles them. */
 #define LISTEN_TIMEOUT_S 30
 /* Connections at once, beyond which new ones are refused; threads. */
 #define LISTEN_CONNECTIONS 512
@@ -79,6 +82,15 @@ static const struct {
          INC_INGEST_PAGERDUTY_CHANGE},
 };
 
+/* A connection, for the sweep of requests past their deadline. */
+struct conn {
+	struct conn *prev, *next;
+	MHD_socket fd;
+	struct timespec since; /* its start, or the end of its last request */
+	bool busy;             /* a request in whole: its time is the store's */
+	bool cut;              /* shut down by the sweep */
+};
+
 struct server {
 	struct inc_ctx *ctx; /* its store: the requests', under store_lock */
 	pthread_mutex_t store_lock;
@@ -98,6 +110,10 @@ struct server {
 	bool stopping;
 	pthread_t worker;
 	inc_store *worker_store;
+
+	pthread_mutex_t conns_lock; /* the connections, for the sweep */
+	struct conn *conns;
+	long deadline_ms;
 };
 
 struct request {
@@ -499,6 +515,89 @@ worker(void *arg)
 	return NULL;
 }
 
+/* ---- the deadline of a request ---- */
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+              enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	struct conn *cn = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+		        c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (info == NULL || (cn = calloc(1, sizeof(*cn))) == NULL)
+			return;
+		cn->fd = info->connect_fd;
+		clock_gettime(CLOCK_MONOTONIC, &cn->since);
+		pthread_mutex_lock(&s->conns_lock);
+		cn->next = s->conns;
+		if (s->conns != NULL)
+			s->conns->prev = cn;
+		s->conns = cn;
+		pthread_mutex_unlock(&s->conns_lock);
+		*socket_context = cn;
+		return;
+	}
+	/* closed: before libmicrohttpd closes its socket, so the sweep,
+	 * under the same lock, never shuts down a number reused */
+	if (cn == NULL)
+		return;
+	pthread_mutex_lock(&s->conns_lock);
+	if (cn->prev != NULL)
+		cn->prev->next = cn->next;
+	else
+		s->conns = cn->next;
+	if (cn->next != NULL)
+		cn->next->prev = cn->prev;
+	pthread_mutex_unlock(&s->conns_lock);
+	free(cn);
+	*socket_context = NULL;
+}
+
+/* Marks c's request in whole (busy), or done (its successor's clock
+ * starts). Whether the sweep cut it. */
+static bool
+conn_mark(struct server *s, struct MHD_Connection *c, bool busy)
+{
+	const union MHD_ConnectionInfo *info =
+	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *cn = info != NULL ? info->socket_context : NULL;
+	bool cut;
+
+	if (cn == NULL)
+		return false;
+	pthread_mutex_lock(&s->conns_lock);
+	cn->busy = busy;
+	if (!busy)
+		clock_gettime(CLOCK_MONOTONIC, &cn->since);
+	cut = cn->cut;
+	pthread_mutex_unlock(&s->conns_lock);
+	return cut;
+}
+
+/*
+ * Shuts down the connections whose request is past its deadline:
+ * libmicrohttpd's timeout is of idleness only, so headers or a body
+ * trickled a byte at a time held a connection (of 512), and a drain,
+ * for ever.
+ */
+static void
+sweep(struct server *s)
+{
+	struct conn *cn;
+
+	pthread_mutex_lock(&s->conns_lock);
+	for (cn = s->conns; cn != NULL; cn = cn->next)
+		if (!cn->busy && !cn->cut &&
+		    elapsed_ms(&cn->since) > s->deadline_ms) {
+			(void)shutdown(cn->fd, SHUT_RDWR);
+			cn->cut = true;
+		}
+	pthread_mutex_unlock(&s->conns_lock);
+}
+
 /* ---- requests ---- */
 
 /* The 202: {"status":"success","message":"Event processed","dedup_key"?,
@@ -751,6 +850,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*size = 0;
 		return MHD_YES;
 	}
+	conn_mark(s, c, true);
 	if (r->too_big)
 		return answer_too_big(c, r, method, url);
 	return ingest(s, c, r, method, url);
@@ -769,11 +869,15 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!r->answered)
 		say("incident: listen: %s request not answered: %s (%ld ms)",
 		    client(who, sizeof(who), c),
-		    why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timed out"
+		    conn_mark(s, c, false) ? "past its deadline"
+		    : why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED
+		            ? "timed out"
 		    : why == MHD_REQUEST_TERMINATED_CLIENT_ABORT
 		            ? "the client went away"
 		            : "closed",
 		    elapsed_ms(&r->start));
+	else
+		conn_mark(s, c, false);
 	free(r->body);
 	free(r);
 	*con_cls = NULL;
@@ -929,6 +1033,8 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 		s.db_ino = st.st_ino;
 	}
 	pthread_mutex_init(&s.store_lock, NULL);
+	pthread_mutex_init(&s.conns_lock, NULL);
+	s.deadline_ms = 2L * timeout * 1000L;
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.cond, NULL);
 	if (pipe(sigpipe) < 0 || fcntl(sigpipe[0], F_SETFD, FD_CLOEXEC) < 0 ||
@@ -956,7 +1062,8 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	        (unsigned)LISTEN_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
 	        timeout, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	        (unsigned)LISTEN_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED,
-	        on_completed, &s, MHD_OPTION_END);
+	        on_completed, &s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+	        &s, MHD_OPTION_END);
 	if (d == NULL) {
 		say("incident: cannot listen on %s: %s", a->address,
 		    errno != 0 ? strerror(errno)
@@ -979,8 +1086,14 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	                              : "incident: listening on http://%s:%u "
 	                                "(store %s)",
 	    host, info != NULL ? (unsigned)info->port : 0, ctx->dir);
-	while (read(sigpipe[0], &sig, 1) < 0 && errno == EINTR)
-		;
+	/* the signal, and twice a second the sweep of requests past their
+	 * deadline */
+	for (;;) {
+		struct pollfd p = {.fd = sigpipe[0], .events = POLLIN};
+		if (poll(&p, 1, 500) > 0 && read(sigpipe[0], &sig, 1) == 1)
+			break;
+		sweep(&s);
+	}
 	/* a second signal ends it at once */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
@@ -993,8 +1106,19 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 			close(fd);
 	}
 	pthread_mutex_lock(&s.lock);
-	while (s.inflight > 0)
-		pthread_cond_wait(&s.cond, &s.lock);
+	while (s.inflight > 0) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 500000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s.cond, &s.lock, &t);
+		pthread_mutex_unlock(&s.lock);
+		sweep(&s);
+		pthread_mutex_lock(&s.lock);
+	}
 	pthread_mutex_unlock(&s.lock);
 	MHD_stop_daemon(d);
 	pthread_mutex_lock(&s.lock);

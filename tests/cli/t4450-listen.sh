@@ -329,6 +329,50 @@ test_expect_success 'a store removed or replaced under it is a 500 that says so,
 	test "$(incident list --json | jq ".incidents | length")" = 0
 '
 
+test_lazy_prereq PYTHON 'python3 -c 1' 'no python3'
+
+# trickle PORT SECONDS: a POST whose body comes a byte every 0.2 s; says
+# how many seconds it went on before the server cut it
+trickle() {
+	python3 - "$@" <<-\EOF
+	import socket, sys, time
+	port, seconds = int(sys.argv[1]), float(sys.argv[2])
+	body = b'{"routing_key":"r","event_action":"trigger","dedup_key":"slow","payload":{"summary":"s","source":"h","severity":"info"}}'
+	s = socket.create_connection(("127.0.0.1", port))
+	s.sendall(b"POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body))
+	start = time.time()
+	try:
+	    for c in body:
+	        if time.time() - start > seconds:
+	            break
+	        s.sendall(bytes([c]))
+	        time.sleep(0.2)
+	except OSError:
+	    pass
+	print(int(time.time() - start))
+	EOF
+}
+
+test_expect_success PYTHON 'a request trickled a byte at a time is cut at its deadline, and holds no drain' '
+	rm -rf "$INCIDENT_DIR" && incident init >/dev/null &&
+	INCIDENT_LISTEN_TIMEOUT=1 start_listen s &&
+	test_when_finished "stop_listen s" &&
+	# each byte within the idle timeout; the deadline is twice it: 2 s
+	trickle "$(cat s.port)" 8 >went &&
+	test "$(cat went)" -lt 5 &&
+	grep "request not answered: past its deadline" s.log &&
+	{ trickle "$(cat s.port)" 8 >went2 & } &&
+	sleep 0.5 &&
+	start=$(date +%s%N) &&
+	kill -TERM "$(cat s.pid)" &&
+	while alive "$(cat s.pid)"; do sleep 0.05; done &&
+	ms=$(( ($(date +%s%N) - start) / 1000000 )) &&
+	echo "# figure: drained $ms ms after SIGTERM with a trickler" &&
+	test $ms -lt $((5000 + ${TEST_SLACK_MS:-0})) &&
+	wait &&
+	test "$(incident list --json | jq ".incidents | length")" = 0
+'
+
 if [ -n "${INCIDENT_VALGRIND:-}" ]; then N=20 KEYS=4; else N=200 KEYS=40; fi
 
 test_expect_success "$N concurrent POSTs lose none and open one incident per key" '
