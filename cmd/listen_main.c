@@ -150,20 +150,27 @@ say(const char *fmt, ...)
 	(void)!write(STDERR_FILENO, line, (size_t)n);
 }
 
-/* What a client sent, fit for a log line: printable ASCII, bounded. */
+/* What a client sent, fit for a log line: inc_text_sanitize()'s (the one
+ * sanitiser), on one line, cut to len at a character's boundary. */
 static char *
 safe(char *out, size_t len, const char *text)
 {
-	size_t n = 0;
+	char *clean = inc_text_sanitize(text != NULL ? text : "", false);
+	size_t n;
 
-	for (; text != NULL && *text != '\0' && n + 5 < len; text++) {
-		unsigned char c = (unsigned char)*text;
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			n += (size_t)snprintf(out + n, len - n, "\\x%02x", c);
-		else
-			out[n++] = (char)c;
+	if (clean == NULL) {
+		snprintf(out, len, "?");
+		return out;
 	}
+	n = strlen(clean);
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(out, clean, n);
 	out[n] = '\0';
+	inc_str_free(clean);
 	return out;
 }
 

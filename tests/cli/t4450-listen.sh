@@ -99,6 +99,14 @@ test_expect_success 'GET /health answers; other paths 404, other methods 405' '
 	grep "GET /nope 404" a.log
 '
 
+test_expect_success 'the log line shows a path as inc_text_sanitize does: escapes visible, UTF-8 kept' '
+	start_listen a &&
+	test_when_finished "stop_listen a" &&
+	curl -gsS -o /dev/null "http://127.0.0.1:$(cat a.port)/caf%C3%A9%1b[31m%e2%80%ae%ff%0Ax" &&
+	grep -F "GET /café^[[31m\u202e\xff^Jx 404" a.log &&
+	! grep -q "$(printf "\033")" a.log
+'
+
 test_expect_success 'a PagerDuty trigger opens an incident with its dedup key, as pagerduty' '
 	start_listen a &&
 	test_when_finished "stop_listen a" &&
