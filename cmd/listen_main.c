@@ -238,8 +238,11 @@ answer(struct MHD_Connection *c, struct request *r, const char *method,
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED &&
 	    r->index < ARRAY_SIZE(routes))
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-		                        routes[r->index].method);
+		MHD_add_response_header(
+		        resp, MHD_HTTP_HEADER_ALLOW,
+		        strcmp(routes[r->index].method, "GET") == 0
+		                ? "GET, HEAD"
+		                : routes[r->index].method);
 	ret = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
 	r->answered = true;
@@ -770,7 +773,11 @@ begin(struct server *s, struct MHD_Connection *c, struct request *r,
 		                    "no such path (POST /alertmanager, "
 		                    "/v2/enqueue, /v2/change/enqueue; GET "
 		                    "/health)");
-	if (strcmp(method, routes[i].method) != 0)
+	/* HEAD is GET without the body (RFC 9110 9.3.2), which
+	 * libmicrohttpd drops: health checkers send it */
+	if (strcmp(method, routes[i].method) != 0 &&
+	    !(strcmp(method, "HEAD") == 0 &&
+	      strcmp(routes[i].method, "GET") == 0))
 		return answer_error(c, r, method, url,
 		                    MHD_HTTP_METHOD_NOT_ALLOWED,
 		                    "Method not allowed", NULL);

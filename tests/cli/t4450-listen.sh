@@ -91,7 +91,10 @@ test_expect_success 'GET /health answers; other paths 404, other methods 405' '
 	curl -sS -D headers -o body -w "%{http_code}\n" -X POST \
 		"http://127.0.0.1:$port/health" >code &&
 	echo 405 >expect && test_cmp expect code &&
-	grep -i "^allow: GET" headers &&
+	grep -i "^allow: GET, HEAD" headers &&
+	curl -sS -I -o /dev/null -w "%{http_code}\n" "http://127.0.0.1:$port/health" >code &&
+	echo 200 >expect && test_cmp expect code &&
+	grep "HEAD /health 200 ok" a.log &&
 	curl -sS -o body -w "%{http_code}\n" \
 		"http://127.0.0.1:$port/v2/enqueue" >code &&
 	echo 405 >expect && test_cmp expect code &&
