@@ -22,12 +22,14 @@
  * slow hook never holds a request: each commit only marks the queue
  * due, and one pass serves every commit made before it started.
  *
- * SIGTERM or SIGINT: stop accepting, let the requests in flight finish
- * (the connection timeout bounds them), run the queue once more, exit 0.
+ * SIGTERM, SIGINT or SIGHUP: stop accepting, let the requests in flight finish
+ * (a request's deadline bounds them), run the queue once more, exit 0.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -47,7 +49,9 @@
 #include "listen.h"
 
 /* An idle or slow connection is closed after this many seconds
- * ($INCIDENT_LISTEN_TIMEOUT shortens it, for tests). */
+ * ($INCIDENT_LISTEN_TIMEOUT shortens it, for tests); a request gets
+ * twice that, from the end of the one before it on its connection, to
+ * send its headers and body whole, however it trickles them. */
 #define LISTEN_TIMEOUT_S 30
 /* Connections at once, beyond which new ones are refused; threads. */
 #define LISTEN_CONNECTIONS 512
@@ -78,6 +82,15 @@ static const struct {
          INC_INGEST_PAGERDUTY_CHANGE},
 };
 
+/* A connection, for the sweep of requests past their deadline. */
+struct conn {
+	struct conn *prev, *next;
+	MHD_socket fd;
+	struct timespec since; /* its start, or the end of its last request */
+	bool busy;             /* a request in whole: its time is the store's */
+	bool cut;              /* shut down by the sweep */
+};
+
 struct server {
 	struct inc_ctx *ctx; /* its store: the requests', under store_lock */
 	pthread_mutex_t store_lock;
@@ -86,6 +99,9 @@ struct server {
 	int64_t now;       /* INCIDENT_NOW; 0: the clock */
 	bool token;
 	uint8_t token_hash[SHA256_DIGEST_SIZE];
+	char db_path[PATH_MAX + 16]; /* the store's database, and its file */
+	dev_t db_dev;
+	ino_t db_ino;
 
 	pthread_mutex_t lock; /* what follows */
 	pthread_cond_t cond;
@@ -94,6 +110,10 @@ struct server {
 	bool stopping;
 	pthread_t worker;
 	inc_store *worker_store;
+
+	pthread_mutex_t conns_lock; /* the connections, for the sweep */
+	struct conn *conns;
+	long deadline_ms;
 };
 
 struct request {
@@ -130,20 +150,27 @@ say(const char *fmt, ...)
 	(void)!write(STDERR_FILENO, line, (size_t)n);
 }
 
-/* What a client sent, fit for a log line: printable ASCII, bounded. */
+/* What a client sent, fit for a log line: inc_text_sanitize()'s (the one
+ * sanitiser), on one line, cut to len at a character's boundary. */
 static char *
 safe(char *out, size_t len, const char *text)
 {
-	size_t n = 0;
+	char *clean = inc_text_sanitize(text != NULL ? text : "", false);
+	size_t n;
 
-	for (; text != NULL && *text != '\0' && n + 5 < len; text++) {
-		unsigned char c = (unsigned char)*text;
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			n += (size_t)snprintf(out + n, len - n, "\\x%02x", c);
-		else
-			out[n++] = (char)c;
+	if (clean == NULL) {
+		snprintf(out, len, "?");
+		return out;
 	}
+	n = strlen(clean);
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)clean[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(out, clean, n);
 	out[n] = '\0';
+	inc_str_free(clean);
 	return out;
 }
 
@@ -211,8 +238,11 @@ answer(struct MHD_Connection *c, struct request *r, const char *method,
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED &&
 	    r->index < ARRAY_SIZE(routes))
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
-		                        routes[r->index].method);
+		MHD_add_response_header(
+		        resp, MHD_HTTP_HEADER_ALLOW,
+		        strcmp(routes[r->index].method, "GET") == 0
+		                ? "GET, HEAD"
+		                : routes[r->index].method);
 	ret = MHD_queue_response(c, status, resp);
 	MHD_destroy_response(resp);
 	r->answered = true;
@@ -305,7 +335,8 @@ read_token(struct server *s, const char *path)
 	struct stat st;
 	ssize_t n;
 	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO would hold the open until a writer came */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0) {
 		say("incident: %s: %s", path, strerror(errno));
@@ -316,8 +347,14 @@ read_token(struct server *s, const char *path)
 		close(fd);
 		return EXIT_FAIL;
 	}
-	if ((st.st_mode & 077) != 0 ||
-	    (st.st_uid != geteuid() && st.st_uid != 0)) {
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		say("incident: %s: the token file must be yours (it is uid "
+		    "%u's; chown it)",
+		    path, (unsigned)st.st_uid);
+		close(fd);
+		return EXIT_FAIL;
+	}
+	if ((st.st_mode & 077) != 0) {
 		say("incident: %s: the token file must be yours and private "
 		    "(mode %04o; chmod 600 it)",
 		    path, (unsigned)(st.st_mode & 07777));
@@ -356,17 +393,25 @@ read_token(struct server *s, const char *path)
 	return EXIT_OK;
 }
 
-/* "Authorization: Bearer <token>": NULL when absent (or another scheme). */
+/* "Authorization: Bearer <token>": NULL when absent (or another scheme);
+ * its length in *len. */
 static const char *
-bearer(struct MHD_Connection *c)
+bearer(size_t *len, struct MHD_Connection *c)
 {
 	const char *v = MHD_lookup_connection_value(
 	        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+
+	size_t n;
 
 	if (v == NULL || strncasecmp(v, "Bearer ", 7) != 0)
 		return NULL;
 	for (v += 7; *v == ' '; v++)
 		;
+	/* white space after the value is not part of it (RFC 9110 5.5),
+	 * and libmicrohttpd leaves it there; the token has none */
+	for (n = strlen(v); n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'); n--)
+		;
+	*len = n;
 	return v;
 }
 
@@ -417,10 +462,11 @@ hook_report(void *arg, const inc_hook_attempt *a)
  * One pass, as incident runs them after a write (main.c): the mirror,
  * then the hook deliveries due, then the mirror again for what the
  * hooks wrote. Hooks run here whatever hooks.background says: this
- * thread is the background already. False when deliveries are left.
+ * thread is the background already. False when deliveries are left
+ * (last: said, for the pass at the end).
  */
 static bool
-queue_run(struct server *s)
+queue_run(struct server *s, bool last)
 {
 	struct inc_ctx w = *s->ctx;
 	inc_hooks_result res = {0};
@@ -433,6 +479,10 @@ queue_run(struct server *s)
 	o.now = s->now != 0 ? s->now : inc_time_now();
 	o.report = hook_report;
 	o.max = 100;
+	/* none begun once hooks.timeout has passed: a hook that hangs
+	 * until its timeout holds a SIGTERM for one pass of them, not for
+	 * a hundred */
+	o.timed = true;
 	if (inc_hooks_due(&due, w.store, o.now, &err) < 0) {
 		say("incident: warning: hooks not run: %s", err.message);
 		return true;
@@ -445,6 +495,10 @@ queue_run(struct server *s)
 	}
 	if (res.events > 0)
 		helper_mirror(&w);
+	if (last && res.left > 0)
+		say("incident: listen: %zu hook deliveries left queued (the "
+		    "next write, or incident hooks retry, delivers them)",
+		    res.left);
 	return res.left == 0;
 }
 
@@ -461,14 +515,97 @@ worker(void *arg)
 			break;
 		s->due = false;
 		pthread_mutex_unlock(&s->lock);
-		if (!queue_run(s))
+		if (!queue_run(s, false))
 			queue_due(s);
 		pthread_mutex_lock(&s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
 	/* once more, for the requests drained after the signal */
-	queue_run(s);
+	queue_run(s, true);
 	return NULL;
+}
+
+/* ---- the deadline of a request ---- */
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+              enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *s = cls;
+	struct conn *cn = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info = MHD_get_connection_info(
+		        c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (info == NULL || (cn = calloc(1, sizeof(*cn))) == NULL)
+			return;
+		cn->fd = info->connect_fd;
+		clock_gettime(CLOCK_MONOTONIC, &cn->since);
+		pthread_mutex_lock(&s->conns_lock);
+		cn->next = s->conns;
+		if (s->conns != NULL)
+			s->conns->prev = cn;
+		s->conns = cn;
+		pthread_mutex_unlock(&s->conns_lock);
+		*socket_context = cn;
+		return;
+	}
+	/* closed: before libmicrohttpd closes its socket, so the sweep,
+	 * under the same lock, never shuts down a number reused */
+	if (cn == NULL)
+		return;
+	pthread_mutex_lock(&s->conns_lock);
+	if (cn->prev != NULL)
+		cn->prev->next = cn->next;
+	else
+		s->conns = cn->next;
+	if (cn->next != NULL)
+		cn->next->prev = cn->prev;
+	pthread_mutex_unlock(&s->conns_lock);
+	free(cn);
+	*socket_context = NULL;
+}
+
+/* Marks c's request in whole (busy), or done (its successor's clock
+ * starts). Whether the sweep cut it. */
+static bool
+conn_mark(struct server *s, struct MHD_Connection *c, bool busy)
+{
+	const union MHD_ConnectionInfo *info =
+	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *cn = info != NULL ? info->socket_context : NULL;
+	bool cut;
+
+	if (cn == NULL)
+		return false;
+	pthread_mutex_lock(&s->conns_lock);
+	cn->busy = busy;
+	if (!busy)
+		clock_gettime(CLOCK_MONOTONIC, &cn->since);
+	cut = cn->cut;
+	pthread_mutex_unlock(&s->conns_lock);
+	return cut;
+}
+
+/*
+ * Shuts down the connections whose request is past its deadline:
+ * libmicrohttpd's timeout is of idleness only, so headers or a body
+ * trickled a byte at a time held a connection (of 512), and a drain,
+ * for ever.
+ */
+static void
+sweep(struct server *s)
+{
+	struct conn *cn;
+
+	pthread_mutex_lock(&s->conns_lock);
+	for (cn = s->conns; cn != NULL; cn = cn->next)
+		if (!cn->busy && !cn->cut &&
+		    elapsed_ms(&cn->since) > s->deadline_ms) {
+			(void)shutdown(cn->fd, SHUT_RDWR);
+			cn->cut = true;
+		}
+	pthread_mutex_unlock(&s->conns_lock);
 }
 
 /* ---- requests ---- */
@@ -531,6 +668,20 @@ success_doc(char *did, size_t len, const inc_ingest_result *res,
 	return doc;
 }
 
+/*
+ * Whether the store's database is still the file opened at the start:
+ * a store removed (or moved away) under a running listen would take
+ * every later POST into a deleted file, each answered 202 and lost.
+ */
+static bool
+store_there(const struct server *s)
+{
+	struct stat st;
+
+	return stat(s->db_path, &st) == 0 && st.st_dev == s->db_dev &&
+	       st.st_ino == s->db_ino;
+}
+
 /* Takes the store for a request, waiting as long as SQLite would. */
 static bool
 store_take(struct server *s)
@@ -569,6 +720,16 @@ ingest(struct server *s, struct MHD_Connection *c, struct request *r,
 		return answer_error(c, r, method, url,
 		                    MHD_HTTP_SERVICE_UNAVAILABLE, "Store busy",
 		                    "the store is busy; try again");
+	if (!store_there(s)) {
+		pthread_mutex_unlock(&s->store_lock);
+		snprintf(did, sizeof(did),
+		         "the store %s was removed or replaced while listen "
+		         "ran; restart listen",
+		         s->ctx->dir);
+		return answer_error(c, r, method, url,
+		                    MHD_HTTP_INTERNAL_SERVER_ERROR,
+		                    "Event not processed", did);
+	}
 	o.format = routes[r->index].format;
 	o.now = s->now;
 	o.actor = s->actor;
@@ -600,7 +761,7 @@ begin(struct server *s, struct MHD_Connection *c, struct request *r,
       const char *method, const char *url)
 {
 	const char *token, *length;
-	size_t i;
+	size_t i, token_len;
 
 	for (i = 0; i < ARRAY_SIZE(routes); i++)
 		if (strcmp(url, routes[i].path) == 0)
@@ -612,12 +773,16 @@ begin(struct server *s, struct MHD_Connection *c, struct request *r,
 		                    "no such path (POST /alertmanager, "
 		                    "/v2/enqueue, /v2/change/enqueue; GET "
 		                    "/health)");
-	if (strcmp(method, routes[i].method) != 0)
+	/* HEAD is GET without the body (RFC 9110 9.3.2), which
+	 * libmicrohttpd drops: health checkers send it */
+	if (strcmp(method, routes[i].method) != 0 &&
+	    !(strcmp(method, "HEAD") == 0 &&
+	      strcmp(routes[i].method, "GET") == 0))
 		return answer_error(c, r, method, url,
 		                    MHD_HTTP_METHOD_NOT_ALLOWED,
 		                    "Method not allowed", NULL);
-	if (s->token && (token = bearer(c)) != NULL) {
-		if (!token_ok(s, token, strlen(token)))
+	if (s->token && (token = bearer(&token_len, c)) != NULL) {
+		if (!token_ok(s, token, token_len))
 			return answer_error(c, r, method, url,
 			                    MHD_HTTP_UNAUTHORIZED,
 			                    "Unauthorized", "wrong token");
@@ -699,6 +864,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*size = 0;
 		return MHD_YES;
 	}
+	conn_mark(s, c, true);
 	if (r->too_big)
 		return answer_too_big(c, r, method, url);
 	return ingest(s, c, r, method, url);
@@ -717,11 +883,15 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!r->answered)
 		say("incident: listen: %s request not answered: %s (%ld ms)",
 		    client(who, sizeof(who), c),
-		    why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timed out"
+		    conn_mark(s, c, false) ? "past its deadline"
+		    : why == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED
+		            ? "timed out"
 		    : why == MHD_REQUEST_TERMINATED_CLIENT_ABORT
 		            ? "the client went away"
 		            : "closed",
 		    elapsed_ms(&r->start));
+	else
+		conn_mark(s, c, false);
 	free(r->body);
 	free(r);
 	*con_cls = NULL;
@@ -776,6 +946,14 @@ parse_address(struct addrinfo **out, const char *text)
 	if (colon == NULL || colon[1] == '\0') {
 		say("incident: --address: '%s' is not host:port (like %s)",
 		    text, LISTEN_ADDRESS);
+		return EXIT_USAGE;
+	}
+	/* getaddrinfo takes 99999 and listens on 34463 (99999 - 65536) */
+	if (strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    strlen(colon + 1) > 5 || atol(colon + 1) > 65535) {
+		say("incident: --address: '%s': the port is not a number "
+		    "from 0 to 65535",
+		    text);
 		return EXIT_USAGE;
 	}
 	hlen = (size_t)(colon - text);
@@ -854,7 +1032,23 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	inc_store_set_actor(s.worker_store, inc_store_actor(ctx->store));
+	{
+		struct stat st;
+		int n = snprintf(s.db_path, sizeof(s.db_path), "%s/incident.db",
+		                 ctx->dir);
+		if (n < 0 || (size_t)n >= sizeof(s.db_path) ||
+		    stat(s.db_path, &st) < 0) {
+			say("incident: %s: cannot open the store", ctx->dir);
+			inc_store_close(s.worker_store);
+			freeaddrinfo(ai);
+			return EXIT_FAIL;
+		}
+		s.db_dev = st.st_dev;
+		s.db_ino = st.st_ino;
+	}
 	pthread_mutex_init(&s.store_lock, NULL);
+	pthread_mutex_init(&s.conns_lock, NULL);
+	s.deadline_ms = 2L * timeout * 1000L;
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.cond, NULL);
 	if (pipe(sigpipe) < 0 || fcntl(sigpipe[0], F_SETFD, FD_CLOEXEC) < 0 ||
@@ -868,6 +1062,9 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* the terminal closed, or a "reload": drained as SIGTERM is, not
+	 * the default death with the requests in flight unanswered */
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 	        (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
@@ -879,7 +1076,8 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	        (unsigned)LISTEN_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
 	        timeout, MHD_OPTION_LISTEN_BACKLOG_SIZE,
 	        (unsigned)LISTEN_CONNECTIONS, MHD_OPTION_NOTIFY_COMPLETED,
-	        on_completed, &s, MHD_OPTION_END);
+	        on_completed, &s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+	        &s, MHD_OPTION_END);
 	if (d == NULL) {
 		say("incident: cannot listen on %s: %s", a->address,
 		    errno != 0 ? strerror(errno)
@@ -902,11 +1100,18 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 	                              : "incident: listening on http://%s:%u "
 	                                "(store %s)",
 	    host, info != NULL ? (unsigned)info->port : 0, ctx->dir);
-	while (read(sigpipe[0], &sig, 1) < 0 && errno == EINTR)
-		;
+	/* the signal, and twice a second the sweep of requests past their
+	 * deadline */
+	for (;;) {
+		struct pollfd p = {.fd = sigpipe[0], .events = POLLIN};
+		if (poll(&p, 1, 500) > 0 && read(sigpipe[0], &sig, 1) == 1)
+			break;
+		sweep(&s);
+	}
 	/* a second signal ends it at once */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	say("incident: listen: signal %d: draining", sig);
 	/* no new connections; the requests in flight end */
 	{
@@ -915,8 +1120,19 @@ serve(struct inc_ctx *ctx, int argc, char **argv)
 			close(fd);
 	}
 	pthread_mutex_lock(&s.lock);
-	while (s.inflight > 0)
-		pthread_cond_wait(&s.cond, &s.lock);
+	while (s.inflight > 0) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 500000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s.cond, &s.lock, &t);
+		pthread_mutex_unlock(&s.lock);
+		sweep(&s);
+		pthread_mutex_lock(&s.lock);
+	}
 	pthread_mutex_unlock(&s.lock);
 	MHD_stop_daemon(d);
 	pthread_mutex_lock(&s.lock);

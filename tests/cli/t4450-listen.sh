@@ -91,12 +91,23 @@ test_expect_success 'GET /health answers; other paths 404, other methods 405' '
 	curl -sS -D headers -o body -w "%{http_code}\n" -X POST \
 		"http://127.0.0.1:$port/health" >code &&
 	echo 405 >expect && test_cmp expect code &&
-	grep -i "^allow: GET" headers &&
+	grep -i "^allow: GET, HEAD" headers &&
+	curl -sS -I -o /dev/null -w "%{http_code}\n" "http://127.0.0.1:$port/health" >code &&
+	echo 200 >expect && test_cmp expect code &&
+	grep "HEAD /health 200 ok" a.log &&
 	curl -sS -o body -w "%{http_code}\n" \
 		"http://127.0.0.1:$port/v2/enqueue" >code &&
 	echo 405 >expect && test_cmp expect code &&
 	grep "127.0.0.1:[0-9]* GET /health 200 ok ([0-9]* ms)" a.log &&
 	grep "GET /nope 404" a.log
+'
+
+test_expect_success 'the log line shows a path as inc_text_sanitize does: escapes visible, UTF-8 kept' '
+	start_listen a &&
+	test_when_finished "stop_listen a" &&
+	curl -gsS -o /dev/null "http://127.0.0.1:$(cat a.port)/caf%C3%A9%1b[31m%e2%80%ae%ff%0Ax" &&
+	grep -F "GET /café^[[31m\u202e\xff^Jx 404" a.log &&
+	! grep -q "$(printf "\033")" a.log
 '
 
 test_expect_success 'a PagerDuty trigger opens an incident with its dedup key, as pagerduty' '
@@ -158,6 +169,16 @@ test_expect_success 'beyond loopback it refuses to start without --token-file' '
 	grep "is not host:port" err
 '
 
+test_expect_success 'a port past 65535, or not a number, is a usage error' '
+	for a in 127.0.0.1:99999 127.0.0.1:65536 127.0.0.1:-1 127.0.0.1:+80 \
+		127.0.0.1:0x50 "[::1]:1e3" 127.0.0.1:123456; do
+		# (before, 99999 listened on 34463: the timeout ends that)
+		test_expect_code 2 timeout 20 incident listen --address "$a" 2>err &&
+		grep "the port is not a number from 0 to 65535" err ||
+		{ echo "$a was taken" >&2; exit 1; }
+	done
+'
+
 test_expect_success 'a token file others may read is refused, as ssh does' '
 	printf "s3cret-token\n" >token &&
 	chmod 644 token &&
@@ -170,6 +191,19 @@ test_expect_success 'a token file others may read is refused, as ssh does' '
 	grep "the token is empty" err &&
 	test_expect_code 1 incident listen --token-file missing 2>err &&
 	grep "missing: No such file" err
+'
+
+test_expect_success 'a FIFO as the token file is refused at once; another owner is said' '
+	mkfifo -m 600 token.fifo &&
+	# (before, the open waited for a writer: the timeout ends that)
+	test_expect_code 1 timeout 20 incident listen --address 127.0.0.1:0 \
+		--token-file token.fifo 2>err &&
+	grep "token.fifo: not a regular file" err &&
+	printf "s3cret-token\n" >token.other && chmod 600 token.other &&
+	chown 65534 token.other &&
+	test_expect_code 1 incident listen --address 127.0.0.1:0 \
+		--token-file token.other 2>err &&
+	grep "token.other: the token file must be yours (it is uid 65534.s; chown it)" err
 '
 
 test_expect_success 'with a token: missing or wrong is 401 with nothing written; Bearer or routing_key pass' '
@@ -196,6 +230,9 @@ test_expect_success 'with a token: missing or wrong is 401 with nothing written;
 	test_cmp before after &&
 	echo 202 >expect &&
 	post t /v2/enqueue p1.json -H "Authorization: Bearer s3cret-token" >code &&
+	test_cmp expect code &&
+	# white space after the value is not part of it (RFC 9110)
+	post t /v2/enqueue p1.json -H "Authorization: Bearer s3cret-token  " >code &&
 	test_cmp expect code &&
 	post t /alertmanager a1.json -H "Authorization: Bearer s3cret-token" >code &&
 	test_cmp expect code &&
@@ -284,6 +321,69 @@ test_expect_success 'a request that stalls mid-body is closed at the timeout, no
 	test_cmp before after
 '
 
+test_expect_success 'a store removed or replaced under it is a 500 that says so, not a 202 into nothing' '
+	rm -rf "$INCIDENT_DIR" && incident init >/dev/null &&
+	start_listen g &&
+	test_when_finished "stop_listen g" &&
+	pd before-gone >p.json &&
+	post g /v2/enqueue p.json >code &&
+	echo 202 >expect && test_cmp expect code &&
+	mv "$INCIDENT_DIR" gone.store &&
+	pd while-gone >p.json &&
+	post g /v2/enqueue p.json >code &&
+	echo 500 >expect && test_cmp expect code &&
+	jq -e ".errors[0] | test(\"was removed or replaced while listen ran\")" out &&
+	grep "POST /v2/enqueue 500 the store .* was removed or replaced" g.log &&
+	incident init >/dev/null &&
+	post g /v2/enqueue p.json >code &&
+	test_cmp expect code &&
+	test "$(incident list --json | jq ".incidents | length")" = 0
+'
+
+test_lazy_prereq PYTHON 'python3 -c 1' 'no python3'
+
+# trickle PORT SECONDS: a POST whose body comes a byte every 0.2 s; says
+# how many seconds it went on before the server cut it
+trickle() {
+	python3 - "$@" <<-\EOF
+	import socket, sys, time
+	port, seconds = int(sys.argv[1]), float(sys.argv[2])
+	body = b'{"routing_key":"r","event_action":"trigger","dedup_key":"slow","payload":{"summary":"s","source":"h","severity":"info"}}'
+	s = socket.create_connection(("127.0.0.1", port))
+	s.sendall(b"POST /v2/enqueue HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body))
+	start = time.time()
+	try:
+	    for c in body:
+	        if time.time() - start > seconds:
+	            break
+	        s.sendall(bytes([c]))
+	        time.sleep(0.2)
+	except OSError:
+	    pass
+	print(int(time.time() - start))
+	EOF
+}
+
+test_expect_success PYTHON 'a request trickled a byte at a time is cut at its deadline, and holds no drain' '
+	rm -rf "$INCIDENT_DIR" && incident init >/dev/null &&
+	INCIDENT_LISTEN_TIMEOUT=1 start_listen s &&
+	test_when_finished "stop_listen s" &&
+	# each byte within the idle timeout; the deadline is twice it: 2 s
+	trickle "$(cat s.port)" 12 >went &&
+	test "$(cat went)" -lt $((5 + ${TEST_SLACK_MS:-0} / 1000)) &&
+	grep "request not answered: past its deadline" s.log &&
+	{ trickle "$(cat s.port)" 12 >went2 & } &&
+	sleep 0.5 &&
+	start=$(date +%s%N) &&
+	kill -TERM "$(cat s.pid)" &&
+	while alive "$(cat s.pid)"; do sleep 0.05; done &&
+	ms=$(( ($(date +%s%N) - start) / 1000000 )) &&
+	echo "# figure: drained $ms ms after SIGTERM with a trickler" &&
+	test $ms -lt $((5000 + ${TEST_SLACK_MS:-0})) &&
+	wait &&
+	test "$(incident list --json | jq ".incidents | length")" = 0
+'
+
 if [ -n "${INCIDENT_VALGRIND:-}" ]; then N=20 KEYS=4; else N=200 KEYS=40; fi
 
 test_expect_success "$N concurrent POSTs lose none and open one incident per key" '
@@ -343,6 +443,15 @@ test_expect_success 'SIGTERM stops accepting, drains the request in flight, exit
 	incident list --json | jq -e "[.incidents[].dedup_keys[]] | index(\"drained\")"
 '
 
+test_expect_success 'SIGHUP drains and exits 0 as SIGTERM does, saying so' '
+	start_listen hup &&
+	test_when_finished "stop_listen hup" &&
+	kill -HUP "$(cat hup.pid)" &&
+	wait "$(cat hup.pid)" &&
+	grep "signal 1: draining" hup.log &&
+	grep "listen: stopped" hup.log
+'
+
 test_expect_success 'the mirror and the hooks run after the POSTs, from one queue' '
 	rm -rf "$INCIDENT_DIR" && incident init --git >/dev/null &&
 	mkdir -p "$INCIDENT_DIR/hooks" &&
@@ -376,6 +485,30 @@ test_expect_success 'the mirror and the hooks run after the POSTs, from one queu
 	test "$(git --git-dir="$INCIDENT_DIR/audit.git" rev-list --count incidents)" = "$(jq ".events | length" export.json)" &&
 	incident verify >/dev/null &&
 	! grep warning q.log
+'
+
+test_expect_success 'a hook that hangs holds a SIGTERM for about hooks.timeout, not one per delivery' '
+	rm -rf "$INCIDENT_DIR" && incident init >/dev/null &&
+	mkdir -p "$INCIDENT_DIR/hooks" &&
+	printf "[hooks]\n\ttimeout = 1s\n" >"$INCIDENT_DIR/config" &&
+	printf "#!/bin/sh\ncat >/dev/null\nexec sleep 100\n" >"$INCIDENT_DIR/hooks/post-open" &&
+	chmod 755 "$INCIDENT_DIR/hooks/post-open" &&
+	start_listen h &&
+	test_when_finished "stop_listen h" &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		pd "hang-$i" >h$i.json &&
+		post h /v2/enqueue h$i.json >code &&
+		echo 202 >expect && test_cmp expect code || exit 1
+	done &&
+	start=$(date +%s%N) &&
+	kill -TERM "$(cat h.pid)" &&
+	while alive "$(cat h.pid)"; do sleep 0.05; done &&
+	ms=$(( ($(date +%s%N) - start) / 1000000 )) &&
+	echo "# figure: stopped $ms ms after SIGTERM, 10 hooks hanging" &&
+	# before, each delivery ran to its timeout: 10 s and more
+	test $ms -lt $((6000 + ${TEST_SLACK_MS:-0})) &&
+	grep "hook deliveries left queued" h.log &&
+	grep "stopped" h.log
 '
 
 # maps LIB command...: the programs of that run that mapped LIB
