@@ -269,4 +269,40 @@ test_expect_success 'a heartbeat synced with a severity past this scale opens at
 	test "$(incident --dir B show --json "$id" | jq .incident.severity)" = 4
 '
 
+test_expect_success 'a ping timed before its incident opened still recovers it' '
+	rm -rf early && mkdir early &&
+	incident --dir early init >/dev/null &&
+	at 12:00 && incident --dir early heartbeat early --every 10m -q &&
+	at 12:30 && incident --dir early tick >/dev/null &&
+	id=$(incident --dir early list -q) && test -n "$id" &&
+	# the pinger is a minute behind the store that ticked
+	at 12:29 && incident --dir early heartbeat early >out &&
+	grep "^heartbeat early recovered: .* resolved$" out &&
+	test "$(incident --dir early show --json "$id" | jq -r .incident.status)" = resolved &&
+	incident --dir early heartbeat list --json >l.json &&
+	test "$(jq -r ".heartbeats[0] | \"\(.state) \(.last_ping_at)\"" l.json)" = "ok 2026-12-01T12:29:00Z" &&
+	# an older ping moves the last ping back no more
+	at 12:40 && incident --dir early heartbeat early &&
+	at 12:35 && incident --dir early heartbeat early &&
+	incident --dir early heartbeat list --json >l.json &&
+	test "$(jq -r ".heartbeats[0].last_ping_at" l.json)" = 2026-12-01T12:40:00Z
+'
+
+test_expect_success 'two replicas that both ticked: the next ping settles both incidents' '
+	rm -rf remote.git A B && git init -q --bare remote.git &&
+	incident --dir A init --git --remote "$PWD/remote.git" >/dev/null &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	at 12:00 && incident --dir A heartbeat twice --every 10m -q &&
+	incident --dir A sync -q && incident --dir B sync -q &&
+	at 12:30 && incident --dir A tick >/dev/null && incident --dir B tick >/dev/null &&
+	incident --dir A sync -q && incident --dir B sync -q && incident --dir A sync -q &&
+	test "$(incident --dir A list -q | wc -l)" = 2 &&
+	at 12:31 && incident --dir A heartbeat twice >out &&
+	test "$(grep -c "^heartbeat twice recovered: .* resolved$" out)" = 2 &&
+	test "$(incident --dir A list -q | wc -l)" = 0 &&
+	incident --dir A heartbeat list --json >l.json &&
+	test "$(jq -r ".heartbeats[0] | \"\(.state) \(.incident)\"" l.json)" = "ok null" &&
+	at 12:32 && incident --dir A heartbeat twice >out && test ! -s out
+'
+
 test_done
