@@ -305,4 +305,14 @@ test_expect_success 'two replicas that both ticked: the next ping settles both i
 	at 12:32 && incident --dir A heartbeat twice >out && test ! -s out
 '
 
+test_expect_success 'an overdue heartbeat left unpaged by a config typo says why, as open does' '
+	rm -rf typo && mkdir typo &&
+	incident --dir typo init >/dev/null &&
+	printf "[escalation \"default\"]\n\tlevel = alice\n\ttimeout = soon\n" >>typo/config &&
+	at 12:00 && incident --dir typo heartbeat cron --every 10m -q &&
+	at 12:30 && incident --dir typo tick >out 2>err &&
+	grep "^heartbeat cron is overdue: opened .*, paged no one$" out &&
+	grep "^incident: warning: .* not paged: config escalation.default.timeout = .soon.: .*; incident tick pages it once the config is fixed$" err
+'
+
 test_done
