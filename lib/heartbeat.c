@@ -410,6 +410,23 @@ settings_payload(const inc_heartbeat_opts *o)
 	return p;
 }
 
+/* Whether an incident carries the dedup key heartbeat:<name>. */
+static bool
+has_key(const cJSON *doc, const char *name)
+{
+	const cJSON *v;
+	size_t n = strlen(SCOPE_KIND);
+
+	cJSON_ArrayForEach (
+	        v, cJSON_GetObjectItemCaseSensitive(doc, "dedup_keys")) {
+		const char *k = cJSON_GetStringValue(v);
+		if (k != NULL && strncmp(k, SCOPE_KIND, n) == 0 &&
+		    strcmp(k + n, name) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * The heartbeat's incident is settled through the automatic step of
  * alerts, in the ping's transaction. did: what it did to the incident.
@@ -429,6 +446,13 @@ settle(const char **did, char short_id[INC_ID_LEN + 1], inc_store *s,
 	/* an incident this store does not have (yet): nothing to settle */
 	if (ret == INC_ENOTFOUND)
 		return 0;
+	/* only an incident a tick of this heartbeat opened or attached to
+	 * (its dedup key): a heartbeat_overdue from a remote naming another
+	 * one settles nothing */
+	if (ret == 0 && !has_key(inc_incident__doc(cur), h->name)) {
+		inc_incident_free(cur);
+		return 0;
+	}
 	if (ret == 0) {
 		/*
 		 * A pinger whose clock is behind the one that ticked pings

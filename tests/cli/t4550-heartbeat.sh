@@ -315,4 +315,20 @@ test_expect_success 'an overdue heartbeat left unpaged by a config typo says why
 	grep "^incident: warning: .* not paged: config escalation.default.timeout = .soon.: .*; incident tick pages it once the config is fixed$" err
 '
 
+test_expect_success 'a heartbeat_overdue naming another incident: the ping leaves that incident alone' '
+	rm -rf remote.git B && git init -q --bare remote.git &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	at 12:00 && incident --dir B open "db down" -q &&
+	id=$(incident --dir B list -q) &&
+	incident --dir B heartbeat stray --every 10m -q &&
+	incident --dir B sync -q &&
+	printf "{\"incident\": \"heartbeat:stray\", \"kind\": \"heartbeat_overdue\", \"lamport\": 90, \"at\": \"2026-12-01T12:20:00Z\", \"payload\": {\"incident\": \"$id\"}}" |
+		forge_event remote.git >/dev/null &&
+	incident --dir B sync -q &&
+	at 12:21 && incident --dir B heartbeat stray >out &&
+	test "$(incident --dir B show --json "$id" | jq -r .incident.status)" = open &&
+	incident --dir B heartbeat list --json >l.json &&
+	test "$(jq -r ".heartbeats[0] | \"\(.state) \(.incident)\"" l.json)" = "ok null"
+'
+
 test_done
