@@ -476,12 +476,17 @@ settle(const char **did, char short_id[INC_ID_LEN + 1], inc_store *s,
 	return ret;
 }
 
+/* the last second RFC 3339 can say (9999-12-31T23:59:59Z) */
+#define TIME_LAST 253402300799LL
+
+/* a time, or null: none, or past what RFC 3339 can say (due "never",
+ * with an every a remote made a million years long) */
 static void
 add_time(cJSON *o, const char *key, int64_t t)
 {
 	char buf[32];
 
-	if (t != 0)
+	if (t != 0 && t <= TIME_LAST)
 		cJSON_AddStringToObject(o, key,
 		                        inc_time_rfc3339(buf, sizeof(buf), t));
 	else

@@ -331,4 +331,17 @@ test_expect_success 'a heartbeat_overdue naming another incident: the ping leave
 	test "$(jq -r ".heartbeats[0] | \"\(.state) \(.incident)\"" l.json)" = "ok null"
 '
 
+test_expect_success 'a heartbeat due past the year 9999 is due null, never a broken time' '
+	rm -rf remote.git B && git init -q --bare remote.git &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	printf "{\"incident\": \"heartbeat:aeon\", \"kind\": \"heartbeat_set\", \"lamport\": 9, \"at\": \"2026-11-24T09:00:00Z\", \"payload\": {\"every\": 9007199254740991}}" |
+		forge_event remote.git >/dev/null &&
+	incident --dir B sync -q &&
+	at 12:00 && incident --dir B heartbeat list --json >l.json &&
+	test "$(jq -r ".heartbeats[0] | \"\(.name) \(.due_at) \(.state)\"" l.json)" = "aeon null new" &&
+	incident --dir B heartbeat aeon --json >p.json &&
+	test "$(jq -r .heartbeat.due_at p.json)" = null &&
+	incident --dir B tick >out && test ! -s out
+'
+
 test_done
