@@ -35,9 +35,11 @@ struct hb {
 	int severity;
 	int64_t set_at;     /* the latest heartbeat_set's time */
 	int64_t event_ping; /* the latest ping an event tells of */
-	int64_t seen;       /* the last ping this store saw (meta) */
-	int64_t pings;      /* and how many since the heartbeat was set */
-	bool seen_known;    /* the meta record is there */
+	char ping_replica[INC_ID_LEN + 1]; /* and where it was */
+	bool ours;     /* this store hears the pings: it judges them overdue */
+	int64_t seen;  /* the last ping this store saw (meta) */
+	int64_t pings; /* and how many since the heartbeat was set */
+	bool seen_known;               /* the meta record is there */
 	char incident[INC_ID_LEN + 1]; /* the open overdue incident */
 	/* every incident a heartbeat_overdue named and no
 	 * heartbeat_recovered settled yet, oldest first (incident: the
@@ -139,8 +141,11 @@ fold(struct hb *h, const inc_event *ev)
 		                      ? (int)n
 		                      : 0;
 		h->set_at = ev->at;
-		if (ev->at > h->event_ping)
+		if (ev->at >= h->event_ping) {
 			h->event_ping = ev->at;
+			snprintf(h->ping_replica, sizeof(h->ping_replica), "%s",
+			         ev->replica);
+		}
 	} else if (strcmp(ev->kind, "heartbeat_removed") == 0) {
 		h->exists = false;
 		h->incident[0] = '\0';
@@ -159,8 +164,11 @@ fold(struct hb *h, const inc_event *ev)
 		else
 			h->npending = 0;
 		pending_last(h);
-		if (ev->at > h->event_ping)
+		if (ev->at >= h->event_ping) {
 			h->event_ping = ev->at;
+			snprintf(h->ping_replica, sizeof(h->ping_replica), "%s",
+			         ev->replica);
+		}
 	}
 }
 
@@ -177,6 +185,21 @@ read_seen(struct hb *h, const char *text)
 	h->seen_known = true;
 	h->seen = at;
 	h->pings = pings;
+}
+
+/*
+ * Whether the pings come to this store: its own record of them is as
+ * new as the latest ping an event tells of, or that event is its own
+ * (a store rebuilt since). A replica that only syncs the heartbeat never
+ * sees a ping that changes nothing: were it to judge, it would open an
+ * incident every every + grace, which the next ping on the other
+ * replica resolves, and so on for ever.
+ */
+static void
+judge(struct hb *h, const inc_store *s)
+{
+	h->ours = (h->seen_known && h->seen >= h->event_ping) ||
+	          strcmp(h->ping_replica, s->replica) == 0;
 }
 
 static int
@@ -200,6 +223,7 @@ load_one(struct hb *h, inc_store *s, const char *name, inc_error *err)
 		return ret;
 	if (text[0] != '\0')
 		read_seen(h, text);
+	judge(h, s);
 	return 0;
 }
 
@@ -271,6 +295,8 @@ load_all(struct hb **out, size_t *n, inc_store *s, inc_error *err)
 		ret = inc_error__sqlite(err, s->db, rc, "read heartbeats");
 		goto fail;
 	}
+	for (size_t i = 0; i < *n; i++)
+		judge(&v[i], s);
 	*out = v;
 	return 0;
 fail:
@@ -655,7 +681,7 @@ done:
 static const char *
 state_of(const struct hb *h, int64_t now)
 {
-	if (h->incident[0] != '\0' || is_overdue(h, now))
+	if (h->incident[0] != '\0' || (h->ours && is_overdue(h, now)))
 		return "overdue";
 	/* this store never saw it ping: set elsewhere, or rebuilt */
 	if (!h->seen_known || h->seen < h->set_at)
@@ -730,7 +756,7 @@ inc_heartbeat_list_json(char **out, inc_store *s, int64_t now, inc_error *err)
 static bool
 wants_incident(const struct hb *h, int64_t now)
 {
-	return h->incident[0] == '\0' && is_overdue(h, now);
+	return h->incident[0] == '\0' && h->ours && is_overdue(h, now);
 }
 
 /*

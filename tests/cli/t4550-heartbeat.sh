@@ -263,6 +263,8 @@ test_expect_success 'a heartbeat synced with a severity past this scale opens at
 	printf "{\"incident\": \"heartbeat:far\", \"kind\": \"heartbeat_set\", \"lamport\": 9, \"at\": \"2026-11-24T09:00:00Z\", \"payload\": {\"every\": 600, \"severity\": 9}}" |
 		forge_event remote.git >/dev/null &&
 	incident --dir B sync -q &&
+	# the pings come here
+	at 11:00 && incident --dir B heartbeat far -q &&
 	at 12:00 && incident --dir B tick >out 2>err &&
 	test ! -s err && grep "^heartbeat far is overdue: opened " out &&
 	id=$(incident --dir B list -q --all) &&

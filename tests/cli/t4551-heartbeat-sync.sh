@@ -15,6 +15,9 @@ test_expect_success 'two replicas that both ticked: the next ping settles both i
 	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
 	at 12:00 && incident --dir A heartbeat twice --every 10m -q &&
 	incident --dir A sync -q && incident --dir B sync -q &&
+	# the job pings both, then neither
+	at 12:05 && incident --dir A heartbeat twice -q &&
+	incident --dir B heartbeat twice -q &&
 	at 12:30 && incident --dir A tick >/dev/null && incident --dir B tick >/dev/null &&
 	incident --dir A sync -q && incident --dir B sync -q && incident --dir A sync -q &&
 	test "$(incident --dir A list -q | wc -l)" = 2 &&
@@ -53,6 +56,25 @@ test_expect_success 'a heartbeat due past the year 9999 is due null, never a bro
 	incident --dir B heartbeat aeon --json >p.json &&
 	test "$(jq -r .heartbeat.due_at p.json)" = null &&
 	incident --dir B tick >out && test ! -s out
+'
+
+test_expect_success 'a replica that only syncs a heartbeat opens nothing for it, however many ticks' '
+	rm -rf remote.git A B && git init -q --bare remote.git &&
+	incident --dir A init --git --remote "$PWD/remote.git" >/dev/null &&
+	incident --dir B init --git --remote "$PWD/remote.git" >/dev/null &&
+	at 12:00 && incident --dir A heartbeat quiet --every 10m -q &&
+	incident --dir A sync -q && incident --dir B sync -q &&
+	for m in 10 20 30; do
+		at 12:$m && incident --dir A heartbeat quiet -q &&
+		incident --dir A tick && incident --dir B tick || return 1
+	done >out &&
+	test ! -s out &&
+	test "$(incident --dir B list -q --all | wc -l)" = 0 &&
+	incident --dir B heartbeat list --json >l.json &&
+	test "$(jq -r ".heartbeats[0].state" l.json)" = new &&
+	# A hears the pings, and judges: silent past due, it opens one
+	at 12:45 && incident --dir A tick >out &&
+	grep "^heartbeat quiet is overdue: opened " out
 '
 
 test_done
