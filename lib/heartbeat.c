@@ -839,10 +839,12 @@ tick_one(cJSON *actions, bool *began, inc_store *s, const char *name,
 	add_time(a, "last_ping_at", last_ping(&h));
 	add_time(a, "due_at", due);
 	cJSON_AddBoolToObject(a, "deduplicated", dedup);
-	paged = cJSON_GetObjectItemCaseSensitive(
-	        cJSON_GetObjectItemCaseSensitive(inc_incident__doc(inc),
-	                                         "escalation"),
-	        "paged");
+	/* an attach pages no one: the incident's paged are its open's */
+	paged = dedup ? NULL
+	              : cJSON_GetObjectItemCaseSensitive(
+	                        cJSON_GetObjectItemCaseSensitive(
+	                                inc_incident__doc(inc), "escalation"),
+	                        "paged");
 	cJSON_AddItemToObject(a, "paged",
 	                      paged != NULL ? cJSON_Duplicate(paged, true)
 	                                    : cJSON_CreateArray());

@@ -300,4 +300,18 @@ test_expect_success 'an overdue heartbeat left unpaged by a config typo says why
 	grep "^incident: warning: .* not paged: config escalation.default.timeout = .soon.: .*; incident tick pages it once the config is fixed$" err
 '
 
+test_expect_success 'a tick that attaches to an open incident of the key says it paged no one' '
+	rm -rf again && mkdir again &&
+	incident --dir again init >/dev/null &&
+	printf "[escalation \"default\"]\n\tlevel = alice\n\ttimeout = 1h\n" >>again/config &&
+	at 12:00 && incident --dir again heartbeat again --every 10m -q &&
+	at 12:30 && incident --dir again tick >out &&
+	grep "^heartbeat again is overdue: opened .*, paged alice$" out &&
+	# removed with its incident open, set again, silent again
+	incident --dir again heartbeat remove again -q &&
+	at 12:31 && incident --dir again heartbeat again --every 10m -q &&
+	at 12:50 && incident --dir again tick --json >t.json &&
+	test "$(jq -c ".actions[] | select(.action == \"heartbeat_overdue\") | [.deduplicated, .paged]" t.json)" = "[true,[]]"
+'
+
 test_done
