@@ -113,7 +113,7 @@ ping_run(struct inc_ctx *ctx, int argc, char **argv)
 	const struct heartbeat_args *a = ctx->opts;
 	inc_heartbeat_opts o = INC_HEARTBEAT_OPTS_INIT;
 	char *text = NULL;
-	cJSON *doc, *r;
+	cJSON *doc, *r, *all;
 	inc_error err;
 	int status;
 
@@ -146,8 +146,10 @@ ping_run(struct inc_ctx *ctx, int argc, char **argv)
 	}
 	/* a ping that changes nothing says nothing: cron mails what it
 	 * prints */
-	r = cJSON_GetObjectItemCaseSensitive(doc, "recovered");
-	if (!a->quiet && cJSON_IsObject(r)) {
+	all = cJSON_GetObjectItemCaseSensitive(doc, "recoveries");
+	cJSON_ArrayForEach (r, all) {
+		if (a->quiet)
+			break;
 		fputs("heartbeat ", stdout);
 		print_safe(stdout, argv[0], false);
 		printf(" recovered: %s", json_str(r, "short_id"));

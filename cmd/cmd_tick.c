@@ -81,6 +81,17 @@ print_action(struct inc_ctx *ctx, const cJSON *a, bool dry_run)
 		fputs(", ", stdout);
 		print_paged(cJSON_GetObjectItemCaseSensitive(a, "paged"));
 		putchar('\n');
+		/* as incident open says it: "paged no one" is not the why */
+		if (json_str(a, "unpaged") != NULL) {
+			fflush(stdout);
+			fprintf(stderr, "incident: warning: %s not paged: ",
+			        json_str(a, "short_id"));
+			print_safe(stderr, json_str(a, "unpaged"), false);
+			fputs(dry_run ? "\n"
+			              : "; incident tick pages it once the "
+			                "config is fixed\n",
+			      stderr);
+		}
 		return;
 	}
 	printf("update due on %s (%s, ", json_str(a, "short_id"),

@@ -22,6 +22,9 @@
 #define SERVICE_MAX 100 /* a label, as change.c's */
 #define SEEN_KEY "heartbeat_seen:"
 #define SCOPE_KIND "heartbeat:"
+/* the incidents of one silence: more than one when replicas that did
+ * not hear of each other both ticked; a bound, whatever a remote sends */
+#define PENDING_MAX 8
 
 struct hb {
 	char name[INC_NAME_MAX + 1];
@@ -32,10 +35,17 @@ struct hb {
 	int severity;
 	int64_t set_at;     /* the latest heartbeat_set's time */
 	int64_t event_ping; /* the latest ping an event tells of */
-	int64_t seen;       /* the last ping this store saw (meta) */
-	int64_t pings;      /* and how many since the heartbeat was set */
-	bool seen_known;    /* the meta record is there */
+	char ping_replica[INC_ID_LEN + 1]; /* and where it was */
+	bool ours;     /* this store hears the pings: it judges them overdue */
+	int64_t seen;  /* the last ping this store saw (meta) */
+	int64_t pings; /* and how many since the heartbeat was set */
+	bool seen_known;               /* the meta record is there */
 	char incident[INC_ID_LEN + 1]; /* the open overdue incident */
+	/* every incident a heartbeat_overdue named and no
+	 * heartbeat_recovered settled yet, oldest first (incident: the
+	 * last of them) */
+	char pending[PENDING_MAX][INC_ID_LEN + 1];
+	size_t npending;
 	int64_t overdue_at;
 };
 
@@ -75,6 +85,38 @@ is_overdue(const struct hb *h, int64_t now)
 /* ---- the state: the scope's events, in total order, then meta ---- */
 
 static void
+pending_del(struct hb *h, const char *id)
+{
+	for (size_t i = 0; i < h->npending; i++) {
+		if (strcmp(h->pending[i], id) != 0)
+			continue;
+		memmove(h->pending[i], h->pending[i + 1],
+		        (h->npending - i - 1) * sizeof(h->pending[0]));
+		h->npending--;
+		break;
+	}
+}
+
+static void
+pending_add(struct hb *h, const char *id)
+{
+	pending_del(h, id);
+	if (h->npending == PENDING_MAX) {
+		memmove(h->pending[0], h->pending[1],
+		        (PENDING_MAX - 1) * sizeof(h->pending[0]));
+		h->npending--;
+	}
+	snprintf(h->pending[h->npending++], sizeof(h->pending[0]), "%s", id);
+}
+
+static void
+pending_last(struct hb *h)
+{
+	snprintf(h->incident, sizeof(h->incident), "%s",
+	         h->npending > 0 ? h->pending[h->npending - 1] : "");
+}
+
+static void
 fold(struct hb *h, const inc_event *ev)
 {
 	const cJSON *p = ev->payload;
@@ -99,21 +141,34 @@ fold(struct hb *h, const inc_event *ev)
 		                      ? (int)n
 		                      : 0;
 		h->set_at = ev->at;
-		if (ev->at > h->event_ping)
+		if (ev->at >= h->event_ping) {
 			h->event_ping = ev->at;
+			snprintf(h->ping_replica, sizeof(h->ping_replica), "%s",
+			         ev->replica);
+		}
 	} else if (strcmp(ev->kind, "heartbeat_removed") == 0) {
 		h->exists = false;
 		h->incident[0] = '\0';
+		h->npending = 0;
 		h->event_ping = 0;
 	} else if (strcmp(ev->kind, "heartbeat_overdue") == 0) {
-		v = inc_json__str(p, "incident");
-		snprintf(h->incident, sizeof(h->incident), "%s",
-		         v != NULL ? v : "");
+		if ((v = inc_json__str(p, "incident")) != NULL && *v != '\0')
+			pending_add(h, v);
+		pending_last(h);
 		h->overdue_at = ev->at;
 	} else if (strcmp(ev->kind, "heartbeat_recovered") == 0) {
-		h->incident[0] = '\0';
-		if (ev->at > h->event_ping)
+		/* it settled the one it names: another replica's incident
+		 * of the same silence waits for a ping of its own */
+		if ((v = inc_json__str(p, "incident")) != NULL)
+			pending_del(h, v);
+		else
+			h->npending = 0;
+		pending_last(h);
+		if (ev->at >= h->event_ping) {
 			h->event_ping = ev->at;
+			snprintf(h->ping_replica, sizeof(h->ping_replica), "%s",
+			         ev->replica);
+		}
 	}
 }
 
@@ -130,6 +185,21 @@ read_seen(struct hb *h, const char *text)
 	h->seen_known = true;
 	h->seen = at;
 	h->pings = pings;
+}
+
+/*
+ * Whether the pings come to this store: its own record of them is as
+ * new as the latest ping an event tells of, or that event is its own
+ * (a store rebuilt since). A replica that only syncs the heartbeat never
+ * sees a ping that changes nothing: were it to judge, it would open an
+ * incident every every + grace, which the next ping on the other
+ * replica resolves, and so on for ever.
+ */
+static void
+judge(struct hb *h, const inc_store *s)
+{
+	h->ours = (h->seen_known && h->seen >= h->event_ping) ||
+	          strcmp(h->ping_replica, s->replica) == 0;
 }
 
 static int
@@ -153,6 +223,7 @@ load_one(struct hb *h, inc_store *s, const char *name, inc_error *err)
 		return ret;
 	if (text[0] != '\0')
 		read_seen(h, text);
+	judge(h, s);
 	return 0;
 }
 
@@ -224,6 +295,8 @@ load_all(struct hb **out, size_t *n, inc_store *s, inc_error *err)
 		ret = inc_error__sqlite(err, s->db, rc, "read heartbeats");
 		goto fail;
 	}
+	for (size_t i = 0; i < *n; i++)
+		judge(&v[i], s);
 	*out = v;
 	return 0;
 fail:
@@ -363,41 +436,83 @@ settings_payload(const inc_heartbeat_opts *o)
 	return p;
 }
 
+/* Whether an incident carries the dedup key heartbeat:<name>. */
+static bool
+has_key(const cJSON *doc, const char *name)
+{
+	const cJSON *v;
+	size_t n = strlen(SCOPE_KIND);
+
+	cJSON_ArrayForEach (
+	        v, cJSON_GetObjectItemCaseSensitive(doc, "dedup_keys")) {
+		const char *k = cJSON_GetStringValue(v);
+		if (k != NULL && strncmp(k, SCOPE_KIND, n) == 0 &&
+		    strcmp(k + n, name) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * The heartbeat's incident is settled through the automatic step of
  * alerts, in the ping's transaction. did: what it did to the incident.
  */
 static int
 settle(const char **did, char short_id[INC_ID_LEN + 1], inc_store *s,
-       const struct hb *h, int64_t now, bool dry_run, inc_error *err)
+       const struct hb *h, const char *incident, int64_t now, bool dry_run,
+       inc_error *err)
 {
 	char id[INC_ID_LEN + 1], why[INC_NAME_MAX + 64];
 	inc_incident *cur = NULL;
 	int ret;
 
 	*did = "";
-	snprintf(short_id, INC_ID_LEN + 1, "%.*s", INC_SHORT_ID_MIN,
-	         h->incident);
-	ret = inc_change__load(&cur, id, short_id, s, h->incident, err);
+	snprintf(short_id, INC_ID_LEN + 1, "%.*s", INC_SHORT_ID_MIN, incident);
+	ret = inc_change__load(&cur, id, short_id, s, incident, err);
 	/* an incident this store does not have (yet): nothing to settle */
 	if (ret == INC_ENOTFOUND)
 		return 0;
+	/* only an incident a tick of this heartbeat opened or attached to
+	 * (its dedup key): a heartbeat_overdue from a remote naming another
+	 * one settles nothing */
+	if (ret == 0 && !has_key(inc_incident__doc(cur), h->name)) {
+		inc_incident_free(cur);
+		return 0;
+	}
 	if (ret == 0) {
+		/*
+		 * A pinger whose clock is behind the one that ticked pings
+		 * "before" the incident opened (or was acknowledged or
+		 * mitigated): the ping still ends the silence, settled at
+		 * the incident's latest milestone, never refused.
+		 */
+		static const char *const marks[] = {
+		        "opened_at", "acknowledged_at", "mitigated_at"};
+		int64_t at = now, t;
+		for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++)
+			if ((t = inc_doc__time(inc_incident__doc(cur),
+			                       marks[i])) > at)
+				at = t;
 		snprintf(why, sizeof(why), "heartbeat %s pinged again",
 		         h->name);
-		ret = inc_alert__settle(&cur, did, s, short_id, why, now, now,
+		ret = inc_alert__settle(&cur, did, s, short_id, why, at, at,
 		                        dry_run, err);
 	}
 	inc_incident_free(cur);
 	return ret;
 }
 
+/* the last second RFC 3339 can say (9999-12-31T23:59:59Z) */
+#define TIME_LAST 253402300799LL
+
+/* a time, or null: none, or past what RFC 3339 can say (due "never",
+ * with an every a remote made a million years long) */
 static void
 add_time(cJSON *o, const char *key, int64_t t)
 {
 	char buf[32];
 
-	if (t != 0)
+	if (t != 0 && t <= TIME_LAST)
 		cJSON_AddStringToObject(o, key,
 		                        inc_time_rfc3339(buf, sizeof(buf), t));
 	else
@@ -410,10 +525,8 @@ inc_heartbeat_ping(char **out, inc_store *s, const char *name,
 {
 	int64_t now = o->now != 0 ? o->now : inc_time_now();
 	inc_heartbeat_opts want = *o;
-	char short_id[INC_ID_LEN + 1] = "";
-	const char *did = NULL;
 	bool set, was_overdue;
-	cJSON *root = NULL, *p;
+	cJSON *root = NULL, *recs = NULL, *p;
 	struct hb h;
 	int ret;
 
@@ -441,14 +554,30 @@ inc_heartbeat_ping(char **out, inc_store *s, const char *name,
 	}
 	set = !same_settings(&h, &want);
 	was_overdue = is_overdue(&h, now);
-	if (h.incident[0] != '\0') {
-		char id[INC_ID_LEN + 1];
-		snprintf(id, sizeof(id), "%s", h.incident);
-		if ((ret = settle(&did, short_id, s, &h, now, o->dry_run,
-		                  err)) < 0 ||
-		    (ret = append_incident(s, name, "heartbeat_recovered", id,
-		                           0, now, o->dry_run, err)) < 0)
+	if ((recs = cJSON_CreateArray()) == NULL) {
+		ret = inc_error__nomem(err);
+		goto done;
+	}
+	/* every incident of the silence, the latest last */
+	for (size_t i = 0; i < h.npending; i++) {
+		char short_id[INC_ID_LEN + 1] = "";
+		const char *did = NULL;
+		cJSON *r;
+
+		if ((ret = settle(&did, short_id, s, &h, h.pending[i], now,
+		                  o->dry_run, err)) < 0 ||
+		    (ret = append_incident(s, name, "heartbeat_recovered",
+		                           h.pending[i], 0, now, o->dry_run,
+		                           err)) < 0)
 			goto done;
+		if ((r = cJSON_CreateObject()) == NULL) {
+			ret = inc_error__nomem(err);
+			goto done;
+		}
+		cJSON_AddStringToObject(r, "incident", h.pending[i]);
+		cJSON_AddStringToObject(r, "short_id", short_id);
+		cJSON_AddStringToObject(r, "did", did != NULL ? did : "");
+		cJSON_AddItemToArray(recs, r);
 	}
 	if (set) {
 		if ((p = settings_payload(&want)) == NULL) {
@@ -461,8 +590,8 @@ inc_heartbeat_ping(char **out, inc_store *s, const char *name,
 			goto done;
 	}
 	if (!o->dry_run &&
-	    ((ret = write_seen(s, name, now, h.exists ? h.pings + 1 : 1, err)) <
-	             0 ||
+	    ((ret = write_seen(s, name, h.exists && h.seen > now ? h.seen : now,
+	                       h.exists ? h.pings + 1 : 1, err)) < 0 ||
 	     (ret = inc_store__commit(s, err)) < 0))
 		goto done;
 	if (out != NULL) {
@@ -484,20 +613,23 @@ inc_heartbeat_ping(char **out, inc_store *s, const char *name,
 		/* overdue, and tick had not opened an incident yet */
 		cJSON_AddBoolToObject(root, "was_overdue",
 		                      was_overdue || h.incident[0] != '\0');
-		if (h.incident[0] != '\0') {
-			cJSON *r = cJSON_AddObjectToObject(root, "recovered");
-			cJSON_AddStringToObject(r, "incident", h.incident);
-			cJSON_AddStringToObject(r, "short_id", short_id);
-			cJSON_AddStringToObject(r, "did",
-			                        did != NULL ? did : "");
-		} else {
+		if (h.npending > 0)
+			cJSON_AddItemToObject(
+			        root, "recovered",
+			        cJSON_Duplicate(
+			                cJSON_GetArrayItem(recs,
+			                                   (int)h.npending - 1),
+			                true));
+		else
 			cJSON_AddNullToObject(root, "recovered");
-		}
+		cJSON_AddItemToObject(root, "recoveries", recs);
+		recs = NULL;
 		if ((*out = cJSON_PrintUnformatted(root)) == NULL)
 			ret = inc_error__nomem(err);
 	}
 done:
 	inc_store__rollback(s);
+	cJSON_Delete(recs);
 	cJSON_Delete(root);
 	return ret;
 }
@@ -549,7 +681,7 @@ done:
 static const char *
 state_of(const struct hb *h, int64_t now)
 {
-	if (h->incident[0] != '\0' || is_overdue(h, now))
+	if (h->incident[0] != '\0' || (h->ours && is_overdue(h, now)))
 		return "overdue";
 	/* this store never saw it ping: set elsewhere, or rebuilt */
 	if (!h->seen_known || h->seen < h->set_at)
@@ -624,7 +756,7 @@ inc_heartbeat_list_json(char **out, inc_store *s, int64_t now, inc_error *err)
 static bool
 wants_incident(const struct hb *h, int64_t now)
 {
-	return h->incident[0] == '\0' && is_overdue(h, now);
+	return h->incident[0] == '\0' && h->ours && is_overdue(h, now);
 }
 
 /*
@@ -707,10 +839,12 @@ tick_one(cJSON *actions, bool *began, inc_store *s, const char *name,
 	add_time(a, "last_ping_at", last_ping(&h));
 	add_time(a, "due_at", due);
 	cJSON_AddBoolToObject(a, "deduplicated", dedup);
-	paged = cJSON_GetObjectItemCaseSensitive(
-	        cJSON_GetObjectItemCaseSensitive(inc_incident__doc(inc),
-	                                         "escalation"),
-	        "paged");
+	/* an attach pages no one: the incident's paged are its open's */
+	paged = dedup ? NULL
+	              : cJSON_GetObjectItemCaseSensitive(
+	                        cJSON_GetObjectItemCaseSensitive(
+	                                inc_incident__doc(inc), "escalation"),
+	                        "paged");
 	cJSON_AddItemToObject(a, "paged",
 	                      paged != NULL ? cJSON_Duplicate(paged, true)
 	                                    : cJSON_CreateArray());

@@ -263,10 +263,55 @@ test_expect_success 'a heartbeat synced with a severity past this scale opens at
 	printf "{\"incident\": \"heartbeat:far\", \"kind\": \"heartbeat_set\", \"lamport\": 9, \"at\": \"2026-11-24T09:00:00Z\", \"payload\": {\"every\": 600, \"severity\": 9}}" |
 		forge_event remote.git >/dev/null &&
 	incident --dir B sync -q &&
+	# the pings come here
+	at 11:00 && incident --dir B heartbeat far -q &&
 	at 12:00 && incident --dir B tick >out 2>err &&
 	test ! -s err && grep "^heartbeat far is overdue: opened " out &&
 	id=$(incident --dir B list -q --all) &&
 	test "$(incident --dir B show --json "$id" | jq .incident.severity)" = 4
+'
+
+test_expect_success 'a ping timed before its incident opened still recovers it' '
+	rm -rf early && mkdir early &&
+	incident --dir early init >/dev/null &&
+	at 12:00 && incident --dir early heartbeat early --every 10m -q &&
+	at 12:30 && incident --dir early tick >/dev/null &&
+	id=$(incident --dir early list -q) && test -n "$id" &&
+	# the pinger is a minute behind the store that ticked
+	at 12:29 && incident --dir early heartbeat early >out &&
+	grep "^heartbeat early recovered: .* resolved$" out &&
+	test "$(incident --dir early show --json "$id" | jq -r .incident.status)" = resolved &&
+	incident --dir early heartbeat list --json >l.json &&
+	test "$(jq -r ".heartbeats[0] | \"\(.state) \(.last_ping_at)\"" l.json)" = "ok 2026-12-01T12:29:00Z" &&
+	# an older ping moves the last ping back no more
+	at 12:40 && incident --dir early heartbeat early &&
+	at 12:35 && incident --dir early heartbeat early &&
+	incident --dir early heartbeat list --json >l.json &&
+	test "$(jq -r ".heartbeats[0].last_ping_at" l.json)" = 2026-12-01T12:40:00Z
+'
+
+test_expect_success 'an overdue heartbeat left unpaged by a config typo says why, as open does' '
+	rm -rf typo && mkdir typo &&
+	incident --dir typo init >/dev/null &&
+	printf "[escalation \"default\"]\n\tlevel = alice\n\ttimeout = soon\n" >>typo/config &&
+	at 12:00 && incident --dir typo heartbeat cron --every 10m -q &&
+	at 12:30 && incident --dir typo tick >out 2>err &&
+	grep "^heartbeat cron is overdue: opened .*, paged no one$" out &&
+	grep "^incident: warning: .* not paged: config escalation.default.timeout = .soon.: .*; incident tick pages it once the config is fixed$" err
+'
+
+test_expect_success 'a tick that attaches to an open incident of the key says it paged no one' '
+	rm -rf again && mkdir again &&
+	incident --dir again init >/dev/null &&
+	printf "[escalation \"default\"]\n\tlevel = alice\n\ttimeout = 1h\n" >>again/config &&
+	at 12:00 && incident --dir again heartbeat again --every 10m -q &&
+	at 12:30 && incident --dir again tick >out &&
+	grep "^heartbeat again is overdue: opened .*, paged alice$" out &&
+	# removed with its incident open, set again, silent again
+	incident --dir again heartbeat remove again -q &&
+	at 12:31 && incident --dir again heartbeat again --every 10m -q &&
+	at 12:50 && incident --dir again tick --json >t.json &&
+	test "$(jq -c ".actions[] | select(.action == \"heartbeat_overdue\") | [.deduplicated, .paged]" t.json)" = "[true,[]]"
 '
 
 test_done
