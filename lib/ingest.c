@@ -89,6 +89,35 @@ inc_ingest__too_deep(const char *body, size_t len, int max)
 	return false;
 }
 
+/*
+ * A NUL in the payload: a byte, or \u0000 in a string (cJSON would cut
+ * the string there, "ab\u0000cd" read as "ab"). Refused, as NUL bytes
+ * are everywhere in the store.
+ */
+static bool
+has_nul(const char *body, size_t len)
+{
+	bool in_string = false;
+
+	if (memchr(body, '\0', len) != NULL)
+		return true;
+	for (size_t i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = body[i] == '"';
+			continue;
+		}
+		if (body[i] == '"')
+			in_string = false;
+		else if (body[i] == '\\' && i + 1 < len) {
+			if (body[i + 1] == 'u' && len - i >= 6 &&
+			    memcmp(body + i + 2, "0000", 4) == 0)
+				return true;
+			i++;
+		}
+	}
+	return false;
+}
+
 char *
 inc_ingest__text(const char *text, size_t max, bool line)
 {
@@ -872,6 +901,10 @@ inc_ingest(char **out, inc_ingest_result *res, inc_store *s, const char *body,
 	if (u8_check((const uint8_t *)body, len) != NULL)
 		return inc_error_set(err, INC_EINVALID,
 		                     "the payload is not valid UTF-8");
+	if (has_nul(body, len))
+		return inc_error_set(
+		        err, INC_EINVALID,
+		        "the payload has a NUL character (\\u0000)");
 	if (inc_ingest__too_deep(body, len, DEPTH_MAX))
 		return inc_error_set(err, INC_EINVALID,
 		                     "the payload nests deeper than %d levels",

@@ -58,6 +58,19 @@ test_expect_success 'wrong types, each refused whole' '
 	refused t13.json "the payload is empty"
 '
 
+test_expect_success 'a NUL in a string (\u0000, or a byte) is refused, not cut' '
+	echo "$good" | sed "s/\"alertname\":\"A\"/\"alertname\":\"A\\\\u0000B\"/" >n1.json &&
+	grep -F "A\\u0000B" n1.json &&
+	refused n1.json "the payload has a NUL character" &&
+	echo "$good" | sed "s/\"f1\"/\"f\\\\u0000\"/" >n2.json &&
+	refused n2.json "the payload has a NUL character" &&
+	{ printf "%s" "${good%?}" && printf "\000}"; } >n3.json &&
+	refused n3.json "^incident: ingest: " &&
+	echo "$good" | sed "s/\"A\"/\"A\\\\\\\\u0000\"/" >n4.json &&
+	grep -F "A\\\\u0000" n4.json &&
+	incident ingest --dry-run <n4.json >out
+'
+
 test_expect_success 'a 100 MB payload is refused fast, without reading it all' '
 	store_snapshot >before &&
 	start=$(date +%s%N) &&
