@@ -92,4 +92,17 @@ test_expect_success 'a PagerDuty change event through ingest shows on its servic
 	grep "Deploy web v7" s.txt
 '
 
+test_expect_success 'a merged incident hands its key on, its alerts stay (as documented)' '
+	printf "{\"event_action\":\"trigger\",\"dedup_key\":\"m1\",\"payload\":{\"summary\":\"dup\",\"source\":\"s\",\"severity\":\"error\",\"custom_details\":{\"service\":\"web\"}}}" >m1.json &&
+	incident ingest <m1.json >out &&
+	dup=$(awk "/^opened/ { print \$2 }" out) &&
+	keep=$(incident open -q --service web keeper) &&
+	incident merge -q "$dup" "$keep" &&
+	incident ingest <m1.json >out &&
+	grep "^attached [0-9a-z]* m1$" out &&
+	incident ingest --json <m1.json | jq -r ".results[0].incident" >got && echo "$keep" >expect && test_cmp expect got &&
+	test "$(incident alerts --json "$dup" | jq ".alerts | length")" = 1 &&
+	test "$(incident alerts --json --dedup-key m1 | jq -r .incident)" = "$keep"
+'
+
 test_done
