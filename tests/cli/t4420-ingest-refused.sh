@@ -18,6 +18,23 @@ refused() {
 	test_cmp before after
 }
 
+test_expect_success 'a refused payload, or a dry run, makes no store where there is none' '
+	echo "{\"x\":1}" >x.json &&
+	test_expect_code 2 incident --dir none ingest <x.json 2>err &&
+	test_line_count = 1 err &&
+	test ! -e none &&
+	echo "$good" | sed "s/\"labels\":{\"alertname\":\"A\"}/\"labels\":{\"alertname\":7}/" >t0.json &&
+	test_expect_code 2 incident --dir none ingest <t0.json &&
+	test ! -e none &&
+	echo "$good" | incident --dir none ingest --dry-run >out &&
+	grep "^(dry run) opened [0-9a-z]* f1$" out &&
+	test ! -e none &&
+	echo "$good" | incident --dir none ingest >out &&
+	grep "^opened [0-9a-z]* f1$" out &&
+	test "$(incident --dir none list -q | wc -l)" = 1 &&
+	test "$(stat -c %a none/incident.db)" = 600
+'
+
 test_expect_success 'setup: a store with one incident' '
 	echo "$good" >good.json &&
 	incident ingest <good.json >/dev/null &&
