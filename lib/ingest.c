@@ -752,6 +752,9 @@ inc_ingest__group(struct inc_ingest__run *r, struct inc_ingest__group *g)
 		if ((ret = load(&cur, short_id, r->s, id, r->err)) < 0)
 			return ret;
 	}
+	/* one projection for the group's alerts, not one per alert (a
+	 * group of 1000 was quadratic); written before the settle reads */
+	r->s->project_deferred = !r->o->dry_run;
 	for (size_t i = 0; i < g->n && ret == 0; i++) {
 		const struct inc_ingest__alert *a = &g->alerts[i];
 		if (a->firing && inc_status_active(inc_incident_status(cur))) {
@@ -768,6 +771,11 @@ inc_ingest__group(struct inc_ingest__run *r, struct inc_ingest__group *g)
 			ret = resolved(&cur, &last, &changed, short_id, r, g,
 			               a);
 		}
+	}
+	if (r->s->project_deferred) {
+		r->s->project_deferred = false;
+		if (ret == 0)
+			ret = inc_store__project(r->s, cur->doc, r->err);
 	}
 	if (ret < 0)
 		goto done;
