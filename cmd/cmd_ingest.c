@@ -154,6 +154,39 @@ remove_scratch(const char *dir)
 	rmdir(dir);
 }
 
+/* The store's config (written before its first payload, say) into the
+ * scratch store, so the payload is tried as it will be read; 0 or -1. */
+static int
+copy_config(const char *from_dir, const char *to_dir)
+{
+	char from[4096], to[4096], buf[8192];
+	FILE *in, *out;
+	size_t n;
+	int ret = 0;
+
+	if (snprintf(from, sizeof(from), "%s/config", from_dir) >=
+	            (int)sizeof(from) ||
+	    snprintf(to, sizeof(to), "%s/config", to_dir) >= (int)sizeof(to)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((in = fopen(from, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	if ((out = fopen(to, "w")) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			ret = -1;
+	if (ferror(in))
+		ret = -1;
+	fclose(in);
+	if (fclose(out) != 0)
+		ret = -1;
+	return ret;
+}
+
 /*
  * No store yet: the payload is tried first, as a dry run, on a throwaway
  * store, so that a refused one (or a dry run) leaves no empty store
@@ -179,7 +212,11 @@ fresh_store(char **text, inc_ingest_result *res, struct inc_ctx *ctx,
 		return inc_error_set(err, INC_ERROR, "a scratch folder: %s",
 		                     strerror(errno));
 	o.dry_run = true;
-	if ((ret = inc_store_open(&scratch, dir, INC_OPEN_CREATE, err)) == 0)
+	if (copy_config(ctx->dir, dir) < 0)
+		ret = inc_error_set(err, INC_ERROR, "%s/config: %s", ctx->dir,
+		                    strerror(errno));
+	else if ((ret = inc_store_open(&scratch, dir, INC_OPEN_CREATE, err)) ==
+	         0)
 		ret = inc_ingest(opts->dry_run ? text : NULL, res, scratch,
 		                 body, len, &o, err);
 	inc_store_close(scratch);

@@ -35,6 +35,17 @@ test_expect_success 'a refused payload, or a dry run, makes no store where there
 	test "$(stat -c %a none/incident.db)" = 600
 '
 
+test_expect_success 'a config written before the first payload is read for it' '
+	mkdir pre && printf "[ingest \"alertmanager\"]\n\tkey = fingerprint\n" >pre/config &&
+	echo "$good" | sed "s/\"alerts\":\[\(.*\)\]/\"alerts\":[\1,\1]/; s/\"f1\"}\]/\"f2\"}]/" >two.json &&
+	incident --dir pre ingest --dry-run <two.json >out &&
+	grep "^(dry run) opened [0-9a-z]* f1$" out &&
+	grep "^(dry run) opened [0-9a-z]* f2$" out &&
+	test ! -e pre/incident.db &&
+	incident --dir pre ingest <two.json >out &&
+	test "$(incident --dir pre list -q | wc -l)" = 2
+'
+
 test_expect_success 'setup: a store with one incident' '
 	echo "$good" >good.json &&
 	incident ingest <good.json >/dev/null &&
