@@ -179,6 +179,7 @@ struct inc_ctx {
 void ctx_init(struct inc_ctx *ctx, const struct cmd *cmd, const char *dir_opt);
 /* Parses the options, prepares the store, runs the command: a status. */
 int ctx_run(struct inc_ctx *ctx, int argc, char **argv);
+int ctx_open_store(struct inc_ctx *ctx, unsigned want);
 void ctx_release(struct inc_ctx *ctx);
 bool ctx_wants_help(int argc, char **argv);
 /* Flushes and checks stdout: a full disk fails the command. */

@@ -3,6 +3,9 @@
  * webhook, a PagerDuty event), applied whole; what happened to each
  * alert, as text or JSON.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,7 +39,8 @@ static int cmd_ingest(struct inc_ctx *ctx, int argc, char **argv);
 const struct cmd cmd_ingest_entry = {
         .name = "ingest",
         .run = cmd_ingest,
-        .flags = CMD_CREATE | CMD_MIRROR,
+        /* CMD_CREATE only for a good payload: fresh_store() */
+        .flags = CMD_WRITE | CMD_MIRROR,
         .summary = "Take alerts from Alertmanager or PagerDuty (stdin).",
         CMD_OPTS(options, defaults),
 };
@@ -130,6 +134,98 @@ print_result(const cJSON *r, bool dry_run)
 	}
 }
 
+/* Removes the throwaway store in dir, files and folder. */
+static void
+remove_scratch(const char *dir)
+{
+	char path[4096];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") != 0 &&
+			    strcmp(e->d_name, "..") != 0 &&
+			    snprintf(path, sizeof(path), "%s/%s", dir,
+			             e->d_name) < (int)sizeof(path))
+				unlink(path);
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* The store's config (written before its first payload, say) into the
+ * scratch store, so the payload is tried as it will be read; 0 or -1. */
+static int
+copy_config(const char *from_dir, const char *to_dir)
+{
+	char from[4096], to[4096], buf[8192];
+	FILE *in, *out;
+	size_t n;
+	int ret = 0;
+
+	if (snprintf(from, sizeof(from), "%s/config", from_dir) >=
+	            (int)sizeof(from) ||
+	    snprintf(to, sizeof(to), "%s/config", to_dir) >= (int)sizeof(to)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((in = fopen(from, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	if ((out = fopen(to, "w")) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			ret = -1;
+	if (ferror(in))
+		ret = -1;
+	fclose(in);
+	if (fclose(out) != 0)
+		ret = -1;
+	return ret;
+}
+
+/*
+ * No store yet: the payload is tried first, as a dry run, on a throwaway
+ * store, so that a refused one (or a dry run) leaves no empty store
+ * behind; a good one makes the store (0, ctx->store set). With
+ * --dry-run, *text gets the answer and no store is made. A refusal is
+ * negative (err says why); an exit status when making the store failed
+ * (said already).
+ */
+static int
+fresh_store(char **text, inc_ingest_result *res, struct inc_ctx *ctx,
+            const char *body, size_t len, const inc_ingest_opts *opts,
+            inc_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096];
+	inc_ingest_opts o = *opts;
+	inc_store *scratch = NULL;
+	int ret;
+
+	snprintf(dir, sizeof(dir), "%s/incident-ingest.XXXXXX",
+	         tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return inc_error_set(err, INC_ERROR, "a scratch folder: %s",
+		                     strerror(errno));
+	o.dry_run = true;
+	if (copy_config(ctx->dir, dir) < 0)
+		ret = inc_error_set(err, INC_ERROR, "%s/config: %s", ctx->dir,
+		                    strerror(errno));
+	else if ((ret = inc_store_open(&scratch, dir, INC_OPEN_CREATE, err)) ==
+	         0)
+		ret = inc_ingest(opts->dry_run ? text : NULL, res, scratch,
+		                 body, len, &o, err);
+	inc_store_close(scratch);
+	remove_scratch(dir);
+	if (ret < 0 || opts->dry_run)
+		return ret;
+	return ctx_open_store(ctx, CMD_CREATE);
+}
+
 static int
 cmd_ingest(struct inc_ctx *ctx, int argc, char **argv)
 {
@@ -163,7 +259,15 @@ cmd_ingest(struct inc_ctx *ctx, int argc, char **argv)
 		              INC_INGEST_MAX);
 		return fail(&err);
 	}
-	status = inc_ingest(&text, &res, ctx->store, body, len, &o, &err);
+	status = 0;
+	if (ctx->store == NULL &&
+	    (status = fresh_store(&text, &res, ctx, body, len, &o, &err)) > 0) {
+		free(body);
+		return status;
+	}
+	if (status == 0 && ctx->store != NULL)
+		status = inc_ingest(&text, &res, ctx->store, body, len, &o,
+		                    &err);
 	free(body);
 	if (status < 0) {
 		/* "incident: ingest: alertmanager: alerts: not an array" */

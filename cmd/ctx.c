@@ -102,6 +102,16 @@ prepare(struct inc_ctx *ctx, unsigned want)
 	return 0;
 }
 
+/* Opens the store as want says once the command has begun (ingest makes
+ * one only for a payload it found good); an exit status. */
+int
+ctx_open_store(struct inc_ctx *ctx, unsigned want)
+{
+	inc_str_free(ctx->dir);
+	ctx->dir = NULL;
+	return prepare(ctx, want);
+}
+
 int
 ctx_run(struct inc_ctx *ctx, int argc, char **argv)
 {

@@ -128,7 +128,8 @@ append(inc_incident **out, inc_store *s, const char *id, cJSON *doc,
 		ret = inc_error__nomem(err);
 		goto done;
 	}
-	if (!dry_run && (ret = inc_store__project(s, doc, err)) < 0)
+	if (!dry_run && !s->project_deferred &&
+	    (ret = inc_store__project(s, doc, err)) < 0)
 		goto done;
 	if (out != NULL) {
 		if ((*out = calloc(1, sizeof(**out))) == NULL) {

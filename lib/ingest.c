@@ -89,6 +89,35 @@ inc_ingest__too_deep(const char *body, size_t len, int max)
 	return false;
 }
 
+/*
+ * A NUL in the payload: a byte, or \u0000 in a string (cJSON would cut
+ * the string there, "ab\u0000cd" read as "ab"). Refused, as NUL bytes
+ * are everywhere in the store.
+ */
+static bool
+has_nul(const char *body, size_t len)
+{
+	bool in_string = false;
+
+	if (memchr(body, '\0', len) != NULL)
+		return true;
+	for (size_t i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = body[i] == '"';
+			continue;
+		}
+		if (body[i] == '"')
+			in_string = false;
+		else if (body[i] == '\\' && i + 1 < len) {
+			if (body[i + 1] == 'u' && len - i >= 6 &&
+			    memcmp(body + i + 2, "0000", 4) == 0)
+				return true;
+			i++;
+		}
+	}
+	return false;
+}
+
 char *
 inc_ingest__text(const char *text, size_t max, bool line)
 {
@@ -723,6 +752,9 @@ inc_ingest__group(struct inc_ingest__run *r, struct inc_ingest__group *g)
 		if ((ret = load(&cur, short_id, r->s, id, r->err)) < 0)
 			return ret;
 	}
+	/* one projection for the group's alerts, not one per alert (a
+	 * group of 1000 was quadratic); written before the settle reads */
+	r->s->project_deferred = !r->o->dry_run;
 	for (size_t i = 0; i < g->n && ret == 0; i++) {
 		const struct inc_ingest__alert *a = &g->alerts[i];
 		if (a->firing && inc_status_active(inc_incident_status(cur))) {
@@ -739,6 +771,11 @@ inc_ingest__group(struct inc_ingest__run *r, struct inc_ingest__group *g)
 			ret = resolved(&cur, &last, &changed, short_id, r, g,
 			               a);
 		}
+	}
+	if (r->s->project_deferred) {
+		r->s->project_deferred = false;
+		if (ret == 0)
+			ret = inc_store__project(r->s, cur->doc, r->err);
 	}
 	if (ret < 0)
 		goto done;
@@ -872,6 +909,10 @@ inc_ingest(char **out, inc_ingest_result *res, inc_store *s, const char *body,
 	if (u8_check((const uint8_t *)body, len) != NULL)
 		return inc_error_set(err, INC_EINVALID,
 		                     "the payload is not valid UTF-8");
+	if (has_nul(body, len))
+		return inc_error_set(
+		        err, INC_EINVALID,
+		        "the payload has a NUL character (\\u0000)");
 	if (inc_ingest__too_deep(body, len, DEPTH_MAX))
 		return inc_error_set(err, INC_EINVALID,
 		                     "the payload nests deeper than %d levels",

@@ -67,6 +67,9 @@ struct inc_store {
 	} cache[8];
 	/* the first outbox row this process queued (hooks.c); 0: none */
 	int64_t outbox_first;
+	/* ingest.c: the events of a group fold in memory and the projection
+	 * is written once, at the group's end (not once per alert) */
+	bool project_deferred;
 };
 
 /* error.c */

@@ -200,4 +200,30 @@ test_expect_success 'Grafana'"'"'s webhook (version 1, its superset): dashboard 
 	test "$(incident show --json "$id" | jq -r .incident.title)" = "p99 above 2s"
 '
 
+test_expect_success 'a group of 1000 alerts: one incident holding them all, one fold' '
+	n=1000 && test -z "$INCIDENT_VALGRIND" || n=50 &&
+	{
+		printf "{\"version\":\"4\",\"groupKey\":\"big\",\"status\":\"firing\",\"alerts\":[" &&
+		i=0 && while test $i -lt $n; do
+			test $i = 0 || printf , &&
+			printf "{\"status\":\"firing\",\"labels\":{\"alertname\":\"Big\",\"i\":\"%s\"},\"annotations\":{},\"startsAt\":\"2026-11-24T10:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\",\"fingerprint\":\"b%s\"}" $i $i &&
+			i=$((i + 1)) || return 1
+		done &&
+		printf "]}\n"
+	} >big.json &&
+	start=$(date +%s%N) &&
+	incident ingest <big.json >out &&
+	end=$(date +%s%N) &&
+	test_line_count = $n out &&
+	incident alerts --json --dedup-key big >a.json &&
+	test "$(jq ".alerts | length" a.json)" = $n &&
+	test "$(jq -r ".alerts[-1].key" a.json)" = "b$((n - 1))" &&
+	incident show --json --dedup-key big | jq -e ".incident.alert_count == $n" &&
+	sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events WHERE kind = \"alert_fired\" AND incident = \"$(jq -r .incident a.json)\"" >count &&
+	echo $n >expect && test_cmp expect count &&
+	elapsed=$(( (end - start) / 1000000 )) &&
+	echo "$n alerts in ${elapsed} ms" &&
+	test $elapsed -lt $((1000 + TEST_SLACK_MS))
+'
+
 test_done

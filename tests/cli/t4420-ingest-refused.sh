@@ -18,6 +18,34 @@ refused() {
 	test_cmp before after
 }
 
+test_expect_success 'a refused payload, or a dry run, makes no store where there is none' '
+	echo "{\"x\":1}" >x.json &&
+	test_expect_code 2 incident --dir none ingest <x.json 2>err &&
+	test_line_count = 1 err &&
+	test ! -e none &&
+	echo "$good" | sed "s/\"labels\":{\"alertname\":\"A\"}/\"labels\":{\"alertname\":7}/" >t0.json &&
+	test_expect_code 2 incident --dir none ingest <t0.json &&
+	test ! -e none &&
+	echo "$good" | incident --dir none ingest --dry-run >out &&
+	grep "^(dry run) opened [0-9a-z]* f1$" out &&
+	test ! -e none &&
+	echo "$good" | incident --dir none ingest >out &&
+	grep "^opened [0-9a-z]* f1$" out &&
+	test "$(incident --dir none list -q | wc -l)" = 1 &&
+	test "$(stat -c %a none/incident.db)" = 600
+'
+
+test_expect_success 'a config written before the first payload is read for it' '
+	mkdir pre && printf "[ingest \"alertmanager\"]\n\tkey = fingerprint\n" >pre/config &&
+	echo "$good" | sed "s/\"alerts\":\[\(.*\)\]/\"alerts\":[\1,\1]/; s/\"f1\"}\]/\"f2\"}]/" >two.json &&
+	incident --dir pre ingest --dry-run <two.json >out &&
+	grep "^(dry run) opened [0-9a-z]* f1$" out &&
+	grep "^(dry run) opened [0-9a-z]* f2$" out &&
+	test ! -e pre/incident.db &&
+	incident --dir pre ingest <two.json >out &&
+	test "$(incident --dir pre list -q | wc -l)" = 2
+'
+
 test_expect_success 'setup: a store with one incident' '
 	echo "$good" >good.json &&
 	incident ingest <good.json >/dev/null &&
@@ -56,6 +84,19 @@ test_expect_success 'wrong types, each refused whole' '
 	refused t12.json "not valid UTF-8" &&
 	: >t13.json &&
 	refused t13.json "the payload is empty"
+'
+
+test_expect_success 'a NUL in a string (\u0000, or a byte) is refused, not cut' '
+	echo "$good" | sed "s/\"alertname\":\"A\"/\"alertname\":\"A\\\\u0000B\"/" >n1.json &&
+	grep -F "A\\u0000B" n1.json &&
+	refused n1.json "the payload has a NUL character" &&
+	echo "$good" | sed "s/\"f1\"/\"f\\\\u0000\"/" >n2.json &&
+	refused n2.json "the payload has a NUL character" &&
+	{ printf "%s" "${good%?}" && printf "\000}"; } >n3.json &&
+	refused n3.json "^incident: ingest: " &&
+	echo "$good" | sed "s/\"A\"/\"A\\\\\\\\u0000\"/" >n4.json &&
+	grep -F "A\\\\u0000" n4.json &&
+	incident ingest --dry-run <n4.json >out
 '
 
 test_expect_success 'a 100 MB payload is refused fast, without reading it all' '
