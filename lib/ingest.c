@@ -655,7 +655,7 @@ static int
 maintenance(bool *suppressed, bool *opens, struct inc_ingest__run *r,
             const struct inc_ingest__group *g)
 {
-	char scope[INC_SCOPE_MAX + 1], t[32];
+	char scope[INC_SCOPE_MAX + 1], t[32], why[INC_SCOPE_MAX + 160];
 	bool found = false, recorded;
 	int ret;
 
@@ -698,10 +698,12 @@ maintenance(bool *suppressed, bool *opens, struct inc_ingest__run *r,
 		if (ret < 0)
 			return ret;
 		r->res->written += recorded;
+		/* the window by the first 8 characters of its id, as
+		 * incident maintenance list starts them */
+		snprintf(why, sizeof(why), "maintenance window %.8s covers %s",
+		         scope + strlen("maintenance:"), g->service);
 		if ((res = inc_ingest__result(r, g->key, a->key, NULL, NULL,
-		                              "suppressed",
-		                              "a maintenance window covers "
-		                              "its service")) == NULL)
+		                              "suppressed", why)) == NULL)
 			return inc_error__nomem(r->err);
 		cJSON_AddStringToObject(res, "window", scope);
 	}
