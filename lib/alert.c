@@ -181,35 +181,21 @@ int
 inc_id_from_dedup(char out[INC_ID_LEN + 1], inc_store *s, const char *key,
                   inc_error *err)
 {
-	static const char sql[] =
-	        "SELECT l.incident FROM labels l JOIN incidents i "
-	        "ON i.id = l.incident WHERE l.kind = 'dedup' AND l.value = ? "
-	        "ORDER BY i.status IN ('open', 'triaged', 'investigating', "
-	        "'mitigated') DESC, "
-	        "CASE WHEN i.status IN ('open', 'triaged', 'investigating', "
-	        "'mitigated') THEN i.opened_at ELSE -i.opened_at END, i.id "
-	        "LIMIT 1";
 	char hashed[INC_DEDUP_KEY_MAX + 1];
-	sqlite3_stmt *st;
-	int rc, ret;
+	int ret;
 
 	out[0] = '\0';
 	if (key == NULL || *key == '\0')
 		return inc_error_set(err, INC_EINVALID,
 		                     "the dedup key is empty");
-	/* a long key is kept as its hash, as ingest keeps it */
+	/* a long key is kept as its hash, as ingest keeps it; the active
+	 * incident first, else the latest opened with it */
 	inc_ingest__key(hashed, key);
-	if ((ret = inc_store__prepare(&st, s, sql, err)) < 0)
+	if ((ret = inc_change__find_dedup(out, s, hashed, false, err)) < 0 ||
+	    (out[0] == '\0' &&
+	     (ret = inc_change__find_dedup(out, s, hashed, true, err)) < 0))
 		return ret;
-	sqlite3_bind_text(st, 1, hashed, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(out, INC_ID_LEN + 1, "%s",
-		         (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return inc_error__sqlite(err, s->db, rc, "find dedup key");
-	if (rc == SQLITE_DONE)
+	if (out[0] == '\0')
 		return inc_error_set(err, INC_ENOTFOUND,
 		                     "no incident has the dedup key '%.60s%s'",
 		                     hashed, strlen(hashed) > 60 ? "..." : "");

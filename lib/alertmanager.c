@@ -84,21 +84,6 @@ opt_string(const char **out, struct inc_ingest__run *r, const cJSON *o,
 	return 0;
 }
 
-static void
-add_link(cJSON *links, const char *href, const char *text)
-{
-	cJSON *l;
-
-	if (href == NULL || *href == '\0' || strlen(href) > INC_TITLE_MAX ||
-	    strpbrk(href, "\r\n") != NULL)
-		return;
-	if ((l = cJSON_CreateObject()) == NULL)
-		return;
-	cJSON_AddStringToObject(l, "href", href);
-	cJSON_AddStringToObject(l, "text", text);
-	cJSON_AddItemToArray(links, l);
-}
-
 /* Alertmanager always sends a fingerprint; without one, the hash of the
  * labels, in name order, names the alert (16 hex digits, as its own). */
 static void
@@ -266,11 +251,12 @@ read_alert(struct am *am, const cJSON *root, const cJSON *v, size_t i)
 		ret = inc_error__nomem(r->err);
 		goto fail;
 	}
-	add_link(a.links, inc_json__str(a.annotations, "runbook_url"),
-	         "runbook");
-	add_link(a.links, gen, "source");
-	add_link(a.links, dash, "dashboard");
-	add_link(a.links, panel, "panel");
+	inc_ingest__add_link(a.links,
+	                     inc_json__str(a.annotations, "runbook_url"),
+	                     "runbook");
+	inc_ingest__add_link(a.links, gen, "source");
+	inc_ingest__add_link(a.links, dash, "dashboard");
+	inc_ingest__add_link(a.links, panel, "panel");
 	if ((ret = group_key(&key, am, root, &a)) < 0)
 		goto fail;
 	g = group_of(am, key);

@@ -772,21 +772,25 @@ check_open(inc_store *s, const inc_open_opts *o, inc_error *err)
 	return 0;
 }
 
-/* The active incident carrying this dedup key, if any. */
-static int
-find_dedup(char out[INC_ID_LEN + 1], inc_store *s, const char *key,
-           inc_error *err)
+int
+inc_change__find_dedup(char out[INC_ID_LEN + 1], inc_store *s, const char *key,
+                       bool latest, inc_error *err)
 {
-	static const char sql[] =
+	static const char active_sql[] =
 	        "SELECT l.incident FROM labels l JOIN incidents i "
 	        "ON i.id = l.incident WHERE l.kind = 'dedup' AND l.value = ? "
 	        "AND i.status IN ('open', 'triaged', 'investigating', "
 	        "'mitigated') ORDER BY i.opened_at LIMIT 1";
+	static const char latest_sql[] =
+	        "SELECT l.incident FROM labels l JOIN incidents i "
+	        "ON i.id = l.incident WHERE l.kind = 'dedup' AND l.value = ? "
+	        "ORDER BY i.opened_at DESC LIMIT 1";
 	sqlite3_stmt *st;
 	int rc, ret;
 
 	out[0] = '\0';
-	if ((ret = inc_store__cached(&st, s, sql, err)) < 0)
+	if ((ret = inc_store__cached(&st, s, latest ? latest_sql : active_sql,
+	                             err)) < 0)
 		return ret;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -944,7 +948,7 @@ inc_change__open(inc_incident **out, bool *deduplicated, inc_store *s,
 	if ((ret = open_checks(&at, s, o, recorded, err)) < 0)
 		return ret;
 	if (o->dedup_key != NULL &&
-	    (ret = find_dedup(id, s, o->dedup_key, err)) < 0)
+	    (ret = inc_change__find_dedup(id, s, o->dedup_key, false, err)) < 0)
 		return ret;
 	if (o->dedup_key != NULL && id[0] != '\0') {
 		if (deduplicated != NULL)

@@ -196,40 +196,26 @@ inc_ingest__result(struct inc_ingest__run *r, const char *key,
 	return o;
 }
 
-/* ---- one group: one incident ---- */
-
-/* The active incident with dedup key key ("" for none); else with
- * latest, the one opened last with it. */
-static int
-incident_of(char out[INC_ID_LEN + 1], inc_store *s, const char *key,
-            bool latest, inc_error *err)
+void
+inc_ingest__add_link(cJSON *links, const char *href, const char *text)
 {
-	static const char active_sql[] =
-	        "SELECT l.incident FROM labels l JOIN incidents i "
-	        "ON i.id = l.incident WHERE l.kind = 'dedup' AND l.value = ? "
-	        "AND i.status IN ('open', 'triaged', 'investigating', "
-	        "'mitigated') ORDER BY i.opened_at LIMIT 1";
-	static const char latest_sql[] =
-	        "SELECT l.incident FROM labels l JOIN incidents i "
-	        "ON i.id = l.incident WHERE l.kind = 'dedup' AND l.value = ? "
-	        "ORDER BY i.opened_at DESC LIMIT 1";
-	sqlite3_stmt *st;
-	int rc, ret;
+	cJSON *l;
 
-	out[0] = '\0';
-	if ((ret = inc_store__cached(&st, s, latest ? latest_sql : active_sql,
-	                             err)) < 0)
-		return ret;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		snprintf(out, INC_ID_LEN + 1, "%s",
-		         (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return inc_error__sqlite(err, s->db, rc, "find dedup key");
-	return 0;
+	/* what a link may be is the alert kind's rule (lib/kind.c):
+	 * one line each, at most 100 of them */
+	if (href == NULL || *href == '\0' || strlen(href) > INC_TITLE_MAX ||
+	    strpbrk(href, "\r\n") != NULL || cJSON_GetArraySize(links) >= 100)
+		return;
+	if ((l = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(l, "href", href);
+	if (text != NULL && *text != '\0' && strlen(text) <= INC_TITLE_MAX &&
+	    strpbrk(text, "\r\n") == NULL)
+		cJSON_AddStringToObject(l, "text", text);
+	cJSON_AddItemToArray(links, l);
 }
+
+/* ---- one group: one incident ---- */
 
 static int
 load(inc_incident **cur, char short_id[INC_ID_LEN + 1], inc_store *s,
@@ -531,7 +517,7 @@ acknowledge(struct inc_ingest__run *r, const struct inc_ingest__group *g)
 	inc_incident *cur = NULL;
 	int ret;
 
-	if ((ret = incident_of(id, r->s, g->key, false, r->err)) < 0)
+	if ((ret = inc_change__find_dedup(id, r->s, g->key, false, r->err)) < 0)
 		return ret;
 	if (*id == '\0')
 		return inc_ingest__result(
@@ -726,7 +712,7 @@ inc_ingest__group(struct inc_ingest__run *r, struct inc_ingest__group *g)
 		return acknowledge(r, g);
 	for (size_t i = 0; i < g->n; i++)
 		any_firing |= g->alerts[i].firing;
-	if ((ret = incident_of(id, r->s, g->key, false, r->err)) < 0)
+	if ((ret = inc_change__find_dedup(id, r->s, g->key, false, r->err)) < 0)
 		return ret;
 	/* nothing active: firing opens one (unless a window covers it);
 	 * resolutions go to the latest incident of the key */
@@ -740,7 +726,8 @@ inc_ingest__group(struct inc_ingest__run *r, struct inc_ingest__group *g)
 		first = "opened";
 	} else {
 		if (*id == '\0' &&
-		    (ret = incident_of(id, r->s, g->key, true, r->err)) < 0)
+		    (ret = inc_change__find_dedup(id, r->s, g->key, true,
+		                                  r->err)) < 0)
 			return ret;
 		if (*id == '\0') {
 			for (size_t i = 0; i < g->n; i++)

@@ -623,6 +623,12 @@ int inc_changes__ingest(cJSON *results, inc_store *s, const cJSON *root,
  * 0 or INC_EINVALID. */
 int inc_time__payload(int64_t *out, bool *none, const cJSON *v);
 
+/* change.c: the incident carrying the dedup key key: the active one,
+ * or with latest the one opened last with it, whatever its status; out
+ * "" for none. */
+int inc_change__find_dedup(char out[INC_ID_LEN + 1], inc_store *s,
+                           const char *key, bool latest, inc_error *err);
+
 /* change.c: inc_incident_open()'s work (checks, deduplication, the first
  * page) in the caller's write transaction; extra (may be NULL) adds its
  * members to the opened event ("fields", "maintenance": a maintenance
@@ -706,6 +712,9 @@ int inc_ingest__severity(inc_store *s, const char *value);
  * character), line breaks made spaces when line; malloc'd, NULL when
  * out of memory. */
 char *inc_ingest__text(const char *text, size_t max, bool line);
+/* Adds {href, text} to links unless href is empty, not one line, too
+ * long, or links holds 100 already (text is left out when unfit). */
+void inc_ingest__add_link(cJSON *links, const char *href, const char *text);
 /* One alert as the formats read it (alertmanager.c, pagerduty.c). */
 struct inc_ingest__alert {
 	char key[INC_DEDUP_KEY_MAX + 1]; /* fingerprint, or the dedup key */

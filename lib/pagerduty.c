@@ -38,23 +38,6 @@ string(const char **out, struct inc_ingest__run *r, const cJSON *o,
 	return 0;
 }
 
-static void
-add_link(cJSON *links, const char *href, const char *text)
-{
-	cJSON *l;
-
-	if (href == NULL || *href == '\0' || strlen(href) > INC_TITLE_MAX ||
-	    strpbrk(href, "\r\n") != NULL || cJSON_GetArraySize(links) >= 100)
-		return;
-	if ((l = cJSON_CreateObject()) == NULL)
-		return;
-	cJSON_AddStringToObject(l, "href", href);
-	if (text != NULL && *text != '\0' && strlen(text) <= INC_TITLE_MAX &&
-	    strpbrk(text, "\r\n") == NULL)
-		cJSON_AddStringToObject(l, "text", text);
-	cJSON_AddItemToArray(links, l);
-}
-
 /* links [{href, text}] and images [{src, href, alt}] */
 static int
 read_links(cJSON *links, struct inc_ingest__run *r, const cJSON *root)
@@ -85,15 +68,17 @@ read_links(cJSON *links, struct inc_ingest__run *r, const cJSON *root)
 				return ret;
 			if (k == 0 && href == NULL)
 				return bad(r, "links", "a link without href");
-			add_link(links, href != NULL ? href : src,
-			         text != NULL ? text
-			                      : (k == 0 ? NULL : "image"));
+			inc_ingest__add_link(
+			        links, href != NULL ? href : src,
+			        text != NULL ? text
+			                     : (k == 0 ? NULL : "image"));
 		}
 	}
 	if ((ret = string(&client_url, r, root, "client_url")) < 0 ||
 	    (ret = string(&client, r, root, "client")) < 0)
 		return ret;
-	add_link(links, client_url, client != NULL ? client : "client");
+	inc_ingest__add_link(links, client_url,
+	                     client != NULL ? client : "client");
 	return 0;
 }
 
