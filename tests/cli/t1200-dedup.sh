@@ -3,37 +3,42 @@
 # incident and attaches the rest; merge moves alerts and keys.
 . "$(dirname "$0")/test-lib.sh"
 
-test_expect_success '100 opens with one dedup key at once: one incident, 100 alerts' '
-	for i in $(seq 100); do
+# the storm: 100 opens at once; under valgrind, where each process is
+# ~30x slower and what is checked is memory, not scale, 20
+N=100
+test -z "${INCIDENT_VALGRIND:-}" || N=20
+
+test_expect_success "$N opens with one dedup key at once: one incident, $N alerts" '
+	for i in $(seq $N); do
 		(incident open -q --dedup-key db-3-disk --source alertmanager \
 			"Disk full on db-3" >"out.$i" 2>"err.$i"; echo $? >"rc.$i") &
 	done &&
 	wait &&
 	cat rc.* | sort | uniq -c >codes &&
-	echo "    100 0" >expect && test_cmp expect codes &&
+	printf "%7d 0\n" $N >expect && test_cmp expect codes &&
 	cat err.* >errs && test_line_count = 0 errs &&
 	cat out.* | sort -u >ids && test_line_count = 1 ids &&
 	incident list --json >list.json &&
 	test "$(jq ".incidents | length" list.json)" = 1 &&
-	test "$(jq ".incidents[0].alert_count" list.json)" = 100 &&
+	test "$(jq ".incidents[0].alert_count" list.json)" = $N &&
 	test "$(jq -c ".incidents[0].dedup_keys" list.json)" = "[\"db-3-disk\"]" &&
-	test "$(sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events")" = 100
+	test "$(sqlite3 "$INCIDENT_DIR/incident.db" "SELECT count(*) FROM events")" = $N
 '
 
 test_expect_success 'a deduplicated open says so' '
 	incident open --json --dedup-key db-3-disk "Disk full again" >out &&
 	test "$(jq .deduplicated out)" = true &&
 	test "$(jq -r .incident.id out)" = "$(cat ids)" &&
-	test "$(jq .incident.alert_count out)" = 101 &&
+	test "$(jq .incident.alert_count out)" = $((N + 1)) &&
 	test "$(jq -r .incident.title out)" = "Disk full on db-3" &&
 	incident open --dedup-key db-3-disk "Disk full again" >out &&
-	grep -E "^attached an alert to [0-9a-z]{5,} \(102 alerts\): Disk full on db-3$" out &&
+	grep -E "^attached an alert to [0-9a-z]{5,} \($((N + 2)) alerts\): Disk full on db-3$" out &&
 	incident open -q --dedup-key db-3-disk x >out && test_cmp ids out
 '
 
 test_expect_success 'the attached alerts are on the timeline' '
 	incident log --json "$(cat ids)" >log &&
-	test "$(jq "[.events[] | select(.kind == \"alert_attached\")] | length" log)" = 102 &&
+	test "$(jq "[.events[] | select(.kind == \"alert_attached\")] | length" log)" = $((N + 2)) &&
 	test "$(jq -r "[.events[] | select(.kind == \"alert_attached\")][0].payload.source" log)" = alertmanager
 '
 
