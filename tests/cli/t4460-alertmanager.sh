@@ -25,39 +25,7 @@ done
 test_lazy_prereq INGEST 'incident alerts --help >/dev/null 2>&1' \
 	'needs the ingest core: incident alerts (not merged yet)'
 
-# start_listen NAME [options]: as t4450's; NAME.pid, NAME.port, NAME.log
-start_listen() {
-	local name=$1 i port
-	shift
-	# emptied here, not by the child's redirection, which may come after
-	# the first look below (and find the last listener's port)
-	rm -f "$name.port" && : >"$name.log"
-	incident listen --address 127.0.0.1:0 "$@" 2>>"$name.log" &
-	echo $! >"$name.pid"
-	for i in $(seq 600); do
-		port=$(sed -n "s|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p" "$name.log")
-		if test -n "$port"; then
-			echo "$port" >"$name.port"
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
-}
-
-# stop PIDFILE: SIGTERM, and wait until it is gone (not a zombie)
-stop() {
-	local pid i state
-	pid=$(cat "$1" 2>/dev/null) || return 0
-	kill "$pid" 2>/dev/null || return 0
-	for i in $(seq 400); do
-		state=$(sed "s/.*) //" "/proc/$pid/stat" 2>/dev/null | cut -d" " -f1)
-		test -z "$state" || test "$state" = Z && return 0
-		sleep 0.05
-	done
-	kill -9 "$pid" 2>/dev/null
-	return 0
-}
+. "$TEST_DIRECTORY/lib-listener.sh"
 
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -123,11 +91,11 @@ test_expect_success 'setup: the tokens, the keyed store' '
 # stores are copied at each stage for the checks that follow.
 test_expect_success 'Alertmanager delivers to incident listen: webhook, by group and by fingerprint, and pagerduty_configs' '
 	INCIDENT_DIR=$TRASH/group start_listen group --token-file bearer &&
-	test_when_finished "stop group.pid" &&
+	test_when_finished "stop_listen group" &&
 	INCIDENT_DIR=$TRASH/fp start_listen fp &&
-	test_when_finished "stop fp.pid" &&
+	test_when_finished "stop_listen fp" &&
 	INCIDENT_DIR=$TRASH/pd start_listen pd --token-file routing &&
-	test_when_finished "stop pd.pid" &&
+	test_when_finished "stop_listen pd" &&
 	free_port >am.port &&
 	cat >am.yml <<-EOF &&
 	route:
@@ -164,7 +132,7 @@ test_expect_success 'Alertmanager delivers to incident listen: webhook, by group
 		--web.listen-address=127.0.0.1:$(cat am.port) --cluster.listen-address= \
 		--log.level=warn >am.log 2>&1 &
 	  echo $! >am.pid; } &&
-	test_when_finished "stop am.pid" &&
+	test_when_finished "stop_listen am" &&
 	wait_for "curl -sf http://127.0.0.1:\$(cat am.port)/-/ready >/dev/null" &&
 
 	# 1: three groups fire
@@ -206,9 +174,9 @@ test_expect_success 'Alertmanager delivers to incident listen: webhook, by group
 	test "$(INCIDENT_DIR=$TRASH/group incident list --all --json | jq ".incidents | length")" = 1 &&
 
 	# what Alertmanager reported, and the listeners draining
-	stop am.pid &&
+	stop_listen am &&
 	! grep -i "notify.*fail\|level=error" am.log &&
-	for n in group fp pd; do stop $n.pid && grep "listen: stopped" $n.log || exit 1; done
+	for n in group fp pd; do stop_listen $n && grep "listen: stopped" $n.log || exit 1; done
 '
 
 test_expect_success INGEST 'a group of 3 firing alerts: one incident with 3 alerts' '
