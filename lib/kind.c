@@ -99,6 +99,19 @@ put_severity(struct line *b, inc_store *s, const cJSON *p)
 	put(b, inc_severity_name(s, inc_doc__int(p, "severity")));
 }
 
+/* "head (what in holds)", in released */
+static void
+put_aside(struct line *b, const char *head, struct line *in)
+{
+	put(b, head != NULL ? head : "");
+	put(b, " (");
+	put(b, in->p != NULL ? in->p : "");
+	put(b, ")");
+	b->nomem |= in->nomem;
+	free(in->p);
+	in->p = NULL;
+}
+
 static void
 describe_opened(struct line *b, inc_store *s, const cJSON *p)
 {
@@ -111,12 +124,7 @@ describe_opened(struct line *b, inc_store *s, const cJSON *p)
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "drill")))
 		put(&in, ", drill");
 	put_member(&in, p, "dedup_key", "dedup key");
-	put(b, title != NULL ? title : "");
-	put(b, " (");
-	put(b, in.p != NULL ? in.p : "");
-	put(b, ")");
-	b->nomem |= in.nomem;
-	free(in.p);
+	put_aside(b, title, &in);
 }
 
 static void
@@ -379,13 +387,7 @@ describe_change(struct line *b, inc_store *s, const cJSON *p)
 	put(&in, "");
 	put_member(&in, p, "service", "service");
 	put_member(&in, p, "source", "from");
-	put(b, inc_json__str(p, "summary") != NULL ? inc_json__str(p, "summary")
-	                                           : "");
-	put(b, " (");
-	put(b, in.p != NULL ? in.p : "");
-	put(b, ")");
-	b->nomem |= in.nomem;
-	free(in.p);
+	put_aside(b, inc_json__str(p, "summary"), &in);
 }
 
 /* "disk full (a1b2c3), from alertmanager, clamped: ..." */
